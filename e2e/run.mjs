@@ -1,0 +1,47 @@
+// End-to-end tests: the built site (dist/) in headless Chromium.
+// Prints one line per test, then `e2e: N passed, M failed`; exits non-zero on any failure.
+// Screenshots go to target/e2e/ (look at them: they must look like a product).
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serveDist } from './serve.mjs';
+import { launch, isolatedPage } from './browser.mjs';
+import slice from './tests/slice.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const shots = resolve(root, 'target/e2e');
+await mkdir(shots, { recursive: true });
+
+const suites = [slice];
+const { server, origin } = await serveDist(resolve(root, 'dist'));
+const browser = await launch();
+let passed = 0;
+let failed = 0;
+try {
+  for (const suite of suites) {
+    for (const [name, test] of Object.entries(suite)) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+      const offsite = [];
+      const page = await isolatedPage(context, origin, offsite);
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      try {
+        await test({ page, context, origin, shots, offsite });
+        if (errors.length) throw new Error(`uncaught page errors: ${errors.join('; ')}`);
+        if (offsite.length) throw new Error(`requests left the origin: ${offsite.join(', ')}`);
+        passed++;
+        console.log(`ok   ${name}`);
+      } catch (e) {
+        failed++;
+        console.log(`FAIL ${name}: ${e.message}`);
+        await page.screenshot({ path: `${shots}/FAILED-${name}.png` }).catch(() => {});
+      } finally {
+        await context.close();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

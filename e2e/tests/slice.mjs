@@ -1,0 +1,68 @@
+// The first vertical slice: one manifest, edited and rendered live, errors located, autosaved.
+import assert from 'node:assert/strict';
+
+const rendered = (page) => page.locator('[data-testid=rendered]');
+const editor = (page) => page.locator('.editor textarea');
+
+async function open(page, origin) {
+  await page.goto(`${origin}/`);
+  await rendered(page).waitFor();
+}
+
+async function replaceText(page, text) {
+  await editor(page).click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await editor(page).pressSequentially(text, { delay: 0 });
+}
+
+export default {
+  async 'opens on the seed example, rendered'({ page, origin, shots }) {
+    await open(page, origin);
+    const out = await rendered(page).textContent();
+    assert.match(out, /name: liveness-http/);
+    assert.match(out, /- name: liveness\n/);
+    assert.match(await page.locator('.output .engine').textContent(), /plain manifests/);
+    await page.screenshot({ path: `${shots}/slice-open.png` });
+  },
+
+  async 'typing re-renders on each keystroke'({ page, origin }) {
+    await open(page, origin);
+    await replaceText(page, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=rendered]').textContent.includes('name: web'));
+    assert.match(await page.locator('.output .objects').textContent(), /Service\s*web/);
+  },
+
+  async 'an error is located, the last output stays (stale), and the error clears'({ page, origin, shots }) {
+    await open(page, origin);
+    await replaceText(page, 'kind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  a: [1, 2\n');
+    await page.locator('.problems .problem').first().waitFor();
+    const problem = await page.locator('.problems .problem').first().textContent();
+    assert.match(problem, /\/probes\/liveness-http\.yaml:\d+:\d+/);
+    assert.ok(await page.locator('.gutter .ln.err').count() >= 1, 'gutter marker');
+    assert.ok(await page.locator('.output.stale').count() === 1, 'stale badge');
+    assert.match(await rendered(page).textContent(), /name: ok|name: liveness-http/);
+    await page.screenshot({ path: `${shots}/slice-error.png` });
+    // Clicking the problem puts the cursor on its line.
+    await page.locator('.problems .problem').first().click();
+    const line = await editor(page).evaluate((t) => t.value.slice(0, t.selectionStart).split('\n').length);
+    const wanted = Number(problem.match(/:(\d+):\d+/)[1]);
+    assert.equal(line, wanted);
+    await page.keyboard.press('End');
+    await page.keyboard.type(']');
+    await page.waitForFunction(() => !document.querySelector('.output.stale'));
+    assert.match(await rendered(page).textContent(), /- 1\n {2}- 2|a:\n {2}- 1/);
+  },
+
+  async 'edits survive a reload'({ page, origin }) {
+    await open(page, origin);
+    await replaceText(page, 'kind: Namespace\nmetadata:\n  name: kept');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=rendered]').textContent.includes('name: kept'));
+    await page.reload();
+    await rendered(page).waitFor();
+    assert.match(await rendered(page).textContent(), /name: kept/);
+    assert.match(await editor(page).inputValue(), /name: kept/);
+  },
+};
