@@ -1,0 +1,173 @@
+//! Health rules for custom resources: a small declarative language instead of Lua.
+//!
+//! Argo CD runs a Lua script per group/kind. A browser app has no Lua, and an interpreter for
+//! a general-purpose language would be large and could loop forever. These rules say what the
+//! scripts say in a form made for it: walk fields and conditions, compare, answer a status and
+//! a message. The language has no recursion and only loops over the object's own lists, so
+//! every rule terminates; a missing field reads as `null` instead of failing. Syntax in
+//! [`syntax`]; the rules Argo CD bundles are rewritten in `bundled/`, one file per API group.
+//!
+//! ```text
+//! health example.com/Widget {
+//!   for c in status.conditions {
+//!     if c.type == "Ready" and c.status == "True" { Healthy c.message }
+//!   }
+//!   Progressing "Waiting for the widget"
+//! }
+//! ```
+
+mod eval;
+mod syntax;
+
+use crate::health::Health;
+use serde_json::Value;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+/// A syntax error in a rule file, with a 1-based position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// One `health` block: the group/kind patterns it answers for and its body.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    targets: Vec<Target>,
+    file: Arc<syntax::Parsed>,
+    index: usize,
+}
+
+impl Rule {
+    /// The rule's answer: `None` when it gives no health (falls through to built-in checks).
+    pub fn evaluate(&self, obj: &Value) -> Option<Health> {
+        let body = &self.file.rules[self.index].1;
+        match eval::Env::new(obj, &self.file.functions).run(body) {
+            eval::Outcome::Done(health) => health,
+            eval::Outcome::Continue => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Target {
+    group: String,
+    kind: String,
+}
+
+impl Target {
+    fn parse(text: &str) -> Target {
+        let (group, kind) = text.split_once('/').unwrap_or(("", text));
+        let group = if group == "core" { "" } else { group };
+        Target {
+            group: group.to_string(),
+            kind: kind.to_string(),
+        }
+    }
+
+    fn is_wildcard(&self) -> bool {
+        self.group.contains('*') || self.kind.contains('*')
+    }
+
+    fn matches(&self, group: &str, kind: &str) -> bool {
+        glob(&self.group, group) && glob(&self.kind, kind)
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, rest)) => {
+            let Some(text) = text.strip_prefix(head) else {
+                return false;
+            };
+            (0..=text.len())
+                .filter(|i| text.is_char_boundary(*i))
+                .any(|i| glob(rest, &text[i..]))
+        }
+    }
+}
+
+/// An ordered collection of rules. Exact group/kind targets win over wildcards; among equals
+/// the first rule wins.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Parses rule source text (a whole file).
+    pub fn parse(src: &str) -> Result<RuleSet, RuleError> {
+        let file = Arc::new(syntax::parse(src)?);
+        let rules = (0..file.rules.len())
+            .map(|index| Rule {
+                targets: file.rules[index]
+                    .0
+                    .iter()
+                    .map(|t| Target::parse(t))
+                    .collect(),
+                file: Arc::clone(&file),
+                index,
+            })
+            .collect();
+        Ok(RuleSet { rules })
+    }
+
+    pub fn extend(&mut self, other: RuleSet) {
+        self.rules.extend(other.rules);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The rule for a group/kind (core group is "").
+    pub fn find(&self, group: &str, kind: &str) -> Option<&Rule> {
+        let exact = self.rules.iter().find(|r| {
+            r.targets
+                .iter()
+                .any(|t| !t.is_wildcard() && t.matches(group, kind))
+        });
+        exact.or_else(|| {
+            self.rules
+                .iter()
+                .find(|r| r.targets.iter().any(|t| t.matches(group, kind)))
+        })
+    }
+}
+
+/// Bundled rule files: (file name, source).
+const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"));
+
+/// The bundled rules, parsed once. A file that fails to parse is left out (a unit test keeps
+/// them all parsing).
+pub fn bundled() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut set = RuleSet::default();
+        for (_, src) in BUNDLED {
+            if let Ok(rules) = RuleSet::parse(src) {
+                set.extend(rules);
+            }
+        }
+        set
+    })
+}
+
+#[cfg(test)]
+mod tests;
