@@ -1,0 +1,154 @@
+//! Conversions between [`Node`] trees and `serde_json::Value`, the form Kubernetes objects
+//! take everywhere else in kubeplay.
+
+use serde_json::{Map, Number, Value as Json};
+
+use crate::error::Error;
+use crate::node::{Node, Value};
+use crate::resolve::{parse_timestamp, Resolved};
+
+/// Whose YAML-to-JSON conversion to imitate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JsonFlavor {
+    /// kyaml (`kustomize build`): go-yaml v3 decodes the node into Go values, then
+    /// `encoding/json` prints them. Timestamps become RFC 3339 strings
+    /// (`2001-12-14` -> `"2001-12-14T00:00:00Z"`), non-string keys keep their source text.
+    #[default]
+    Kyaml,
+    /// sigs.k8s.io/yaml `YAMLToJSON` (Helm): timestamps stay as written, non-string keys are
+    /// formatted the way sigs.k8s.io/yaml does (`1.50` -> `"1.5"`), a null key is an error.
+    SigsYaml,
+}
+
+/// Options for [`to_json_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct JsonOptions {
+    /// Conversion rules to follow.
+    pub flavor: JsonFlavor,
+    /// Turn every number into an `f64`, as `json.Unmarshal` into `interface{}` does. Helm's
+    /// values go through that step, which is why `{{ .Values.big }}` prints `1e+06`.
+    pub numbers_as_f64: bool,
+}
+
+/// Converts a document to JSON with kyaml rules.
+pub fn to_json(node: &Node) -> Result<Json, Error> {
+    to_json_with(node, &JsonOptions::default())
+}
+
+/// Converts a document to JSON.
+///
+/// Errors (with the node's position, file left empty) for values JSON cannot hold: `.inf`,
+/// `.nan`, and null keys under [`JsonFlavor::SigsYaml`].
+pub fn to_json_with(node: &Node, opts: &JsonOptions) -> Result<Json, Error> {
+    match &node.value {
+        Value::Scalar(s) => Ok(match s.resolved {
+            Resolved::Null => Json::Null,
+            Resolved::Bool(b) => Json::Bool(b),
+            Resolved::Int(i) => int_json(i, opts.numbers_as_f64),
+            Resolved::Float(f) => match Number::from_f64(f) {
+                Some(n) => Json::Number(n),
+                None => {
+                    return Err(Error::new(
+                        "",
+                        node.pos.line,
+                        node.pos.column,
+                        format!("json: unsupported value: {}", go_float_word(f)),
+                    ))
+                }
+            },
+            Resolved::Timestamp if opts.flavor == JsonFlavor::Kyaml => {
+                match parse_timestamp(&s.value) {
+                    Some(t) => Json::String(t.rfc3339_nano()),
+                    None => Json::String(s.value.clone()),
+                }
+            }
+            Resolved::Str | Resolved::Timestamp | Resolved::Merge => Json::String(s.value.clone()),
+        }),
+        Value::Sequence(seq) => seq
+            .items
+            .iter()
+            .map(|n| to_json_with(n, opts))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Json::Array),
+        Value::Mapping(m) => {
+            let mut out = Map::new();
+            for (k, v) in &m.entries {
+                let key = key_string(k, opts.flavor)?;
+                out.insert(key, to_json_with(v, opts)?);
+            }
+            Ok(Json::Object(out))
+        }
+    }
+}
+
+fn int_json(i: i128, as_f64: bool) -> Json {
+    if as_f64 {
+        return Number::from_f64(i as f64).map_or(Json::Null, Json::Number);
+    }
+    if let Ok(v) = i64::try_from(i) {
+        Json::Number(v.into())
+    } else if let Ok(v) = u64::try_from(i) {
+        Json::Number(v.into())
+    } else {
+        Number::from_f64(i as f64).map_or(Json::Null, Json::Number)
+    }
+}
+
+fn go_float_word(f: f64) -> &'static str {
+    if f.is_nan() {
+        "NaN"
+    } else if f > 0.0 {
+        "+Inf"
+    } else {
+        "-Inf"
+    }
+}
+
+fn key_string(k: &Node, flavor: JsonFlavor) -> Result<String, Error> {
+    let err = |msg: String| Error::new("", k.pos.line, k.pos.column, msg);
+    let Value::Scalar(s) = &k.value else {
+        return Err(err("unsupported map key: a mapping or sequence".to_string()));
+    };
+    if flavor == JsonFlavor::Kyaml {
+        return Ok(s.value.clone());
+    }
+    Ok(match s.resolved {
+        Resolved::Str | Resolved::Timestamp | Resolved::Merge => s.value.clone(),
+        Resolved::Bool(b) => b.to_string(),
+        Resolved::Int(i) => i.to_string(),
+        // sigs.k8s.io/yaml formats float keys with 32-bit precision.
+        Resolved::Float(f) => crate::gofmt::format_float_g(f, true),
+        Resolved::Null => {
+            return Err(err(format!(
+                "unsupported map key of type: <nil>, key: {:?}",
+                s.value
+            )))
+        }
+    })
+}
+
+/// Builds a node tree from JSON: strings, numbers, booleans and null become typed scalars,
+/// objects keep their key order. Emitters decide quoting, so every scalar is plain here.
+pub fn from_json(v: &Json) -> Node {
+    match v {
+        Json::Null => Node::null(),
+        Json::Bool(b) => Node::scalar(b.to_string(), Resolved::Bool(*b)),
+        Json::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Node::scalar(i.to_string(), Resolved::Int(i as i128))
+            } else if let Some(u) = n.as_u64() {
+                Node::scalar(u.to_string(), Resolved::Int(u as i128))
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                Node::scalar(crate::gofmt::format_float_g(f, false), Resolved::Float(f))
+            }
+        }
+        Json::String(s) => Node::string(s.clone()),
+        Json::Array(a) => Node::sequence(a.iter().map(from_json).collect()),
+        Json::Object(o) => Node::mapping(
+            o.iter()
+                .map(|(k, v)| (Node::string(k.clone()), from_json(v)))
+                .collect(),
+        ),
+    }
+}

@@ -1,0 +1,568 @@
+//! Builds [`Node`] trees from saphyr-parser events, applying go-yaml's rules on top:
+//! per-document anchors, alias expansion under [`Limits`], merge keys, duplicate-key errors,
+//! and go-yaml's scalar resolution.
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Parser, ScalarStyle as SStyle, ScanError, Span, Tag};
+
+use crate::error::Error;
+use crate::limits::Limits;
+use crate::node::{Mapping, Node, Pos, Scalar, ScalarStyle, Sequence, Value};
+use crate::resolve::{resolve_plain, resolve_tagged, Resolved, Schema};
+
+/// What to do when a mapping repeats a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DuplicateKeys {
+    /// Fail like go-yaml v3 and sigs.k8s.io/yaml strict mode:
+    /// `mapping key "a" already defined at line 6`.
+    #[default]
+    Error,
+    /// Keep the last value at the first key's place, like go-yaml v2 decoding into a map
+    /// (Helm values).
+    LastWins,
+}
+
+/// Parser settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ParseOptions {
+    /// How plain scalars are typed.
+    pub schema: Schema,
+    /// Resource bounds.
+    pub limits: Limits,
+    /// Repeated keys policy.
+    pub duplicate_keys: DuplicateKeys,
+}
+
+impl ParseOptions {
+    /// Settings matching go-yaml v2 as Helm uses it for values: YAML 1.1 booleans, repeated
+    /// keys allowed (last wins).
+    pub fn helm_values() -> Self {
+        ParseOptions {
+            schema: Schema::GoYamlV2,
+            limits: Limits::default(),
+            duplicate_keys: DuplicateKeys::LastWins,
+        }
+    }
+}
+
+/// Parses every document of a YAML stream with go-yaml v3 semantics and default limits.
+///
+/// An empty stream (or one with only comments) has no documents; an explicit empty document
+/// (`---` followed by nothing) is a null scalar node.
+pub fn parse_documents(src: &str, file: &str) -> Result<Vec<Node>, Error> {
+    parse_documents_with(src, file, &ParseOptions::default())
+}
+
+/// Parses every document of a YAML stream with the given options.
+pub fn parse_documents_with(
+    src: &str,
+    file: &str,
+    opts: &ParseOptions,
+) -> Result<Vec<Node>, Error> {
+    if src.len() > opts.limits.max_input_bytes {
+        return Err(Error::new(
+            file,
+            0,
+            0,
+            format!(
+                "input is {} bytes, more than the limit of {} bytes",
+                src.len(),
+                opts.limits.max_input_bytes
+            ),
+        ));
+    }
+    let mut b = Builder {
+        src,
+        file,
+        opts,
+        offsets: Offsets::new(src),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        docs: Vec::new(),
+        nodes: 0,
+        alias_nodes: 0,
+    };
+    for ev in Parser::new_from_str(src) {
+        let (ev, span) = ev.map_err(|e| b.scan_error(&e))?;
+        b.event(ev, span)?;
+    }
+    Ok(b.docs)
+}
+
+/// Parses a stream that must hold exactly one document (an empty stream is a null node).
+pub fn parse_one(src: &str, file: &str, opts: &ParseOptions) -> Result<Node, Error> {
+    let mut docs = parse_documents_with(src, file, opts)?;
+    match docs.len() {
+        0 => Ok(Node::null()),
+        1 => Ok(docs.pop().unwrap_or_else(Node::null)),
+        n => Err(Error::new(
+            file,
+            docs[1].pos.line,
+            docs[1].pos.column,
+            format!("expected a single document, found {n}"),
+        )),
+    }
+}
+
+/// Maps saphyr's character indices to byte offsets. ASCII input needs no table; otherwise a
+/// checkpoint every 64 characters keeps the lookup cheap without a per-character table.
+struct Offsets {
+    ascii: bool,
+    checkpoints: Vec<usize>,
+}
+
+const STRIDE: usize = 64;
+
+impl Offsets {
+    fn new(src: &str) -> Self {
+        if src.is_ascii() {
+            return Offsets {
+                ascii: true,
+                checkpoints: Vec::new(),
+            };
+        }
+        let checkpoints = src.char_indices().step_by(STRIDE).map(|(b, _)| b).collect();
+        Offsets {
+            ascii: false,
+            checkpoints,
+        }
+    }
+
+    fn byte(&self, src: &str, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(src.len());
+        }
+        let Some(&base) = self.checkpoints.get(char_index / STRIDE) else {
+            return src.len();
+        };
+        src[base..]
+            .char_indices()
+            .nth(char_index % STRIDE)
+            .map_or(src.len(), |(b, _)| base + b)
+    }
+}
+
+enum Frame {
+    Seq {
+        node: Node,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        node: Node,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+    },
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    file: &'a str,
+    opts: &'a ParseOptions,
+    offsets: Offsets,
+    stack: Vec<Frame>,
+    /// Anchors of the current document: id -> (node, node count).
+    anchors: HashMap<usize, (Node, usize)>,
+    docs: Vec<Node>,
+    nodes: usize,
+    alias_nodes: usize,
+}
+
+impl Builder<'_> {
+    fn pos(&self, m: &saphyr_parser::Marker) -> Pos {
+        Pos {
+            line: m.line(),
+            column: m.col() + 1,
+            offset: self.offsets.byte(self.src, m.index()),
+        }
+    }
+
+    fn err(&self, pos: Pos, msg: impl Into<String>) -> Error {
+        Error::new(self.file, pos.line, pos.column, msg)
+    }
+
+    fn scan_error(&self, e: &ScanError) -> Error {
+        let pos = self.pos(e.marker());
+        self.err(pos, goyaml_wording(e.info()))
+    }
+
+    fn event(&mut self, ev: Event<'_>, span: Span) -> Result<(), Error> {
+        let pos = self.pos(&span.start);
+        match ev {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => {}
+            Event::DocumentStart(_) => {
+                // go-yaml scopes anchors to their document.
+                self.anchors.clear();
+            }
+            Event::Alias(id) => {
+                let Some((node, count)) = self.anchors.get(&id) else {
+                    return Err(self.err(pos, "unknown anchor referenced"));
+                };
+                let (node, count) = (node.clone(), *count);
+                self.alias_nodes += count;
+                if self.alias_nodes > self.opts.limits.max_alias_nodes {
+                    return Err(self.err(pos, "document contains excessive aliasing"));
+                }
+                if self.stack.len() + node.depth() > self.opts.limits.max_depth {
+                    return Err(self.err(pos, self.depth_message()));
+                }
+                self.count_nodes(pos, count)?;
+                self.complete(node, 0)?;
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                self.count_nodes(pos, 1)?;
+                let tag = tag.map(|t| short_tag(&t));
+                let node = self.scalar(&value, style, tag, pos, &span)?;
+                self.complete(node, anchor)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.push_check(pos)?;
+                let flow = self.src.as_bytes().get(pos.offset) == Some(&b'[') || {
+                    // With properties (`&a [..]`), the bracket comes later on the line.
+                    let rest = &self.src[pos.offset..];
+                    (rest.starts_with('&') || rest.starts_with('!'))
+                        && first_content_after_props(rest) == Some('[')
+                };
+                let node = Node {
+                    pos,
+                    tag: tag.map(|t| short_tag(&t)),
+                    value: Value::Sequence(Sequence {
+                        items: Vec::new(),
+                        flow,
+                    }),
+                };
+                self.stack.push(Frame::Seq {
+                    node,
+                    anchor,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.push_check(pos)?;
+                let rest = &self.src[pos.offset.min(self.src.len())..];
+                let flow = rest.starts_with('{')
+                    || ((rest.starts_with('&') || rest.starts_with('!'))
+                        && first_content_after_props(rest) == Some('{'));
+                let node = Node {
+                    pos,
+                    tag: tag.map(|t| short_tag(&t)),
+                    value: Value::Mapping(Mapping {
+                        entries: Vec::new(),
+                        flow,
+                    }),
+                };
+                self.stack.push(Frame::Map {
+                    node,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                });
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Seq {
+                    mut node,
+                    anchor,
+                    items,
+                }) = self.stack.pop()
+                {
+                    if let Value::Sequence(s) = &mut node.value {
+                        s.items = items;
+                    }
+                    self.complete(node, anchor)?;
+                }
+            }
+            Event::MappingEnd => {
+                if let Some(Frame::Map {
+                    mut node,
+                    anchor,
+                    entries,
+                    ..
+                }) = self.stack.pop()
+                {
+                    let entries = self.finish_mapping(entries)?;
+                    if let Value::Mapping(m) = &mut node.value {
+                        m.entries = entries;
+                    }
+                    self.complete(node, anchor)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn depth_message(&self) -> String {
+        format!("exceeded max depth of {}", self.opts.limits.max_depth)
+    }
+
+    fn push_check(&mut self, pos: Pos) -> Result<(), Error> {
+        self.count_nodes(pos, 1)?;
+        if self.stack.len() >= self.opts.limits.max_depth {
+            return Err(self.err(pos, self.depth_message()));
+        }
+        Ok(())
+    }
+
+    fn count_nodes(&mut self, pos: Pos, n: usize) -> Result<(), Error> {
+        self.nodes += n;
+        if self.nodes > self.opts.limits.max_nodes {
+            return Err(self.err(
+                pos,
+                format!(
+                    "document has more than {} nodes",
+                    self.opts.limits.max_nodes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn scalar(
+        &self,
+        value: &str,
+        style: SStyle,
+        tag: Option<String>,
+        pos: Pos,
+        span: &Span,
+    ) -> Result<Node, Error> {
+        let style = match style {
+            SStyle::Plain => ScalarStyle::Plain,
+            SStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+            SStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+            SStyle::Literal => ScalarStyle::Literal,
+            SStyle::Folded => ScalarStyle::Folded,
+        };
+        let schema = self.opts.schema;
+        let resolved = match tag.as_deref() {
+            // `!` alone forces a string in go-yaml.
+            None if style == ScalarStyle::Plain => resolve_plain(value, schema),
+            None | Some("!") => Resolved::Str,
+            Some(t) => resolve_tagged(t, value, schema).map_err(|m| self.err(pos, m))?,
+        };
+        let start = pos.offset;
+        let end = self.offsets.byte(self.src, span.end.index()).max(start);
+        let (pos, raw) = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+            self.block_scalar_header(start, end)
+                .map_or((pos, String::new()), |(p, h)| {
+                    (p, self.src[h..end].trim_end().to_string())
+                })
+        } else {
+            let text = &self.src[start..end];
+            (pos, strip_props(text).to_string())
+        };
+        Ok(Node {
+            pos,
+            tag,
+            value: Value::Scalar(Scalar {
+                value: value.to_string(),
+                raw,
+                style,
+                resolved,
+            }),
+        })
+    }
+
+    /// saphyr marks a block scalar at its first content line; go-yaml (and users) expect the
+    /// `|`/`>` indicator. Finds it on the closest preceding non-blank line.
+    fn block_scalar_header(&self, content: usize, end: usize) -> Option<(Pos, usize)> {
+        let before = &self.src[..content.min(end).min(self.src.len())];
+        let trimmed = before.trim_end();
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let line = &trimmed[line_start..];
+        let col = find_block_indicator(line)?;
+        let at = line_start + col;
+        let line_no = before[..at].matches('\n').count() + 1;
+        let column = line[..col].chars().count() + 1;
+        Some((
+            Pos {
+                line: line_no,
+                column,
+                offset: at,
+            },
+            at,
+        ))
+    }
+
+    /// Hands a finished node to its parent (or makes it a document).
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Error> {
+        if anchor != 0 {
+            let count = node.count();
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+        Ok(())
+    }
+
+    /// Checks duplicate keys and applies merge keys, the way go-yaml's decoder does: explicit
+    /// keys win over merged ones wherever they appear, and among merged mappings the first
+    /// one listed wins. Merged entries take the place of the `<<` entry.
+    fn finish_mapping(&self, entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, Error> {
+        let mut seen: HashMap<KeyId, usize> = HashMap::new();
+        let mut out: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
+        let mut merge: Option<(usize, Node)> = None;
+        for (k, v) in entries {
+            if is_merge_key(&k) {
+                merge = Some((out.len(), v));
+                continue;
+            }
+            let Some(id) = key_id(&k) else {
+                out.push((k, v));
+                continue;
+            };
+            if let Some(&first) = seen.get(&id) {
+                match self.opts.duplicate_keys {
+                    DuplicateKeys::Error => {
+                        let shown = k.as_scalar().map_or("", |s| s.value.as_str());
+                        return Err(self.err(
+                            k.pos,
+                            format!(
+                                "mapping key {:?} already defined at line {}",
+                                shown, out[first].0.pos.line
+                            ),
+                        ));
+                    }
+                    DuplicateKeys::LastWins => out[first].1 = v,
+                }
+                continue;
+            }
+            seen.insert(id, out.len());
+            out.push((k, v));
+        }
+        let Some((at, source)) = merge else {
+            return Ok(out);
+        };
+        let sources: Vec<&Mapping> = match &source.value {
+            Value::Mapping(m) => vec![m],
+            Value::Sequence(s) => {
+                let mut v = Vec::new();
+                for item in &s.items {
+                    match &item.value {
+                        Value::Mapping(m) => v.push(m),
+                        _ => return Err(self.want_map(item.pos)),
+                    }
+                }
+                v
+            }
+            _ => return Err(self.want_map(source.pos)),
+        };
+        let mut taken: HashSet<KeyId> = seen.into_keys().collect();
+        let mut merged = Vec::new();
+        for m in sources {
+            for (k, v) in &m.entries {
+                match key_id(k) {
+                    Some(id) => {
+                        if taken.insert(id) {
+                            merged.push((k.clone(), v.clone()));
+                        }
+                    }
+                    None => merged.push((k.clone(), v.clone())),
+                }
+            }
+        }
+        let tail = out.split_off(at);
+        out.extend(merged);
+        out.extend(tail);
+        Ok(out)
+    }
+
+    fn want_map(&self, pos: Pos) -> Error {
+        self.err(
+            pos,
+            "map merge requires map or sequence of maps as the value",
+        )
+    }
+}
+
+/// Identity of a scalar key for duplicate and merge checks: go-yaml compares decoded values,
+/// so `1` and `"1"` differ while `a` and `"a"` are the same.
+#[derive(Hash, PartialEq, Eq)]
+struct KeyId(u8, String);
+
+fn key_id(k: &Node) -> Option<KeyId> {
+    let s = k.as_scalar()?;
+    let kind = match s.resolved {
+        Resolved::Str | Resolved::Timestamp | Resolved::Merge => 0,
+        Resolved::Null => 1,
+        Resolved::Bool(_) => 2,
+        Resolved::Int(_) => 3,
+        Resolved::Float(_) => 4,
+    };
+    let text = match s.resolved {
+        Resolved::Null => String::new(),
+        Resolved::Bool(b) => b.to_string(),
+        Resolved::Int(i) => i.to_string(),
+        Resolved::Float(f) => f.to_bits().to_string(),
+        _ => s.value.clone(),
+    };
+    Some(KeyId(kind, text))
+}
+
+fn is_merge_key(k: &Node) -> bool {
+    matches!(&k.value, Value::Scalar(s) if s.resolved == Resolved::Merge && s.value == "<<")
+}
+
+/// Tag in go-yaml's short form: `tag:yaml.org,2002:str` becomes `!!str`.
+fn short_tag(t: &Tag) -> String {
+    if t.handle == "tag:yaml.org,2002:" {
+        format!("!!{}", t.suffix)
+    } else {
+        format!("{}{}", t.handle, t.suffix)
+    }
+}
+
+/// Skips `&anchor` / `!tag` properties (and the blanks after them) at the start of `text`.
+fn strip_props(mut text: &str) -> &str {
+    while text.starts_with('&') || text.starts_with('!') {
+        let end = text.find(|c: char| c.is_whitespace()).unwrap_or(text.len());
+        text = text[end..].trim_start();
+    }
+    text
+}
+
+fn first_content_after_props(text: &str) -> Option<char> {
+    strip_props(text).chars().next()
+}
+
+/// Column (byte) of a block scalar indicator on a header line: `|` or `>` after a blank or at
+/// the start, followed by at most two indicator characters, then the end or a comment.
+fn find_block_indicator(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    (0..b.len()).find(|&i| {
+        if !(b[i] == b'|' || b[i] == b'>') || (i > 0 && !matches!(b[i - 1], b' ' | b'\t')) {
+            return false;
+        }
+        let mut j = i + 1;
+        while j < b.len() && j <= i + 2 && (b[j].is_ascii_digit() || b[j] == b'+' || b[j] == b'-') {
+            j += 1;
+        }
+        let rest = line[j..].trim_start();
+        rest.is_empty() || (rest.starts_with('#') && j < b.len() && matches!(b[j], b' ' | b'\t'))
+    })
+}
+
+/// go-yaml reports libyaml's "problem" without the "while parsing ..." context, and words a
+/// few errors differently from saphyr.
+fn goyaml_wording(info: &str) -> String {
+    let msg = match info.split_once(", ") {
+        Some((ctx, rest)) if ctx.starts_with("while ") => rest,
+        _ => info,
+    };
+    match msg {
+        "found unknown anchor" => "unknown anchor referenced".to_string(),
+        "tabs disallowed within this context (block indentation)"
+        | "tabs disallowed in this context"
+        | "tab cannot be used as indentation" => {
+            "found character that cannot start any token".to_string()
+        }
+        "expected ',' or ']'" => "did not find expected ',' or ']'".to_string(),
+        _ => msg.to_string(),
+    }
+}
