@@ -28,6 +28,7 @@ const FUNCTIONS: &[&str] = &[
     "keys",
     "split",
     "default",
+    "slice",
 ];
 
 pub(crate) fn is_function(name: &str) -> bool {
@@ -105,8 +106,9 @@ impl<'a, 'r> Env<'a, 'r> {
             }
             Stmt::Call(i) => {
                 let functions = self.functions;
+                // Runs inline: variables a `fn` sets are its results for the caller.
                 match functions.get(*i) {
-                    Some(body) => self.scoped(|env| env.run(body)),
+                    Some(body) => self.run(body),
                     None => Outcome::Continue,
                 }
             }
@@ -375,6 +377,13 @@ fn call(name: &str, args: &[Val<'_>]) -> Value {
             }
             _ => Value::Array(Vec::new()),
         },
+        // `slice(s, from, to)`: characters from..to (0-based, `to` excluded, clamped).
+        "slice" => {
+            let s = text(0);
+            let from = arg(1).as_i64().unwrap_or(0).max(0) as usize;
+            let to = arg(2).as_i64().map_or(usize::MAX, |t| t.max(0) as usize);
+            Value::String(s.chars().take(to).skip(from).collect())
+        }
         // `default(x, d)`: d when x is null (unlike `or`, keeps false and 0).
         "default" => {
             if arg(0).is_null() {
