@@ -29,6 +29,7 @@ const FUNCTIONS: &[&str] = &[
     "split",
     "default",
     "slice",
+    "type",
 ];
 
 pub(crate) fn is_function(name: &str) -> bool {
@@ -384,6 +385,17 @@ fn call(name: &str, args: &[Val<'_>]) -> Value {
             let to = arg(2).as_i64().map_or(usize::MAX, |t| t.max(0) as usize);
             Value::String(s.chars().take(to).skip(from).collect())
         }
+        "type" => Value::String(
+            match arg(0) {
+                Value::Null => "null",
+                Value::Bool(_) => "bool",
+                Value::Number(_) => "number",
+                Value::String(_) => "string",
+                Value::Array(_) => "list",
+                Value::Object(_) => "object",
+            }
+            .to_string(),
+        ),
         // `default(x, d)`: d when x is null (unlike `or`, keeps false and 0).
         "default" => {
             if arg(0).is_null() {
