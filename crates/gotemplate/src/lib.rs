@@ -1,1 +1,160 @@
-//! kubeplay-gotemplate
+//! A Go `text/template` engine in Rust, faithful to Go's output and error
+//! messages, for rendering Helm charts in the browser.
+//!
+//! ```
+//! use kubeplay_gotemplate::{Templates, Value};
+//!
+//! let mut t = Templates::new("greeting");
+//! t.parse("greeting", r#"{{ range $i, $n := .names }}{{ if $i }}, {{ end }}{{ printf "%q" $n }}{{ end }}"#)
+//!     .unwrap();
+//! let data = Value::map([("names", Value::list(vec!["a".into(), "b".into()]))]);
+//! assert_eq!(t.execute("greeting", &data).unwrap(), r#""a", "b""#);
+//! ```
+//!
+//! Hosts add functions with [`Templates::add_func`]; a function receives
+//! a [`Context`] through which it can run other templates of the same set
+//! (Helm's `include` and `tpl`).
+
+mod ast;
+mod compare;
+mod error;
+mod exec;
+pub mod fmt;
+mod funcs;
+mod lex;
+mod limits;
+mod parse;
+pub mod strconv;
+mod value;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use error::{Error, ErrorKind, FuncError};
+pub use exec::Context;
+pub use funcs::{ArgType, Func, FuncMap, HostFn};
+pub use limits::Limits;
+pub use parse::MAX_PARSE_DEPTH;
+pub use value::{ElemType, List, Map, Object, Value};
+
+/// Go's `missingkey` option: what a missing map key evaluates to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MissingKey {
+    /// `missingkey=default` (or `invalid`): no value, printed `<no value>`.
+    #[default]
+    Default,
+    /// `missingkey=zero`: the zero value of the map's element type (for
+    /// `map[string]interface {}` a nil interface, still printed `<no value>`,
+    /// but a field access on it is a nil-pointer error). Helm uses this.
+    Zero,
+    /// `missingkey=error`: execution stops with `map has no entry for key`.
+    Error,
+}
+
+/// A set of named templates sharing functions and options (Go's
+/// `*template.Template` with its associated templates).
+pub struct Templates {
+    name: String,
+    trees: HashMap<String, Arc<ast::Tree>>,
+    funcs: FuncMap,
+    builtins: Arc<FuncMap>,
+    missing_key: MissingKey,
+    limits: Limits,
+}
+
+impl Templates {
+    /// An empty set whose main template is called `name` (used in some
+    /// error messages, as Go's `template.New(name)`).
+    pub fn new(name: &str) -> Templates {
+        Templates {
+            name: name.to_string(),
+            trees: HashMap::new(),
+            funcs: FuncMap::new(),
+            builtins: Arc::new(funcs::builtins::builtins()),
+            missing_key: MissingKey::Default,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The set's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Add (or replace) a function; it shadows a builtin of the same name,
+    /// as in Go. Functions must be added before parsing templates using them.
+    pub fn add_func(&mut self, f: Func) -> &mut Self {
+        self.funcs.insert(f);
+        self
+    }
+
+    /// Set the `missingkey` option.
+    pub fn missing_key(&mut self, m: MissingKey) -> &mut Self {
+        self.missing_key = m;
+        self
+    }
+
+    /// Parse Go's option string: `missingkey=default|invalid|zero|error`.
+    pub fn option(&mut self, opt: &str) -> Result<&mut Self, Error> {
+        let m = match opt {
+            "missingkey=default" | "missingkey=invalid" => MissingKey::Default,
+            "missingkey=zero" => MissingKey::Zero,
+            "missingkey=error" => MissingKey::Error,
+            _ => return Err(Error::other(format!("unrecognized option: {opt}"))),
+        };
+        self.missing_key = m;
+        Ok(self)
+    }
+
+    /// Set the execution limits.
+    pub fn limits(&mut self, l: Limits) -> &mut Self {
+        self.limits = l;
+        self
+    }
+
+    pub(crate) fn lookup_func(&self, name: &str) -> Option<&Arc<Func>> {
+        self.funcs.get(name).or_else(|| self.builtins.get(name))
+    }
+
+    /// Parse `text` as the template `name`, adding it and every template it
+    /// `define`s to the set. A definition replaces an earlier one of the same
+    /// name unless it is empty (Go's `AddParseTree` rule).
+    pub fn parse(&mut self, name: &str, text: &str) -> Result<&mut Self, Error> {
+        let trees = {
+            let has = |f: &str| self.funcs.contains(f) || self.builtins.contains(f);
+            parse::parse(name, text, &has)?
+        };
+        for t in trees {
+            let keep_old = t.is_empty() && self.trees.contains_key(&t.name);
+            if !keep_old {
+                self.trees.insert(t.name.clone(), Arc::new(t));
+            }
+        }
+        Ok(self)
+    }
+
+    /// Whether a template of that name is defined.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.trees.contains_key(name)
+    }
+
+    /// Names of the defined templates, sorted.
+    pub fn template_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.trees.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// Execute the named template with `data` as dot and `$`.
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
+        let Some(tree) = self.trees.get(name) else {
+            return Err(Error::other(format!(
+                "template: no template {} associated with template {}",
+                strconv::quote(name),
+                strconv::quote(&self.name)
+            )));
+        };
+        let mut budget = limits::Budget::new(self.limits);
+        exec::execute_tree(self, tree, data, &mut budget, 0)
+    }
+}

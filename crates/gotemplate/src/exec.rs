@@ -1,0 +1,1022 @@
+//! The executor: Go's `text/template/exec.go` walk over the parse tree.
+//!
+//! Go tracks the node being evaluated (`state.at`) and reports errors
+//! against it; this executor mirrors where Go moves that marker so error
+//! locations and contexts match.
+
+use std::sync::Arc;
+
+use crate::ast::*;
+use crate::error::{Error, ErrorKind, FuncError};
+use crate::funcs::builtins::{self, Builtin};
+use crate::funcs::{ArgType, Func, Imp};
+use crate::limits::Budget;
+use crate::value::{ElemType, Value};
+use crate::{MissingKey, Templates};
+
+/// A value as Go's reflection sees it during execution: `iface` tells
+/// whether its static type is `interface {}` (an element of a JSON-like
+/// container). `Nil` without `iface` is Go's invalid (zero) `reflect.Value`.
+#[derive(Clone, Debug)]
+pub(crate) struct Rv {
+    pub v: Value,
+    pub iface: bool,
+}
+
+impl Rv {
+    pub fn concrete(v: Value) -> Rv {
+        Rv { v, iface: false }
+    }
+    pub fn invalid() -> Rv {
+        Rv::concrete(Value::Nil)
+    }
+    /// An element read out of a container with element type `elem`.
+    pub fn elem(v: Value, elem: ElemType) -> Rv {
+        Rv {
+            v,
+            iface: elem == ElemType::Any,
+        }
+    }
+    fn is_invalid(&self) -> bool {
+        self.v.is_nil() && !self.iface
+    }
+    /// Go's `reflect.Value.Type()` spelling.
+    fn type_name(&self) -> String {
+        if self.iface {
+            "interface {}".into()
+        } else {
+            self.v.type_name()
+        }
+    }
+    /// Go's "dig down one level" for interface values after each command.
+    fn unwrap(self) -> Rv {
+        Rv::concrete(self.v)
+    }
+}
+
+/// Where execution is, for error messages.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    None,
+    Node(&'a Node),
+    Pipe(&'a Pipe),
+    Cmd(&'a Command),
+    Arg(&'a Arg),
+}
+
+/// Non-local exits: errors and `break`/`continue`.
+enum Flow {
+    Err(Error),
+    Break,
+    Continue,
+}
+
+impl From<Error> for Flow {
+    fn from(e: Error) -> Flow {
+        Flow::Err(e)
+    }
+}
+
+type R<T> = Result<T, Flow>;
+
+/// What a host function sees of the running execution; lets Helm's
+/// `include` and `tpl` run templates of the same set.
+pub struct Context<'c> {
+    set: &'c Templates,
+    budget: &'c mut Budget,
+    depth: usize,
+}
+
+impl Context<'_> {
+    /// Execute the named template of the running set with `data` as dot
+    /// (Helm's `include`). Counts toward the depth and step limits.
+    pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, Error> {
+        let Some(tree) = self.set.trees.get(name) else {
+            return Err(Error::other(format!(
+                "template: no template {} associated with template {}",
+                crate::strconv::quote(name),
+                crate::strconv::quote(self.set.name())
+            )));
+        };
+        execute_tree(self.set, tree, data, self.budget, self.depth + 1)
+    }
+
+    /// Parse `text` as a template named `name` in a copy of the running set
+    /// (so it sees every `define`) and execute it (Helm's `tpl`).
+    pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
+        let mut set = self.set.clone();
+        set.parse(name, text)?;
+        let tree = set.trees.get(name).cloned();
+        match tree {
+            Some(tree) => execute_tree(&set, &tree, data, self.budget, self.depth + 1),
+            None => Ok(String::new()),
+        }
+    }
+
+    /// The template set being executed.
+    pub fn templates(&self) -> &Templates {
+        self.set
+    }
+}
+
+pub(crate) fn execute_tree(
+    set: &Templates,
+    tree: &Tree,
+    data: &Value,
+    budget: &mut Budget,
+    depth: usize,
+) -> Result<String, Error> {
+    let mut s = State {
+        set,
+        tmpl: tree,
+        at_tree: tree,
+        at: At::None,
+        vars: vec![("$", Rv::concrete(data.clone()))],
+        depth,
+        budget,
+        out: String::new(),
+    };
+    if depth > s.budget.limits.max_depth {
+        return Err(s.limit_err(format!(
+            "exceeded maximum template depth ({})",
+            s.budget.limits.max_depth
+        )));
+    }
+    let dot = Rv::concrete(data.clone());
+    match s.walk_list(&dot, &tree.root) {
+        Ok(()) => Ok(s.out),
+        Err(Flow::Err(e)) => Err(e),
+        // The parser rejects break/continue outside range.
+        Err(_) => Ok(s.out),
+    }
+}
+
+struct State<'a, 'b> {
+    set: &'a Templates,
+    /// The template being executed (named in errors).
+    tmpl: &'a Tree,
+    /// The tree of the node at `at` (gives the error location).
+    at_tree: &'a Tree,
+    at: At<'a>,
+    vars: Vec<(&'a str, Rv)>,
+    depth: usize,
+    budget: &'b mut Budget,
+    out: String,
+}
+
+impl<'a> State<'a, '_> {
+    fn at(&mut self, at: At<'a>) {
+        self.at = at;
+        self.at_tree = self.tmpl;
+    }
+
+    fn make_err(&self, kind: ErrorKind, msg: String) -> Error {
+        let (pos, ctx) = match self.at {
+            At::None => {
+                return Error {
+                    kind,
+                    template: self.tmpl.name.clone(),
+                    location: None,
+                    context: None,
+                    message: msg,
+                    cause: None,
+                };
+            }
+            At::Node(n) => (node_pos(n), n.to_string()),
+            At::Pipe(p) => (p.pos, p.to_string()),
+            At::Cmd(c) => (c.pos, c.to_string()),
+            At::Arg(a) => (a.pos(), a.to_string()),
+        };
+        let ctx = if ctx.len() > 20 {
+            let head: String = ctx.chars().take(20).collect();
+            format!("{head}...")
+        } else {
+            ctx
+        };
+        Error {
+            kind,
+            template: self.tmpl.name.clone(),
+            location: Some(self.at_tree.location(pos)),
+            context: Some(ctx),
+            message: msg,
+            cause: None,
+        }
+    }
+
+    fn err(&self, msg: String) -> Flow {
+        Flow::Err(self.make_err(ErrorKind::Exec, msg))
+    }
+
+    fn errorf<T>(&self, msg: String) -> R<T> {
+        Err(self.err(msg))
+    }
+
+    fn limit_err(&self, msg: String) -> Error {
+        self.make_err(ErrorKind::Limit, msg)
+    }
+
+    fn step(&mut self) -> R<()> {
+        self.budget.steps += 1;
+        if self.budget.steps > self.budget.limits.max_steps {
+            return Err(Flow::Err(self.limit_err(format!(
+                "exceeded maximum number of evaluation steps ({})",
+                self.budget.limits.max_steps
+            ))));
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, s: &str) -> R<()> {
+        if self.out.len() + s.len() > self.budget.limits.max_output {
+            return Err(Flow::Err(self.limit_err(format!(
+                "exceeded maximum output size ({} bytes)",
+                self.budget.limits.max_output
+            ))));
+        }
+        self.out.push_str(s);
+        Ok(())
+    }
+
+    // ---- variables ----
+
+    fn set_var(&mut self, name: &str, v: Rv) -> R<()> {
+        for (n, val) in self.vars.iter_mut().rev() {
+            if *n == name {
+                *val = v;
+                return Ok(());
+            }
+        }
+        self.errorf(format!("undefined variable: {name}"))
+    }
+
+    fn var_value(&self, name: &str) -> R<Rv> {
+        for (n, val) in self.vars.iter().rev() {
+            if *n == name {
+                return Ok(val.clone());
+            }
+        }
+        self.errorf(format!("undefined variable: {name}"))
+    }
+
+    // ---- walking ----
+
+    fn walk_list(&mut self, dot: &Rv, list: &'a [Node]) -> R<()> {
+        for n in list {
+            self.walk(dot, n)?;
+        }
+        Ok(())
+    }
+
+    fn walk(&mut self, dot: &Rv, node: &'a Node) -> R<()> {
+        self.step()?;
+        self.at(At::Node(node));
+        match node {
+            Node::Action(a) => {
+                let val = self.eval_pipeline(dot, &a.pipe)?;
+                if a.pipe.decl.is_empty() {
+                    self.print_value(node, &val)?;
+                }
+                Ok(())
+            }
+            Node::Text(t) => self.write(&t.text),
+            Node::If(b) => self.walk_if_or_with(false, dot, b),
+            Node::With(b) => self.walk_if_or_with(true, dot, b),
+            Node::Range(b) => self.walk_range(dot, node, b),
+            Node::Template(t) => self.walk_template(dot, node, t),
+            Node::Break(_) => Err(Flow::Break),
+            Node::Continue(_) => Err(Flow::Continue),
+        }
+    }
+
+    fn print_value(&mut self, node: &'a Node, v: &Rv) -> R<()> {
+        self.at(At::Node(node));
+        let s = match &v.v {
+            Value::Nil if !v.iface => "<no value>".to_string(),
+            Value::Func(_) => {
+                return self.errorf(format!("can't print {} of type {}", node, v.v.type_name()));
+            }
+            other => crate::fmt::sprint(std::slice::from_ref(other)),
+        };
+        self.write(&s)
+    }
+
+    fn walk_if_or_with(&mut self, with: bool, dot: &Rv, b: &'a BranchNode) -> R<()> {
+        let mark = self.vars.len();
+        let r = (|| {
+            let val = self.eval_pipeline(dot, &b.pipe)?;
+            if val.v.truth() {
+                if with {
+                    self.walk_list(&val, &b.list)
+                } else {
+                    self.walk_list(dot, &b.list)
+                }
+            } else if let Some(e) = &b.else_list {
+                self.walk_list(dot, e)
+            } else {
+                Ok(())
+            }
+        })();
+        self.vars.truncate(mark);
+        r
+    }
+
+    fn walk_range(&mut self, dot: &Rv, node: &'a Node, r: &'a BranchNode) -> R<()> {
+        self.at(At::Node(node));
+        let outer = self.vars.len();
+        let res = self.walk_range_inner(dot, r);
+        self.vars.truncate(outer);
+        match res {
+            Err(Flow::Break) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn one_iteration(&mut self, r: &'a BranchNode, mark: usize, index: Rv, elem: Rv) -> R<()> {
+        self.step()?;
+        let decl = &r.pipe.decl;
+        if !decl.is_empty() {
+            if r.pipe.is_assign {
+                if decl.len() > 1 {
+                    self.set_var(&decl[0], index.clone())?;
+                } else {
+                    self.set_var(&decl[0], elem.clone())?;
+                }
+            } else {
+                let n = self.vars.len();
+                self.vars[n - 1].1 = elem.clone();
+            }
+        }
+        if decl.len() > 1 {
+            if r.pipe.is_assign {
+                self.set_var(&decl[1], elem.clone())?;
+            } else {
+                let n = self.vars.len();
+                self.vars[n - 2].1 = index;
+            }
+        }
+        let res = self.walk_list(&elem, &r.list);
+        self.vars.truncate(mark);
+        match res {
+            Err(Flow::Continue) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn walk_range_inner(&mut self, dot: &Rv, r: &'a BranchNode) -> R<()> {
+        let val = self.eval_pipeline(dot, &r.pipe)?;
+        let mark = self.vars.len();
+        match &val.v {
+            Value::List(l) if !l.items.is_empty() => {
+                for (i, e) in l.items.iter().enumerate() {
+                    let idx = Rv::concrete(Value::Int(i as i64));
+                    self.one_iteration(r, mark, idx, Rv::elem(e.clone(), l.elem))?;
+                }
+                return Ok(());
+            }
+            Value::Map(m) if !m.entries.is_empty() => {
+                for (k, e) in m.entries.iter() {
+                    let key = Rv::concrete(Value::from(k.as_str()));
+                    self.one_iteration(r, mark, key, Rv::elem(e.clone(), m.elem))?;
+                }
+                return Ok(());
+            }
+            Value::List(_) | Value::Map(_) | Value::Nil => {}
+            Value::Int(n) | Value::Int64(n) => {
+                if r.pipe.decl.len() > 1 {
+                    return self.errorf(format!(
+                        "can't use {} to iterate over more than one variable",
+                        val.v
+                    ));
+                }
+                let mk = |i: i64| match val.v {
+                    Value::Int(_) => Value::Int(i),
+                    _ => Value::Int64(i),
+                };
+                if *n > 0 {
+                    for i in 0..*n {
+                        self.one_iteration(r, mark, Rv::invalid(), Rv::concrete(mk(i)))?;
+                    }
+                    return Ok(());
+                }
+            }
+            Value::Uint64(_) | Value::Byte(_) => {
+                let n = val.v.int_kind().unwrap_or(0) as u64;
+                if r.pipe.decl.len() > 1 {
+                    return self.errorf(format!(
+                        "can't use {} to iterate over more than one variable",
+                        val.v
+                    ));
+                }
+                if n > 0 {
+                    for i in 0..n {
+                        let v = match val.v {
+                            Value::Byte(_) => Value::Byte(i as u8),
+                            _ => Value::Uint64(i),
+                        };
+                        self.one_iteration(r, mark, Rv::invalid(), Rv::concrete(v))?;
+                    }
+                    return Ok(());
+                }
+            }
+            other => {
+                return self.errorf(format!("range can't iterate over {other}"));
+            }
+        }
+        if let Some(e) = &r.else_list {
+            self.walk_list(dot, e)?;
+        }
+        Ok(())
+    }
+
+    fn walk_template(&mut self, dot: &Rv, node: &'a Node, t: &'a TemplateNode) -> R<()> {
+        self.at(At::Node(node));
+        let Some(tree) = self.set.trees.get(&t.name) else {
+            return self.errorf(format!(
+                "template {} not defined",
+                crate::strconv::quote(&t.name)
+            ));
+        };
+        if self.depth >= self.budget.limits.max_depth {
+            return Err(Flow::Err(self.limit_err(format!(
+                "exceeded maximum template depth ({})",
+                self.budget.limits.max_depth
+            ))));
+        }
+        let dot = match &t.pipe {
+            Some(p) => self.eval_pipeline(dot, p)?,
+            None => Rv::invalid(),
+        };
+        let tree: &'a Tree = tree;
+        let mut sub = State {
+            set: self.set,
+            tmpl: tree,
+            at_tree: tree,
+            at: At::None,
+            vars: vec![("$", dot.clone())],
+            depth: self.depth + 1,
+            budget: &mut *self.budget,
+            out: std::mem::take(&mut self.out),
+        };
+        let r = sub.walk_list(&dot, &tree.root);
+        self.out = std::mem::take(&mut sub.out);
+        r
+    }
+
+    // ---- evaluation ----
+
+    fn eval_pipeline(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
+        self.at(At::Pipe(pipe));
+        let mut value: Option<Rv> = None;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(dot, cmd, value.take())?;
+            value = Some(v.unwrap());
+        }
+        let value = value.unwrap_or_else(Rv::invalid);
+        for name in &pipe.decl {
+            if pipe.is_assign {
+                self.set_var(name, value.clone())?;
+            } else {
+                self.vars.push((name.as_str(), value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&self, args: &[Arg], final_: &Option<Rv>) -> R<()> {
+        if args.len() > 1 || final_.is_some() {
+            return self.errorf(format!("can't give argument to non-function {}", args[0]));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Rv, cmd: &'a Command, final_: Option<Rv>) -> R<Rv> {
+        let first = &cmd.args[0];
+        match first {
+            Arg::Field { idents, .. } => {
+                self.at(At::Arg(first));
+                return self.eval_field_chain(dot, dot.clone(), first, idents, &cmd.args, final_);
+            }
+            Arg::Chain { .. } => return self.eval_chain(dot, first, &cmd.args, final_),
+            Arg::Identifier { name, .. } => {
+                return self.eval_function(dot, first, name, cmd, &cmd.args, final_);
+            }
+            Arg::Pipe(p) => {
+                self.not_a_function(&cmd.args, &final_)?;
+                return self.eval_pipeline(dot, p);
+            }
+            Arg::Variable { .. } => return self.eval_variable(dot, first, &cmd.args, final_),
+            _ => {}
+        }
+        self.at(At::Arg(first));
+        self.not_a_function(&cmd.args, &final_)?;
+        match first {
+            Arg::Bool { val, .. } => Ok(Rv::concrete(Value::Bool(*val))),
+            Arg::Dot { .. } => Ok(dot.clone()),
+            Arg::Nil { .. } => self.errorf("nil is not a command".into()),
+            Arg::Number { num, .. } => self.ideal_constant(first, num),
+            Arg::String { text, .. } => Ok(Rv::concrete(Value::from(text.as_str()))),
+            _ => self.errorf(format!("can't evaluate command {first}")),
+        }
+    }
+
+    fn ideal_constant(&mut self, node: &'a Arg, n: &Number) -> R<Rv> {
+        self.at(At::Arg(node));
+        let t = &n.text;
+        let is_hex_int = t.len() > 2
+            && t.starts_with('0')
+            && matches!(t.as_bytes()[1], b'x' | b'X')
+            && !t.contains(['p', 'P']);
+        let is_rune = t.starts_with('\'');
+        if n.is_float && !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Ok(Rv::concrete(Value::Float(n.float)));
+        }
+        if n.is_int {
+            return Ok(Rv::concrete(Value::Int(n.int)));
+        }
+        if n.is_uint {
+            return self.errorf(format!("{t} overflows int"));
+        }
+        Ok(Rv::invalid())
+    }
+
+    fn eval_chain(
+        &mut self,
+        dot: &Rv,
+        chain: &'a Arg,
+        args: &'a [Arg],
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        self.at(At::Arg(chain));
+        let Arg::Chain { node, fields, .. } = chain else {
+            return self.errorf("internal error: not a chain".into());
+        };
+        if let Arg::Nil { .. } = **node {
+            return self.errorf(format!("indirection through explicit nil in {chain}"));
+        }
+        let pipe = self.eval_arg(dot, None, node)?;
+        self.eval_field_chain(dot, pipe, chain, fields, args, final_)
+    }
+
+    fn eval_variable(
+        &mut self,
+        dot: &Rv,
+        var: &'a Arg,
+        args: &'a [Arg],
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        self.at(At::Arg(var));
+        let Arg::Variable { idents, .. } = var else {
+            return self.errorf("internal error: not a variable".into());
+        };
+        let value = self.var_value(&idents[0])?;
+        if idents.len() == 1 {
+            self.not_a_function(args, &final_)?;
+            return Ok(value);
+        }
+        self.eval_field_chain(dot, value, var, &idents[1..], args, final_)
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Rv,
+        mut receiver: Rv,
+        node: &'a Arg,
+        idents: &'a [String],
+        args: &'a [Arg],
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        let n = idents.len();
+        for id in &idents[..n - 1] {
+            receiver = self.eval_field(dot, id, node, &[], None, receiver)?;
+        }
+        self.eval_field(dot, &idents[n - 1], node, args, final_, receiver)
+    }
+
+    fn eval_field(
+        &mut self,
+        dot: &Rv,
+        field: &str,
+        node: &'a Arg,
+        args: &'a [Arg],
+        final_: Option<Rv>,
+        receiver: Rv,
+    ) -> R<Rv> {
+        if receiver.is_invalid() {
+            if self.set.missing_key == MissingKey::Error {
+                return self.errorf(format!(
+                    "nil data; no entry for key {}",
+                    crate::strconv::quote(field)
+                ));
+            }
+            return Ok(Rv::invalid());
+        }
+        let typ = receiver.type_name();
+        if receiver.v.is_nil() {
+            return self.errorf(format!("nil pointer evaluating {typ}.{field}"));
+        }
+        let has_args = args.len() > 1 || final_.is_some();
+        match &receiver.v {
+            Value::Object(o) => {
+                if let Some(m) = o.method(field) {
+                    return self.eval_call(dot, &m, false, At::Arg(node), field, args, final_);
+                }
+                if o.is_nil() {
+                    return self.errorf(format!("nil pointer evaluating {typ}.{field}"));
+                }
+                if let Some(v) = o.field(field) {
+                    if has_args {
+                        return self.errorf(format!(
+                            "{field} has arguments but cannot be invoked as function"
+                        ));
+                    }
+                    let iface = v.is_nil();
+                    return Ok(Rv { v, iface });
+                }
+            }
+            Value::Map(m) => {
+                if has_args {
+                    return self.errorf(format!("{field} is not a method but has arguments"));
+                }
+                return match m.entries.get(field) {
+                    Some(v) => Ok(Rv::elem(v.clone(), m.elem)),
+                    None => match self.set.missing_key {
+                        MissingKey::Default => Ok(Rv::invalid()),
+                        MissingKey::Zero => Ok(Rv::elem(m.elem.zero(), m.elem)),
+                        MissingKey::Error => self.errorf(format!(
+                            "map has no entry for key {}",
+                            crate::strconv::quote(field)
+                        )),
+                    },
+                };
+            }
+            _ => {}
+        }
+        self.errorf(format!("can't evaluate field {field} in type {typ}"))
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Rv,
+        node: &'a Arg,
+        name: &'a str,
+        cmd: &'a Command,
+        args: &'a [Arg],
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        self.at(At::Arg(node));
+        let Some(f) = self.set.lookup_func(name) else {
+            return self.errorf(format!(
+                "{} is not a defined function",
+                crate::strconv::quote(name)
+            ));
+        };
+        let f = f.clone();
+        let builtin = matches!(f.imp, Imp::Builtin(_));
+        self.eval_call(dot, &f, builtin, At::Cmd(cmd), name, args, final_)
+    }
+
+    /// Go's `evalCall`. `args[0]` is the function's own node (skipped);
+    /// `final_` is the value piped in, if any.
+    #[allow(clippy::too_many_arguments)]
+    fn eval_call(
+        &mut self,
+        dot: &Rv,
+        f: &Func,
+        is_builtin: bool,
+        node: At<'a>,
+        name: &str,
+        args: &'a [Arg],
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        let args: &'a [Arg] = if args.is_empty() { args } else { &args[1..] };
+        let params = f.params();
+        let variadic = f.variadic();
+        let num_in = args.len() + final_.is_some() as usize;
+        let num_fixed = if variadic.is_some() {
+            if num_in < params.len() {
+                return self.errorf(format!(
+                    "wrong number of args for {name}: want at least {} got {}",
+                    params.len(),
+                    args.len()
+                ));
+            }
+            params.len()
+        } else {
+            if num_in != params.len() {
+                return self.errorf(format!(
+                    "wrong number of args for {name}: want {} got {num_in}",
+                    params.len()
+                ));
+            }
+            args.len()
+        };
+        let param_type = |i: usize| -> ArgType {
+            if i < params.len() {
+                params[i]
+            } else {
+                variadic.unwrap_or(ArgType::Any)
+            }
+        };
+
+        let bi = match f.imp {
+            Imp::Builtin(b) if is_builtin => Some(b),
+            _ => None,
+        };
+        if let Some(b @ (Builtin::And | Builtin::Or)) = bi {
+            let want = b == Builtin::Or;
+            let mut v = Rv::invalid();
+            for a in args {
+                v = self.eval_arg(dot, Some(ArgType::Any), a)?;
+                if v.v.truth() == want {
+                    return Ok(v);
+                }
+            }
+            if let Some(fin) = final_ {
+                v = self.validate_type(fin, Some(ArgType::Any))?;
+            }
+            return Ok(v);
+        }
+
+        let mut argv: Vec<Rv> = Vec::with_capacity(num_in);
+        let mut i = 0;
+        while i < num_fixed && i < args.len() {
+            argv.push(self.eval_arg(dot, Some(param_type(i)), &args[i])?);
+            i += 1;
+        }
+        if variadic.is_some() {
+            while i < args.len() {
+                argv.push(self.eval_arg(dot, Some(param_type(i)), &args[i])?);
+                i += 1;
+            }
+        }
+        if let Some(fin) = final_ {
+            let t = param_type(num_in - 1);
+            argv.push(self.validate_type(fin, Some(t))?);
+        }
+
+        let result = match (bi, &f.imp) {
+            (Some(Builtin::Call), _) => {
+                let callee = match args.first() {
+                    Some(a) => a.to_string(),
+                    None => crate::fmt::sprint(&[argv[0].v.clone()]),
+                };
+                self.call_value(&callee, &argv)
+            }
+            (Some(b), _) => builtins::call(b, &argv).map_err(FuncError::from),
+            (None, Imp::Host(h)) => {
+                let h = h.clone();
+                let vals: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
+                let mut ctx = Context {
+                    set: self.set,
+                    budget: &mut *self.budget,
+                    depth: self.depth,
+                };
+                h(&mut ctx, &vals).map(Rv::concrete)
+            }
+            (None, Imp::Builtin(b)) => builtins::call(*b, &argv).map_err(FuncError::from),
+        };
+        match result {
+            Ok(mut v) => {
+                if v.v.is_nil() {
+                    // Functions return interface{}: a nil result is typed.
+                    v.iface = true;
+                }
+                Ok(v)
+            }
+            Err(e) => {
+                self.at = node;
+                self.at_tree = self.tmpl;
+                if let Some(inner) = e.limit {
+                    return Err(Flow::Err(*inner));
+                }
+                let mut err =
+                    self.make_err(ErrorKind::Exec, format!("error calling {name}: {}", e.msg));
+                err.cause = Some(e.msg);
+                Err(Flow::Err(err))
+            }
+        }
+    }
+
+    /// The `call` builtin: call a function value with the given arguments.
+    fn call_value(&mut self, callee: &str, argv: &[Rv]) -> Result<Rv, FuncError> {
+        let f = match &argv[0].v {
+            Value::Nil => return Err(FuncError::from("call of nil")),
+            Value::Func(f) => f.clone(),
+            v => {
+                return Err(FuncError::from(format!(
+                    "non-function {callee} of type {}",
+                    v.type_name()
+                )))
+            }
+        };
+        let args = &argv[1..];
+        let n = f.params().len();
+        if f.variadic().is_some() {
+            if args.len() < n {
+                return Err(FuncError::from(format!(
+                    "wrong number of args for {callee}: got {} want at least {n}",
+                    args.len()
+                )));
+            }
+        } else if args.len() != n {
+            return Err(FuncError::from(format!(
+                "wrong number of args for {callee}: got {} want {n}",
+                args.len()
+            )));
+        }
+        for (i, a) in args.iter().enumerate() {
+            let t = f
+                .params()
+                .get(i)
+                .copied()
+                .or(f.variadic())
+                .unwrap_or(ArgType::Any);
+            let ok = if a.v.is_nil() {
+                t.can_be_nil()
+            } else {
+                t.accepts(&a.v)
+            };
+            if !ok {
+                let msg = if a.v.is_nil() {
+                    format!("arg {i}: value is nil; should be of type {}", t.go_name())
+                } else {
+                    format!(
+                        "arg {i}: value has type {}; should be {}",
+                        a.v.type_name(),
+                        t.go_name()
+                    )
+                };
+                return Err(FuncError::from(msg));
+            }
+        }
+        match &f.imp {
+            Imp::Host(h) => {
+                let vals: Vec<Value> = args.iter().map(|r| r.v.clone()).collect();
+                let mut ctx = Context {
+                    set: self.set,
+                    budget: &mut *self.budget,
+                    depth: self.depth,
+                };
+                h(&mut ctx, &vals).map(Rv::concrete)
+            }
+            Imp::Builtin(b) => builtins::call(*b, args).map_err(FuncError::from),
+        }
+    }
+
+    /// Go's `validateType`: check that a computed value fits the parameter.
+    fn validate_type(&mut self, value: Rv, typ: Option<ArgType>) -> R<Rv> {
+        if value.is_invalid() {
+            return match typ {
+                None => Ok(value),
+                Some(t) if t.can_be_nil() => Ok(Rv::concrete(Value::Nil)),
+                Some(t) => self.errorf(format!("invalid value; expected {}", t.go_name())),
+            };
+        }
+        let Some(t) = typ else { return Ok(value) };
+        if t == ArgType::Any {
+            return Ok(value);
+        }
+        if value.iface {
+            if !value.v.is_nil() && t.accepts(&value.v) {
+                return Ok(value.unwrap());
+            }
+            if value.v.is_nil() {
+                return self.errorf(format!(
+                    "wrong type for value; expected {}; got interface {{}}",
+                    t.go_name()
+                ));
+            }
+        } else if t.accepts(&value.v) {
+            return Ok(value);
+        }
+        self.errorf(format!(
+            "wrong type for value; expected {}; got {}",
+            t.go_name(),
+            value.v.type_name()
+        ))
+    }
+
+    fn eval_arg(&mut self, dot: &Rv, typ: Option<ArgType>, n: &'a Arg) -> R<Rv> {
+        self.at(At::Arg(n));
+        match n {
+            Arg::Dot { .. } => return self.validate_type(dot.clone(), typ),
+            Arg::Nil { .. } => {
+                let t = typ.unwrap_or(ArgType::Any);
+                if t.can_be_nil() {
+                    return Ok(Rv::concrete(Value::Nil));
+                }
+                return self.errorf(format!("cannot assign nil to {}", t.go_name()));
+            }
+            Arg::Field { idents, .. } => {
+                self.at(At::Arg(n));
+                let v = self.eval_field_chain(
+                    dot,
+                    dot.clone(),
+                    n,
+                    idents,
+                    std::slice::from_ref(n),
+                    None,
+                )?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Variable { .. } => {
+                let v = self.eval_variable(dot, n, &[], None)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Pipe(p) => {
+                let v = self.eval_pipeline(dot, p)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Identifier { name, .. } => {
+                self.at(At::Arg(n));
+                let Some(f) = self.set.lookup_func(name) else {
+                    return self.errorf(format!(
+                        "{} is not a defined function",
+                        crate::strconv::quote(name)
+                    ));
+                };
+                let f = f.clone();
+                let builtin = matches!(f.imp, Imp::Builtin(_));
+                let v = self.eval_call(dot, &f, builtin, At::Arg(n), name, &[], None)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Chain { .. } => {
+                let v = self.eval_chain(dot, n, &[], None)?;
+                return self.validate_type(v, typ);
+            }
+            _ => {}
+        }
+        let t = typ.unwrap_or(ArgType::Any);
+        match (t, n) {
+            (ArgType::Any, _) => self.eval_empty_interface(n),
+            (ArgType::Bool, Arg::Bool { val, .. }) => Ok(Rv::concrete(Value::Bool(*val))),
+            (ArgType::Bool, _) => self.errorf(format!("expected bool; found {n}")),
+            (ArgType::String, Arg::String { text, .. }) => {
+                Ok(Rv::concrete(Value::from(text.as_str())))
+            }
+            (ArgType::String, _) => self.errorf(format!("expected string; found {n}")),
+            (ArgType::Int | ArgType::Int64, Arg::Number { num, .. }) if num.is_int => {
+                Ok(Rv::concrete(if t == ArgType::Int {
+                    Value::Int(num.int)
+                } else {
+                    Value::Int64(num.int)
+                }))
+            }
+            (ArgType::Int | ArgType::Int64, _) => {
+                self.errorf(format!("expected integer; found {n}"))
+            }
+            (ArgType::Uint64, Arg::Number { num, .. }) if num.is_uint => {
+                Ok(Rv::concrete(Value::Uint64(num.uint)))
+            }
+            (ArgType::Uint64, _) => self.errorf(format!("expected unsigned integer; found {n}")),
+            (ArgType::Float64, Arg::Number { num, .. }) if num.is_float => {
+                Ok(Rv::concrete(Value::Float(num.float)))
+            }
+            (ArgType::Float64, _) => self.errorf(format!("expected float; found {n}")),
+            (ArgType::List, _) => {
+                self.errorf(format!("can't handle {n} for arg of type []interface {{}}"))
+            }
+            (ArgType::Map, _) => self.errorf(format!(
+                "can't handle {n} for arg of type map[string]interface {{}}"
+            )),
+        }
+    }
+
+    fn eval_empty_interface(&mut self, n: &'a Arg) -> R<Rv> {
+        self.at(At::Arg(n));
+        match n {
+            Arg::Bool { val, .. } => Ok(Rv::concrete(Value::Bool(*val))),
+            Arg::Number { num, .. } => self.ideal_constant(n, num),
+            Arg::String { text, .. } => Ok(Rv::concrete(Value::from(text.as_str()))),
+            _ => self.errorf(format!(
+                "can't handle assignment of {n} to empty interface argument"
+            )),
+        }
+    }
+}
+
+fn node_pos(n: &Node) -> usize {
+    match n {
+        Node::Text(t) => t.pos,
+        Node::Action(a) => a.pos,
+        Node::If(b) | Node::Range(b) | Node::With(b) => b.pos,
+        Node::Template(t) => t.pos,
+        Node::Break(p) | Node::Continue(p) => *p,
+    }
+}
+
+impl Clone for Templates {
+    fn clone(&self) -> Self {
+        Templates {
+            name: self.name.clone(),
+            trees: self.trees.clone(),
+            funcs: self.funcs.clone(),
+            builtins: self.builtins.clone(),
+            missing_key: self.missing_key,
+            limits: self.limits,
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_send(_: Arc<Templates>) {}

@@ -1,0 +1,291 @@
+//! Go's predefined template functions.
+
+use super::{ArgType, Func, FuncMap};
+use crate::compare;
+use crate::exec::Rv;
+use crate::fmt as gofmt;
+use crate::value::{ElemType, List, Value};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Builtin {
+    And,
+    Or,
+    Not,
+    Len,
+    Index,
+    Slice,
+    Print,
+    Printf,
+    Println,
+    Html,
+    Js,
+    UrlQuery,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Call,
+}
+
+/// The builtin function table, with Go's signatures.
+pub(crate) fn builtins() -> FuncMap {
+    use ArgType::*;
+    use Builtin as B;
+    let mut m = FuncMap::new();
+    let defs: &[(&str, &[ArgType], Option<ArgType>, Builtin)] = &[
+        ("and", &[Any], Some(Any), B::And),
+        ("or", &[Any], Some(Any), B::Or),
+        ("not", &[Any], None, B::Not),
+        ("len", &[Any], None, B::Len),
+        ("index", &[Any], Some(Any), B::Index),
+        ("slice", &[Any], Some(Any), B::Slice),
+        ("print", &[], Some(Any), B::Print),
+        ("printf", &[String], Some(Any), B::Printf),
+        ("println", &[], Some(Any), B::Println),
+        ("html", &[], Some(Any), B::Html),
+        ("js", &[], Some(Any), B::Js),
+        ("urlquery", &[], Some(Any), B::UrlQuery),
+        ("eq", &[Any], Some(Any), B::Eq),
+        ("ne", &[Any, Any], None, B::Ne),
+        ("lt", &[Any, Any], None, B::Lt),
+        ("le", &[Any, Any], None, B::Le),
+        ("gt", &[Any, Any], None, B::Gt),
+        ("ge", &[Any, Any], None, B::Ge),
+        ("call", &[Any], Some(Any), B::Call),
+    ];
+    for (name, params, variadic, b) in defs {
+        m.insert(Func::builtin(name, params, *variadic, *b));
+    }
+    m
+}
+
+fn plain(a: &[Rv]) -> Vec<Value> {
+    a.iter().map(|r| r.v.clone()).collect()
+}
+
+/// Run a builtin other than `and`, `or` and `call` (which the executor
+/// handles because they need lazy evaluation or a nested call).
+pub(crate) fn call(b: Builtin, a: &[Rv]) -> Result<Rv, String> {
+    let ok = |v: Value| Ok(Rv::concrete(v));
+    match b {
+        Builtin::Not => ok(Value::Bool(!a[0].v.truth())),
+        Builtin::Len => length(&a[0]).map(|n| Rv::concrete(Value::Int(n as i64))),
+        Builtin::Index => index(&a[0], &a[1..]),
+        Builtin::Slice => slice(&a[0].v, &a[1..]),
+        Builtin::Print => ok(Value::from(gofmt::sprint(&plain(a)))),
+        Builtin::Printf => {
+            let f = a[0].v.as_str().unwrap_or_default().to_string();
+            ok(Value::from(gofmt::sprintf(&f, &plain(&a[1..]))))
+        }
+        Builtin::Println => ok(Value::from(gofmt::sprintln(&plain(a)))),
+        Builtin::Html => ok(Value::from(html_escape(&eval_args(a)))),
+        Builtin::Js => ok(Value::from(js_escape(&eval_args(a)))),
+        Builtin::UrlQuery => ok(Value::from(query_escape(&eval_args(a)))),
+        Builtin::Eq => compare::eq(&a[0].v, &plain(&a[1..])).map(|t| Rv::concrete(Value::Bool(t))),
+        Builtin::Ne => cmp2(compare::ne, a),
+        Builtin::Lt => cmp2(compare::lt, a),
+        Builtin::Le => cmp2(compare::le, a),
+        Builtin::Gt => cmp2(compare::gt, a),
+        Builtin::Ge => cmp2(compare::ge, a),
+        Builtin::And | Builtin::Or | Builtin::Call => Err("internal error: lazy builtin".into()),
+    }
+}
+
+fn cmp2(f: fn(&Value, &Value) -> Result<bool, String>, a: &[Rv]) -> Result<Rv, String> {
+    f(&a[0].v, &a[1].v).map(|t| Rv::concrete(Value::Bool(t)))
+}
+
+fn length(item: &Rv) -> Result<usize, String> {
+    if item.v.is_nil() {
+        if item.iface {
+            return Err("len of nil pointer".into());
+        }
+        // Go reaches reflect's panic on an invalid value here.
+        return Err("reflect: call of reflect.Value.Type on zero Value".into());
+    }
+    item.v
+        .len()
+        .ok_or_else(|| format!("len of type {}", item.v.type_name()))
+}
+
+/// Go's `indexArg`: an integer index no greater than `cap`.
+fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
+    let x: i128 = match index {
+        Value::Int(i) | Value::Int64(i) => *i as i128,
+        Value::Uint64(u) => *u as i64 as i128,
+        Value::Byte(b) => *b as i128,
+        Value::Nil => return Err("cannot index slice/array with nil".into()),
+        v => {
+            return Err(format!(
+                "cannot index slice/array with type {}",
+                v.type_name()
+            ))
+        }
+    };
+    if x < 0 || x > cap as i128 {
+        return Err(format!("index out of range: {x}"));
+    }
+    Ok(x as usize)
+}
+
+fn index(item: &Rv, indexes: &[Rv]) -> Result<Rv, String> {
+    let mut item = item.clone();
+    if item.v.is_nil() {
+        return Err("index of untyped nil".into());
+    }
+    for ix in indexes {
+        let ix = &ix.v;
+        item = match &item.v {
+            Value::Nil => return Err("index of nil pointer".into()),
+            Value::List(l) => {
+                let x = index_arg(ix, l.items.len())?;
+                match l.items.get(x) {
+                    Some(v) => Rv::elem(v.clone(), l.elem),
+                    None => return Err("reflect: slice index out of range".into()),
+                }
+            }
+            Value::String(s) => {
+                let x = index_arg(ix, s.len())?;
+                match s.as_bytes().get(x) {
+                    Some(b) => Rv::concrete(Value::Byte(*b)),
+                    None => return Err("reflect: string index out of range".into()),
+                }
+            }
+            Value::Map(m) => {
+                let key = match ix {
+                    Value::String(k) => k,
+                    Value::Nil => return Err("value is nil; should be of type string".into()),
+                    v => {
+                        return Err(format!(
+                            "value has type {}; should be string",
+                            v.type_name()
+                        ))
+                    }
+                };
+                match m.entries.get(&**key) {
+                    Some(v) => Rv::elem(v.clone(), m.elem),
+                    None => Rv::elem(m.elem.zero(), m.elem),
+                }
+            }
+            v => return Err(format!("can't index item of type {}", v.type_name())),
+        };
+    }
+    Ok(item)
+}
+
+fn slice(item: &Value, indexes: &[Rv]) -> Result<Rv, String> {
+    if item.is_nil() {
+        return Err("slice of untyped nil".into());
+    }
+    if indexes.len() > 3 {
+        return Err(format!("too many slice indexes: {}", indexes.len()));
+    }
+    let (len, cap) = match item {
+        Value::String(s) => {
+            if indexes.len() == 3 {
+                return Err("cannot 3-index slice a string".into());
+            }
+            (s.len(), s.len())
+        }
+        Value::List(l) => (l.items.len(), l.items.len()),
+        v => return Err(format!("can't slice item of type {}", v.type_name())),
+    };
+    let mut idx = [0, len, 0];
+    for (i, ix) in indexes.iter().enumerate() {
+        idx[i] = index_arg(&ix.v, cap)?;
+    }
+    if idx[0] > idx[1] {
+        return Err(format!("invalid slice index: {} > {}", idx[0], idx[1]));
+    }
+    if indexes.len() == 3 && idx[1] > idx[2] {
+        return Err(format!("invalid slice index: {} > {}", idx[1], idx[2]));
+    }
+    Ok(Rv::concrete(match item {
+        Value::String(s) => match s.get(idx[0]..idx[1]) {
+            Some(sub) => Value::from(sub),
+            // Go slices bytes; a cut inside a UTF-8 sequence yields bad bytes.
+            None => {
+                Value::from(String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]]).into_owned())
+            }
+        },
+        Value::List(l) => Value::List(Arc::new(List {
+            items: l.items[idx[0]..idx[1]].to_vec(),
+            elem: l.elem,
+        })),
+        _ => Value::Nil,
+    }))
+}
+
+/// Go's `evalArgs`: one string argument as is, else `fmt.Sprint` with
+/// missing values shown as `<no value>`.
+fn eval_args(a: &[Rv]) -> String {
+    if a.len() == 1 {
+        if let Value::String(s) = &a[0].v {
+            return s.to_string();
+        }
+    }
+    let vals: Vec<Value> = a
+        .iter()
+        .map(|r| match &r.v {
+            Value::Nil => Value::from("<no value>"),
+            v => v.clone(),
+        })
+        .collect();
+    gofmt::sprint(&vals)
+}
+
+/// Go's `template.HTMLEscapeString`.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("&#34;"),
+            '\'' => out.push_str("&#39;"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\0' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Go's `template.JSEscapeString`.
+pub fn js_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '"' => out.push_str("\\\""),
+            '<' => out.push_str("\\u003C"),
+            '>' => out.push_str("\\u003E"),
+            '&' => out.push_str("\\u0026"),
+            '=' => out.push_str("\\u003D"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x80 => out.push(c),
+            c if crate::strconv::is_print(c) => out.push(c),
+            c => out.push_str(&format!("\\u{:04X}", c as u32)),
+        }
+    }
+    out
+}
+
+/// Go's `url.QueryEscape`.
+pub fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,705 @@
+//! The parser: Go's `text/template/parse/parse.go`, recursive descent with
+//! the same three-token lookahead so errors name the same tokens and lines.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::ast::*;
+use crate::error::Error;
+use crate::lex::{Item, ItemType as T, Lexer};
+use crate::strconv;
+
+/// Parse nesting (parentheses and control blocks) is bounded so that a
+/// hostile template cannot overflow the Rust stack (Go grows its stacks;
+/// we cannot, notably on wasm with ~1 MiB).
+pub const MAX_PARSE_DEPTH: usize = 100;
+
+struct Parser<'a, 'f> {
+    lex: Lexer<'a>,
+    text: Arc<str>,
+    parse_name: String,
+    token: [Item; 3],
+    peek_count: usize,
+    vars: Vec<String>,
+    range_depth: usize,
+    action_line: usize,
+    depth: usize,
+    has_func: &'f dyn Fn(&str) -> bool,
+    /// Trees defined by this parse (`define`/`block`), by name.
+    defined: BTreeMap<String, Tree>,
+}
+
+type PResult<T> = Result<T, Error>;
+
+/// Parse `text` as template `name`. Returns the trees it defines: `name`
+/// itself (unless its body is empty) and every `define`/`block`.
+pub fn parse(name: &str, text: &str, has_func: &dyn Fn(&str) -> bool) -> Result<Vec<Tree>, Error> {
+    let eof = Item {
+        typ: T::Eof,
+        pos: 0,
+        val: String::new(),
+        line: 1,
+    };
+    let mut p = Parser {
+        lex: Lexer::new(text),
+        text: Arc::from(text),
+        parse_name: name.to_string(),
+        token: [eof.clone(), eof.clone(), eof],
+        peek_count: 0,
+        vars: vec!["$".into()],
+        range_depth: 0,
+        action_line: 0,
+        depth: 0,
+        has_func,
+        defined: BTreeMap::new(),
+    };
+    let root = p.parse_top().map_err(|mut e| {
+        e.template = name.to_string();
+        e
+    })?;
+    let top = Tree {
+        name: name.to_string(),
+        parse_name: name.to_string(),
+        text: p.text.clone(),
+        root,
+    };
+    let mut out: Vec<Tree> = Vec::new();
+    match p.defined.remove(name) {
+        Some(d) if top.is_empty() => out.push(d),
+        _ => out.push(top),
+    }
+    out.extend(p.defined.into_values());
+    Ok(out)
+}
+
+/// A control-structure keyword node waiting for its pieces.
+enum Ctl {
+    Node(Node),
+    End(usize),
+    Else(usize),
+}
+
+impl Ctl {
+    fn describe(&self) -> String {
+        match self {
+            Ctl::Node(n) => n.to_string(),
+            Ctl::End(_) => "{{end}}".into(),
+            Ctl::Else(_) => "{{else}}".into(),
+        }
+    }
+}
+
+impl<'a, 'f> Parser<'a, 'f> {
+    fn next(&mut self) -> Item {
+        if self.peek_count > 0 {
+            self.peek_count -= 1;
+        } else {
+            self.token[0] = self.lex.next_item();
+        }
+        self.token[self.peek_count].clone()
+    }
+
+    fn backup(&mut self) {
+        self.peek_count += 1;
+    }
+
+    fn backup2(&mut self, t1: Item) {
+        self.token[1] = t1;
+        self.peek_count = 2;
+    }
+
+    fn backup3(&mut self, t2: Item, t1: Item) {
+        self.token[1] = t1;
+        self.token[2] = t2;
+        self.peek_count = 3;
+    }
+
+    fn peek(&mut self) -> Item {
+        if self.peek_count > 0 {
+            return self.token[self.peek_count - 1].clone();
+        }
+        self.peek_count = 1;
+        self.token[0] = self.lex.next_item();
+        self.token[0].clone()
+    }
+
+    fn next_non_space(&mut self) -> Item {
+        loop {
+            let t = self.next();
+            if t.typ != T::Space {
+                return t;
+            }
+        }
+    }
+
+    fn peek_non_space(&mut self) -> Item {
+        let t = self.next_non_space();
+        self.backup();
+        t
+    }
+
+    fn errorf<X>(&self, msg: String) -> PResult<X> {
+        Err(Error::parse(
+            format!("{}:{}", self.parse_name, self.token[0].line),
+            msg,
+        ))
+    }
+
+    fn unexpected<X>(&self, token: &Item, context: &str) -> PResult<X> {
+        if token.typ == T::Error {
+            let mut extra = String::new();
+            if self.action_line != 0 && self.action_line != token.line {
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.action_line
+                );
+                if token.val.ends_with(" action") {
+                    extra = extra[" in action".len()..].to_string();
+                }
+            }
+            return self.errorf(format!("{token}{extra}"));
+        }
+        self.errorf(format!("unexpected {token} in {context}"))
+    }
+
+    fn expect(&mut self, typ: T, context: &str) -> PResult<Item> {
+        let t = self.next_non_space();
+        if t.typ != typ {
+            return self.unexpected(&t, context);
+        }
+        Ok(t)
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_PARSE_DEPTH {
+            return self.errorf("max expression depth exceeded".into());
+        }
+        Ok(())
+    }
+
+    fn parse_top(&mut self) -> PResult<Vec<Node>> {
+        let mut root = Vec::new();
+        while self.peek().typ != T::Eof {
+            if self.peek().typ == T::LeftDelim {
+                let delim = self.next();
+                if self.next_non_space().typ == T::Define {
+                    self.parse_definition()?;
+                    continue;
+                }
+                self.backup2(delim);
+            }
+            match self.text_or_action()? {
+                Ctl::Node(n) => root.push(n),
+                c => return self.errorf(format!("unexpected {}", c.describe())),
+            }
+        }
+        Ok(root)
+    }
+
+    fn add_tree(&mut self, name: String, root: Vec<Node>) -> PResult<()> {
+        let tree = Tree {
+            name: name.clone(),
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root,
+        };
+        match self.defined.get(&name) {
+            Some(old) if !old.is_empty() => {
+                if !tree.is_empty() {
+                    return self.errorf(format!(
+                        "template: multiple definition of template {}",
+                        strconv::quote(&name)
+                    ));
+                }
+            }
+            _ => {
+                self.defined.insert(name, tree);
+            }
+        }
+        Ok(())
+    }
+
+    fn parse_definition(&mut self) -> PResult<()> {
+        let context = "define clause";
+        let t = self.next_non_space();
+        if t.typ != T::String && t.typ != T::RawString {
+            return self.unexpected(&t, context);
+        }
+        let Some(name) = strconv::unquote(&t.val) else {
+            return self.errorf("invalid syntax".into());
+        };
+        self.expect(T::RightDelim, context)?;
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_range = std::mem::replace(&mut self.range_depth, 0);
+        let (root, end) = self.item_list()?;
+        self.vars = saved_vars;
+        self.range_depth = saved_range;
+        if !matches!(end, Ctl::End(_)) {
+            return self.errorf(format!("unexpected {} in {}", end.describe(), context));
+        }
+        self.add_tree(name, root)
+    }
+
+    fn item_list(&mut self) -> PResult<(Vec<Node>, Ctl)> {
+        let mut list = Vec::new();
+        while self.peek_non_space().typ != T::Eof {
+            match self.text_or_action()? {
+                Ctl::Node(n) => list.push(n),
+                c => return Ok((list, c)),
+            }
+        }
+        self.errorf("unexpected EOF".into())
+    }
+
+    fn text_or_action(&mut self) -> PResult<Ctl> {
+        let t = self.next_non_space();
+        match t.typ {
+            T::Text => Ok(Ctl::Node(Node::Text(TextNode {
+                pos: t.pos,
+                text: t.val,
+            }))),
+            T::LeftDelim => {
+                self.action_line = t.line;
+                let r = self.action();
+                self.action_line = 0;
+                r
+            }
+            _ => self.unexpected(&t, "input"),
+        }
+    }
+
+    fn action(&mut self) -> PResult<Ctl> {
+        let t = self.next_non_space();
+        match t.typ {
+            T::Block => return self.block_control().map(Ctl::Node),
+            T::Break => return self.break_control(t.pos, true),
+            T::Continue => return self.break_control(t.pos, false),
+            T::Else => return self.else_control(),
+            T::End => {
+                let t = self.expect(T::RightDelim, "end")?;
+                return Ok(Ctl::End(t.pos));
+            }
+            T::If => return self.branch("if"),
+            T::Range => return self.branch("range"),
+            T::Template => return self.template_control().map(Ctl::Node),
+            T::With => return self.branch("with"),
+            _ => {}
+        }
+        self.backup();
+        let pos = self.peek().pos;
+        let pipe = self.pipeline("command", T::RightDelim)?;
+        Ok(Ctl::Node(Node::Action(ActionNode { pos, pipe })))
+    }
+
+    fn break_control(&mut self, pos: usize, is_break: bool) -> PResult<Ctl> {
+        let name = if is_break { "break" } else { "continue" };
+        let t = self.next_non_space();
+        if t.typ != T::RightDelim {
+            return self.unexpected(&t, &format!("{{{{{name}}}}}"));
+        }
+        if self.range_depth == 0 {
+            return self.errorf(format!("{{{{{name}}}}} outside {{{{range}}}}"));
+        }
+        Ok(Ctl::Node(if is_break {
+            Node::Break(pos)
+        } else {
+            Node::Continue(pos)
+        }))
+    }
+
+    fn else_control(&mut self) -> PResult<Ctl> {
+        let peek = self.peek_non_space();
+        if peek.typ == T::If || peek.typ == T::With {
+            return Ok(Ctl::Else(peek.pos));
+        }
+        let t = self.expect(T::RightDelim, "else")?;
+        Ok(Ctl::Else(t.pos))
+    }
+
+    fn branch(&mut self, context: &str) -> PResult<Ctl> {
+        self.enter()?;
+        let mark = self.vars.len();
+        let r = self.parse_control(context);
+        self.vars.truncate(mark);
+        self.depth -= 1;
+        let b = r?;
+        Ok(Ctl::Node(match context {
+            "if" => Node::If(b),
+            "range" => Node::Range(b),
+            _ => Node::With(b),
+        }))
+    }
+
+    fn parse_control(&mut self, context: &str) -> PResult<BranchNode> {
+        let pipe = self.pipeline(context, T::RightDelim)?;
+        if context == "range" {
+            self.range_depth += 1;
+        }
+        let r = self.item_list();
+        if context == "range" {
+            self.range_depth -= 1;
+        }
+        let (list, next) = r?;
+        let mut else_list = None;
+        match next {
+            Ctl::End(_) => {}
+            Ctl::Else(_) => {
+                let pk = self.peek().typ;
+                if (context == "if" && pk == T::If) || (context == "with" && pk == T::With) {
+                    self.next();
+                    let nested = self.branch(context)?;
+                    if let Ctl::Node(n) = nested {
+                        else_list = Some(vec![n]);
+                    }
+                } else {
+                    let (l, next) = self.item_list()?;
+                    if !matches!(next, Ctl::End(_)) {
+                        return self.errorf(format!("expected end; found {}", next.describe()));
+                    }
+                    else_list = Some(l);
+                }
+            }
+            Ctl::Node(_) => unreachable_node(),
+        }
+        Ok(BranchNode {
+            pos: pipe.pos,
+            pipe,
+            list,
+            else_list,
+        })
+    }
+
+    fn parse_template_name(&mut self, t: &Item, context: &str) -> PResult<String> {
+        match t.typ {
+            T::String | T::RawString => match strconv::unquote(&t.val) {
+                Some(s) => Ok(s),
+                None => self.errorf("invalid syntax".into()),
+            },
+            _ => self.unexpected(t, context),
+        }
+    }
+
+    fn template_control(&mut self) -> PResult<Node> {
+        let context = "template clause";
+        let t = self.next_non_space();
+        let name = self.parse_template_name(&t, context)?;
+        let mut pipe = None;
+        if self.next_non_space().typ != T::RightDelim {
+            self.backup();
+            pipe = Some(self.pipeline(context, T::RightDelim)?);
+        }
+        Ok(Node::Template(TemplateNode {
+            pos: t.pos,
+            name,
+            pipe,
+        }))
+    }
+
+    fn block_control(&mut self) -> PResult<Node> {
+        let context = "block clause";
+        let t = self.next_non_space();
+        let name = self.parse_template_name(&t, context)?;
+        let pipe = self.pipeline(context, T::RightDelim)?;
+        self.enter()?;
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_range = std::mem::replace(&mut self.range_depth, 0);
+        let r = self.item_list();
+        self.vars = saved_vars;
+        self.range_depth = saved_range;
+        self.depth -= 1;
+        let (root, end) = r?;
+        if !matches!(end, Ctl::End(_)) {
+            return self.errorf(format!("unexpected {} in {}", end.describe(), context));
+        }
+        self.add_tree(name.clone(), root)?;
+        Ok(Node::Template(TemplateNode {
+            pos: t.pos,
+            name,
+            pipe: Some(pipe),
+        }))
+    }
+
+    fn pipeline(&mut self, context: &str, end: T) -> PResult<Pipe> {
+        let pos = self.peek_non_space().pos;
+        let mut pipe = Pipe {
+            pos,
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
+        loop {
+            let v = self.peek_non_space();
+            if v.typ != T::Variable {
+                break;
+            }
+            self.next();
+            let after = self.peek();
+            let next = self.peek_non_space();
+            if next.typ == T::Assign || next.typ == T::Declare {
+                pipe.is_assign = next.typ == T::Assign;
+                self.next_non_space();
+                pipe.decl.push(v.val.clone());
+                self.vars.push(v.val);
+                break;
+            } else if next.typ == T::Char && next.val == "," {
+                self.next_non_space();
+                pipe.decl.push(v.val.clone());
+                self.vars.push(v.val);
+                if context == "range" && pipe.decl.len() < 2 {
+                    match self.peek_non_space().typ {
+                        T::Variable | T::RightDelim | T::RightParen => continue,
+                        _ => return self.errorf("range can only initialize variables".into()),
+                    }
+                }
+                return self.errorf(format!("too many declarations in {context}"));
+            } else if after.typ == T::Space {
+                self.backup3(v, after);
+                break;
+            } else {
+                self.backup2(v);
+                break;
+            }
+        }
+        loop {
+            let t = self.next_non_space();
+            match t.typ {
+                x if x == end => {
+                    self.check_pipeline(&pipe, context)?;
+                    return Ok(pipe);
+                }
+                T::Bool
+                | T::CharConstant
+                | T::Complex
+                | T::Dot
+                | T::Field
+                | T::Identifier
+                | T::Number
+                | T::Nil
+                | T::RawString
+                | T::String
+                | T::Variable
+                | T::LeftParen => {
+                    self.backup();
+                    let c = self.command()?;
+                    pipe.cmds.push(c);
+                }
+                _ => return self.unexpected(&t, context),
+            }
+        }
+    }
+
+    fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
+        if pipe.cmds.is_empty() {
+            return self.errorf(format!("missing value for {context}"));
+        }
+        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+            if matches!(
+                c.args[0],
+                Arg::Bool { .. }
+                    | Arg::Dot { .. }
+                    | Arg::Nil { .. }
+                    | Arg::Number { .. }
+                    | Arg::String { .. }
+            ) {
+                return self.errorf(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn command(&mut self) -> PResult<Command> {
+        let pos = self.peek_non_space().pos;
+        let mut cmd = Command {
+            pos,
+            args: Vec::new(),
+        };
+        loop {
+            self.peek_non_space();
+            if let Some(op) = self.operand()? {
+                cmd.args.push(op);
+            }
+            let t = self.next();
+            match t.typ {
+                T::Space => continue,
+                T::RightDelim | T::RightParen => self.backup(),
+                T::Pipe => {}
+                _ => return self.unexpected(&t, "operand"),
+            }
+            break;
+        }
+        if cmd.args.is_empty() {
+            return self.errorf("empty command".into());
+        }
+        Ok(cmd)
+    }
+
+    fn operand(&mut self) -> PResult<Option<Arg>> {
+        let Some(node) = self.term()? else {
+            return Ok(None);
+        };
+        if self.peek().typ != T::Field {
+            return Ok(Some(node));
+        }
+        let pos = self.peek().pos;
+        let mut fields = Vec::new();
+        while self.peek().typ == T::Field {
+            let f = self.next();
+            fields.push(f.val[1..].to_string());
+        }
+        Ok(Some(match node {
+            Arg::Field { mut idents, .. } => {
+                idents.extend(fields);
+                Arg::Field { pos, idents }
+            }
+            Arg::Variable { mut idents, .. } => {
+                idents.extend(fields);
+                Arg::Variable { pos, idents }
+            }
+            Arg::Bool { .. }
+            | Arg::String { .. }
+            | Arg::Number { .. }
+            | Arg::Nil { .. }
+            | Arg::Dot { .. } => {
+                return self.errorf(format!(
+                    "unexpected . after term {}",
+                    strconv::quote(&node.to_string())
+                ));
+            }
+            other => Arg::Chain {
+                pos,
+                node: Box::new(other),
+                fields,
+            },
+        }))
+    }
+
+    fn term(&mut self) -> PResult<Option<Arg>> {
+        let t = self.next_non_space();
+        let pos = t.pos;
+        Ok(Some(match t.typ {
+            T::Identifier => {
+                if !(self.has_func)(&t.val) {
+                    return self.errorf(format!("function {} not defined", strconv::quote(&t.val)));
+                }
+                Arg::Identifier { pos, name: t.val }
+            }
+            T::Dot => Arg::Dot { pos },
+            T::Nil => Arg::Nil { pos },
+            T::Variable => {
+                let idents: Vec<String> = t.val.split('.').map(str::to_string).collect();
+                if !self.vars.iter().any(|v| *v == idents[0]) {
+                    return self
+                        .errorf(format!("undefined variable {}", strconv::quote(&idents[0])));
+                }
+                Arg::Variable { pos, idents }
+            }
+            T::Field => Arg::Field {
+                pos,
+                idents: t.val[1..].split('.').map(str::to_string).collect(),
+            },
+            T::Bool => Arg::Bool {
+                pos,
+                val: t.val == "true",
+            },
+            T::CharConstant | T::Complex | T::Number => match new_number(&t.val, t.typ) {
+                Ok(num) => Arg::Number { pos, num },
+                Err(e) => return self.errorf(e),
+            },
+            T::LeftParen => {
+                self.enter()?;
+                let p = self.pipeline("parenthesized pipeline", T::RightParen);
+                self.depth -= 1;
+                Arg::Pipe(Box::new(p?))
+            }
+            T::String | T::RawString => match strconv::unquote(&t.val) {
+                Some(s) => Arg::String {
+                    pos,
+                    quoted: t.val,
+                    text: s,
+                },
+                None => return self.errorf("invalid syntax".into()),
+            },
+            _ => {
+                self.backup();
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+fn unreachable_node() {}
+
+/// Go's `newNumber`: compute every interpretation of a number literal.
+fn new_number(text: &str, typ: T) -> Result<Number, String> {
+    let mut n = Number {
+        text: text.to_string(),
+        is_int: false,
+        is_uint: false,
+        is_float: false,
+        is_complex: false,
+        int: 0,
+        uint: 0,
+        float: 0.0,
+    };
+    if typ == T::CharConstant {
+        let r = strconv::unquote_char_literal(text)?;
+        n.int = r as i64;
+        n.uint = r as u64;
+        n.float = r as f64;
+        n.is_int = true;
+        n.is_uint = true;
+        n.is_float = true;
+        return Ok(n);
+    }
+    if typ == T::Complex || text.ends_with('i') {
+        // Complex numbers have no use in Helm charts; not supported.
+        return Err(format!(
+            "complex number {} not supported",
+            strconv::quote(text)
+        ));
+    }
+    let u = strconv::parse_int(text, true);
+    if let Some(u) = u {
+        n.is_uint = true;
+        n.uint = u as u64;
+    }
+    if let Some(i) = strconv::parse_int(text, false) {
+        if (i64::MIN as i128..=i64::MAX as i128).contains(&i) {
+            n.is_int = true;
+            n.int = i as i64;
+            if i == 0 {
+                n.is_uint = true;
+                n.uint = 0;
+            }
+        }
+    }
+    if n.is_int {
+        n.is_float = true;
+        n.float = n.int as f64;
+    } else if n.is_uint {
+        n.is_float = true;
+        n.float = n.uint as f64;
+    } else if let Some(f) = strconv::parse_float(text) {
+        if !text.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Err(format!("integer overflow: {}", strconv::quote(text)));
+        }
+        n.is_float = true;
+        n.float = f;
+        if f.fract() == 0.0 && f >= -9.223372036854776e18 && f < 9.223372036854776e18 {
+            n.is_int = true;
+            n.int = f as i64;
+        }
+        if f.fract() == 0.0 && f >= 0.0 && f < 1.8446744073709552e19 {
+            n.is_uint = true;
+            n.uint = f as u64;
+        }
+    }
+    if !n.is_int && !n.is_uint && !n.is_float {
+        return Err(format!("illegal number syntax: {}", strconv::quote(text)));
+    }
+    Ok(n)
+}

@@ -1,0 +1,301 @@
+//! Dynamic values: the Rust stand-in for Go's `interface{}` as seen by templates.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::funcs::Func;
+
+/// A Go value as a template sees it.
+///
+/// Numbers keep their Go type because `%T`, `printf` and the comparison
+/// functions depend on it: values decoded from JSON/YAML by Helm are
+/// `float64` ([`Value::Float`]), integer literals in templates are `int`.
+#[derive(Clone, Default)]
+pub enum Value {
+    /// Go's untyped `nil`.
+    #[default]
+    Nil,
+    Bool(bool),
+    /// Go `int` (64-bit, as on every platform Helm runs on).
+    Int(i64),
+    /// Go `int64` (Sprig's arithmetic returns it).
+    Int64(i64),
+    /// Go `uint64`.
+    Uint64(u64),
+    /// Go `uint8`, what `index` yields on a string.
+    Byte(u8),
+    /// Go `float64`.
+    Float(f64),
+    String(Arc<str>),
+    List(Arc<List>),
+    Map(Arc<Map>),
+    /// A host object (a Go struct or pointer with fields and methods).
+    Object(Arc<dyn Object>),
+    /// A function value, usable with the `call` builtin.
+    Func(Arc<Func>),
+}
+
+/// The static element type of a list or map, which Go keeps and which shows
+/// in `%T` and in error messages (`interface {}` for JSON-like data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ElemType {
+    /// `interface {}`: elements are wrapped in an interface.
+    #[default]
+    Any,
+    Bool,
+    Int,
+    Int64,
+    Float64,
+    String,
+}
+
+impl ElemType {
+    /// The Go spelling of the type.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            ElemType::Any => "interface {}",
+            ElemType::Bool => "bool",
+            ElemType::Int => "int",
+            ElemType::Int64 => "int64",
+            ElemType::Float64 => "float64",
+            ElemType::String => "string",
+        }
+    }
+
+    /// The zero value of the type (what a missing map entry reads as).
+    pub fn zero(self) -> Value {
+        match self {
+            ElemType::Any => Value::Nil,
+            ElemType::Bool => Value::Bool(false),
+            ElemType::Int => Value::Int(0),
+            ElemType::Int64 => Value::Int64(0),
+            ElemType::Float64 => Value::Float(0.0),
+            ElemType::String => Value::from(""),
+        }
+    }
+}
+
+/// A Go slice (`[]interface {}` by default).
+#[derive(Clone, Debug, Default)]
+pub struct List {
+    pub items: Vec<Value>,
+    pub elem: ElemType,
+}
+
+/// A Go map with string keys (`map[string]interface {}` by default).
+/// Iteration is by sorted key, as Go's template `range` and `fmt` do.
+#[derive(Clone, Debug, Default)]
+pub struct Map {
+    pub entries: BTreeMap<String, Value>,
+    pub elem: ElemType,
+    /// A named map type such as Helm's `common.Values`, shown by `%T`.
+    pub type_name: Option<Arc<str>>,
+}
+
+/// A host object: a Go struct (or pointer to one) with fields and methods,
+/// such as Helm's `.Release`, `.Files` or `.Capabilities`.
+///
+/// Go looks a method up first, then a field; so does the engine.
+pub trait Object: Send + Sync {
+    /// The Go type, e.g. `*chart.Metadata`; used by `%T` and errors.
+    fn type_name(&self) -> String;
+    /// An exported field's value, or `None` if there is no such field.
+    fn field(&self, name: &str) -> Option<Value>;
+    /// A method bound to this object, or `None`. Its [`Func`] is called with
+    /// the template arguments (without the receiver).
+    fn method(&self, _name: &str) -> Option<Func> {
+        None
+    }
+    /// The `%v` rendering (Go prints structs as `{a b}`).
+    fn format(&self) -> String {
+        format!("{{{}}}", self.type_name())
+    }
+    /// Whether this object is a nil pointer (false for live objects).
+    fn is_nil(&self) -> bool {
+        false
+    }
+}
+
+impl Value {
+    /// Build a `[]interface {}` list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(List {
+            items,
+            elem: ElemType::Any,
+        }))
+    }
+
+    /// Build a list with a concrete element type (e.g. `[]string`).
+    pub fn typed_list(items: Vec<Value>, elem: ElemType) -> Value {
+        Value::List(Arc::new(List { items, elem }))
+    }
+
+    /// Build a `map[string]interface {}`.
+    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(Arc::new(Map {
+            entries: entries.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            elem: ElemType::Any,
+            type_name: None,
+        }))
+    }
+
+    /// Wrap a host object.
+    pub fn object(o: impl Object + 'static) -> Value {
+        Value::Object(Arc::new(o))
+    }
+
+    /// Whether this is untyped nil.
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// The string inside, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Go's `%T` of the value.
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Nil => "<nil>".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Int(_) => "int".into(),
+            Value::Int64(_) => "int64".into(),
+            Value::Uint64(_) => "uint64".into(),
+            Value::Byte(_) => "uint8".into(),
+            Value::Float(_) => "float64".into(),
+            Value::String(_) => "string".into(),
+            Value::List(l) => format!("[]{}", l.elem.go_name()),
+            Value::Map(m) => match &m.type_name {
+                Some(t) => t.to_string(),
+                None => format!("map[string]{}", m.elem.go_name()),
+            },
+            Value::Object(o) => o.type_name(),
+            Value::Func(f) => f.go_type(),
+        }
+    }
+
+    /// Go's template truth: the zero value of any type is false. The second
+    /// result is false for values with no truth (never for this model).
+    pub fn truth(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Uint64(u) => *u != 0,
+            Value::Byte(u) => *u != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::List(l) => !l.items.is_empty(),
+            Value::Map(m) => !m.entries.is_empty(),
+            Value::Object(o) => !o.is_nil(),
+            Value::Func(_) => true,
+        }
+    }
+
+    /// Length for `len`: strings (bytes), lists and maps.
+    pub fn len(&self) -> Option<usize> {
+        match self {
+            Value::String(s) => Some(s.len()),
+            Value::List(l) => Some(l.items.len()),
+            Value::Map(m) => Some(m.entries.len()),
+            _ => None,
+        }
+    }
+
+    /// An integer view (any Go integer kind), as Go's `reflect.Value.Int`.
+    pub(crate) fn int_kind(&self) -> Option<i128> {
+        match self {
+            Value::Int(i) | Value::Int64(i) => Some(*i as i128),
+            Value::Uint64(u) => Some(*u as i128),
+            Value::Byte(b) => Some(*b as i128),
+            _ => None,
+        }
+    }
+
+    /// Element type a container holds when this value is stored in it (used
+    /// to decide whether a fetched element is interface-wrapped).
+    pub(crate) fn is_signed_int(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Int64(_))
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Nil => write!(f, "Nil"),
+            Value::Bool(b) => write!(f, "Bool({b})"),
+            Value::Int(i) => write!(f, "Int({i})"),
+            Value::Int64(i) => write!(f, "Int64({i})"),
+            Value::Uint64(i) => write!(f, "Uint64({i})"),
+            Value::Byte(i) => write!(f, "Byte({i})"),
+            Value::Float(x) => write!(f, "Float({x})"),
+            Value::String(s) => write!(f, "String({s:?})"),
+            Value::List(l) => f.debug_list().entries(l.items.iter()).finish(),
+            Value::Map(m) => f.debug_map().entries(m.entries.iter()).finish(),
+            Value::Object(o) => write!(f, "Object({})", o.type_name()),
+            Value::Func(x) => write!(f, "Func({})", x.name()),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// Go's `fmt.Sprint` of the value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::fmt::sprint(std::slice::from_ref(self)))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(i)
+    }
+}
+impl From<i32> for Value {
+    fn from(i: i32) -> Self {
+        Value::Int(i as i64)
+    }
+}
+impl From<usize> for Value {
+    fn from(i: usize) -> Self {
+        Value::Int(i as i64)
+    }
+}
+impl From<f64> for Value {
+    fn from(x: f64) -> Self {
+        Value::Float(x)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(Arc::from(s))
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(Arc::from(s))
+    }
+}
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Self {
+        Value::list(v)
+    }
+}
+impl From<BTreeMap<String, Value>> for Value {
+    fn from(entries: BTreeMap<String, Value>) -> Self {
+        Value::Map(Arc::new(Map {
+            entries,
+            elem: ElemType::Any,
+            type_name: None,
+        }))
+    }
+}

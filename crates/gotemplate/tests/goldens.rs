@@ -1,0 +1,97 @@
+//! Table-driven conformance test: every case of tests/fixtures/cases.txt
+//! rendered by Helm 4 (Go's text/template) is in goldens.json; the engine
+//! must produce the same output or the same error text.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use kubeplay_gotemplate::{MissingKey, Templates, Value};
+
+const NAME: &str = "c/templates/t.yaml";
+
+fn from_json(j: &serde_json::Value) -> Value {
+    match j {
+        serde_json::Value::Null => Value::Nil,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        // Helm decodes values as JSON: every number is a float64.
+        serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(0.0)),
+        serde_json::Value::String(s) => Value::from(s.as_str()),
+        serde_json::Value::Array(a) => Value::list(a.iter().map(from_json).collect()),
+        serde_json::Value::Object(o) => {
+            Value::map(o.iter().map(|(k, v)| (k.clone(), from_json(v))))
+        }
+    }
+}
+
+fn named(v: Value, name: &str) -> Value {
+    match v {
+        Value::Map(m) => {
+            let mut m = (*m).clone();
+            m.type_name = Some(Arc::from(name));
+            Value::Map(Arc::new(m))
+        }
+        v => v,
+    }
+}
+
+/// The data Helm passes to a template: the values and the release.
+fn helm_root(values: &serde_json::Value) -> Value {
+    let release = Value::map([
+        ("Name", Value::from("x")),
+        ("Namespace", Value::from("y")),
+        ("Revision", Value::Int(1)),
+        ("IsInstall", Value::Bool(true)),
+        ("IsUpgrade", Value::Bool(false)),
+        ("Service", Value::from("Helm")),
+    ]);
+    let mut root = BTreeMap::new();
+    root.insert(
+        "Values".to_string(),
+        named(from_json(values), "common.Values"),
+    );
+    root.insert("Release".to_string(), release);
+    named(Value::from(root), "common.Values")
+}
+
+fn render(template: &str, values: &serde_json::Value) -> Result<String, String> {
+    let mut t = Templates::new(NAME);
+    t.missing_key(MissingKey::Zero);
+    t.parse(NAME, template).map_err(|e| e.to_string())?;
+    let out = t
+        .execute(NAME, &helm_root(values))
+        .map_err(|e| e.to_string())?;
+    // Helm's post-processing of every rendered file.
+    Ok(out.replace("<no value>", ""))
+}
+
+#[test]
+fn goldens() {
+    let text = include_str!("fixtures/goldens.json");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(text).expect("goldens.json");
+    let (mut passed, mut failed) = (0, 0);
+    let mut report = String::new();
+    for c in &cases {
+        let name = c["name"].as_str().unwrap_or("?");
+        let tpl = c["template"].as_str().unwrap_or("");
+        let want = match (c.get("output"), c.get("error")) {
+            (Some(o), _) => Ok(o.as_str().unwrap_or("").to_string()),
+            (_, Some(e)) => Err(e.as_str().unwrap_or("").to_string()),
+            _ => panic!("case {name} has neither output nor error"),
+        };
+        let got = std::panic::catch_unwind(|| render(tpl, &c["values"]))
+            .unwrap_or_else(|_| Err("PANIC".into()));
+        if got == want {
+            passed += 1;
+        } else {
+            failed += 1;
+            report.push_str(&format!(
+                "--- {name}\n  template: {tpl:?}\n  want: {want:?}\n  got:  {got:?}\n"
+            ));
+        }
+    }
+    if failed > 0 {
+        eprintln!("{report}");
+    }
+    println!("goldens: {passed} passed, {failed} failed");
+    assert_eq!(failed, 0, "{failed} of {} golden cases differ", cases.len());
+}
