@@ -66,6 +66,10 @@ fn basic_eq(a: &Value, b: &Value, k: Kind) -> bool {
     }
 }
 
+fn incompatible(a: &Value, b: &Value) -> String {
+    format!("{INCOMPATIBLE}: {} and {}", a.type_name(), b.type_name())
+}
+
 /// `eq arg1 arg2...`: true if arg1 equals any of the others.
 pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
     if rest.is_empty() {
@@ -80,7 +84,7 @@ pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
                 (Kind::Uint, Kind::Int) => int_of(b) >= 0 && uint_of(a) == int_of(b) as u64,
                 _ => {
                     if !a.is_nil() && !b.is_nil() {
-                        return Err(INCOMPATIBLE.into());
+                        return Err(incompatible(a, b));
                     }
                     false
                 }
@@ -90,6 +94,15 @@ pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
         } else if is_nil(a) || is_nil(b) {
             is_nil(a) == is_nil(b)
         } else {
+            if a.type_name() != b.type_name() {
+                return Err(format!(
+                    "non-comparable types {}: {}, {}: {}",
+                    crate::fmt::sprintf("%s", std::slice::from_ref(a)),
+                    a.type_name(),
+                    b.type_name(),
+                    crate::fmt::sprintf("%v", std::slice::from_ref(b)),
+                ));
+            }
             if !comparable(b) {
                 return Err(format!(
                     "non-comparable type {}: {}",
@@ -130,7 +143,7 @@ pub fn lt(a: &Value, b: &Value) -> Result<bool, String> {
         return match (k1, k2) {
             (Kind::Int, Kind::Uint) => Ok(int_of(a) < 0 || (int_of(a) as u64) < uint_of(b)),
             (Kind::Uint, Kind::Int) => Ok(int_of(b) >= 0 && uint_of(a) < int_of(b) as u64),
-            _ => Err(INCOMPATIBLE.into()),
+            _ => Err(incompatible(a, b)),
         };
     }
     Ok(match (a, b) {

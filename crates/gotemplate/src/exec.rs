@@ -187,12 +187,6 @@ impl<'a> State<'a, '_> {
             At::Cmd(c) => (c.pos, c.to_string()),
             At::Arg(a) => (a.pos(), a.to_string()),
         };
-        let ctx = if ctx.len() > 20 {
-            let head: String = ctx.chars().take(20).collect();
-            format!("{head}...")
-        } else {
-            ctx
-        };
         Error {
             kind,
             template: self.tmpl.name.clone(),

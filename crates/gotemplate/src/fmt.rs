@@ -395,7 +395,17 @@ impl Printer {
         }
     }
 
-    fn print_elem(&mut self, e: &Value, _elem: ElemType, verb: char, depth: usize) {
+    /// Print a container element; a nil `interface {}` element prints as
+    /// `<nil>` whatever the verb (Go's `printValue` on an interface).
+    fn print_elem(&mut self, e: &Value, elem: ElemType, verb: char, depth: usize) {
+        if e.is_nil() && elem == ElemType::Any {
+            self.buf.push_str(if self.f.sharp_v {
+                "interface {}(nil)"
+            } else {
+                "<nil>"
+            });
+            return;
+        }
         self.print_value(e, verb, depth);
     }
 
@@ -482,15 +492,11 @@ impl Printer {
                     .ok()
                     .and_then(char::from_u32)
                     .unwrap_or('\u{FFFD}');
-                let s = if self.f.sharp && c != '`' && strconv::is_print(c) {
-                    format!("`{c}`")
-                } else {
-                    strconv::quote_rune(c, self.f.plus)
-                };
+                let s = strconv::quote_rune(c, self.f.plus);
                 self.pad(&s);
             }
             'U' => {
-                let mut s = format!("U+{:04X}", n.max(0));
+                let mut s = format!("U+{:04X}", n as i64 as u64);
                 if self.f.sharp {
                     if let Some(c) = u32::try_from(n).ok().and_then(char::from_u32) {
                         if strconv::is_print(c) {
@@ -566,7 +572,7 @@ impl Printer {
     fn fmt_float_verb(&mut self, x: f64, verb: char, v: &Value) {
         match verb {
             'v' => self.fmt_float(x, 'g', -1),
-            'g' | 'G' => self.fmt_float(x, verb, -1),
+            'g' | 'G' | 'x' | 'X' | 'b' => self.fmt_float(x, verb, -1),
             'f' | 'F' | 'e' | 'E' => self.fmt_float(x, verb, 6),
             _ => self.bad_verb(verb, v),
         }

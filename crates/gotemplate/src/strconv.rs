@@ -379,6 +379,22 @@ pub fn format_float(x: f64, fmt: char, prec: i32) -> String {
         out.push('-');
     }
     match fmt {
+        'x' | 'X' => out.push_str(&hex_float(x.abs(), prec, fmt == 'X')),
+        'b' => {
+            let bits = x.abs().to_bits();
+            let exp = ((bits >> 52) & 0x7ff) as i64;
+            let mant = bits & ((1u64 << 52) - 1);
+            let (m, e) = if exp == 0 {
+                (mant, -1074)
+            } else {
+                (mant | (1u64 << 52), exp - 1075)
+            };
+            out.push_str(&format!(
+                "{m}p{}{}",
+                if e >= 0 { "+" } else { "-" },
+                e.abs()
+            ));
+        }
         'f' | 'F' if prec >= 0 => {
             out.push_str(&format!("{:.*}", prec as usize, x.abs()));
         }
@@ -430,4 +446,71 @@ pub fn format_float(x: f64, fmt: char, prec: i32) -> String {
         }
     }
     out
+}
+
+/// Go's `%x` float format: `0x1.8p+00` (shortest, or `prec` hex digits).
+fn hex_float(x: f64, prec: i32, upper: bool) -> String {
+    let (mut mant, mut exp) = if x == 0.0 {
+        (0u64, 0i64)
+    } else {
+        let bits = x.to_bits();
+        let e = ((bits >> 52) & 0x7ff) as i64;
+        let m = bits & ((1u64 << 52) - 1);
+        if e == 0 {
+            // Subnormal: normalise so the leading 1 is at bit 52.
+            let mut m = m;
+            let mut e = -1022i64;
+            while m & (1u64 << 52) == 0 {
+                m <<= 1;
+                e -= 1;
+            }
+            (m, e)
+        } else {
+            (m | (1u64 << 52), e - 1023)
+        }
+    };
+    // 52 fraction bits = 13 hex digits after the leading 1.
+    let mut digits = 13usize;
+    if prec >= 0 && (prec as usize) < 13 {
+        let shift = 4 * (13 - prec as usize);
+        let half = 1u64 << (shift - 1);
+        let rem = mant & ((1u64 << shift) - 1);
+        mant >>= shift;
+        if rem > half || (rem == half && mant & 1 == 1) {
+            mant += 1;
+        }
+        if mant >> (4 * prec as usize) >= 2 {
+            mant >>= 1;
+            exp += 1;
+        }
+        mant <<= shift;
+        digits = prec as usize;
+    }
+    let frac = mant & ((1u64 << 52) - 1);
+    let mut hex = format!("{frac:013x}");
+    hex.truncate(digits);
+    if prec < 0 {
+        while hex.ends_with('0') {
+            hex.pop();
+        }
+    } else {
+        while hex.len() < prec as usize {
+            hex.push('0');
+        }
+    }
+    let lead = if x == 0.0 { '0' } else { '1' };
+    let mut s = format!("0x{lead}");
+    if !hex.is_empty() {
+        s.push('.');
+        s.push_str(&hex);
+    }
+    s.push_str(&format!(
+        "p{}{:02}",
+        if exp >= 0 { '+' } else { '-' },
+        exp.abs()
+    ));
+    if upper {
+        s = s.to_uppercase();
+    }
+    s
 }
