@@ -2,8 +2,9 @@
 //!
 //! Values are JSON values. Reading a field of something that has none gives `null` instead of
 //! an error, so rules need no guards. `and`/`or` return an operand and only `null` and `false`
-//! are false, which makes `c.message or "default"` work. `+` adds numbers and joins anything
-//! else as text. Values borrowed from the object stay borrowed; only computed values are owned.
+//! are false, which makes `c.message or "default"` work. `+` adds numbers, concatenates
+//! lists and joins anything else as text. Values borrowed from the object stay borrowed;
+//! only computed values are owned.
 
 use super::syntax::{Expr, Stmt};
 use crate::health::Health;
@@ -311,9 +312,12 @@ fn binary(op: &str, l: &Value, r: &Value) -> Value {
             Value::String(s) => l.as_str().is_some_and(|sub| s.contains(sub)),
             _ => false,
         }),
-        "+" => match (number(l), number(r)) {
-            (Some(a), Some(b)) => num_value(a + b),
-            _ => Value::String(to_text(l) + &to_text(r)),
+        "+" => match (l, r) {
+            (Value::Array(a), Value::Array(b)) => Value::Array(a.iter().chain(b).cloned().collect()),
+            _ => match (number(l), number(r)) {
+                (Some(a), Some(b)) => num_value(a + b),
+                _ => Value::String(to_text(l) + &to_text(r)),
+            },
         },
         _ => {
             let (Some(a), Some(b)) = (number(l), number(r)) else {
