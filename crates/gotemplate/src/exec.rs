@@ -261,8 +261,20 @@ impl<'a> State<'a, '_> {
         Ok(())
     }
 
+    /// Error out before the native stack runs out.
+    fn check_stack(&self) -> R<()> {
+        if self.budget.stack_exhausted() {
+            return Err(Flow::Err(self.limit_err(format!(
+                "exceeded maximum template depth (stack limit of {} bytes)",
+                self.budget.limits.max_stack
+            ))));
+        }
+        Ok(())
+    }
+
     fn walk(&mut self, dot: &Rv, node: &'a Node) -> R<()> {
         self.step()?;
+        self.check_stack()?;
         self.at(At::Node(node));
         match node {
             Node::Action(a) => {
@@ -460,6 +472,7 @@ impl<'a> State<'a, '_> {
 
     fn eval_pipeline(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
         self.at(At::Pipe(pipe));
+        self.check_stack()?;
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value.take())?;

@@ -50,6 +50,10 @@ pub fn sprintln(args: &[Value]) -> String {
     p.buf
 }
 
+/// Nesting depth of containers printed before eliding (Go has no limit;
+/// JSON/YAML decoders already stop far below it).
+const MAX_PRINT_DEPTH: usize = 256;
+
 fn too_large(x: usize) -> bool {
     x > 1_000_000
 }
@@ -317,8 +321,13 @@ impl Printer {
         self.print_value(v, verb, 0);
     }
 
-    /// Print a value; `depth` > 0 inside containers, where nil prints `<nil>`.
+    /// Print a value; `depth` > 0 inside containers.
     fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
+        if depth > MAX_PRINT_DEPTH {
+            // Go would recurse on; we must not overflow the stack.
+            self.buf.push_str("...");
+            return;
+        }
         match v {
             Value::Nil => {
                 if self.f.sharp_v {

@@ -4,11 +4,16 @@
 /// Bounds on one execution (including nested `include`/`tpl` calls).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Maximum nesting of `template` calls (and host nested executions).
-    /// Go allows 100000 (1000 on wasm); we keep the Rust stack safe on a
-    /// 1 MiB wasm stack.
+    /// Maximum nesting of `template` calls and host nested executions.
+    /// Go allows 100000 (1000 on wasm); we use Go's wasm value.
     pub max_depth: usize,
+    /// Maximum bytes of native stack one execution may use. Checked on
+    /// every nested walk so that deep recursion (templates calling
+    /// templates, nested pipelines) ends in an error, never a stack
+    /// overflow. The default fits wasm's 1 MiB stack with room to spare.
+    pub max_stack: usize,
     /// Maximum number of evaluation steps (nodes walked, loop iterations).
+    /// Bounds `range` over huge integers and runaway recursion.
     pub max_steps: u64,
     /// Maximum bytes of output of one execution.
     pub max_output: usize,
@@ -17,7 +22,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_depth: 100,
+            max_depth: 1000,
+            max_stack: 384 << 10,
             max_steps: 10_000_000,
             max_output: 64 << 20,
         }
@@ -29,10 +35,29 @@ impl Default for Limits {
 pub(crate) struct Budget {
     pub limits: Limits,
     pub steps: u64,
+    /// Address of a local in the outermost execute call: the stack base.
+    stack_base: usize,
+}
+
+/// An address on the current stack (the stack grows down on every target
+/// we build for, but only the distance matters).
+#[inline(always)]
+pub(crate) fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 impl Budget {
     pub fn new(limits: Limits) -> Budget {
-        Budget { limits, steps: 0 }
+        Budget {
+            limits,
+            steps: 0,
+            stack_base: stack_addr(),
+        }
+    }
+
+    /// Whether the stack used since the start exceeds the limit.
+    pub fn stack_exhausted(&self) -> bool {
+        stack_addr().abs_diff(self.stack_base) > self.limits.max_stack
     }
 }

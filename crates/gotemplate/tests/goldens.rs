@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use kubeplay_gotemplate::{MissingKey, Templates, Value};
+use kubeplay_gotemplate::{ArgType, Func, FuncError, MissingKey, Templates, Value};
 
 const NAME: &str = "c/templates/t.yaml";
 
@@ -63,14 +63,85 @@ fn helm_parse_error(go: &str) -> String {
     format!("template: {}: {}", tokens[1], tokens[tokens.len() - 1])
 }
 
+/// Helm's marker around `required`/`fail` messages, which its error
+/// reformatting turns into `execution error at (LOC): MSG`.
+const WARN_START: &str = "HELM_ERR_START";
+const WARN_END: &str = "HELM_ERR_END";
+
+fn helm_exec_error(go: &str) -> String {
+    if let (Some(a), Some(b)) = (go.find(WARN_START), go.find(WARN_END)) {
+        let loc = go.split(": ").nth(1).unwrap_or("");
+        return format!(
+            "execution error at ({loc}): {}",
+            &go[a + WARN_START.len()..b]
+        );
+    }
+    go.to_string()
+}
+
+/// A few Helm and Sprig functions with their Go signatures, written against
+/// the public function API (as the Helm crate will).
+fn helm_funcs(t: &mut Templates) {
+    use ArgType::*;
+    t.add_func(Func::new("include", &[String, Any], None, |ctx, a| {
+        let name = a[0].as_str().unwrap_or_default();
+        Ok(Value::from(ctx.execute_template(name, &a[1])?))
+    }));
+    t.add_func(Func::new("tpl", &[String, Any], None, |ctx, a| {
+        let text = a[0].as_str().unwrap_or_default();
+        let q = kubeplay_gotemplate::strconv::quote(text);
+        match ctx.execute_text("gotpl", text, &a[1]) {
+            Ok(s) => Ok(Value::from(s.replace("<no value>", ""))),
+            Err(e) if e.kind == kubeplay_gotemplate::ErrorKind::Parse => {
+                Err(FuncError::new(format!("cannot parse template {q}: {e}")))
+            }
+            Err(e) => Err(FuncError::new(format!(
+                "error during tpl function execution for {q}: {e}"
+            ))),
+        }
+    }));
+    t.add_func(Func::new("required", &[String, Any], None, |_, a| {
+        let missing = a[1].is_nil() || a[1].as_str() == Some("");
+        if missing {
+            let w = a[0].as_str().unwrap_or_default();
+            return Err(FuncError::new(format!("{WARN_START}{w}{WARN_END}")));
+        }
+        Ok(a[1].clone())
+    }));
+    t.add_func(Func::new("fail", &[String], None, |_, a| {
+        let w = a[0].as_str().unwrap_or_default();
+        Err(FuncError::new(format!("{WARN_START}{w}{WARN_END}")))
+    }));
+    t.add_func(Func::new("upper", &[String], None, |_, a| {
+        Ok(Value::from(
+            a[0].as_str().unwrap_or_default().to_uppercase(),
+        ))
+    }));
+    t.add_func(Func::new("trunc", &[Int, String], None, |_, a| {
+        let (Value::Int(c), Some(s)) = (&a[0], a[1].as_str()) else {
+            return Err(FuncError::new("bad arguments"));
+        };
+        let (c, n) = (*c, s.len() as i64);
+        let r = if c < 0 && n + c > 0 {
+            &s[(n + c) as usize..]
+        } else if c >= 0 && n > c {
+            &s[..c as usize]
+        } else {
+            s
+        };
+        Ok(Value::from(r))
+    }));
+}
+
 fn render(template: &str, values: &serde_json::Value) -> Result<String, String> {
-    let mut t = Templates::new(NAME);
+    let mut t = Templates::new("gotpl");
+    helm_funcs(&mut t);
     t.missing_key(MissingKey::Zero);
     t.parse(NAME, template)
         .map_err(|e| helm_parse_error(&e.to_string()))?;
     let out = t
         .execute(NAME, &helm_root(values))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| helm_exec_error(&e.to_string()))?;
     // Helm's post-processing of every rendered file.
     Ok(out.replace("<no value>", ""))
 }
