@@ -1,0 +1,702 @@
+//! The cluster: API store, scheduler, kubelets and the EndpointSlice controller on one virtual
+//! clock. `apply`/`delete` are the API; `step`/`run_until` advance time; `history` and the
+//! store are what observers read.
+
+use crate::behaviour::annotation::{Overrides, ANNOTATION};
+use crate::clock::{rfc3339, Millis, SECOND};
+use crate::defaults::default_pod;
+use crate::error::{ApiError, FieldError, FieldErrorKind, SimError};
+use crate::events::{EventLog, EventType, ObjectRef};
+use crate::kubelet::{Ctx, Phase, PodId, PodRuntime, Task};
+use crate::limits::{MAX_OBJECTS, MAX_PROCESSED_TASKS, MAX_VIRTUAL_TIME};
+use crate::podspec::PodSpec;
+use crate::queue::EventQueue;
+use crate::rng::Rng;
+use crate::scheduler::{self, Node};
+use crate::service::{default_service, endpoint_slice, validate_service};
+use crate::store::{Key, Store};
+use crate::validation::{decode_check_pod, validate_metadata, validate_pod};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// Seeds every random choice (UIDs, container IDs, probe jitter): same seed, same timeline.
+    pub seed: u64,
+    pub nodes: usize,
+    /// When the kubelets started, in ms relative to virtual time 0 (negative: before). Probe
+    /// workers of pods admitted within one period of it start with random jitter (spec 13).
+    pub kubelet_started_at: i64,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            seed: 1,
+            nodes: 3,
+            // Kubelets have been up for an hour: no start-up jitter, like a long-lived cluster.
+            kubelet_started_at: -3_600_000,
+        }
+    }
+}
+
+/// One observation of a pod, recorded whenever its status changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodSnapshot {
+    pub at: Millis,
+    pub namespace: String,
+    pub name: String,
+    pub phase: Phase,
+    pub ready: bool,
+    pub deleting: bool,
+    /// The object was removed from the API at `at`.
+    pub gone: bool,
+    pub containers: Vec<ContainerSnapshot>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerSnapshot {
+    pub name: String,
+    pub restart_count: u32,
+    pub ready: bool,
+    pub started: bool,
+    /// startedAt of the running instance (ms, not truncated).
+    pub running_since: Option<Millis>,
+}
+
+/// What `apply` did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// `pod/name created`, `service/name unchanged` ... like kubectl apply.
+    pub summary: String,
+    pub warning: Option<String>,
+}
+
+const NAMESPACED_STORED: [(&str, &str); 4] = [
+    ("ConfigMap", "v1"),
+    ("Secret", "v1"),
+    ("ServiceAccount", "v1"),
+    ("PersistentVolumeClaim", "v1"),
+];
+const NOT_YET_SIMULATED: [(&str, &str); 6] = [
+    ("Deployment", "apps/v1"),
+    ("ReplicaSet", "apps/v1"),
+    ("StatefulSet", "apps/v1"),
+    ("DaemonSet", "apps/v1"),
+    ("Job", "batch/v1"),
+    ("CronJob", "batch/v1"),
+];
+
+pub struct Cluster {
+    cfg: ClusterConfig,
+    now: Millis,
+    queue: EventQueue<(PodId, Task)>,
+    store: Store,
+    events: EventLog,
+    rng: Rng,
+    nodes: Vec<Node>,
+    pods: Vec<PodRuntime>,
+    pod_ids: BTreeMap<(String, String), PodId>,
+    namespaces: BTreeSet<String>,
+    /// Service (namespace, name) -> EndpointSlice name.
+    slices: BTreeMap<(String, String), String>,
+    history: Vec<PodSnapshot>,
+    processed: u64,
+    next_service_ip: u32,
+}
+
+fn key(kind: &str, ns: &str, name: &str) -> Key {
+    (kind.to_string(), ns.to_string(), name.to_string())
+}
+
+impl Cluster {
+    pub fn new(cfg: ClusterConfig) -> Cluster {
+        let nodes = (0..cfg.nodes.clamp(1, 100)).map(Node::new).collect();
+        Cluster {
+            rng: Rng::new(cfg.seed),
+            cfg,
+            now: 0,
+            queue: EventQueue::default(),
+            store: Store::default(),
+            events: EventLog::default(),
+            nodes,
+            pods: Vec::new(),
+            pod_ids: BTreeMap::new(),
+            namespaces: ["default", "kube-system", "kube-public", "kube-node-lease"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            slices: BTreeMap::new(),
+            history: Vec::new(),
+            processed: 0,
+            next_service_ip: 10,
+        }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    pub fn events(&self) -> &EventLog {
+        &self.events
+    }
+
+    /// Every pod status change so far, in time order.
+    pub fn history(&self) -> &[PodSnapshot] {
+        &self.history
+    }
+
+    pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Value> {
+        self.store.get(&key(kind, namespace, name))
+    }
+
+    /// Objects of a kind, by namespace and name. `Node` lists the simulated nodes.
+    pub fn list(&self, kind: &str) -> Vec<Value> {
+        if kind == "Node" {
+            return self.nodes.iter().map(Node::to_json).collect();
+        }
+        self.store.list(kind).map(|(_, v)| v.clone()).collect()
+    }
+
+    /// Tasks executed so far (a measure of simulation work).
+    pub fn steps(&self) -> u64 {
+        self.processed
+    }
+
+    fn uid(&mut self) -> String {
+        let h = self.rng.hex(32);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
+    }
+
+    /// Creates or updates an object, like `kubectl apply` against the API server.
+    pub fn apply(&mut self, obj: Value) -> Result<Applied, ApiError> {
+        if !obj.is_object() {
+            return Err(ApiError::BadRequest("the object is not a mapping".into()));
+        }
+        let kind = obj["kind"].as_str().unwrap_or("").to_string();
+        let api_version = obj["apiVersion"].as_str().unwrap_or("").to_string();
+        if kind.is_empty() {
+            return Err(ApiError::BadRequest("Object 'Kind' is missing".into()));
+        }
+        if api_version.is_empty() {
+            return Err(ApiError::BadRequest(
+                "Object 'apiVersion' is missing".into(),
+            ));
+        }
+        let pair = (kind.as_str(), api_version.as_str());
+        let namespaced = kind != "Namespace";
+        let mut obj = obj;
+        if namespaced {
+            let ns = obj
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                if ns.is_empty() {
+                    meta.insert("namespace".into(), json!("default"));
+                }
+            } else {
+                obj["metadata"] = json!({"namespace": "default"});
+            }
+        }
+        self.generate_name(&mut obj);
+        match pair {
+            ("Pod", "v1") => self.apply_pod(obj),
+            ("Service", "v1") => self.apply_service(obj),
+            ("Namespace", "v1") => self.apply_plain(obj, false, None),
+            p if NAMESPACED_STORED.contains(&p) => self.apply_plain(obj, true, None),
+            p if NOT_YET_SIMULATED.contains(&p) => {
+                let warning = format!(
+                    "{kind} objects are stored but not simulated yet (no controller runs them)"
+                );
+                self.apply_plain(obj, true, Some(warning))
+            }
+            _ => Err(ApiError::NoKindMatch { kind, api_version }),
+        }
+    }
+
+    fn generate_name(&mut self, obj: &mut Value) {
+        let has_name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| !n.is_empty());
+        if has_name {
+            return;
+        }
+        if let Some(prefix) = obj
+            .pointer("/metadata/generateName")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        {
+            let name = format!("{prefix}{}", self.rng.name_suffix(5));
+            obj["metadata"]["name"] = json!(name);
+        }
+    }
+
+    fn check_namespace_and_room(&self, obj: &Value) -> Result<(), ApiError> {
+        let ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("default");
+        if !self.namespaces.contains(ns) {
+            return Err(ApiError::NotFound {
+                resource: "namespaces".into(),
+                name: ns.into(),
+            });
+        }
+        if self.store.len() >= MAX_OBJECTS {
+            return Err(ApiError::Limit(format!(
+                "the simulated cluster holds at most {MAX_OBJECTS} objects"
+            )));
+        }
+        Ok(())
+    }
+
+    fn names(obj: &Value) -> (String, String, String) {
+        (
+            obj["kind"].as_str().unwrap_or("").to_string(),
+            obj.pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            obj.pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+        )
+    }
+
+    fn apply_plain(
+        &mut self,
+        obj: Value,
+        namespaced: bool,
+        warning: Option<String>,
+    ) -> Result<Applied, ApiError> {
+        let (kind, ns, name) = Self::names(&obj);
+        let errs = validate_metadata(&obj, namespaced);
+        if !errs.is_empty() {
+            return Err(ApiError::Invalid {
+                kind,
+                name,
+                errors: errs,
+            });
+        }
+        let k = key(&kind, &ns, &name);
+        let lower = kind.to_ascii_lowercase();
+        if self.store.contains(&k) {
+            let changed = self.store.update(&k, &obj);
+            let verb = if changed { "configured" } else { "unchanged" };
+            return Ok(Applied {
+                summary: format!("{lower}/{name} {verb}"),
+                warning,
+            });
+        }
+        if namespaced {
+            self.check_namespace_and_room(&obj)?;
+        }
+        let uid = self.uid();
+        self.store.create(k, obj, uid, self.now);
+        if kind == "Namespace" {
+            self.namespaces.insert(name.clone());
+        }
+        Ok(Applied {
+            summary: format!("{lower}/{name} created"),
+            warning,
+        })
+    }
+
+    fn apply_pod(&mut self, mut obj: Value) -> Result<Applied, ApiError> {
+        decode_check_pod(&obj)?;
+        default_pod(&mut obj);
+        let (_, ns, name) = Self::names(&obj);
+        let mut errs = validate_pod(&obj);
+        errs.extend(behaviour_annotation_errors(&obj));
+        if !errs.is_empty() {
+            return Err(ApiError::Invalid {
+                kind: "Pod".into(),
+                name,
+                errors: errs,
+            });
+        }
+        let k = key("Pod", &ns, &name);
+        if let Some(existing) = self.store.get(&k) {
+            let mut old_spec = existing["spec"].clone();
+            if let Some(m) = old_spec.as_object_mut() {
+                m.remove("nodeName");
+            }
+            if old_spec == obj["spec"] {
+                return Ok(Applied {
+                    summary: format!("pod/{name} unchanged"),
+                    warning: None,
+                });
+            }
+            return Err(ApiError::Invalid {
+                kind: "Pod".into(),
+                name,
+                errors: vec![FieldError {
+                    path: "spec".into(),
+                    kind: FieldErrorKind::Forbidden,
+                    detail: "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into(),
+                }],
+            });
+        }
+        self.check_namespace_and_room(&obj)?;
+        let requested = obj
+            .pointer("/spec/nodeName")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let node = scheduler::pick(&self.nodes, requested.as_deref());
+        let uid = self.uid();
+        if let Some(n) = node {
+            obj["spec"]["nodeName"] = json!(self.nodes[n].name);
+        }
+        obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
+        let stored = self
+            .store
+            .create(k.clone(), obj, uid.clone(), self.now)
+            .clone();
+        let spec = PodSpec::from_pod(&stored);
+        let obj_ref = ObjectRef {
+            kind: "Pod".into(),
+            namespace: ns.clone(),
+            name: name.clone(),
+            uid,
+            field_path: None,
+        };
+        let Some(n) = node else {
+            // Bound to a node that does not exist: stays Pending, like the real thing.
+            return Ok(Applied {
+                summary: format!("pod/{name} created"),
+                warning: None,
+            });
+        };
+        self.nodes[n].pods += 1;
+        self.events.record(
+            self.now,
+            &obj_ref,
+            EventType::Normal,
+            "Scheduled",
+            format!(
+                "Successfully assigned {ns}/{name} to {}",
+                self.nodes[n].name
+            ),
+            "default-scheduler",
+            "",
+        );
+        let gates = stored["spec"]["readinessGates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|g| g["conditionType"].as_str().map(str::to_string))
+            .collect();
+        let id = self.pods.len();
+        self.pods.push(PodRuntime::new(
+            obj_ref,
+            spec,
+            n,
+            self.nodes[n].name.clone(),
+            self.nodes[n].ip.clone(),
+            self.now,
+            gates,
+        ));
+        self.pod_ids.insert((ns, name.clone()), id);
+        self.queue.push(self.now, (id, Task::Admit));
+        Ok(Applied {
+            summary: format!("pod/{name} created"),
+            warning: None,
+        })
+    }
+
+    fn apply_service(&mut self, mut obj: Value) -> Result<Applied, ApiError> {
+        let (_, ns, name) = Self::names(&obj);
+        let k = key("Service", &ns, &name);
+        let ip = match self.store.get(&k) {
+            Some(existing) => existing["spec"]["clusterIP"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            None => {
+                self.next_service_ip += 1;
+                format!(
+                    "10.96.{}.{}",
+                    self.next_service_ip / 250,
+                    self.next_service_ip % 250
+                )
+            }
+        };
+        default_service(&mut obj, ip);
+        let errs = validate_service(&obj);
+        if !errs.is_empty() {
+            return Err(ApiError::Invalid {
+                kind: "Service".into(),
+                name,
+                errors: errs,
+            });
+        }
+        let summary = if self.store.contains(&k) {
+            let changed = self.store.update(&k, &obj);
+            format!(
+                "service/{name} {}",
+                if changed { "configured" } else { "unchanged" }
+            )
+        } else {
+            self.check_namespace_and_room(&obj)?;
+            let uid = self.uid();
+            obj["status"] = json!({"loadBalancer": {}});
+            self.store.create(k, obj, uid, self.now);
+            let suffix = self.rng.name_suffix(5);
+            self.slices
+                .insert((ns.clone(), name.clone()), format!("{name}-{suffix}"));
+            format!("service/{name} created")
+        };
+        self.sync_endpoints(&ns);
+        Ok(Applied {
+            summary,
+            warning: None,
+        })
+    }
+
+    /// Recomputes the EndpointSlices of every Service in `ns`.
+    fn sync_endpoints(&mut self, ns: &str) {
+        let services: Vec<(String, Value)> = self
+            .store
+            .list("Service")
+            .filter(|(k, _)| k.1 == ns)
+            .map(|(k, v)| (k.2.clone(), v.clone()))
+            .collect();
+        for (name, svc) in services {
+            let Some(slice_name) = self.slices.get(&(ns.to_string(), name)).cloned() else {
+                continue;
+            };
+            let pods = self
+                .store
+                .list("Pod")
+                .filter(|(k, _)| k.1 == ns)
+                .map(|(_, v)| v);
+            let Some(mut slice) = endpoint_slice(&svc, &slice_name, pods) else {
+                continue;
+            };
+            let sk = key("EndpointSlice", ns, &slice_name);
+            let same = self.store.get(&sk).is_some_and(|old| {
+                old["endpoints"] == slice["endpoints"] && old["ports"] == slice["ports"]
+            });
+            if same {
+                continue;
+            }
+            let created = match self.store.get(&sk) {
+                Some(old) => old["metadata"].clone(),
+                None => {
+                    json!({"uid": self.uid(), "generation": 0, "creationTimestamp": rfc3339(self.now)})
+                }
+            };
+            for f in ["uid", "creationTimestamp"] {
+                slice["metadata"][f] = created[f].clone();
+            }
+            let generation = created["generation"].as_i64().unwrap_or(0) + 1;
+            slice["metadata"]["generation"] = json!(generation);
+            self.store.put(sk, slice);
+        }
+    }
+
+    /// Deletes an object. Pods terminate gracefully (the object stays, with a
+    /// deletionTimestamp, until its containers stopped).
+    pub fn delete(&mut self, kind: &str, namespace: &str, name: &str) -> Result<(), ApiError> {
+        let k = key(kind, namespace, name);
+        if !self.store.contains(&k) {
+            return Err(ApiError::NotFound {
+                resource: resource_name(kind),
+                name: name.into(),
+            });
+        }
+        match kind {
+            "Pod" => {
+                let Some(&id) = self.pod_ids.get(&(namespace.to_string(), name.to_string())) else {
+                    self.store.remove(&k);
+                    return Ok(());
+                };
+                if self.pods[id].deletion.is_some() {
+                    return Ok(());
+                }
+                let grace = self.pods[id].spec.grace_s;
+                self.store.set_metadata(
+                    &k,
+                    "deletionTimestamp",
+                    json!(rfc3339(self.now + grace * SECOND)),
+                );
+                self.store
+                    .set_metadata(&k, "deletionGracePeriodSeconds", json!(grace));
+                let mut ctx = Ctx {
+                    now: self.now,
+                    queue: &mut self.queue,
+                    events: &mut self.events,
+                    rng: &mut self.rng,
+                    nodes: &mut self.nodes,
+                    kubelet_started_at: self.cfg.kubelet_started_at,
+                };
+                self.pods[id].request_deletion(&mut ctx, id, grace * SECOND);
+                self.pods[id].changed = true;
+                self.publish(id);
+                self.sync_endpoints(namespace);
+            }
+            "Service" => {
+                self.store.remove(&k);
+                if let Some(slice) = self
+                    .slices
+                    .remove(&(namespace.to_string(), name.to_string()))
+                {
+                    self.store.remove(&key("EndpointSlice", namespace, &slice));
+                }
+            }
+            "Namespace" => {
+                self.store.remove(&k);
+                self.namespaces.remove(name);
+            }
+            _ => {
+                self.store.remove(&k);
+            }
+        }
+        Ok(())
+    }
+
+    /// Time of the next scheduled task, if any.
+    pub fn next_task_time(&self) -> Option<Millis> {
+        self.queue.peek_time()
+    }
+
+    /// Runs every task due at the next task time, if that is at or before `limit`; returns that
+    /// time. The clock does not move when nothing is due.
+    pub fn step(&mut self, limit: Millis) -> Result<Option<Millis>, SimError> {
+        if limit > MAX_VIRTUAL_TIME {
+            return Err(SimError::DurationTooLong {
+                requested_ms: limit,
+                max_ms: MAX_VIRTUAL_TIME,
+            });
+        }
+        let Some(t) = self.queue.peek_time().filter(|t| *t <= limit) else {
+            return Ok(None);
+        };
+        self.now = self.now.max(t);
+        while let Some((_, (id, task))) = self.queue.pop_due(t) {
+            self.processed += 1;
+            if self.processed > MAX_PROCESSED_TASKS {
+                return Err(SimError::TooManySteps {
+                    max: MAX_PROCESSED_TASKS,
+                });
+            }
+            let mut ctx = Ctx {
+                now: self.now,
+                queue: &mut self.queue,
+                events: &mut self.events,
+                rng: &mut self.rng,
+                nodes: &mut self.nodes,
+                kubelet_started_at: self.cfg.kubelet_started_at,
+            };
+            self.pods[id].handle(&mut ctx, id, task);
+            if self.pods[id].changed {
+                self.publish(id);
+            }
+        }
+        Ok(Some(t))
+    }
+
+    /// Advances the clock to `t`, running everything due on the way.
+    pub fn run_until(&mut self, t: Millis) -> Result<(), SimError> {
+        if t > MAX_VIRTUAL_TIME {
+            return Err(SimError::DurationTooLong {
+                requested_ms: t,
+                max_ms: MAX_VIRTUAL_TIME,
+            });
+        }
+        while self.step(t)?.is_some() {}
+        self.now = self.now.max(t);
+        Ok(())
+    }
+
+    /// Writes a pod's new status to the store, records a snapshot, updates endpoints.
+    fn publish(&mut self, id: PodId) {
+        let pod = &mut self.pods[id];
+        pod.changed = false;
+        let k = key("Pod", &pod.namespace, &pod.name);
+        let Some(status) = pod.status.as_ref() else {
+            return;
+        };
+        if self.store.contains(&k) {
+            self.store.set_status(&k, status.to_json());
+        }
+        let snapshot = PodSnapshot {
+            at: self.now,
+            namespace: pod.namespace.clone(),
+            name: pod.name.clone(),
+            phase: status.phase,
+            ready: status.ready(),
+            deleting: pod.deletion.is_some(),
+            gone: pod.gone,
+            containers: pod
+                .containers
+                .iter()
+                .map(|c| ContainerSnapshot {
+                    name: c.spec.name.clone(),
+                    restart_count: c.restart_count(),
+                    ready: c.ready(),
+                    started: c.started(),
+                    running_since: c.running().map(|r| r.started_at),
+                })
+                .collect(),
+        };
+        let ns = pod.namespace.clone();
+        let gone = pod.gone;
+        if self.history.last() != Some(&snapshot) {
+            self.history.push(snapshot);
+        }
+        if gone {
+            self.store.remove(&k);
+            self.nodes[self.pods[id].node].pods -= 1;
+        }
+        if self.slices.keys().any(|(n, _)| *n == ns) {
+            self.sync_endpoints(&ns);
+        }
+    }
+}
+
+/// The plural resource name used in NotFound messages.
+fn resource_name(kind: &str) -> String {
+    let lower = kind.to_ascii_lowercase();
+    if lower.ends_with('s') {
+        format!("{lower}es")
+    } else if let Some(stem) = lower.strip_suffix('y') {
+        format!("{stem}ies")
+    } else {
+        format!("{lower}s")
+    }
+}
+
+/// The behaviour annotation is checked at create time so a typo is not silently ignored.
+fn behaviour_annotation_errors(pod: &Value) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let Some(ann) = pod
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object)
+    else {
+        return errs;
+    };
+    for (k, v) in ann {
+        if k == ANNOTATION || k.starts_with(&format!("{ANNOTATION}.")) {
+            if let Err(e) = Overrides::parse(v.as_str().unwrap_or("")) {
+                errs.push(FieldError {
+                    path: format!("metadata.annotations[{k}]"),
+                    kind: FieldErrorKind::Invalid(format!("{:?}", v.as_str().unwrap_or(""))),
+                    detail: e,
+                });
+            }
+        }
+    }
+    errs
+}

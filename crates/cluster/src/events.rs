@@ -1,0 +1,222 @@
+//! Kubernetes Events, aggregated the way the client-go event recorder does: a repeat of the same
+//! (object, type, reason, message, source) bumps `count` and `lastTimestamp` instead of adding a
+//! new event. Every occurrence is also kept with its time, for timelines and scenario checks.
+
+use crate::clock::{rfc3339, Millis};
+use crate::limits::MAX_EVENTS;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+/// The object an event is about (`involvedObject`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    /// `spec.containers{name}` for container events.
+    pub field_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// `<object>.<16 hex>`, like the recorder's names.
+    pub name: String,
+    pub involved: ObjectRef,
+    pub event_type: EventType,
+    pub reason: String,
+    pub message: String,
+    /// `kubelet`, `default-scheduler`, ...
+    pub component: String,
+    pub host: String,
+    pub first: Millis,
+    pub last: Millis,
+    pub count: u32,
+}
+
+impl Event {
+    pub fn to_json(&self) -> Value {
+        let mut involved = json!({
+            "apiVersion": "v1",
+            "kind": self.involved.kind,
+            "name": self.involved.name,
+            "namespace": self.involved.namespace,
+            "uid": self.involved.uid,
+        });
+        if let Some(fp) = &self.involved.field_path {
+            involved["fieldPath"] = json!(fp);
+        }
+        let mut source = json!({"component": self.component});
+        if !self.host.is_empty() {
+            source["host"] = json!(self.host);
+        }
+        json!({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "name": self.name,
+                "namespace": self.involved.namespace,
+                "creationTimestamp": rfc3339(self.first),
+            },
+            "involvedObject": involved,
+            "reason": self.reason,
+            "message": self.message,
+            "source": source,
+            "firstTimestamp": rfc3339(self.first),
+            "lastTimestamp": rfc3339(self.last),
+            "count": self.count,
+            "type": self.event_type.as_str(),
+        })
+    }
+}
+
+type Key = (ObjectRef, EventType, String, String, String);
+
+/// All events of the cluster.
+#[derive(Default)]
+pub struct EventLog {
+    events: Vec<Event>,
+    index: HashMap<Key, usize>,
+    /// (time, index into `events`) for every emission, in order.
+    occurrences: Vec<(Millis, u32)>,
+    dropped: u64,
+    serial: u64,
+}
+
+impl EventLog {
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &mut self,
+        now: Millis,
+        involved: &ObjectRef,
+        event_type: EventType,
+        reason: &str,
+        message: String,
+        component: &str,
+        host: &str,
+    ) {
+        let key: Key = (
+            involved.clone(),
+            event_type,
+            reason.to_string(),
+            message,
+            component.to_string(),
+        );
+        if let Some(&i) = self.index.get(&key) {
+            let e = &mut self.events[i];
+            e.count += 1;
+            e.last = now;
+            self.occurrences.push((now, i as u32));
+            return;
+        }
+        if self.events.len() >= MAX_EVENTS {
+            self.dropped += 1;
+            return;
+        }
+        self.serial += 1;
+        let i = self.events.len();
+        let message = key.3.clone();
+        self.events.push(Event {
+            name: format!(
+                "{}.{:016x}",
+                involved.name,
+                0x1800_0000_0000_0000u64 + now * 1_000_000 + self.serial
+            ),
+            involved: involved.clone(),
+            event_type,
+            reason: reason.to_string(),
+            message,
+            component: component.to_string(),
+            host: host.to_string(),
+            first: now,
+            last: now,
+            count: 1,
+        });
+        self.index.insert(key, i);
+        self.occurrences.push((now, i as u32));
+    }
+
+    /// Aggregated events, in order of first occurrence.
+    pub fn all(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Every emission as (time, event), in time order.
+    pub fn occurrences(&self) -> impl Iterator<Item = (Millis, &Event)> {
+        self.occurrences
+            .iter()
+            .map(|(t, i)| (*t, &self.events[*i as usize]))
+    }
+
+    /// Emissions dropped because [`MAX_EVENTS`] distinct events were reached.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeats_are_aggregated_and_occurrences_kept() {
+        let mut log = EventLog::default();
+        let pod = ObjectRef {
+            kind: "Pod".into(),
+            namespace: "default".into(),
+            name: "p".into(),
+            uid: "u".into(),
+            field_path: Some("spec.containers{c}".into()),
+        };
+        for t in [1_000, 4_000, 7_000] {
+            log.record(
+                t,
+                &pod,
+                EventType::Warning,
+                "Unhealthy",
+                "Liveness probe failed: x".into(),
+                "kubelet",
+                "n",
+            );
+        }
+        log.record(
+            8_000,
+            &pod,
+            EventType::Normal,
+            "Killing",
+            "k".into(),
+            "kubelet",
+            "n",
+        );
+        assert_eq!(log.len(), 2);
+        let e = &log.all()[0];
+        assert_eq!((e.count, e.first, e.last), (3, 1_000, 7_000));
+        assert_eq!(log.occurrences().count(), 4);
+        let j = e.to_json();
+        assert_eq!(j["lastTimestamp"], "2025-01-01T00:00:07Z");
+        assert_eq!(j["involvedObject"]["fieldPath"], "spec.containers{c}");
+    }
+}

@@ -1,0 +1,1005 @@
+//! The simulated kubelet: admits pods bound to its node, pulls images, starts and kills
+//! containers, runs the probe workers and turns all of it into pod status and events.
+//!
+//! Everything happens in tasks on the cluster's event queue; a task for a pod may change its
+//! containers and mark the pod dirty, and the cluster then publishes the new status.
+
+pub mod backoff;
+pub mod images;
+pub mod prober;
+pub mod status;
+pub mod worker;
+
+use crate::behaviour::annotation::Overrides;
+use crate::behaviour::shell::TrapRun;
+use crate::behaviour::{Program, Sigterm};
+use crate::clock::{go_duration, Millis, SECOND};
+use crate::events::{EventLog, EventType, ObjectRef};
+use crate::podspec::{ContainerSpec, PodSpec, ProbeKind, RestartPolicy, Role};
+use crate::queue::EventQueue;
+use crate::rng::Rng;
+use crate::scheduler::Node;
+use backoff::BackOff;
+use prober::{Outcome, Target, Verdict};
+use status::{Condition, PodStatusView};
+use worker::{ProbeResult, Worker};
+
+pub type PodId = usize;
+
+/// Sandbox (pause container + network) creation time.
+const SANDBOX_SETUP: Millis = 500;
+/// The pod worker's retry period after a failed sync such as a refused restart (backOffPeriod).
+const SYNC_RETRY: Millis = 10 * SECOND;
+/// Kubelet's minimum kill grace period (minimumGracePeriodInSeconds = 2).
+const MIN_GRACE: Millis = 2 * SECOND;
+/// Retries of an errored probe within one tick (spec 22).
+const PROBE_ERROR_RETRIES: u32 = 3;
+
+#[derive(Debug, Clone)]
+pub enum Task {
+    Admit,
+    SandboxReady,
+    Sync,
+    PullDone {
+        container: usize,
+        requested_at: Millis,
+    },
+    Exited {
+        container: usize,
+        instance: u32,
+        code: i32,
+    },
+    Sigkill {
+        container: usize,
+        instance: u32,
+    },
+    Tick {
+        worker: usize,
+    },
+    Manual {
+        worker: usize,
+    },
+    ProbeDone {
+        worker: usize,
+        instance: u32,
+        outcome: Box<Outcome>,
+    },
+}
+
+/// What the kubelet needs from the cluster while handling a task.
+pub struct Ctx<'a> {
+    pub now: Millis,
+    pub queue: &'a mut EventQueue<(PodId, Task)>,
+    pub events: &'a mut EventLog,
+    pub rng: &'a mut Rng,
+    pub nodes: &'a mut [Node],
+    /// When the kubelets started, relative to virtual 0 (spec 13 jitter).
+    pub kubelet_started_at: i64,
+}
+
+impl Ctx<'_> {
+    fn at(&mut self, delay: Millis, pod: PodId, task: Task) {
+        self.queue.push(self.now + delay, (pod, task));
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Terminated {
+    pub exit_code: i32,
+    pub reason: &'static str,
+    pub started_at: Millis,
+    pub finished_at: Millis,
+    pub container_id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Running {
+    pub instance: u32,
+    pub container_id: String,
+    pub started_at: Millis,
+    pub trap: Option<TrapRun>,
+}
+
+#[derive(Debug, Clone)]
+pub enum CState {
+    NotCreated,
+    Running(Running),
+    Exited,
+}
+
+/// An ongoing kill: SIGTERM sent, waiting for the exit.
+#[derive(Debug, Clone)]
+pub struct Kill {
+    /// Start the container again right after it dies (probe kill with a restarting policy).
+    pub restart_after: bool,
+    /// Finish time of the instance before the killed one (spec 41).
+    pub prev_finish: Option<Millis>,
+}
+
+pub struct ContainerRuntime {
+    pub spec: ContainerSpec,
+    pub program: Program,
+    pub state: CState,
+    pub latest_exit: Option<Terminated>,
+    pub prev_exit: Option<Terminated>,
+    /// Instances created so far; restartCount is this minus one.
+    pub instances: u32,
+    pub results: [Option<ProbeResult>; 3],
+    pub kill: Option<Kill>,
+    /// A waiting reason shown instead of the last termination (CrashLoopBackOff, ...).
+    pub waiting: Option<(String, String)>,
+    pub pulling: bool,
+    pub image_id: String,
+    pub ever_started: bool,
+}
+
+impl ContainerRuntime {
+    pub fn running(&self) -> Option<&Running> {
+        match &self.state {
+            CState::Running(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn restart_count(&self) -> u32 {
+        self.instances.saturating_sub(1)
+    }
+
+    pub fn result(&self, kind: ProbeKind) -> Option<ProbeResult> {
+        self.results[kind as usize]
+    }
+
+    /// Spec 18: started = running and (startup succeeded or there is no startup probe).
+    pub fn started(&self) -> bool {
+        self.running().is_some()
+            && (self.spec.probe(ProbeKind::Startup).is_none()
+                || self.result(ProbeKind::Startup) == Some(ProbeResult::Success))
+    }
+
+    /// Spec 18: ready only when started, and readiness succeeded or there is no readiness probe.
+    pub fn ready(&self) -> bool {
+        match self.spec.role {
+            Role::Init => {
+                self.latest_exit.as_ref().is_some_and(|t| t.exit_code == 0)
+                    && matches!(self.state, CState::Exited)
+            }
+            _ => {
+                self.started()
+                    && (self.spec.probe(ProbeKind::Readiness).is_none()
+                        || self.result(ProbeKind::Readiness) == Some(ProbeResult::Success))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Pending => "Pending",
+            Phase::Running => "Running",
+            Phase::Succeeded => "Succeeded",
+            Phase::Failed => "Failed",
+        }
+    }
+
+    pub fn terminal(self) -> bool {
+        matches!(self, Phase::Succeeded | Phase::Failed)
+    }
+}
+
+pub struct PodRuntime {
+    pub uid: String,
+    pub name: String,
+    pub namespace: String,
+    pub node: usize,
+    pub node_name: String,
+    pub host_ip: String,
+    pub pod_ip: Option<String>,
+    pub spec: PodSpec,
+    pub created_at: Millis,
+    pub containers: Vec<ContainerRuntime>,
+    pub workers: Vec<Worker>,
+    pub phase: Phase,
+    pub initialized: bool,
+    pub backoff: BackOff,
+    /// Deletion requested: (when, grace period).
+    pub deletion: Option<(Millis, Millis)>,
+    pub terminating_since: Option<Millis>,
+    /// All containers stopped after deletion; the object can go.
+    pub gone: bool,
+    pub retry_queued: bool,
+    pub conditions: Vec<Condition>,
+    pub status: Option<PodStatusView>,
+    /// Status must be recomputed.
+    pub dirty: bool,
+    /// Status changed since the cluster last published it.
+    pub changed: bool,
+    pub readiness_gates: Vec<String>,
+    obj: ObjectRef,
+}
+
+impl PodRuntime {
+    pub fn new(
+        obj: ObjectRef,
+        spec: PodSpec,
+        node: usize,
+        node_name: String,
+        host_ip: String,
+        created_at: Millis,
+        readiness_gates: Vec<String>,
+    ) -> PodRuntime {
+        let containers = spec
+            .containers
+            .iter()
+            .map(|c| ContainerRuntime {
+                program: Program::for_container(
+                    c,
+                    Overrides::for_container(&spec.annotations, &c.name).unwrap_or_default(),
+                ),
+                spec: c.clone(),
+                state: CState::NotCreated,
+                latest_exit: None,
+                prev_exit: None,
+                instances: 0,
+                results: [None; 3],
+                kill: None,
+                waiting: None,
+                pulling: false,
+                image_id: String::new(),
+                ever_started: false,
+            })
+            .collect();
+        PodRuntime {
+            uid: obj.uid.clone(),
+            name: obj.name.clone(),
+            namespace: obj.namespace.clone(),
+            node,
+            node_name,
+            host_ip,
+            pod_ip: None,
+            spec,
+            created_at,
+            containers,
+            workers: Vec::new(),
+            phase: Phase::Pending,
+            initialized: false,
+            backoff: BackOff::default(),
+            deletion: None,
+            terminating_since: None,
+            gone: false,
+            retry_queued: false,
+            conditions: Vec::new(),
+            status: None,
+            dirty: true,
+            changed: false,
+            readiness_gates,
+            obj,
+        }
+    }
+
+    fn event(
+        &self,
+        ctx: &mut Ctx<'_>,
+        container: Option<usize>,
+        t: EventType,
+        reason: &str,
+        message: String,
+    ) {
+        let mut obj = self.obj.clone();
+        obj.field_path = container.map(|c| self.containers[c].spec.field_path());
+        ctx.events.record(
+            ctx.now,
+            &obj,
+            t,
+            reason,
+            message,
+            "kubelet",
+            &self.node_name,
+        );
+    }
+
+    /// `<pod>_<namespace>(<uid>)`, the kubelet's `format.Pod`.
+    fn format_pod(&self) -> String {
+        format!("{}_{}({})", self.name, self.namespace, self.uid)
+    }
+
+    fn restart_policy(&self) -> RestartPolicy {
+        self.spec.restart_policy
+    }
+
+    /// Handles one task. Never panics on stale tasks: they are ignored.
+    pub fn handle(&mut self, ctx: &mut Ctx<'_>, id: PodId, task: Task) {
+        if self.gone {
+            return;
+        }
+        match task {
+            Task::Admit => self.admit(ctx, id),
+            Task::SandboxReady => {
+                let node = &mut ctx.nodes[self.node];
+                node.next_ip += 1;
+                self.pod_ip = Some(format!("10.244.{}.{}", self.node + 1, node.next_ip));
+                self.dirty = true;
+                self.sync(ctx, id);
+            }
+            Task::Sync => {
+                self.retry_queued = false;
+                self.sync(ctx, id);
+            }
+            Task::PullDone {
+                container,
+                requested_at,
+            } => self.pull_done(ctx, id, container, requested_at),
+            Task::Exited {
+                container,
+                instance,
+                code,
+            } => self.exited(ctx, id, container, instance, code),
+            Task::Sigkill {
+                container,
+                instance,
+            } => self.exited(ctx, id, container, instance, 137),
+            Task::Tick { worker } => {
+                let w = &self.workers[worker];
+                if w.stopped {
+                    return;
+                }
+                let next = ctx.now + w.spec.period;
+                ctx.queue.push(next, (id, Task::Tick { worker }));
+                self.trigger(ctx, id, worker);
+            }
+            Task::Manual { worker } => {
+                self.workers[worker].manual_queued = false;
+                if !self.workers[worker].stopped {
+                    self.trigger(ctx, id, worker);
+                }
+            }
+            Task::ProbeDone {
+                worker,
+                instance,
+                outcome,
+            } => self.probe_done(ctx, id, worker, instance, *outcome),
+        }
+        if self.dirty {
+            self.refresh_status(ctx, id);
+        }
+    }
+
+    /// Spec 11: workers start when the pod is admitted, before any container runs.
+    fn admit(&mut self, ctx: &mut Ctx<'_>, id: PodId) {
+        for (ci, c) in self.containers.iter().enumerate() {
+            if c.spec.role == Role::Init {
+                continue;
+            }
+            for kind in ProbeKind::ALL {
+                let Some(spec) = c.spec.probe(kind) else {
+                    continue;
+                };
+                // Spec 13: jitter only right after the kubelet itself started.
+                let since_kubelet = ctx.now as i64 - ctx.kubelet_started_at;
+                let jitter = if since_kubelet < spec.period as i64 {
+                    ctx.rng.below(spec.period)
+                } else {
+                    0
+                };
+                let w = self.workers.len();
+                self.workers
+                    .push(Worker::new(ci, spec.clone(), ctx.now + jitter));
+                ctx.at(jitter, id, Task::Tick { worker: w });
+            }
+        }
+        ctx.at(SANDBOX_SETUP, id, Task::SandboxReady);
+        self.dirty = true;
+    }
+
+    fn trigger(&mut self, ctx: &mut Ctx<'_>, id: PodId, wi: usize) {
+        if self.workers[wi].busy {
+            self.workers[wi].pending = true;
+            return;
+        }
+        self.do_probe(ctx, id, wi);
+    }
+
+    /// One `doProbe` (spec 14-17, 21): decides whether to probe now and starts the attempt.
+    fn do_probe(&mut self, ctx: &mut Ctx<'_>, id: PodId, wi: usize) {
+        if self.phase.terminal() {
+            self.workers[wi].stopped = true;
+            return;
+        }
+        let ci = self.workers[wi].container;
+        let kind = self.workers[wi].kind;
+        let instance = self.containers[ci].instances;
+        if instance == 0 {
+            return; // no container ID yet
+        }
+        if self.workers[wi].seen_instance != instance {
+            self.workers[wi].seen_instance = instance;
+            self.workers[wi].on_hold = false;
+            self.set_result(ctx, id, ci, kind, ProbeResult::initial(kind));
+        }
+        if self.workers[wi].on_hold {
+            return;
+        }
+        let Some(run) = self.containers[ci].running().cloned() else {
+            self.set_result(ctx, id, ci, kind, ProbeResult::Failure);
+            if self.restart_policy() == RestartPolicy::Never
+                && self.containers[ci].spec.role == Role::Regular
+            {
+                self.workers[wi].stopped = true;
+            }
+            return;
+        };
+        if self.deletion.is_some() && kind != ProbeKind::Readiness {
+            self.set_result(ctx, id, ci, kind, ProbeResult::Success);
+            self.workers[wi].stopped = true;
+            return;
+        }
+        // Spec 15: whole seconds since the (truncated) startedAt.
+        let elapsed_s = (ctx.now - run.started_at / SECOND * SECOND) / SECOND;
+        if elapsed_s < self.workers[wi].spec.initial_delay_s {
+            return;
+        }
+        let started = self.containers[ci].started();
+        if (kind == ProbeKind::Startup) == started {
+            return; // spec 17: startup idles once started; the others wait for it
+        }
+        let c = &self.containers[ci];
+        let target = Target {
+            spec: &c.spec,
+            program: &c.program,
+            uptime: ctx.now - run.started_at,
+            trap: run.trap.as_ref(),
+            pod_ip: self.pod_ip.as_deref().unwrap_or(""),
+        };
+        let spec = &self.workers[wi].spec;
+        let mut outcome = prober::run(spec, &target);
+        let mut tries = 1;
+        while outcome.verdict == Verdict::Error && tries < PROBE_ERROR_RETRIES {
+            outcome = prober::run(spec, &target);
+            tries += 1;
+        }
+        self.workers[wi].busy = true;
+        let delay = outcome.duration.max(1);
+        ctx.at(
+            delay,
+            id,
+            Task::ProbeDone {
+                worker: wi,
+                instance: run.instance,
+                outcome: Box::new(outcome),
+            },
+        );
+    }
+
+    fn probe_done(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: PodId,
+        wi: usize,
+        instance: u32,
+        outcome: Outcome,
+    ) {
+        self.workers[wi].busy = false;
+        let ci = self.workers[wi].container;
+        let kind = self.workers[wi].kind;
+        let label = kind.label();
+        let result = match outcome.verdict {
+            Verdict::Error => {
+                // Spec 22, 31: errored probes are reported and their result thrown away.
+                self.event(
+                    ctx,
+                    Some(ci),
+                    EventType::Warning,
+                    "Unhealthy",
+                    format!(
+                        "{label} probe errored and resulted in unknown state: {}",
+                        outcome.output
+                    ),
+                );
+                None
+            }
+            Verdict::Warning => {
+                self.event(
+                    ctx,
+                    Some(ci),
+                    EventType::Warning,
+                    "ProbeWarning",
+                    format!("{label} probe warning: {}", outcome.output),
+                );
+                Some(ProbeResult::Success)
+            }
+            Verdict::Success => Some(ProbeResult::Success),
+            Verdict::Failure => {
+                self.event(
+                    ctx,
+                    Some(ci),
+                    EventType::Warning,
+                    "Unhealthy",
+                    format!("{label} probe failed: {}", outcome.output),
+                );
+                Some(ProbeResult::Failure)
+            }
+        };
+        if let Some(result) = result {
+            if let Some(publish) = self.workers[wi].count(result) {
+                // A result for an instance that is already gone lands on nothing.
+                if self.containers[ci].instances == instance {
+                    self.set_result(ctx, id, ci, kind, publish);
+                }
+            }
+        }
+        if self.workers[wi].pending && !self.workers[wi].stopped {
+            self.workers[wi].pending = false;
+            self.do_probe(ctx, id, wi);
+        }
+    }
+
+    /// Publishes a result; a change makes the kubelet sync the pod (spec 18, 36).
+    fn set_result(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: PodId,
+        ci: usize,
+        kind: ProbeKind,
+        r: ProbeResult,
+    ) {
+        let c = &mut self.containers[ci];
+        if c.results[kind as usize] == Some(r) {
+            return;
+        }
+        c.results[kind as usize] = Some(r);
+        self.dirty = true;
+        let kill = kind != ProbeKind::Readiness && r == ProbeResult::Failure;
+        if kill || kind != ProbeKind::Liveness {
+            ctx.at(0, id, Task::Sync);
+        }
+    }
+
+    /// The pod sync: kills for failed liveness/startup, starts and restarts (spec 36-41).
+    fn sync(&mut self, ctx: &mut Ctx<'_>, id: PodId) {
+        if self.phase.terminal() || self.pod_ip.is_none() {
+            return;
+        }
+        if self.deletion.is_some() {
+            self.sync_terminating(ctx, id);
+            return;
+        }
+        for ci in 0..self.containers.len() {
+            let c = &self.containers[ci];
+            if c.running().is_none() || c.kill.is_some() {
+                continue;
+            }
+            let failed = [ProbeKind::Liveness, ProbeKind::Startup]
+                .into_iter()
+                .find(|k| c.result(*k) == Some(ProbeResult::Failure));
+            let Some(kind) = failed else {
+                continue;
+            };
+            let restart = match c.spec.role {
+                Role::Sidecar => true,
+                _ => self.restart_policy() != RestartPolicy::Never,
+            };
+            let probe_grace = c.spec.probe(kind).and_then(|p| p.termination_grace_s);
+            let grace = probe_grace.unwrap_or(self.spec.grace_s) * SECOND;
+            let what = if kind == ProbeKind::Liveness {
+                "liveness"
+            } else {
+                "startup"
+            };
+            let mut message = format!("Container {} failed {what} probe", c.spec.name);
+            if restart {
+                message.push_str(", will be restarted");
+            }
+            let kill = Kill {
+                restart_after: restart,
+                prev_finish: c.latest_exit.as_ref().map(|t| t.finished_at),
+            };
+            self.kill(ctx, id, ci, grace, kill, message);
+        }
+        self.start_what_is_due(ctx, id);
+        self.dirty = true;
+    }
+
+    fn start_what_is_due(&mut self, ctx: &mut Ctx<'_>, id: PodId) {
+        let n = self.containers.len();
+        if !self.initialized {
+            let mut blocked = false;
+            for ci in 0..n {
+                let c = &self.containers[ci];
+                if c.spec.role == Role::Regular {
+                    break;
+                }
+                if c.pulling || c.kill.is_some() {
+                    blocked = true;
+                    break;
+                }
+                match (&c.state, c.spec.role) {
+                    (CState::NotCreated, _) => {
+                        if c.waiting.is_none() {
+                            self.start(ctx, id, ci);
+                        }
+                        blocked = true;
+                    }
+                    (CState::Running(_), Role::Sidecar) if c.started() => continue,
+                    (CState::Running(_), _) => blocked = true,
+                    (CState::Exited, Role::Init)
+                        if c.latest_exit.as_ref().is_some_and(|t| t.exit_code == 0) =>
+                    {
+                        continue
+                    }
+                    (CState::Exited, role) => {
+                        if role == Role::Sidecar || self.restart_policy() != RestartPolicy::Never {
+                            self.try_restart(ctx, id, ci);
+                        }
+                        blocked = true;
+                    }
+                }
+                break;
+            }
+            if blocked {
+                return;
+            }
+            self.initialized = true;
+            self.dirty = true;
+        }
+        for ci in 0..n {
+            let c = &self.containers[ci];
+            if c.spec.role == Role::Init || c.pulling || c.kill.is_some() {
+                continue;
+            }
+            match &c.state {
+                CState::NotCreated if c.waiting.is_none() => self.start(ctx, id, ci),
+                CState::Exited => {
+                    let code = c.latest_exit.as_ref().map_or(0, |t| t.exit_code);
+                    let restart = c.spec.role == Role::Sidecar
+                        || match self.restart_policy() {
+                            RestartPolicy::Always => true,
+                            RestartPolicy::OnFailure => code != 0,
+                            RestartPolicy::Never => false,
+                        };
+                    if restart {
+                        self.try_restart(ctx, id, ci);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `doBackOff` (spec 38) for a container whose latest instance exited.
+    fn try_restart(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize) {
+        let finished = self.containers[ci]
+            .latest_exit
+            .as_ref()
+            .map_or(ctx.now, |t| t.finished_at);
+        self.restart_with_backoff(ctx, id, ci, Some(finished));
+    }
+
+    fn restart_with_backoff(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: PodId,
+        ci: usize,
+        finished: Option<Millis>,
+    ) {
+        if let Some(f) = finished {
+            if self.backoff.in_backoff_since(ci, f, ctx.now) {
+                let name = self.containers[ci].spec.name.clone();
+                let pod = self.format_pod();
+                self.event(
+                    ctx,
+                    Some(ci),
+                    EventType::Warning,
+                    "BackOff",
+                    format!("Back-off restarting failed container {name} in pod {pod}"),
+                );
+                let message = format!(
+                    "back-off {} restarting failed container={name} pod={pod}",
+                    go_duration(self.backoff.get(ci))
+                );
+                self.containers[ci].waiting = Some(("CrashLoopBackOff".into(), message));
+                self.dirty = true;
+                if !self.retry_queued {
+                    self.retry_queued = true;
+                    ctx.at(SYNC_RETRY, id, Task::Sync);
+                }
+                return;
+            }
+            self.backoff.next(ci, f, ctx.now);
+        }
+        self.start(ctx, id, ci);
+    }
+
+    /// Pulls the image if needed, then creates and starts the container.
+    fn start(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize) {
+        self.containers[ci].waiting = None;
+        let image = self.containers[ci].spec.image.clone();
+        let policy = self.containers[ci].spec.pull_policy;
+        let node = &mut ctx.nodes[self.node];
+        match images::plan(node, &image, policy, ctx.now) {
+            images::Plan::Present => {
+                self.event(
+                    ctx,
+                    Some(ci),
+                    EventType::Normal,
+                    "Pulled",
+                    format!("Container image \"{image}\" already present on machine"),
+                );
+                self.create_and_start(ctx, id, ci);
+            }
+            images::Plan::Pull { done_at } => {
+                self.event(
+                    ctx,
+                    Some(ci),
+                    EventType::Normal,
+                    "Pulling",
+                    format!("Pulling image \"{image}\""),
+                );
+                self.containers[ci].pulling = true;
+                let requested_at = ctx.now;
+                ctx.queue.push(
+                    done_at,
+                    (
+                        id,
+                        Task::PullDone {
+                            container: ci,
+                            requested_at,
+                        },
+                    ),
+                );
+            }
+            images::Plan::NeverPull => {
+                let message =
+                    format!("Container image \"{image}\" is not present with pull policy of Never");
+                self.event(
+                    ctx,
+                    Some(ci),
+                    EventType::Warning,
+                    "ErrImageNeverPull",
+                    message.clone(),
+                );
+                self.containers[ci].waiting = Some(("ErrImageNeverPull".into(), message));
+            }
+        }
+        self.dirty = true;
+    }
+
+    fn pull_done(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize, requested_at: Millis) {
+        self.containers[ci].pulling = false;
+        if self.deletion.is_some() {
+            self.sync(ctx, id);
+            return;
+        }
+        let image = self.containers[ci].spec.image.clone();
+        let (pull_time, size) =
+            images::finish(&mut ctx.nodes[self.node], &image, requested_at, ctx.now);
+        self.event(
+            ctx,
+            Some(ci),
+            EventType::Normal,
+            "Pulled",
+            format!(
+                "Successfully pulled image \"{image}\" in {} ({} including waiting). Image size: {size} bytes.",
+                go_duration(pull_time),
+                go_duration(ctx.now - requested_at)
+            ),
+        );
+        self.create_and_start(ctx, id, ci);
+    }
+
+    fn create_and_start(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize) {
+        let container_id = format!("containerd://{}", ctx.rng.hex(64));
+        let c = &mut self.containers[ci];
+        c.instances += 1;
+        c.results = [None; 3];
+        c.ever_started = true;
+        c.image_id = images::image_id(&c.spec.image);
+        c.state = CState::Running(Running {
+            instance: c.instances,
+            container_id,
+            started_at: ctx.now,
+            trap: None,
+        });
+        let instance = c.instances;
+        let name = c.spec.name.clone();
+        let exit = c.program.natural_exit();
+        // 1.32+ wording (spec 35).
+        self.event(
+            ctx,
+            Some(ci),
+            EventType::Normal,
+            "Created",
+            format!("Created container: {name}"),
+        );
+        self.event(
+            ctx,
+            Some(ci),
+            EventType::Normal,
+            "Started",
+            format!("Started container {name}"),
+        );
+        if let Some((after, code)) = exit {
+            ctx.at(
+                after,
+                id,
+                Task::Exited {
+                    container: ci,
+                    instance,
+                    code,
+                },
+            );
+        }
+        self.dirty = true;
+        // The next init container may start as soon as this one counts as started.
+        ctx.at(0, id, Task::Sync);
+    }
+
+    /// SIGTERM now, SIGKILL at the end of the grace period (spec 36).
+    fn kill(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: PodId,
+        ci: usize,
+        grace: Millis,
+        kill: Kill,
+        message: String,
+    ) {
+        self.event(ctx, Some(ci), EventType::Normal, "Killing", message);
+        let grace = grace.max(MIN_GRACE);
+        let c = &mut self.containers[ci];
+        c.kill = Some(kill);
+        let CState::Running(run) = &mut c.state else {
+            return;
+        };
+        let uptime = ctx.now - run.started_at;
+        let (reaction, trap) = c.program.on_sigterm(uptime);
+        run.trap = trap;
+        let instance = run.instance;
+        match reaction {
+            Sigterm::Exit { after, code } if after < grace => ctx.at(
+                after,
+                id,
+                Task::Exited {
+                    container: ci,
+                    instance,
+                    code,
+                },
+            ),
+            _ => ctx.at(
+                grace,
+                id,
+                Task::Sigkill {
+                    container: ci,
+                    instance,
+                },
+            ),
+        }
+        self.dirty = true;
+    }
+
+    fn exited(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize, instance: u32, code: i32) {
+        let c = &mut self.containers[ci];
+        let Some(run) = c.running() else {
+            return;
+        };
+        if run.instance != instance {
+            return;
+        }
+        let term = Terminated {
+            exit_code: code,
+            reason: if code == 0 { "Completed" } else { "Error" },
+            started_at: run.started_at,
+            finished_at: ctx.now,
+            container_id: run.container_id.clone(),
+        };
+        c.prev_exit = c.latest_exit.replace(term);
+        c.state = CState::Exited;
+        let kill = c.kill.take();
+        self.dirty = true;
+        if self.deletion.is_some() {
+            self.sync_terminating(ctx, id);
+            return;
+        }
+        match kill {
+            // Spec 41: the restart was decided with the snapshot from before the kill.
+            Some(Kill {
+                restart_after: true,
+                prev_finish,
+            }) => self.restart_with_backoff(ctx, id, ci, prev_finish),
+            _ => self.sync(ctx, id),
+        }
+    }
+
+    /// Deletion: stop regular containers, then sidecars (reverse order), then finish.
+    fn sync_terminating(&mut self, ctx: &mut Ctx<'_>, id: PodId) {
+        let Some((_, grace)) = self.deletion else {
+            return;
+        };
+        let since = *self.terminating_since.get_or_insert(ctx.now);
+        let remaining = (since + grace).saturating_sub(ctx.now);
+        let regular_running = self
+            .containers
+            .iter()
+            .any(|c| c.spec.role == Role::Regular && c.running().is_some());
+        let order: Vec<usize> = (0..self.containers.len()).rev().collect();
+        for ci in order {
+            let c = &self.containers[ci];
+            if c.running().is_none() || c.kill.is_some() {
+                continue;
+            }
+            if c.spec.role != Role::Regular && regular_running {
+                continue;
+            }
+            let message = format!("Stopping container {}", c.spec.name);
+            let kill = Kill {
+                restart_after: false,
+                prev_finish: None,
+            };
+            self.kill(ctx, id, ci, remaining, kill, message);
+        }
+        let all_stopped = self
+            .containers
+            .iter()
+            .all(|c| c.running().is_none() && !c.pulling);
+        if all_stopped {
+            // Spec 43: a pod terminated for good is Succeeded only if every container succeeded.
+            let all_ok = self
+                .containers
+                .iter()
+                .filter(|c| c.spec.role == Role::Regular)
+                .all(|c| c.latest_exit.as_ref().is_some_and(|t| t.exit_code == 0));
+            self.phase = if all_ok {
+                Phase::Succeeded
+            } else {
+                Phase::Failed
+            };
+            self.gone = true;
+            for w in &mut self.workers {
+                w.stopped = true;
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// Marks the pod for deletion with `grace` (the API's deletionGracePeriodSeconds).
+    pub fn request_deletion(&mut self, ctx: &mut Ctx<'_>, id: PodId, grace: Millis) {
+        if self.deletion.is_some() {
+            return;
+        }
+        self.deletion = Some((ctx.now, grace));
+        self.dirty = true;
+        ctx.at(0, id, Task::Sync);
+        if self.pod_ip.is_none() {
+            // Never got a sandbox: nothing to stop.
+            self.gone = true;
+        }
+    }
+
+    fn refresh_status(&mut self, ctx: &mut Ctx<'_>, id: PodId) {
+        self.dirty = false;
+        let (view, triggers) = status::compute(self, ctx.now);
+        for wi in triggers {
+            let w = &mut self.workers[wi];
+            if !w.manual_queued && !w.stopped {
+                w.manual_queued = true;
+                ctx.at(0, id, Task::Manual { worker: wi });
+            }
+        }
+        if self.status.as_ref() != Some(&view) {
+            self.phase = view.phase;
+            self.status = Some(view);
+            self.changed = true;
+        }
+    }
+
+    pub fn obj_ref(&self) -> &ObjectRef {
+        &self.obj
+    }
+}

@@ -1,0 +1,411 @@
+//! Pod status generation: container statuses, phase (spec 43-44) and conditions (spec 46-49),
+//! as the kubelet's `generateAPIPodStatus` would publish them.
+
+use super::{CState, ContainerRuntime, Phase, PodRuntime, Terminated};
+use crate::clock::{rfc3339, Millis};
+use crate::podspec::{ProbeKind, RestartPolicy, Role};
+use serde_json::{json, Map, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub kind: &'static str,
+    pub status: bool,
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    pub last_transition: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StateView {
+    Waiting {
+        reason: String,
+        message: Option<String>,
+    },
+    Running {
+        started_at: Millis,
+    },
+    Terminated(Terminated),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerStatusView {
+    pub name: String,
+    pub state: StateView,
+    pub last: Option<Terminated>,
+    pub ready: bool,
+    pub restart_count: u32,
+    pub image: String,
+    pub image_id: String,
+    pub container_id: Option<String>,
+    pub started: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodStatusView {
+    pub phase: Phase,
+    pub conditions: Vec<Condition>,
+    pub host_ip: String,
+    pub pod_ip: Option<String>,
+    pub start_time: Millis,
+    pub init: Vec<ContainerStatusView>,
+    pub containers: Vec<ContainerStatusView>,
+    pub qos: &'static str,
+}
+
+impl PodStatusView {
+    pub fn condition(&self, kind: &str) -> Option<&Condition> {
+        self.conditions.iter().find(|c| c.kind == kind)
+    }
+
+    pub fn ready(&self) -> bool {
+        self.condition("Ready").is_some_and(|c| c.status)
+    }
+}
+
+fn container_view(c: &ContainerRuntime, initialized: bool) -> ContainerStatusView {
+    let (state, last) = match &c.state {
+        CState::Running(r) => (
+            StateView::Running {
+                started_at: r.started_at,
+            },
+            c.latest_exit.clone(),
+        ),
+        CState::Exited => match (&c.waiting, &c.latest_exit) {
+            (Some((reason, message)), _) => (
+                StateView::Waiting {
+                    reason: reason.clone(),
+                    message: Some(message.clone()),
+                },
+                c.latest_exit.clone(),
+            ),
+            (None, Some(t)) => (StateView::Terminated(t.clone()), c.prev_exit.clone()),
+            (None, None) => (
+                StateView::Waiting {
+                    reason: "ContainerCreating".into(),
+                    message: None,
+                },
+                None,
+            ),
+        },
+        CState::NotCreated => {
+            let (reason, message) = match &c.waiting {
+                Some((r, m)) => (r.clone(), Some(m.clone())),
+                None if c.spec.role != Role::Regular || !initialized => {
+                    ("PodInitializing".to_string(), None)
+                }
+                None => ("ContainerCreating".to_string(), None),
+            };
+            (
+                StateView::Waiting { reason, message },
+                c.latest_exit.clone(),
+            )
+        }
+    };
+    let container_id = match &c.state {
+        CState::Running(r) => Some(r.container_id.clone()),
+        _ => c.latest_exit.as_ref().map(|t| t.container_id.clone()),
+    };
+    ContainerStatusView {
+        name: c.spec.name.clone(),
+        state,
+        last,
+        ready: c.ready(),
+        restart_count: c.restart_count(),
+        image: c.spec.image.clone(),
+        image_id: c.image_id.clone(),
+        container_id,
+        started: c.started(),
+    }
+}
+
+/// Spec 43: the kubelet's getPhase over the container statuses.
+fn phase(pod: &PodRuntime, init: &[ContainerStatusView], regular: &[ContainerStatusView]) -> Phase {
+    let mut pending_init = 0;
+    let mut pending_sidecars = 0;
+    let mut failed_init = 0;
+    let init_specs = pod
+        .containers
+        .iter()
+        .filter(|c| c.spec.role != Role::Regular);
+    for (c, s) in init_specs.zip(init) {
+        if c.spec.role == Role::Sidecar {
+            if !(matches!(s.state, StateView::Running { .. }) && s.started) {
+                pending_sidecars += 1;
+            }
+            continue;
+        }
+        match &s.state {
+            StateView::Running { .. } => pending_init += 1,
+            StateView::Terminated(t) => failed_init += usize::from(t.exit_code != 0),
+            StateView::Waiting { .. } => match &s.last {
+                Some(t) => failed_init += usize::from(t.exit_code != 0),
+                None => pending_init += 1,
+            },
+        }
+    }
+    let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
+    for s in regular {
+        match &s.state {
+            StateView::Running { .. } => running += 1,
+            StateView::Terminated(t) => {
+                stopped += 1;
+                succeeded += usize::from(t.exit_code == 0);
+            }
+            StateView::Waiting { .. } if s.last.is_some() => stopped += 1,
+            StateView::Waiting { .. } => waiting += 1,
+        }
+    }
+    let policy = pod.spec.restart_policy;
+    if failed_init > 0 && policy == RestartPolicy::Never {
+        return Phase::Failed;
+    }
+    if pending_init > 0 || (pending_sidecars > 0 && running == 0 && stopped == 0) {
+        return Phase::Pending;
+    }
+    if waiting > 0 {
+        return Phase::Pending;
+    }
+    if running > 0 {
+        return Phase::Running;
+    }
+    if stopped > 0 {
+        return match policy {
+            RestartPolicy::Always => Phase::Running,
+            _ if stopped == succeeded => Phase::Succeeded,
+            RestartPolicy::Never => Phase::Failed,
+            RestartPolicy::OnFailure => Phase::Running,
+        };
+    }
+    Phase::Pending
+}
+
+fn names(list: &[&str]) -> String {
+    format!("[{}]", list.join(" "))
+}
+
+/// Computes the status and the readiness workers to trigger at once (spec 18).
+pub fn compute(pod: &mut PodRuntime, now: Millis) -> (PodStatusView, Vec<usize>) {
+    let initialized = pod.initialized;
+    let mut init = Vec::new();
+    let mut regular = Vec::new();
+    for c in &pod.containers {
+        let v = container_view(c, initialized);
+        if c.spec.role == Role::Regular {
+            regular.push(v);
+        } else {
+            init.push(v);
+        }
+    }
+    let phase = if pod.phase.terminal() {
+        pod.phase // spec 44: terminal phases are final
+    } else {
+        phase(pod, &init, &regular)
+    };
+
+    // Spec 47: ContainersReady over sidecars and regular containers.
+    let mut unready: Vec<&str> = Vec::new();
+    for c in pod.containers.iter().filter(|c| c.spec.role != Role::Init) {
+        if !c.ready() {
+            unready.push(&c.spec.name);
+        }
+    }
+    let (cr_status, cr_reason, cr_message) = match phase {
+        Phase::Succeeded => (false, Some("PodCompleted".to_string()), None),
+        Phase::Failed => (false, Some("PodFailed".to_string()), None),
+        _ if !unready.is_empty() => (
+            false,
+            Some("ContainersNotReady".to_string()),
+            Some(format!(
+                "containers with unready status: {}",
+                names(&unready)
+            )),
+        ),
+        _ => (true, None, None),
+    };
+    // Spec 48: readiness gates (no controller sets them here, so they are missing).
+    let (ready_status, ready_reason, ready_message) = if !cr_status {
+        (false, cr_reason.clone(), cr_message.clone())
+    } else if let Some(gate) = pod.readiness_gates.first() {
+        (
+            false,
+            Some("ReadinessGatesNotReady".to_string()),
+            Some(format!(
+                "corresponding condition of pod readiness gate \"{gate}\" does not exist."
+            )),
+        )
+    } else {
+        (true, None, None)
+    };
+    // Spec 49.
+    let incomplete: Vec<&str> = pod
+        .containers
+        .iter()
+        .filter(|c| match c.spec.role {
+            Role::Init => !c.ready(),
+            Role::Sidecar => !c.started(),
+            Role::Regular => false,
+        })
+        .map(|c| c.spec.name.as_str())
+        .collect();
+    let any_regular_started = pod
+        .containers
+        .iter()
+        .any(|c| c.spec.role == Role::Regular && c.ever_started);
+    let init_cond = if phase == Phase::Succeeded {
+        (true, Some("PodCompleted".to_string()), None)
+    } else if initialized || any_regular_started || incomplete.is_empty() {
+        (true, None, None)
+    } else {
+        (
+            false,
+            Some("ContainersNotInitialized".to_string()),
+            Some(format!(
+                "containers with incomplete status: {}",
+                names(&incomplete)
+            )),
+        )
+    };
+    let desired = [
+        (
+            "PodReadyToStartContainers",
+            pod.pod_ip.is_some(),
+            None,
+            None,
+        ),
+        ("Initialized", init_cond.0, init_cond.1, init_cond.2),
+        ("Ready", ready_status, ready_reason, ready_message),
+        ("ContainersReady", cr_status, cr_reason, cr_message),
+        ("PodScheduled", true, None, None),
+    ];
+    let mut conditions = Vec::new();
+    for (kind, status, reason, message) in desired {
+        let previous = pod.conditions.iter().find(|c| c.kind == kind);
+        let last_transition = match previous {
+            Some(p) if p.status == status => p.last_transition,
+            None if kind == "PodScheduled" => pod.created_at,
+            _ => now,
+        };
+        conditions.push(Condition {
+            kind,
+            status,
+            reason,
+            message,
+            last_transition,
+        });
+    }
+    pod.conditions = conditions.clone();
+
+    let mut triggers = Vec::new();
+    for (wi, w) in pod.workers.iter().enumerate() {
+        let c = &pod.containers[w.container];
+        if w.kind == ProbeKind::Readiness && c.started() && !c.ready() {
+            triggers.push(wi);
+        }
+    }
+    let view = PodStatusView {
+        phase,
+        conditions,
+        host_ip: pod.host_ip.clone(),
+        pod_ip: pod.pod_ip.clone(),
+        start_time: pod.created_at,
+        init,
+        containers: regular,
+        qos: "BestEffort",
+    };
+    (view, triggers)
+}
+
+fn terminated_json(t: &Terminated) -> Value {
+    json!({
+        "exitCode": t.exit_code,
+        "reason": t.reason,
+        "startedAt": rfc3339(t.started_at),
+        "finishedAt": rfc3339(t.finished_at),
+        "containerID": t.container_id,
+    })
+}
+
+fn container_json(s: &ContainerStatusView) -> Value {
+    let state = match &s.state {
+        StateView::Waiting { reason, message } => {
+            let mut w = Map::new();
+            w.insert("reason".into(), json!(reason));
+            if let Some(m) = message {
+                w.insert("message".into(), json!(m));
+            }
+            json!({"waiting": w})
+        }
+        StateView::Running { started_at } => {
+            json!({"running": {"startedAt": rfc3339(*started_at)}})
+        }
+        StateView::Terminated(t) => json!({"terminated": terminated_json(t)}),
+    };
+    let last = match &s.last {
+        Some(t) => json!({"terminated": terminated_json(t)}),
+        None => json!({}),
+    };
+    let mut m = Map::new();
+    m.insert("name".into(), json!(s.name));
+    m.insert("state".into(), state);
+    m.insert("lastState".into(), last);
+    m.insert("ready".into(), json!(s.ready));
+    m.insert("restartCount".into(), json!(s.restart_count));
+    m.insert("image".into(), json!(s.image));
+    m.insert("imageID".into(), json!(s.image_id));
+    if let Some(id) = &s.container_id {
+        m.insert("containerID".into(), json!(id));
+    }
+    m.insert("started".into(), json!(s.started));
+    Value::Object(m)
+}
+
+impl PodStatusView {
+    pub fn to_json(&self) -> Value {
+        let conditions: Vec<Value> = self
+            .conditions
+            .iter()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("type".into(), json!(c.kind));
+                m.insert(
+                    "status".into(),
+                    json!(if c.status { "True" } else { "False" }),
+                );
+                m.insert("lastProbeTime".into(), Value::Null);
+                m.insert(
+                    "lastTransitionTime".into(),
+                    json!(rfc3339(c.last_transition)),
+                );
+                if let Some(r) = &c.reason {
+                    m.insert("reason".into(), json!(r));
+                }
+                if let Some(msg) = &c.message {
+                    m.insert("message".into(), json!(msg));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        let mut m = Map::new();
+        m.insert("phase".into(), json!(self.phase.as_str()));
+        m.insert("conditions".into(), Value::Array(conditions));
+        m.insert("hostIP".into(), json!(self.host_ip));
+        m.insert("hostIPs".into(), json!([{"ip": self.host_ip}]));
+        if let Some(ip) = &self.pod_ip {
+            m.insert("podIP".into(), json!(ip));
+            m.insert("podIPs".into(), json!([{"ip": ip}]));
+        }
+        m.insert("startTime".into(), json!(rfc3339(self.start_time)));
+        if !self.init.is_empty() {
+            m.insert(
+                "initContainerStatuses".into(),
+                Value::Array(self.init.iter().map(container_json).collect()),
+            );
+        }
+        m.insert(
+            "containerStatuses".into(),
+            Value::Array(self.containers.iter().map(container_json).collect()),
+        );
+        m.insert("qosClass".into(), json!(self.qos));
+        Value::Object(m)
+    }
+}

@@ -1,0 +1,20 @@
+//! Explicit limits, so absurd input ends in a clear error instead of a hang or an OOM.
+
+use crate::clock::{Millis, HOUR};
+
+/// How far the virtual clock may run: 7 days covers any playground scenario.
+pub const MAX_VIRTUAL_TIME: Millis = 7 * 24 * HOUR;
+
+/// Steps (queued tasks executed) per cluster lifetime. 1,000 pods with three probes for an hour
+/// take about 1.5 million; this leaves room while bounding a runaway.
+pub const MAX_PROCESSED_TASKS: u64 = 50_000_000;
+
+/// Objects in the store.
+pub const MAX_OBJECTS: usize = 20_000;
+
+/// Distinct (aggregated) events kept; beyond this, the oldest are dropped like the API server's
+/// TTL would.
+pub const MAX_EVENTS: usize = 200_000;
+
+/// Largest seconds value accepted in probe and grace fields (int32 in the API).
+pub const MAX_INT32: i64 = i32::MAX as i64;
