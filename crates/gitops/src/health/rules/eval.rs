@@ -7,7 +7,7 @@
 //! only computed values are owned.
 
 use super::syntax::{Expr, Stmt};
-use crate::health::Health;
+use crate::health::{Health, HealthStatus};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -75,6 +75,21 @@ impl<'a, 'r> Env<'a, 'r> {
                     .map(|m| to_text(&self.eval(m)))
                     .unwrap_or_default();
                 Outcome::Done(Some(Health::new(*status, message)))
+            }
+            Stmt::Return(status, message) => {
+                let status = self.eval(status);
+                let message = message
+                    .as_ref()
+                    .map(|m| to_text(&self.eval(m)))
+                    .unwrap_or_default();
+                // Argo CD answers a script's unknown status word with this exact text.
+                Outcome::Done(Some(match status.as_str().and_then(HealthStatus::parse) {
+                    Some(status) => Health::new(status, message),
+                    None => Health::new(
+                        HealthStatus::Unknown,
+                        "Lua returned an invalid health status",
+                    ),
+                }))
             }
             Stmt::NoHealth => Outcome::Done(None),
             Stmt::Let(name, e) => {

@@ -4,6 +4,7 @@
 //! file   := { "health" TARGET {"," TARGET} block | "fn" NAME block }
 //! block  := "{" { stmt } "}"
 //! stmt   := STATUS [expr]                 -- a result; the message must start on the same line
+//!         | "return" expr ["," expr]      -- a status computed as text, and a message
 //!         | "none"                        -- no health from this rule
 //!         | "if" expr block { "else" "if" expr block } [ "else" block ]
 //!         | "for" NAME "in" expr block   -- over list items (or object values)
@@ -43,6 +44,7 @@ struct Token {
 #[derive(Debug, Clone)]
 pub(crate) enum Stmt {
     Result(HealthStatus, Option<Expr>),
+    Return(Expr, Option<Expr>),
     NoHealth,
     If(Vec<(Expr, Vec<Stmt>)>, Vec<Stmt>),
     For(String, Expr, Vec<Stmt>),
@@ -351,6 +353,16 @@ impl Parser {
         }
         match word.as_str() {
             "none" => Ok(Stmt::NoHealth),
+            "return" => {
+                let status = self.expr()?;
+                let message = if self.is_punct(",")? {
+                    self.next()?;
+                    Some(self.expr()?)
+                } else {
+                    None
+                };
+                Ok(Stmt::Return(status, message))
+            }
             "let" => {
                 let name = self.name()?;
                 self.expect("=")?;
@@ -387,7 +399,7 @@ impl Parser {
             }
             _ => Err(self.error_at(
                 &t,
-                "expected a health status, `none`, `if`, `for`, `let` or `call`",
+                "expected a health status, `return`, `none`, `if`, `for`, `let` or `call`",
             )),
         }
     }
