@@ -4,7 +4,7 @@
 use serde_json::{Map, Number, Value as Json};
 
 use crate::error::Error;
-use crate::node::{Node, Value};
+use crate::node::{Node, ScalarStyle, Value};
 use crate::resolve::{parse_timestamp, Resolved};
 
 /// Whose YAML-to-JSON conversion to imitate.
@@ -62,7 +62,13 @@ pub fn to_json_with(node: &Node, opts: &JsonOptions) -> Result<Json, Error> {
                     None => Json::String(s.value.clone()),
                 }
             }
-            Resolved::Str | Resolved::Timestamp | Resolved::Merge => Json::String(s.value.clone()),
+            Resolved::Str | Resolved::Timestamp | Resolved::Merge => {
+                if opts.flavor == JsonFlavor::Kyaml && s.style == ScalarStyle::Folded {
+                    Json::String(folded_round_trip(&s.value))
+                } else {
+                    Json::String(s.value.clone())
+                }
+            }
         }),
         Value::Sequence(seq) => seq
             .items
@@ -151,4 +157,46 @@ pub fn from_json(v: &Json) -> Node {
                 .collect(),
         ),
     }
+}
+
+/// kustomize prints kyaml nodes with go-yaml v3 (keeping the folded style) and reads them
+/// back before it converts them to JSON. go-yaml's folded writer adds a blank line after a
+/// line that is followed by a more-indented one (it checks the start of the whole value
+/// instead of the current position), which the reader keeps as an extra newline.
+fn folded_round_trip(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let is_break = |c: char| matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    let is_blank = |c: char| c == ' ' || c == '\t';
+    // The writer's check looks at the first non-break character of the value.
+    let first = chars.iter().copied().find(|&c| !is_break(c));
+    if first.is_none_or(is_blank) || !crate::emit::block_allowed(value) {
+        return value.to_string();
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut breaks = true;
+    let mut leading_spaces = true;
+    for (i, &c) in chars.iter().enumerate() {
+        if is_break(c) {
+            if !breaks && !leading_spaces && c == '\n' {
+                // Extra line written here; it survives reading only when the next
+                // non-break line starts with a blank.
+                let mut j = i;
+                while j < chars.len() && is_break(chars[j]) {
+                    j += 1;
+                }
+                if j < chars.len() && is_blank(chars[j]) {
+                    out.push('\n');
+                }
+            }
+            out.push(c);
+            breaks = true;
+        } else {
+            if breaks {
+                leading_spaces = is_blank(c);
+            }
+            out.push(c);
+            breaks = false;
+        }
+    }
+    out
 }

@@ -27,6 +27,7 @@
 //! [`emit`] implements the libyaml emitter once, with the few settings where go-yaml v2 and
 //! v3 (kyaml's encoder, which keeps node styles) differ.
 
+pub mod emit;
 pub mod error;
 pub mod gofmt;
 pub mod json;
@@ -35,6 +36,7 @@ pub mod node;
 pub mod parse;
 pub mod resolve;
 
+pub use emit::{emit_documents, emit_json, emit_json_documents, emit_node, EmitOptions};
 pub use error::Error;
 pub use json::{from_json, to_json, to_json_with, JsonFlavor, JsonOptions};
 pub use limits::Limits;

@@ -72,6 +72,7 @@ pub fn parse_documents_with(
             ),
         ));
     }
+    check_characters(src, file)?;
     let mut b = Builder {
         src,
         file,
@@ -103,6 +104,27 @@ pub fn parse_one(src: &str, file: &str, opts: &ParseOptions) -> Result<Node, Err
             format!("expected a single document, found {n}"),
         )),
     }
+}
+
+/// go-yaml refuses input with characters outside YAML's printable set before parsing
+/// anything (escapes inside double quotes are fine).
+fn check_characters(src: &str, file: &str) -> Result<(), Error> {
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}')
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}'
+    };
+    let Some((at, _)) = src.char_indices().find(|&(_, c)| !allowed(c)) else {
+        return Ok(());
+    };
+    let before = &src[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    let msg = "control characters are not allowed";
+    Err(Error::new(file, line, column, msg).with_goyaml(format!("yaml: {msg}")))
 }
 
 /// Maps saphyr's character indices to byte offsets. ASCII input needs no table; otherwise a
@@ -185,7 +207,47 @@ impl Builder<'_> {
 
     fn scan_error(&self, e: &ScanError) -> Error {
         let pos = self.pos(e.marker());
-        self.err(pos, goyaml_wording(e.info()))
+        let info = e.info();
+        let message = goyaml_wording(info);
+        if message == "unknown anchor referenced" {
+            // go-yaml names the anchor and gives no line.
+            let rest = &self.src[pos.offset.min(self.src.len())..];
+            let name: String = rest
+                .trim_start_matches('*')
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+                .collect();
+            let msg = format!("unknown anchor '{name}' referenced");
+            return self
+                .err(pos, msg.clone())
+                .with_goyaml(format!("yaml: {msg}"));
+        }
+        // go-yaml's line: for parser errors ("while parsing ...") the 0-based line of the
+        // construct being parsed, or if that is 0, the 0-based line of the offending token;
+        // for scanner errors the 1-based line of the context or problem. (The 0-based lines
+        // are go-yaml's own off-by-one, kept because kustomize and Helm show them.)
+        let line = if info.starts_with("while parsing") {
+            let context = self.stack.last().map_or(0, |f| match f {
+                Frame::Seq { node, .. } | Frame::Map { node, .. } => node.pos.line - 1,
+            });
+            if context != 0 {
+                context
+            } else {
+                pos.line - 1
+            }
+        } else if message == "found unexpected end of stream" && pos.line == 1 {
+            // The quote opened on the first line: go-yaml falls back to the end of input.
+            self.src.lines().count().max(1)
+        } else {
+            pos.line
+        };
+        if line == 0 {
+            return self
+                .err(pos, message.clone())
+                .with_goyaml(format!("yaml: {message}"));
+        }
+        let goyaml = format!("yaml: line {line}: {message}");
+        self.err(pos, message).with_goyaml(goyaml)
     }
 
     fn event(&mut self, ev: Event<'_>, span: Span) -> Result<(), Error> {
@@ -203,7 +265,8 @@ impl Builder<'_> {
                 let (node, count) = (node.clone(), *count);
                 self.alias_nodes += count;
                 if self.alias_nodes > self.opts.limits.max_alias_nodes {
-                    return Err(self.err(pos, "document contains excessive aliasing"));
+                    let msg = "document contains excessive aliasing";
+                    return Err(self.err(pos, msg).with_goyaml(format!("yaml: {msg}")));
                 }
                 if self.stack.len() + node.depth() > self.opts.limits.max_depth {
                     return Err(self.err(pos, self.depth_message()));
@@ -336,6 +399,8 @@ impl Builder<'_> {
         let schema = self.opts.schema;
         let resolved = match tag.as_deref() {
             // `!` alone forces a string in go-yaml.
+            // go-yaml's parser gives a plain `<<` the merge tag; its resolver would say string.
+            None if style == ScalarStyle::Plain && value == "<<" => Resolved::Merge,
             None if style == ScalarStyle::Plain => resolve_plain(value, schema),
             None | Some("!") => Resolved::Str,
             Some(t) => resolve_tagged(t, value, schema).map_err(|m| self.err(pos, m))?,
@@ -421,13 +486,13 @@ impl Builder<'_> {
                 match self.opts.duplicate_keys {
                     DuplicateKeys::Error => {
                         let shown = k.as_scalar().map_or("", |s| s.value.as_str());
-                        return Err(self.err(
-                            k.pos,
-                            format!(
-                                "mapping key {:?} already defined at line {}",
-                                shown, out[first].0.pos.line
-                            ),
-                        ));
+                        let msg = format!(
+                            "mapping key {:?} already defined at line {}",
+                            shown, out[first].0.pos.line
+                        );
+                        let goyaml =
+                            format!("yaml: unmarshal errors:\n  line {}: {msg}", k.pos.line);
+                        return Err(self.err(k.pos, msg).with_goyaml(goyaml));
                     }
                     DuplicateKeys::LastWins => out[first].1 = v,
                 }
@@ -474,10 +539,8 @@ impl Builder<'_> {
     }
 
     fn want_map(&self, pos: Pos) -> Error {
-        self.err(
-            pos,
-            "map merge requires map or sequence of maps as the value",
-        )
+        let msg = "map merge requires map or sequence of maps as the value";
+        self.err(pos, msg).with_goyaml(format!("yaml: {msg}"))
     }
 }
 

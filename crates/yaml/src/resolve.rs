@@ -32,7 +32,9 @@ pub enum Resolved {
     Str,
     /// A timestamp (`2001-12-14`, `2001-12-14T21:59:43.10Z`); the text is kept in the scalar.
     Timestamp,
-    /// The merge key `<<`.
+    /// The merge key: a plain `<<` (or one tagged `!!merge`). The resolver itself types `<<`
+    /// as a string (go-yaml only consults its table for a few first bytes), so only the parser
+    /// produces this, for plain `<<` scalars, as go-yaml's parser does.
     Merge,
 }
 
@@ -120,7 +122,6 @@ fn lookup(s: &str, schema: Schema) -> Option<Resolved> {
         ".nan" | ".NaN" | ".NAN" => Resolved::Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Resolved::Float(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => Resolved::Float(f64::NEG_INFINITY),
-        "<<" => Resolved::Merge,
         _ if schema == Schema::GoYamlV2 => match s {
             "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Resolved::Bool(true),
             "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Resolved::Bool(false),
@@ -560,7 +561,7 @@ mod tests {
         assert_eq!(v3("2001-12-14 21:59:43.10"), Resolved::Timestamp);
         assert_eq!(v3("2001-12-14 21:59:43.10 -5"), Resolved::Str);
         assert!(matches!(v3(".nan"), Resolved::Float(f) if f.is_nan()));
-        assert_eq!(v3("<<"), Resolved::Merge);
+        assert_eq!(v3("<<"), Resolved::Str);
     }
 
     #[test]
