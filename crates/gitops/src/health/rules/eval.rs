@@ -205,6 +205,9 @@ impl<'a, 'r> Env<'a, 'r> {
     }
 
     fn apply_macro(&mut self, name: &str, list: Val<'a>, var: &'r str, body: &'r Expr) -> Val<'a> {
+        if name == "sortBy" {
+            return self.sort_by(list, var, body);
+        }
         let slot = self.vars.len();
         self.vars.push((var, Cow::Borrowed(&NULL)));
         let mut kept = Vec::new();
@@ -230,6 +233,31 @@ impl<'a, 'r> Env<'a, 'r> {
             "filter" | "map" => Value::Array(kept),
             _ => Value::Null,
         })
+    }
+}
+
+impl<'a, 'r> Env<'a, 'r> {
+    /// `list.sortBy(c, key)`: stable, ascending by key (numbers, or text), null keys last.
+    fn sort_by(&mut self, list: Val<'a>, var: &'r str, body: &'r Expr) -> Val<'a> {
+        let slot = self.vars.len();
+        self.vars.push((var, Cow::Borrowed(&NULL)));
+        let mut keyed: Vec<(Value, Value)> = Vec::new();
+        for item in elements(list) {
+            self.vars[slot].1 = item.clone();
+            let key = self.eval(body).into_owned();
+            keyed.push((key, item.into_owned()));
+        }
+        keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+            (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+            (Value::Null, _) => std::cmp::Ordering::Greater,
+            (_, Value::Null) => std::cmp::Ordering::Less,
+            (Value::Number(x), Value::Number(y)) => x
+                .as_f64()
+                .partial_cmp(&y.as_f64())
+                .unwrap_or(std::cmp::Ordering::Equal),
+            _ => to_text(a).cmp(&to_text(b)),
+        });
+        Cow::Owned(Value::Array(keyed.into_iter().map(|(_, v)| v).collect()))
     }
 }
 

@@ -69,7 +69,7 @@ pub(crate) enum Expr {
 }
 
 /// Methods whose second argument is evaluated once per list item.
-const MACROS: &[&str] = &["any", "all", "filter", "map", "find", "count"];
+const MACROS: &[&str] = &["any", "all", "filter", "map", "find", "count", "sortBy"];
 
 /// A parsed file: the rules (targets + body) and the shared functions.
 #[derive(Debug, Clone, Default)]
