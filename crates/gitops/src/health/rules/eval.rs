@@ -31,6 +31,7 @@ const FUNCTIONS: &[&str] = &[
     "default",
     "slice",
     "type",
+    "replace",
 ];
 
 pub(crate) fn is_function(name: &str) -> bool {
@@ -431,6 +432,15 @@ fn call(name: &str, args: &[Val<'_>]) -> Value {
             let from = arg(1).as_i64().unwrap_or(0).max(0) as usize;
             let to = arg(2).as_i64().map_or(usize::MAX, |t| t.max(0) as usize);
             Value::String(s.chars().take(to).skip(from).collect())
+        }
+        // `replace(s, from, to)`: every occurrence (nothing to replace when `from` is empty).
+        "replace" => {
+            let (s, from) = (text(0), text(1));
+            if from.is_empty() {
+                Value::String(s)
+            } else {
+                Value::String(s.replace(&from, &text(2)))
+            }
         }
         "type" => Value::String(
             match arg(0) {
