@@ -357,7 +357,9 @@ fn binary(op: &str, l: &Value, r: &Value) -> Value {
             _ => false,
         }),
         "+" => match (l, r) {
-            (Value::Array(a), Value::Array(b)) => Value::Array(a.iter().chain(b).cloned().collect()),
+            (Value::Array(a), Value::Array(b)) => {
+                Value::Array(a.iter().chain(b).cloned().collect())
+            }
             _ => match (number(l), number(r)) {
                 (Some(a), Some(b)) => num_value(a + b),
                 _ => Value::String(to_text(l) + &to_text(r)),

@@ -124,3 +124,51 @@ fn every_bundled_file_parses() {
     }
     assert!(bundled().len() >= BUNDLED.len());
 }
+
+#[test]
+fn return_takes_a_computed_status_and_rejects_unknown_words() {
+    let src = r#"
+        health example.com/Widget {
+          return status.phase, "phase " + status.phase
+        }"#;
+    let obj = json!({"status": {"phase": "Degraded"}});
+    assert_eq!(run(src, obj), Some(Health::degraded("phase Degraded")));
+    let obj = json!({"status": {"phase": "Exploded"}});
+    assert_eq!(
+        run(src, obj),
+        Some(Health::unknown("Lua returned an invalid health status"))
+    );
+}
+
+#[test]
+fn sort_replace_and_list_concatenation() {
+    let src = r#"
+        health example.com/Widget {
+          let sorted = status.items.sortBy(i, i.at).map(i, i.name)
+          Healthy join(sorted + ["z"], ",") + " " + replace(status.text, "ERROR, ", "")
+        }"#;
+    let obj = json!({"status": {"text": "ERROR, disk full",
+        "items": [{"name": "late", "at": "2024-02-01"}, {"name": "undated"},
+                  {"name": "early", "at": "2024-01-01"}]}});
+    assert_eq!(
+        run(src, obj),
+        Some(Health::healthy_with("early,late,undated,z disk full"))
+    );
+}
+
+#[test]
+fn variables_set_in_loops_persist_but_loop_locals_do_not() {
+    let src = r#"
+        health example.com/Widget {
+          let count = 0
+          for c in status.conditions {
+            let seen = c.type
+            let count = count + 1
+          }
+          Healthy count + " " + str(seen)
+        }"#;
+    // `seen` is first bound inside the loop, so afterwards it reads the object's field.
+    let obj =
+        json!({"seen": "top-level", "status": {"conditions": [{"type": "A"}, {"type": "B"}]}});
+    assert_eq!(run(src, obj), Some(Health::healthy_with("2 top-level")));
+}
