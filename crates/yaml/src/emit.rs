@@ -710,14 +710,21 @@ impl<'o> Emitter<'o> {
     /// go-yaml v3's node encoder: keep the node's style; drop tags that the plain text
     /// implies; quote strings whose plain text would resolve to another type.
     fn node_scalar_event(&self, node: &Node, s: &crate::node::Scalar) -> ScalarEvent {
-        let effective = match (&node.tag, s.resolved) {
-            (Some(t), _) => t.clone(),
+        // A tag written in the source is kept as is (go-yaml marks such nodes TaggedStyle).
+        if let Some(t) = &node.tag {
+            return ScalarEvent {
+                value: s.value.clone(),
+                tag: Some(t.clone()),
+                style: s.style,
+            };
+        }
+        let effective = match s.resolved {
             // A plain `<<` left as a value is just text.
-            (None, Resolved::Merge) => "!!str".to_string(),
-            (None, r) => r.tag().to_string(),
+            Resolved::Merge => "!!str",
+            r => r.tag(),
         };
         let mut force_quoting = false;
-        let mut tag = Some(effective.clone());
+        let mut tag = Some(effective.to_string());
         if effective == "!!str"
             && matches!(
                 s.style,

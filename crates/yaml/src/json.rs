@@ -40,8 +40,31 @@ pub fn to_json(node: &Node) -> Result<Json, Error> {
 /// Errors (with the node's position, file left empty) for values JSON cannot hold: `.inf`,
 /// `.nan`, and null keys under [`JsonFlavor::SigsYaml`].
 pub fn to_json_with(node: &Node, opts: &JsonOptions) -> Result<Json, Error> {
+    convert(node, opts, false)
+}
+
+fn convert(node: &Node, opts: &JsonOptions, in_flow: bool) -> Result<Json, Error> {
+    let kyaml = opts.flavor == JsonFlavor::Kyaml;
     match &node.value {
+        Value::Scalar(s) if node.tag.as_deref() == Some("!!binary") => {
+            match decode_base64(&s.value) {
+                // Go's JSON encoder replaces invalid UTF-8 with U+FFFD.
+                Some(bytes) => Ok(Json::String(String::from_utf8_lossy(&bytes).into_owned())),
+                None => Err(Error::new(
+                    "",
+                    node.pos.line,
+                    node.pos.column,
+                    "!!binary value contains invalid base64 data",
+                )),
+            }
+        }
         Value::Scalar(s) => Ok(match s.resolved {
+            // kustomize writes kyaml nodes out with go-yaml v3 and reads them back: an empty
+            // untagged null in a flow collection can only be written as '' and comes back as
+            // an empty string.
+            Resolved::Null if kyaml && in_flow && s.value.is_empty() && node.tag.is_none() => {
+                Json::String(String::new())
+            }
             Resolved::Null => Json::Null,
             Resolved::Bool(b) => Json::Bool(b),
             Resolved::Int(i) => int_json(i, opts.numbers_as_f64),
@@ -63,7 +86,7 @@ pub fn to_json_with(node: &Node, opts: &JsonOptions) -> Result<Json, Error> {
                 }
             }
             Resolved::Str | Resolved::Timestamp | Resolved::Merge => {
-                if opts.flavor == JsonFlavor::Kyaml && s.style == ScalarStyle::Folded {
+                if kyaml && s.style == ScalarStyle::Folded {
                     Json::String(folded_round_trip(&s.value))
                 } else {
                     Json::String(s.value.clone())
@@ -73,14 +96,14 @@ pub fn to_json_with(node: &Node, opts: &JsonOptions) -> Result<Json, Error> {
         Value::Sequence(seq) => seq
             .items
             .iter()
-            .map(|n| to_json_with(n, opts))
+            .map(|n| convert(n, opts, in_flow || seq.flow))
             .collect::<Result<Vec<_>, _>>()
             .map(Json::Array),
         Value::Mapping(m) => {
             let mut out = Map::new();
             for (k, v) in &m.entries {
                 let key = key_string(k, opts.flavor)?;
-                out.insert(key, to_json_with(v, opts)?);
+                out.insert(key, convert(v, opts, in_flow || m.flow)?);
             }
             Ok(Json::Object(out))
         }
@@ -184,7 +207,10 @@ fn folded_round_trip(value: &str) -> String {
                 while j < chars.len() && is_break(chars[j]) {
                     j += 1;
                 }
-                if j < chars.len() && is_blank(chars[j]) {
+                // The reader keeps it before a more-indented line, and at the end of a value
+                // with keep chomping (two or more final breaks).
+                let keep_end = j == chars.len() && j - i >= 2;
+                if (j < chars.len() && is_blank(chars[j])) || keep_end {
                     out.push('\n');
                 }
             }
@@ -199,4 +225,38 @@ fn folded_round_trip(value: &str) -> String {
         }
     }
     out
+}
+
+/// Standard base64 (padding required), ignoring line breaks like Go's decoder.
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let clean: Vec<u8> = s.bytes().filter(|&c| c != b'\n' && c != b'\r').collect();
+    if clean.len() % 4 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    for (n, chunk) in clean.chunks(4).enumerate() {
+        let last = n + 1 == clean.len() / 4;
+        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && !last) {
+            return None;
+        }
+        let mut acc = 0u32;
+        for &c in &chunk[..4 - pad] {
+            acc = (acc << 6) | val(c)?;
+        }
+        acc <<= 6 * pad as u32;
+        let bytes = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
 }

@@ -73,6 +73,50 @@ pub fn parse_documents_with(
         ));
     }
     check_characters(src, file)?;
+    // saphyr follows the YAML test suite in refusing `key:<TAB>value`; go-yaml accepts it.
+    // Such tabs are turned into spaces (same length, so positions hold) and parsing resumes.
+    let mut patched: Option<String> = None;
+    for _ in 0..MAX_TAB_PATCHES {
+        let text = patched.as_deref().unwrap_or(src);
+        match build(text, file, opts) {
+            Err(Retry::TabAfterColon(at)) => {
+                let mut bytes = patched
+                    .take()
+                    .unwrap_or_else(|| src.to_string())
+                    .into_bytes();
+                let mut i = at;
+                while i > 0 && bytes[i - 1] == b'\t' {
+                    bytes[i - 1] = b' ';
+                    i -= 1;
+                }
+                // Only ASCII tabs were replaced by ASCII spaces: still valid UTF-8.
+                patched = Some(String::from_utf8(bytes).unwrap_or_default());
+            }
+            Err(Retry::Fail(e)) => return Err(e),
+            Ok(docs) => return Ok(docs),
+        }
+    }
+    match build(patched.as_deref().unwrap_or(src), file, opts) {
+        Ok(docs) => Ok(docs),
+        Err(Retry::Fail(e)) => Err(e),
+        Err(Retry::TabAfterColon(at)) => Err(Error::new(
+            file,
+            src[..at].matches('\n').count() + 1,
+            0,
+            "':' must be followed by a valid YAML whitespace",
+        )),
+    }
+}
+
+const MAX_TAB_PATCHES: usize = 64;
+
+enum Retry {
+    /// saphyr refused tabs ending just before this byte offset.
+    TabAfterColon(usize),
+    Fail(Error),
+}
+
+fn build(src: &str, file: &str, opts: &ParseOptions) -> Result<Vec<Node>, Retry> {
     let mut b = Builder {
         src,
         file,
@@ -85,8 +129,19 @@ pub fn parse_documents_with(
         alias_nodes: 0,
     };
     for ev in Parser::new_from_str(src) {
-        let (ev, span) = ev.map_err(|e| b.scan_error(&e))?;
-        b.event(ev, span)?;
+        let (ev, span) = match ev {
+            Ok(x) => x,
+            Err(e) => {
+                if e.info() == "':' must be followed by a valid YAML whitespace" {
+                    let at = b.offsets.byte(src, e.marker().index());
+                    if at > 0 && src.as_bytes().get(at - 1) == Some(&b'\t') {
+                        return Err(Retry::TabAfterColon(at));
+                    }
+                }
+                return Err(Retry::Fail(b.scan_error(&e)));
+            }
+        };
+        b.event(ev, span).map_err(Retry::Fail)?;
     }
     Ok(b.docs)
 }
@@ -407,6 +462,9 @@ impl Builder<'_> {
         };
         let start = pos.offset;
         let end = self.offsets.byte(self.src, span.end.index()).max(start);
+        if style == ScalarStyle::DoubleQuoted {
+            self.check_escapes(start, end, pos)?;
+        }
         let (pos, raw) = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
             self.block_scalar_header(start, end)
                 .map_or((pos, String::new()), |(p, h)| {
@@ -426,6 +484,35 @@ impl Builder<'_> {
                 resolved,
             }),
         })
+    }
+
+    /// saphyr follows YAML 1.2 and accepts `\/` in double quotes; go-yaml (libyaml, 1.1)
+    /// rejects it.
+    fn check_escapes(&self, start: usize, end: usize, pos: Pos) -> Result<(), Error> {
+        let raw = &self.src[start..end.min(self.src.len())];
+        let Some(quote) = raw.find('"') else {
+            return Ok(());
+        };
+        let mut chars = raw[quote + 1..].char_indices();
+        while let Some((_, c)) = chars.next() {
+            if c != '\\' {
+                continue;
+            }
+            if let Some((i, '/')) = chars.next() {
+                let at = start + quote + i;
+                let line = self.src[..at].matches('\n').count() + 1;
+                let column = self.src[self.src[..at].rfind('\n').map_or(0, |n| n + 1)..at]
+                    .chars()
+                    .count();
+                let msg = "found unknown escape character";
+                // go-yaml names the line of the opening quote (or of the escape when the quote
+                // is on the first line).
+                let shown = if pos.line > 1 { pos.line } else { line };
+                return Err(Error::new(self.file, line, column, msg)
+                    .with_goyaml(format!("yaml: line {shown}: {msg}")));
+            }
+        }
+        Ok(())
     }
 
     /// saphyr marks a block scalar at its first content line; go-yaml (and users) expect the
