@@ -66,14 +66,15 @@ enum At<'a> {
 
 /// Non-local exits: errors and `break`/`continue`.
 enum Flow {
-    Err(Error),
+    /// Boxed to keep `Result`s, and so the recursive frames, small.
+    Err(Box<Error>),
     Break,
     Continue,
 }
 
 impl From<Error> for Flow {
     fn from(e: Error) -> Flow {
-        Flow::Err(e)
+        Flow::Err(Box::new(e))
     }
 }
 
@@ -145,7 +146,7 @@ pub(crate) fn execute_tree(
     let dot = Rv::concrete(data.clone());
     match s.walk_list(&dot, &tree.root) {
         Ok(()) => Ok(s.out),
-        Err(Flow::Err(e)) => Err(e),
+        Err(Flow::Err(e)) => Err(*e),
         // The parser rejects break/continue outside range.
         Err(_) => Ok(s.out),
     }
@@ -198,7 +199,7 @@ impl<'a> State<'a, '_> {
     }
 
     fn err(&self, msg: String) -> Flow {
-        Flow::Err(self.make_err(ErrorKind::Exec, msg))
+        Flow::Err(Box::new(self.make_err(ErrorKind::Exec, msg)))
     }
 
     fn errorf<T>(&self, msg: String) -> R<T> {
@@ -212,20 +213,20 @@ impl<'a> State<'a, '_> {
     fn step(&mut self) -> R<()> {
         self.budget.steps += 1;
         if self.budget.steps > self.budget.limits.max_steps {
-            return Err(Flow::Err(self.limit_err(format!(
+            return Err(Flow::Err(Box::new(self.limit_err(format!(
                 "exceeded maximum number of evaluation steps ({})",
                 self.budget.limits.max_steps
-            ))));
+            )))));
         }
         Ok(())
     }
 
     fn write(&mut self, s: &str) -> R<()> {
         if self.out.len() + s.len() > self.budget.limits.max_output {
-            return Err(Flow::Err(self.limit_err(format!(
+            return Err(Flow::Err(Box::new(self.limit_err(format!(
                 "exceeded maximum output size ({} bytes)",
                 self.budget.limits.max_output
-            ))));
+            )))));
         }
         self.out.push_str(s);
         Ok(())
@@ -264,10 +265,10 @@ impl<'a> State<'a, '_> {
     /// Error out before the native stack runs out.
     fn check_stack(&self) -> R<()> {
         if self.budget.stack_exhausted() {
-            return Err(Flow::Err(self.limit_err(format!(
+            return Err(Flow::Err(Box::new(self.limit_err(format!(
                 "exceeded maximum template depth (stack limit of {} bytes)",
                 self.budget.limits.max_stack
-            ))));
+            )))));
         }
         Ok(())
     }
@@ -443,10 +444,10 @@ impl<'a> State<'a, '_> {
             ));
         };
         if self.depth >= self.budget.limits.max_depth {
-            return Err(Flow::Err(self.limit_err(format!(
+            return Err(Flow::Err(Box::new(self.limit_err(format!(
                 "exceeded maximum template depth ({})",
                 self.budget.limits.max_depth
-            ))));
+            )))));
         }
         let dot = match &t.pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
@@ -794,12 +795,12 @@ impl<'a> State<'a, '_> {
                 self.at = node;
                 self.at_tree = self.tmpl;
                 if let Some(inner) = e.limit {
-                    return Err(Flow::Err(*inner));
+                    return Err(Flow::Err(inner));
                 }
                 let mut err =
                     self.make_err(ErrorKind::Exec, format!("error calling {name}: {}", e.msg));
                 err.cause = Some(e.msg);
-                Err(Flow::Err(err))
+                Err(Flow::Err(Box::new(err)))
             }
         }
     }

@@ -62,6 +62,17 @@ pub struct Templates {
     limits: Limits,
 }
 
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("name", &self.name)
+            .field("templates", &self.template_names())
+            .field("missing_key", &self.missing_key)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
 impl Templates {
     /// An empty set whose main template is called `name` (used in some
     /// error messages, as Go's `template.New(name)`).
@@ -122,7 +133,7 @@ impl Templates {
     pub fn parse(&mut self, name: &str, text: &str) -> Result<&mut Self, Error> {
         let trees = {
             let has = |f: &str| self.funcs.contains(f) || self.builtins.contains(f);
-            parse::parse(name, text, &has)?
+            parse::parse(name, text, &has, self.limits.max_stack)?
         };
         for t in trees {
             let keep_old = t.is_empty() && self.trees.contains_key(&t.name);

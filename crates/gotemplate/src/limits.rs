@@ -7,10 +7,13 @@ pub struct Limits {
     /// Maximum nesting of `template` calls and host nested executions.
     /// Go allows 100000 (1000 on wasm); we use Go's wasm value.
     pub max_depth: usize,
-    /// Maximum bytes of native stack one execution may use. Checked on
-    /// every nested walk so that deep recursion (templates calling
-    /// templates, nested pipelines) ends in an error, never a stack
-    /// overflow. The default fits wasm's 1 MiB stack with room to spare.
+    /// Maximum bytes of native stack one parse, or one execution, may use.
+    /// Checked at every nesting step so that deep recursion (templates
+    /// calling templates, nested pipelines, deeply nested blocks) ends in an
+    /// error, never a stack overflow. The default fits wasm's 1 MiB stack
+    /// even for a `tpl` parse at the deepest execution. Release builds reach
+    /// about 1000 nested calls within it; unoptimised builds, with their much
+    /// larger frames, about a tenth of that.
     pub max_stack: usize,
     /// Maximum number of evaluation steps (nodes walked, loop iterations).
     /// Bounds `range` over huge integers and runaway recursion.

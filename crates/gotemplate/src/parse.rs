@@ -24,16 +24,25 @@ struct Parser<'a, 'f> {
     range_depth: usize,
     action_line: usize,
     depth: usize,
+    stack_base: usize,
+    /// Native stack the parser may use ([`crate::Limits::max_stack`]).
+    max_stack: usize,
     has_func: &'f dyn Fn(&str) -> bool,
     /// Trees defined by this parse (`define`/`block`), by name.
     defined: BTreeMap<String, Tree>,
 }
 
-type PResult<T> = Result<T, Error>;
+/// Errors are boxed to keep the recursive frames small.
+type PResult<T> = Result<T, Box<Error>>;
 
 /// Parse `text` as template `name`. Returns the trees it defines: `name`
 /// itself (unless its body is empty) and every `define`/`block`.
-pub fn parse(name: &str, text: &str, has_func: &dyn Fn(&str) -> bool) -> Result<Vec<Tree>, Error> {
+pub fn parse(
+    name: &str,
+    text: &str,
+    has_func: &dyn Fn(&str) -> bool,
+    max_stack: usize,
+) -> Result<Vec<Tree>, Error> {
     let eof = Item {
         typ: T::Eof,
         pos: 0,
@@ -50,10 +59,13 @@ pub fn parse(name: &str, text: &str, has_func: &dyn Fn(&str) -> bool) -> Result<
         range_depth: 0,
         action_line: 0,
         depth: 0,
+        stack_base: crate::limits::stack_addr(),
+        max_stack,
         has_func,
         defined: BTreeMap::new(),
     };
-    let root = p.parse_top().map_err(|mut e| {
+    let root = p.parse_top().map_err(|e| {
+        let mut e = *e;
         e.template = name.to_string();
         e
     })?;
@@ -139,10 +151,10 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn errorf<X>(&self, msg: String) -> PResult<X> {
-        Err(Error::parse(
+        Err(Box::new(Error::parse(
             format!("{}:{}", self.parse_name, self.token[0].line),
             msg,
-        ))
+        )))
     }
 
     fn unexpected<X>(&self, token: &Item, context: &str) -> PResult<X> {
@@ -172,7 +184,8 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_PARSE_DEPTH {
+        let stack = crate::limits::stack_addr().abs_diff(self.stack_base);
+        if self.depth > MAX_PARSE_DEPTH || stack > self.max_stack {
             return self.errorf("max expression depth exceeded".into());
         }
         Ok(())
