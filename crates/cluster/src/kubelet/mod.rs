@@ -131,6 +131,10 @@ pub struct ContainerRuntime {
     pub pulling: bool,
     pub image_id: String,
     pub ever_started: bool,
+    /// A probe kill restarts the container within one pod sync, so the API never shows the
+    /// dead instance: state, lastState and restartCount stay as they were until the new one
+    /// runs (readiness still follows the probes).
+    pub frozen: Option<status::ContainerStatusView>,
 }
 
 impl ContainerRuntime {
@@ -255,6 +259,7 @@ impl PodRuntime {
                 pulling: false,
                 image_id: String::new(),
                 ever_started: false,
+                frozen: None,
             })
             .collect();
         PodRuntime {
@@ -601,6 +606,10 @@ impl PodRuntime {
                 restart_after: restart,
                 prev_finish: c.latest_exit.as_ref().map(|t| t.finished_at),
             };
+            if restart {
+                self.containers[ci].frozen =
+                    Some(status::container_view(&self.containers[ci], true));
+            }
             self.kill(ctx, id, ci, grace, kill, message);
         }
         self.start_what_is_due(ctx, id);
@@ -705,6 +714,7 @@ impl PodRuntime {
                     go_duration(self.backoff.get(ci))
                 );
                 self.containers[ci].waiting = Some(("CrashLoopBackOff".into(), message));
+                self.containers[ci].frozen = None;
                 self.dirty = true;
                 if !self.retry_queued {
                     self.retry_queued = true;
@@ -719,7 +729,8 @@ impl PodRuntime {
 
     /// Pulls the image if needed, then creates and starts the container.
     fn start(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize) {
-        self.containers[ci].waiting = None;
+        // The waiting reason (CrashLoopBackOff) stays until the new instance exists, as the
+        // kubelet's reason cache does.
         let image = self.containers[ci].spec.image.clone();
         let policy = self.containers[ci].spec.pull_policy;
         let node = &mut ctx.nodes[self.node];
@@ -799,6 +810,8 @@ impl PodRuntime {
         let c = &mut self.containers[ci];
         c.instances += 1;
         c.results = [None; 3];
+        c.waiting = None;
+        c.frozen = None;
         c.ever_started = true;
         c.image_id = images::image_id(&c.spec.image);
         c.state = CState::Running(Running {

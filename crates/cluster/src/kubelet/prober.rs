@@ -126,21 +126,22 @@ fn http(
                 probe.timeout,
             );
         }
-        let (status, body, location) =
-            match reply {
-                HttpReply::Refused => return Outcome::new(
+        let (status, body, location) = match reply {
+            HttpReply::Refused => {
+                return Outcome::new(
                     Verdict::Failure,
                     format!(
                         "Get \"{url}\": dial tcp {host}:{cur_port}: connect: connection refused"
                     ),
                     elapsed,
-                ),
-                HttpReply::Response {
-                    status,
-                    body,
-                    location,
-                } => (status, body, location),
-            };
+                )
+            }
+            HttpReply::Response {
+                status,
+                body,
+                location,
+            } => (status, body, location),
+        };
         if scheme == "https" {
             return Outcome::new(
                 Verdict::Failure,

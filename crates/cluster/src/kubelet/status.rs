@@ -62,7 +62,18 @@ impl PodStatusView {
     }
 }
 
-fn container_view(c: &ContainerRuntime, initialized: bool) -> ContainerStatusView {
+pub fn container_view(c: &ContainerRuntime, initialized: bool) -> ContainerStatusView {
+    if let Some(f) = &c.frozen {
+        return ContainerStatusView {
+            ready: visible_ready(c),
+            started: if c.spec.probe(ProbeKind::Startup).is_some() {
+                c.started()
+            } else {
+                f.started
+            },
+            ..f.clone()
+        };
+    }
     let (state, last) = match &c.state {
         CState::Running(r) => (
             StateView::Running {
@@ -90,9 +101,7 @@ fn container_view(c: &ContainerRuntime, initialized: bool) -> ContainerStatusVie
         CState::NotCreated => {
             let (reason, message) = match &c.waiting {
                 Some((r, m)) => (r.clone(), Some(m.clone())),
-                None if c.spec.role != Role::Regular || !initialized => {
-                    ("PodInitializing".to_string(), None)
-                }
+                None if !initialized => ("PodInitializing".to_string(), None),
                 None => ("ContainerCreating".to_string(), None),
             };
             (
@@ -115,6 +124,15 @@ fn container_view(c: &ContainerRuntime, initialized: bool) -> ContainerStatusVie
         image_id: c.image_id.clone(),
         container_id,
         started: c.started(),
+    }
+}
+
+/// Readiness as the API shows it. During a probe-kill restart the frozen status keeps the old
+/// instance's readiness unless a readiness worker reports the container gone (spec 14).
+fn visible_ready(c: &ContainerRuntime) -> bool {
+    match &c.frozen {
+        Some(f) if c.spec.probe(ProbeKind::Readiness).is_none() => f.ready,
+        _ => c.ready(),
     }
 }
 
@@ -185,7 +203,8 @@ fn names(list: &[&str]) -> String {
 
 /// Computes the status and the readiness workers to trigger at once (spec 18).
 pub fn compute(pod: &mut PodRuntime, now: Millis) -> (PodStatusView, Vec<usize>) {
-    let initialized = pod.initialized;
+    let has_init = pod.containers.iter().any(|c| c.spec.role != Role::Regular);
+    let initialized = pod.initialized || !has_init;
     let mut init = Vec::new();
     let mut regular = Vec::new();
     for c in &pod.containers {
@@ -205,7 +224,7 @@ pub fn compute(pod: &mut PodRuntime, now: Millis) -> (PodStatusView, Vec<usize>)
     // Spec 47: ContainersReady over sidecars and regular containers.
     let mut unready: Vec<&str> = Vec::new();
     for c in pod.containers.iter().filter(|c| c.spec.role != Role::Init) {
-        if !c.ready() {
+        if !visible_ready(c) {
             unready.push(&c.spec.name);
         }
     }
