@@ -364,3 +364,61 @@ seq: [a, {b: c}]
 fn v3_schema_is_default() {
     assert_eq!(ParseOptions::default().schema, Schema::GoYamlV3);
 }
+
+#[test]
+fn go_yaml_compatibility_patches() {
+    // key:<TAB>value is fine for go-yaml.
+    let d = &parse_documents("a:\tb\nc:\t\td\n", "f").unwrap()[0];
+    assert_eq!(to_json(d).unwrap(), json!({"a": "b", "c": "d"}));
+    assert_eq!(d.get("c").unwrap().pos.column, 5);
+    // Tabs inside scalars are kept.
+    let d = &parse_documents("a: \"x:\ty\"\n", "f").unwrap()[0];
+    assert_eq!(to_json(d).unwrap(), json!({"a": "x:\ty"}));
+
+    // go-yaml has no \/ escape.
+    let e = parse_documents("a: 1\nb: \"x\\/y\"\n", "f").unwrap_err();
+    assert_eq!(e.goyaml(), "yaml: line 2: found unknown escape character");
+
+    // Raw control characters are refused before parsing.
+    let e = parse_documents("a: 1\nb: x\u{7f}\n", "f").unwrap_err();
+    assert_eq!((e.line, e.column), (2, 5));
+    assert_eq!(e.goyaml(), "yaml: control characters are not allowed");
+
+    // !!binary is decoded.
+    let d =
+        &parse_documents("a: !!binary aGVsbG8=\nb: !!binary |\n  aGVs\n  bG8=\n", "f").unwrap()[0];
+    assert_eq!(to_json(d).unwrap(), json!({"a": "hello", "b": "hello"}));
+    let d = &parse_documents("a: !!binary '!!'\n", "f").unwrap()[0];
+    assert!(to_json(d).is_err());
+
+    // go-yaml's line numbers: 0-based for parser errors (its off-by-one), as kustomize shows.
+    let e = parse_documents("a:\n  b: x\n c: y\n", "f").unwrap_err();
+    assert_eq!(e.line, 3);
+    assert_eq!(e.goyaml(), "yaml: line 2: did not find expected key");
+    let e = parse_documents("a: *x\n", "f").unwrap_err();
+    assert_eq!(e.goyaml(), "yaml: unknown anchor 'x' referenced");
+    let e = parse_documents("a: 1\na: 2\n", "f").unwrap_err();
+    assert_eq!(
+        e.goyaml(),
+        "yaml: unmarshal errors:\n  line 2: mapping key \"a\" already defined at line 1"
+    );
+}
+
+#[test]
+fn kyaml_json_round_trip_quirks() {
+    // kustomize writes nodes with go-yaml v3 and reads them back before making JSON.
+    let d = &parse_documents("a: {x: , y}\nb: [~]\nc: >\n  p\n    q\n", "f").unwrap()[0];
+    assert_eq!(
+        to_json(d).unwrap(),
+        json!({"a": {"x": "", "y": ""}, "b": [null], "c": "p\n\n  q\n"})
+    );
+    // Helm's reader has no such step.
+    let opts = JsonOptions {
+        flavor: JsonFlavor::SigsYaml,
+        numbers_as_f64: false,
+    };
+    assert_eq!(
+        to_json_with(d, &opts).unwrap(),
+        json!({"a": {"x": null, "y": null}, "b": [null], "c": "p\n  q\n"})
+    );
+}
