@@ -1,1 +1,84 @@
-//! kubeplay-kustomize
+//! kubeplay-kustomize: `kustomize build` over an in-memory file tree, printing what
+//! Kustomize v5.5.0 (`kubectl kustomize`) prints.
+//!
+//! The engine reads only the [`FileTree`] it is given. Resources are kept as JSON objects
+//! (kustomize prints every resource through JSON, so YAML styles never reach the output);
+//! [`yamlio`] is the boundary where YAML is read and printed.
+//!
+//! ```
+//! use kubeplay_vfs::FileTree;
+//! let mut tree = FileTree::new();
+//! tree.write("/app/kustomization.yaml", "namePrefix: dev-\nresources:\n- cm.yaml\n").unwrap();
+//! tree.write("/app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n").unwrap();
+//! let out = kubeplay_kustomize::build(&tree, "/app", &Default::default()).unwrap();
+//! assert_eq!(out, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dev-c\n");
+//! ```
+
+pub mod accumulator;
+pub mod config;
+pub mod crds;
+pub mod error;
+pub mod fieldspec;
+pub mod generators;
+pub mod kustomization;
+pub mod loader;
+pub mod order;
+pub mod patch;
+pub mod resid;
+pub mod resmap;
+pub mod resource;
+pub mod selector;
+pub mod target;
+pub mod transformers;
+pub mod vars;
+pub mod yamlio;
+
+use kubeplay_vfs::FileTree;
+use serde_json::Value as Json;
+
+pub use error::Error;
+pub use loader::LoadRestrictor;
+
+use crate::error::Result;
+use crate::loader::Loader;
+use crate::target::Target;
+
+/// Build settings (the flags of `kustomize build` that make sense offline).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    pub load_restrictor: LoadRestrictor,
+}
+
+/// What kubectl's embedded kustomize writes as its version in `app.kubernetes.io/managed-by`.
+const MANAGED_BY: &str = "kustomize-(devel)";
+
+/// Builds the kustomization in `root` and returns the resources as JSON objects, in output
+/// order.
+pub fn build_objects(tree: &FileTree, root: &str, opts: &BuildOptions) -> Result<Vec<Json>> {
+    let ldr = Loader::new(tree, root, opts.load_restrictor)?;
+    let target = Target::load(ldr, 0)?;
+    let mut ra = target.make_customized_resmap()?;
+    order::sort(&mut ra.resmap, target.k.get("sortOptions"))?;
+    let build_metadata = target.k.strings("buildMetadata");
+    if build_metadata.iter().any(|b| b == "managedByLabel") {
+        let fs = fieldspec::FieldSpec {
+            create: true,
+            ..fieldspec::FieldSpec::new("metadata/labels")
+        };
+        transformers::labels::transform(
+            &mut ra.resmap,
+            &[(
+                "app.kubernetes.io/managed-by".to_string(),
+                MANAGED_BY.to_string(),
+            )],
+            &[fs],
+        )?;
+    }
+    Ok(ra.resmap.list.into_iter().map(|r| r.obj).collect())
+}
+
+/// Builds the kustomization in `root` and prints it as `kustomize build` does.
+pub fn build(tree: &FileTree, root: &str, opts: &BuildOptions) -> Result<String> {
+    let objs = build_objects(tree, root, opts)?;
+    yamlio::emit(&objs)
+}

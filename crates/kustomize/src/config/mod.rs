@@ -1,0 +1,215 @@
+//! Transformer configuration: which fields each builtin transformer touches, and which
+//! fields refer to which kinds by name. The builtin tables live in `builtin_fieldspecs.txt`;
+//! a kustomization's `configurations` files add to them.
+
+use std::sync::OnceLock;
+
+use serde_json::Value as Json;
+
+use crate::err;
+use crate::error::Result;
+use crate::fieldspec::FieldSpec;
+use crate::resid::Gvk;
+
+/// Fields that hold the name of a resource of kind `gvk`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NameBackRef {
+    pub gvk: Gvk,
+    pub referrers: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TransformerConfig {
+    pub name_prefix: Vec<FieldSpec>,
+    pub name_suffix: Vec<FieldSpec>,
+    pub namespace: Vec<FieldSpec>,
+    pub common_labels: Vec<FieldSpec>,
+    pub template_labels: Vec<FieldSpec>,
+    pub labels: Vec<FieldSpec>,
+    pub common_annotations: Vec<FieldSpec>,
+    pub images: Vec<FieldSpec>,
+    pub replicas: Vec<FieldSpec>,
+    pub var_reference: Vec<FieldSpec>,
+    pub name_reference: Vec<NameBackRef>,
+}
+
+const BUILTIN: &str = include_str!("builtin_fieldspecs.txt");
+
+impl TransformerConfig {
+    /// kustomize's default configuration.
+    pub fn builtin() -> &'static TransformerConfig {
+        static CONFIG: OnceLock<TransformerConfig> = OnceLock::new();
+        CONFIG.get_or_init(|| parse_builtin(BUILTIN))
+    }
+
+    fn table_mut(&mut self, name: &str) -> Option<&mut Vec<FieldSpec>> {
+        Some(match name {
+            "namePrefix" => &mut self.name_prefix,
+            "nameSuffix" => &mut self.name_suffix,
+            "namespace" => &mut self.namespace,
+            "commonLabels" => &mut self.common_labels,
+            "templateLabels" => &mut self.template_labels,
+            "labels" => &mut self.labels,
+            "commonAnnotations" => &mut self.common_annotations,
+            "images" => &mut self.images,
+            "replicas" => &mut self.replicas,
+            "varReference" => &mut self.var_reference,
+            _ => return None,
+        })
+    }
+
+    /// Reads a `configurations` file (already converted to JSON).
+    pub fn from_json(v: &Json) -> Result<TransformerConfig> {
+        let mut tc = TransformerConfig::default();
+        let Some(map) = v.as_object() else {
+            return Ok(tc);
+        };
+        for (key, val) in map {
+            if key == "nameReference" {
+                for item in val.as_array().into_iter().flatten() {
+                    let s = |k: &str| item.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+                    let mut nbr = NameBackRef {
+                        gvk: Gvk {
+                            group: s("group"),
+                            version: s("version"),
+                            kind: s("kind"),
+                        },
+                        referrers: Vec::new(),
+                    };
+                    for fs in item
+                        .get("fieldSpecs")
+                        .and_then(Json::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        nbr.referrers.push(FieldSpec::from_json(fs)?);
+                    }
+                    merge_backref(&mut tc.name_reference, nbr);
+                }
+                continue;
+            }
+            let Some(table) = tc.table_mut(key) else {
+                return Err(err!("json: unknown field \"{key}\""));
+            };
+            for fs in val.as_array().into_iter().flatten() {
+                merge_spec(table, FieldSpec::from_json(fs)?);
+            }
+        }
+        Ok(tc)
+    }
+
+    /// Adds `other`'s specs to ours, skipping ones already present.
+    pub fn merge(&mut self, other: &TransformerConfig) {
+        for name in [
+            "namePrefix",
+            "nameSuffix",
+            "namespace",
+            "commonLabels",
+            "templateLabels",
+            "labels",
+            "commonAnnotations",
+            "images",
+            "replicas",
+            "varReference",
+        ] {
+            let theirs = other.clone().table_mut(name).cloned().unwrap_or_default();
+            let ours = self.table_mut(name).expect("known table");
+            for fs in theirs {
+                merge_spec(ours, fs);
+            }
+        }
+        for nbr in &other.name_reference {
+            merge_backref(&mut self.name_reference, nbr.clone());
+        }
+    }
+}
+
+pub fn merge_spec(table: &mut Vec<FieldSpec>, fs: FieldSpec) {
+    if !table.iter().any(|x| x.same_target(&fs)) {
+        table.push(fs);
+    }
+}
+
+fn merge_backref(list: &mut Vec<NameBackRef>, nbr: NameBackRef) {
+    match list.iter_mut().find(|x| x.gvk == nbr.gvk) {
+        Some(existing) => {
+            for fs in nbr.referrers {
+                merge_spec(&mut existing.referrers, fs);
+            }
+        }
+        None => list.push(nbr),
+    }
+}
+
+fn parse_spec_line(line: &str) -> FieldSpec {
+    let mut parts = line.split_whitespace();
+    let mut fs = FieldSpec::new(parts.next().unwrap_or(""));
+    for p in parts {
+        match p.split_once('=') {
+            Some(("group", g)) => fs.gvk.group = g.into(),
+            Some(("version", v)) => fs.gvk.version = v.into(),
+            Some(("kind", k)) => fs.gvk.kind = k.into(),
+            _ if p == "create" => fs.create = true,
+            _ => {}
+        }
+    }
+    fs
+}
+
+fn parse_builtin(text: &str) -> TransformerConfig {
+    let mut tc = TransformerConfig::default();
+    let mut section = String::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = header.to_string();
+            if let Some(rest) = header.strip_prefix("nameReference ") {
+                let fs = parse_spec_line(&format!("- {rest}"));
+                tc.name_reference.push(NameBackRef {
+                    gvk: fs.gvk,
+                    referrers: Vec::new(),
+                });
+            }
+            continue;
+        }
+        let fs = parse_spec_line(line.trim());
+        if section.starts_with("nameReference") {
+            if let Some(last) = tc.name_reference.last_mut() {
+                last.referrers.push(fs);
+            }
+        } else if let Some(table) = tc.table_mut(&section) {
+            table.push(fs);
+        }
+    }
+    tc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_tables_load() {
+        let tc = TransformerConfig::builtin();
+        assert_eq!(tc.name_prefix.len(), 1);
+        assert!(tc
+            .common_labels
+            .iter()
+            .any(|f| f.path == "metadata/labels" && f.create));
+        let cm = tc
+            .name_reference
+            .iter()
+            .find(|n| n.gvk.kind == "ConfigMap")
+            .expect("ConfigMap back references");
+        assert!(cm
+            .referrers
+            .iter()
+            .any(|f| f.path == "spec/template/spec/volumes/configMap/name"));
+        assert_eq!(
+            tc.name_reference.last().map(|n| n.gvk.kind.as_str()),
+            Some("ValidatingAdmissionPolicy")
+        );
+    }
+}

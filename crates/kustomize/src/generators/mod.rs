@@ -1,0 +1,3 @@
+//! Generators: ConfigMaps and Secrets from literals, files and env files.
+
+pub mod configmap;

@@ -1,0 +1,305 @@
+//! One kustomization directory and what it contributes: kustomize's `KustTarget`.
+//!
+//! The order of work is kustomize's: resources (files, then bases recursively), the
+//! transformer configuration, CRDs, generators, components, transformers, validators, vars.
+//! Hash suffixes, name back-references and var substitution happen once, at the top.
+
+use serde_json::Value as Json;
+
+use crate::accumulator::Accumulator;
+use crate::config::TransformerConfig;
+use crate::err;
+use crate::error::{Error, Result};
+use crate::generators;
+use crate::kustomization::Kustomization;
+use crate::loader::{is_remote, remote_error, Loader};
+use crate::resmap::ResMap;
+use crate::resource::Resource;
+use crate::transformers::{self, Plugin};
+use crate::yamlio;
+
+/// Guards against runaway nesting (each level is a directory; cycles are caught earlier).
+const MAX_DEPTH: usize = 100;
+
+pub struct Target<'t> {
+    pub ldr: Loader<'t>,
+    pub k: Kustomization,
+    pub file_name: String,
+    depth: usize,
+}
+
+impl<'t> Target<'t> {
+    pub fn load(ldr: Loader<'t>, depth: usize) -> Result<Target<'t>> {
+        if depth > MAX_DEPTH {
+            return Err(err!(
+                "kustomizations nest more than {MAX_DEPTH} levels deep"
+            ));
+        }
+        let (file_name, text) = ldr.kustomization_file()?;
+        let path = kubeplay_vfs::join(&ldr.root, &file_name);
+        let json = yamlio::parse_kustomization(&text, &path)?;
+        let k = Kustomization::from_json(&json).map_err(|e| {
+            if e.message.starts_with("kind should") || e.message.starts_with("apiVersion for") {
+                err!(
+                    "Failed to read kustomization file under {}:\n{}",
+                    ldr.root,
+                    e.message
+                )
+            } else {
+                e
+            }
+        })?;
+        Ok(Target {
+            ldr,
+            k,
+            file_name,
+            depth,
+        })
+    }
+
+    /// Builds the whole tree: the resources `kustomize build` prints, before sorting.
+    pub fn make_customized_resmap(&self) -> Result<Accumulator> {
+        let mut ra = self.accumulate_target(Accumulator::default())?;
+        transformers::hash::add_hashes_to_names(&mut ra.resmap)?;
+        transformers::nameref::fix_back_references(&mut ra.resmap, &ra.config)?;
+        crate::vars::resolve_vars(&mut ra)?;
+        ra.resmap.list.retain(|r| {
+            !r.annotations()
+                .iter()
+                .any(|(k, v)| k == "config.kubernetes.io/local-config" && v == "true")
+        });
+        Ok(ra)
+    }
+
+    pub fn accumulate_target(&self, ra: Accumulator) -> Result<Accumulator> {
+        let mut ra = self
+            .accumulate_resources(ra, &self.k.strings("resources"))
+            .map_err(|e| e.wrap("accumulating resources"))?;
+        let mut tc = TransformerConfig::builtin().clone();
+        for path in self.k.strings("configurations") {
+            let text = self.ldr.load_string(&path)?;
+            for doc in yamlio::parse_any(&text, &path)? {
+                tc.merge(&TransformerConfig::from_json(&doc)?);
+            }
+        }
+        ra.config.merge(&tc);
+        let crd_config = crate::crds::load_config_from_crds(&self.ldr, &self.k.strings("crds"))
+            .map_err(|e| e.wrap(format!("loading CRDs {:?}", self.k.strings("crds"))))?;
+        ra.config.merge(&crd_config);
+        self.run_generators(&mut ra)?;
+        let mut ra = self
+            .accumulate_components(ra, &self.k.strings("components"))
+            .map_err(|e| e.wrap("accumulating components"))?;
+        self.run_transformers(&mut ra)?;
+        self.run_validators(&mut ra)?;
+        ra.merge_vars(&self.k.items("vars"))
+            .map_err(|e| e.wrap("merging vars"))?;
+        Ok(ra)
+    }
+
+    fn accumulate_resources(&self, mut ra: Accumulator, paths: &[String]) -> Result<Accumulator> {
+        for path in paths {
+            if is_remote(path) {
+                return Err(remote_error(path));
+            }
+            match self.accumulate_file(&mut ra, path) {
+                Ok(()) => {}
+                Err(file_err) => {
+                    let child = match self.ldr.child(path) {
+                        Ok(c) => c,
+                        Err(dir_err) => {
+                            if file_err.message.contains("MalformedYAMLError") {
+                                return Err(file_err);
+                            }
+                            return Err(dir_err.wrap(format!("accumulation err='{file_err}'")));
+                        }
+                    };
+                    ra = self
+                        .accumulate_directory(ra, child, false)
+                        .map_err(|e| e.wrap(format!("accumulation err='{file_err}'")))?;
+                }
+            }
+        }
+        Ok(ra)
+    }
+
+    fn accumulate_file(&self, ra: &mut Accumulator, path: &str) -> Result<()> {
+        let resources = self
+            .load_resources(path)
+            .map_err(|e| e.wrap(format!("accumulating resources from '{path}'")))?;
+        for r in resources {
+            ra.resmap
+                .append(r)
+                .map_err(|e| e.wrap(format!("merging resources from '{path}'")))?;
+        }
+        Ok(())
+    }
+
+    pub fn load_resources(&self, path: &str) -> Result<Vec<Resource>> {
+        let text = self.ldr.load_string(path)?;
+        let objs = yamlio::parse_resources(&text, path)?;
+        objs.into_iter().map(new_resource).collect()
+    }
+
+    fn accumulate_components(&self, mut ra: Accumulator, paths: &[String]) -> Result<Accumulator> {
+        for path in paths {
+            let child = self
+                .ldr
+                .child(path)
+                .map_err(|e| err!("loader.New \"{}\"", go_quote_inner(&e.message)))?;
+            ra = self
+                .accumulate_directory(ra, child, true)
+                .map_err(|e| err!("accumulateDirectory: \"{}\"", go_quote_inner(&e.message)))?;
+        }
+        Ok(ra)
+    }
+
+    fn accumulate_directory(
+        &self,
+        ra: Accumulator,
+        ldr: Loader<'t>,
+        is_component: bool,
+    ) -> Result<Accumulator> {
+        let root = ldr.root.clone();
+        let sub = Target::load(ldr, self.depth + 1)
+            .map_err(|e| e.wrap(format!("couldn't make target for path '{root}'")))?;
+        if is_component && !sub.k.is_component() {
+            return Err(err!(
+                "expected kind 'Component' for path '{root}' but got '{}'",
+                sub.k.kind
+            ));
+        }
+        if !is_component && sub.k.is_component() {
+            return Err(err!("expected kind != 'Component' for path '{root}'"));
+        }
+        if is_component {
+            let sub_ra = sub
+                .accumulate_target(ra)
+                .map_err(|e| e.wrap(format!("recursed accumulation of path '{root}'")))?;
+            Ok(sub_ra)
+        } else {
+            let sub_ra = sub
+                .accumulate_target(Accumulator::default())
+                .map_err(|e| e.wrap(format!("recursed accumulation of path '{root}'")))?;
+            let mut ra = ra;
+            ra.merge(sub_ra)
+                .map_err(|e| e.wrap(format!("recursed merging from path '{root}'")))?;
+            Ok(ra)
+        }
+    }
+
+    fn run_generators(&self, ra: &mut Accumulator) -> Result<()> {
+        let global = self.k.get("generatorOptions").cloned();
+        for args in self.k.items("configMapGenerator") {
+            let res = generators::configmap::generate(&self.ldr, &args, global.as_ref(), false)?;
+            let mut m = ResMap::new();
+            m.list.push(res);
+            ra.resmap
+                .absorb_all(m)
+                .map_err(|e| e.wrap("merging from generator"))?;
+        }
+        for args in self.k.items("secretGenerator") {
+            let res = generators::configmap::generate(&self.ldr, &args, global.as_ref(), true)?;
+            let mut m = ResMap::new();
+            m.list.push(res);
+            ra.resmap
+                .absorb_all(m)
+                .map_err(|e| e.wrap("merging from generator"))?;
+        }
+        if self.k.get("helmCharts").is_some() || self.k.get("helmChartInflationGenerator").is_some()
+        {
+            return Err(err!(
+                "helmCharts is not supported by kubeplay's kustomize yet (it comes with Helm support)"
+            ));
+        }
+        for plugin in self.external_plugins("generators")? {
+            let generated = plugin.generate(&self.ldr)?;
+            ra.resmap
+                .absorb_all(generated)
+                .map_err(|e| e.wrap("merging from generator"))?;
+        }
+        Ok(())
+    }
+
+    fn run_transformers(&self, ra: &mut Accumulator) -> Result<()> {
+        let plugins = transformers::builtin_from_kustomization(self, &ra.config)?;
+        for p in plugins {
+            p.transform(ra, &self.ldr)?;
+        }
+        for p in self.external_plugins("transformers")? {
+            p.transform(ra, &self.ldr)?;
+        }
+        Ok(())
+    }
+
+    fn run_validators(&self, ra: &mut Accumulator) -> Result<()> {
+        for p in self.external_plugins("validators")? {
+            let before = ra.resmap.list.clone();
+            p.transform(ra, &self.ldr)?;
+            if ra.resmap.list.len() != before.len()
+                || ra
+                    .resmap
+                    .list
+                    .iter()
+                    .zip(&before)
+                    .any(|(a, b)| a.obj != b.obj)
+            {
+                return Err(err!("validator shouldn't modify the resource map"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Plugin configs listed under `generators`/`transformers`/`validators`: inline YAML or
+    /// files and directories of configs.
+    fn external_plugins(&self, field: &str) -> Result<Vec<Plugin>> {
+        let mut configs: Vec<Resource> = Vec::new();
+        let mut paths = Vec::new();
+        for entry in self.k.strings(field) {
+            match inline_config(&entry) {
+                Some(objs) => configs.extend(objs.into_iter().map(Resource::new)),
+                None => paths.push(entry),
+            }
+        }
+        let ra = self.accumulate_resources(Accumulator::default(), &paths)?;
+        configs.extend(ra.resmap.list);
+        configs
+            .iter()
+            .map(|r| Plugin::from_config(&r.obj, &self.ldr))
+            .collect()
+    }
+}
+
+/// An entry that parses as a YAML object with a kind is an inline plugin config.
+fn inline_config(entry: &str) -> Option<Vec<Json>> {
+    if !entry.contains('\n') && !entry.contains(": ") {
+        return None;
+    }
+    let objs = yamlio::parse_resources(entry, "inline").ok()?;
+    if objs.is_empty() || objs.iter().any(|o| o.get("kind").is_none()) {
+        return None;
+    }
+    Some(objs)
+}
+
+/// Go's `%q` escapes the inner quotes of a message nested in another.
+fn go_quote_inner(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Makes a resource from a loaded object, checking what kustomize checks.
+pub fn new_resource(obj: Json) -> Result<Resource> {
+    if !obj.is_object() {
+        return Err(Error::new("resource is not a mapping"));
+    }
+    let r = Resource::new(obj);
+    if r.kind().is_empty() {
+        return Err(err!(
+            "missing Resource metadata: kind is required in {}",
+            serde_json::to_string(&r.obj).unwrap_or_default()
+        ));
+    }
+    Ok(r)
+}

@@ -1,0 +1,238 @@
+//! Name back-references: after prefixes, suffixes, hashes and namespaces changed names,
+//! every field that referred to a resource by its old name is updated (kustomize's
+//! nameReference transformer).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value as Json;
+
+use crate::config::TransformerConfig;
+use crate::err;
+use crate::error::Result;
+use crate::fieldspec::{self, CreateKind, FieldSpec};
+use crate::resid::Gvk;
+use crate::resmap::ResMap;
+use crate::resource::Resource;
+
+pub fn fix_back_references(m: &mut ResMap, tc: &TransformerConfig) -> Result<()> {
+    for ri in 0..m.len() {
+        let org = m.list[ri].org_id();
+        let mut filters: Vec<(FieldSpec, Gvk)> = Vec::new();
+        for backref in &tc.name_reference {
+            for spec in &backref.referrers {
+                if org.gvk.is_selected_by(&spec.gvk) {
+                    filters.push((spec.clone(), backref.gvk.clone()));
+                }
+            }
+        }
+        if filters.is_empty() {
+            continue;
+        }
+        let candidates = candidates_for(m, ri);
+        for (spec, target) in filters {
+            let mut referrer = m.list[ri].clone();
+            let mut fs = spec.clone();
+            fs.gvk = referrer.gvk();
+            let snapshot: Vec<Resource> = candidates.iter().map(|&i| m.list[i].clone()).collect();
+            let referrer_view = m.list[ri].clone();
+            let ctx = Ctx {
+                referrer: &referrer_view,
+                target: &target,
+                path: &spec.path,
+                candidates: &snapshot,
+            };
+            let id = referrer.cur_id();
+            fieldspec::apply(&mut referrer, &fs, CreateKind::None, &mut |v| ctx.set(v)).map_err(
+                |e| {
+                    e.wrap(format!(
+                        "updating name reference in '{}' field of '{}'",
+                        spec.path, id
+                    ))
+                },
+            )?;
+            m.list[ri].obj = referrer.obj;
+        }
+    }
+    Ok(())
+}
+
+/// Resources the referrer may point at: cluster-scoped ones, ones in its namespace, and,
+/// for role bindings, ones in its subjects' namespaces.
+fn candidates_for(m: &ResMap, ri: usize) -> Vec<usize> {
+    let referrer = &m.list[ri];
+    let rid = referrer.cur_id();
+    if rid.gvk.is_cluster_scoped() {
+        return (0..m.len()).collect();
+    }
+    let mut binding_ns = BTreeSet::new();
+    if rid.gvk.kind == "RoleBinding" || rid.gvk.kind == "ClusterRoleBinding" {
+        if let Some(Json::Array(subjects)) = referrer.obj.get("subjects") {
+            for s in subjects {
+                if s.get("kind").and_then(Json::as_str) == Some("ServiceAccount") {
+                    if let Some(ns) = s.get("namespace").and_then(Json::as_str) {
+                        binding_ns.insert(ns.to_string());
+                    }
+                }
+            }
+        }
+    }
+    (0..m.len())
+        .filter(|&i| {
+            let id = m.list[i].cur_id();
+            id.gvk.is_cluster_scoped()
+                || id.ns_equals(&rid)
+                || binding_ns.contains(m.list[i].namespace())
+        })
+        .collect()
+}
+
+struct Ctx<'a> {
+    referrer: &'a Resource,
+    target: &'a Gvk,
+    path: &'a str,
+    candidates: &'a [Resource],
+}
+
+impl Ctx<'_> {
+    fn set(&self, v: &mut Json) -> Result<()> {
+        match v {
+            Json::Null => Ok(()),
+            Json::String(_) => self.set_scalar(v),
+            Json::Object(_) => self.set_mapping(v),
+            Json::Array(items) => {
+                for item in items.iter_mut() {
+                    match item {
+                        Json::String(_) => self.set_scalar(item)?,
+                        Json::Object(_) => self.set_mapping(item)?,
+                        _ => {}
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn set_scalar(&self, v: &mut Json) -> Result<()> {
+        let Json::String(old) = v else { return Ok(()) };
+        let all: Vec<&Resource> = self.candidates.iter().collect();
+        let Some(referral) = self.select(old, all, false)? else {
+            return Ok(());
+        };
+        *v = Json::String(referral.name().to_string());
+        Ok(())
+    }
+
+    fn set_mapping(&self, v: &mut Json) -> Result<()> {
+        let Some(map) = v.as_object_mut() else {
+            return Ok(());
+        };
+        let Some(old) = map.get("name").and_then(Json::as_str).map(str::to_string) else {
+            return Err(err!("path config error; no 'name' field in node"));
+        };
+        let candidates: Vec<&Resource> = match map.get("namespace").and_then(Json::as_str) {
+            None => self.candidates.iter().collect(),
+            Some(ns) => {
+                let by_org: Vec<&Resource> = self
+                    .candidates
+                    .iter()
+                    .filter(|r| r.org_id().namespace == ns)
+                    .collect();
+                if !by_org.is_empty() {
+                    by_org
+                } else {
+                    self.candidates
+                        .iter()
+                        .filter(|r| r.namespace() == ns)
+                        .collect()
+                }
+            }
+        };
+        let Some(referral) = self.select(&old, candidates, true)? else {
+            return Ok(());
+        };
+        if referral.name() == old && referral.namespace().is_empty() {
+            return Ok(());
+        }
+        map.insert("name".into(), Json::String(referral.name().to_string()));
+        if !referral.namespace().is_empty() {
+            map.insert(
+                "namespace".into(),
+                Json::String(referral.namespace().to_string()),
+            );
+        }
+        Ok(())
+    }
+
+    fn select<'r>(
+        &self,
+        old: &str,
+        candidates: Vec<&'r Resource>,
+        with_ns: bool,
+    ) -> Result<Option<&'r Resource>> {
+        let role_ref = self.role_ref_gvk();
+        let rid = self.referrer.cur_id();
+        let mut c: Vec<&Resource> = candidates
+            .into_iter()
+            .filter(|r| {
+                r.prev_ids()
+                    .iter()
+                    .chain(std::iter::once(&r.cur_id()))
+                    .any(|id| id.name == old)
+            })
+            .filter(|r| {
+                r.all_ids()
+                    .iter()
+                    .any(|id| id.gvk.is_selected_by(self.target))
+            })
+            .filter(|r| match &role_ref {
+                Some(g) => r.all_ids().iter().any(|id| id.gvk.is_selected_by(g)),
+                None => true,
+            })
+            .filter(|r| {
+                rid.gvk.is_cluster_scoped()
+                    || r.cur_id().gvk.is_cluster_scoped()
+                    || r.kind() == "ServiceAccount"
+                    || rid.ns_equals(&r.cur_id())
+            })
+            .collect();
+        if c.len() == 1 {
+            return Ok(c.pop());
+        }
+        c.retain(|r| r.prefixes_suffixes_equal(self.referrer, true));
+        if c.len() > 1 {
+            c.retain(|r| r.prefixes_suffixes_equal(self.referrer, false));
+        }
+        match c.len() {
+            0 => Ok(None),
+            1 => Ok(c.pop()),
+            _ => {
+                let first = c[0];
+                let same = c.iter().all(|r| {
+                    r.name() == first.name() && (!with_ns || r.namespace() == first.namespace())
+                });
+                if same {
+                    return Ok(Some(first));
+                }
+                let ids: Vec<String> = c.iter().map(|r| r.cur_id().to_string()).collect();
+                Err(err!(
+                    "found multiple possible referrals: {}",
+                    ids.join(", ")
+                ))
+            }
+        }
+    }
+
+    /// For `roleRef/name`, the referral must also be of the kind the roleRef names.
+    fn role_ref_gvk(&self) -> Option<Gvk> {
+        if !self.path.ends_with("roleRef/name") {
+            return None;
+        }
+        let rr = self.referrer.obj.get("roleRef")?;
+        Some(Gvk {
+            group: rr.get("apiGroup")?.as_str()?.to_string(),
+            version: String::new(),
+            kind: rr.get("kind")?.as_str()?.to_string(),
+        })
+    }
+}

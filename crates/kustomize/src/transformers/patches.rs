@@ -1,0 +1,183 @@
+//! The patch transformers: `patches` (strategic merge or JSON 6902, with an optional target
+//! selector), `patchesStrategicMerge` and `patchesJson6902`.
+
+use serde_json::Value as Json;
+
+use crate::err;
+use crate::error::Result;
+use crate::patch::json6902;
+use crate::patch::merge_keys::MergeSchema;
+use crate::patch::strategic;
+use crate::resid::ResId;
+use crate::resmap::ResMap;
+use crate::resource::Resource;
+use crate::selector::Selector;
+
+/// One loaded patch.
+#[derive(Debug, Clone)]
+pub enum PatchBody {
+    /// Strategic merge patches (a file may hold several documents).
+    Strategic(Vec<Json>),
+    /// RFC 6902 operations.
+    Json6902(json_patch::Patch, String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Patch {
+    pub body: PatchBody,
+    pub target: Option<Selector>,
+    pub allow_name_change: bool,
+    pub allow_kind_change: bool,
+}
+
+/// Decides what a patch text is, as kustomize does: a list of operations or resources.
+pub fn parse_patch(text: &str) -> Result<PatchBody> {
+    let text = text.trim();
+    let ops = json6902::parse_ops(text);
+    let docs = crate::yamlio::parse_resources(text, "patch");
+    match (docs, ops) {
+        (_, Ok(ops)) => Ok(PatchBody::Json6902(ops, text.to_string())),
+        (Ok(docs), Err(_)) if !docs.is_empty() => Ok(PatchBody::Strategic(docs)),
+        (Ok(_), Err(_)) => Err(err!("unable to parse SM or JSON patch from {text}")),
+        (Err(e), Err(_)) => Err(e.wrap(format!("unable to parse SM or JSON patch from {text}"))),
+    }
+}
+
+fn patch_id(p: &Json) -> ResId {
+    Resource::new(p.clone()).cur_id()
+}
+
+pub fn transform(m: &mut ResMap, p: &Patch) -> Result<()> {
+    match &p.body {
+        PatchBody::Strategic(patches) => match &p.target {
+            None => {
+                for patch in patches {
+                    let id = patch_id(patch);
+                    let hits = m.matching_any_id(|x| x.equals(&id));
+                    let i = match hits.as_slice() {
+                        [i] => *i,
+                        [] => {
+                            return Err(err!(
+                                "no matches for Id {id}; failed to find unique target for patch {id}"
+                            ))
+                        }
+                        _ => {
+                            return Err(err!(
+                                "multiple matches for Id {id}; failed to find unique target for patch {id}"
+                            ))
+                        }
+                    };
+                    let mut copy = patch.clone();
+                    let gvk = m.list[i].gvk();
+                    set_str(&mut copy, "apiVersion", &gvk.api_version());
+                    apply_smp(m, i, &copy, p)?;
+                }
+                m.list
+                    .retain(|r| r.obj.as_object().is_some_and(|o| !o.is_empty()));
+                Ok(())
+            }
+            Some(sel) => {
+                let selected = select(m, sel)?;
+                for i in selected {
+                    for patch in patches {
+                        let mut copy = patch.clone();
+                        let r = &m.list[i];
+                        let (name, ns, gvk) =
+                            (r.name().to_string(), r.namespace().to_string(), r.gvk());
+                        set_meta(&mut copy, "name", &name);
+                        set_meta(&mut copy, "namespace", &ns);
+                        set_str(&mut copy, "apiVersion", &gvk.api_version());
+                        set_str(&mut copy, "kind", &gvk.kind);
+                        apply_smp(m, i, &copy, p)?;
+                        if m.list[i].obj.as_object().is_none_or(|o| o.is_empty()) {
+                            break;
+                        }
+                    }
+                }
+                m.list
+                    .retain(|r| r.obj.as_object().is_some_and(|o| !o.is_empty()));
+                Ok(())
+            }
+        },
+        PatchBody::Json6902(ops, text) => {
+            let Some(sel) = &p.target else {
+                return Err(err!("must specify a target for JSON patch {text}"));
+            };
+            for i in select(m, sel)? {
+                let r = &mut m.list[i];
+                r.store_previous_id();
+                json6902::apply(&mut r.obj, ops)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn select(m: &ResMap, sel: &Selector) -> Result<Vec<usize>> {
+    let mut out = Vec::new();
+    for (i, r) in m.list.iter().enumerate() {
+        if sel.matches(r)? {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
+fn set_str(obj: &mut Json, key: &str, value: &str) {
+    if let Some(o) = obj.as_object_mut() {
+        if value.is_empty() {
+            o.remove(key);
+        } else {
+            o.insert(key.into(), Json::String(value.into()));
+        }
+    }
+}
+
+fn set_meta(obj: &mut Json, key: &str, value: &str) {
+    let Some(o) = obj.as_object_mut() else { return };
+    let meta = o
+        .entry("metadata")
+        .or_insert_with(|| Json::Object(Default::default()));
+    if let Some(meta) = meta.as_object_mut() {
+        if value.is_empty() {
+            meta.remove(key);
+        } else {
+            meta.insert(key.into(), Json::String(value.into()));
+        }
+    }
+}
+
+/// kustomize's `Resource.ApplySmPatch`: merge, then restore kind, name and namespace
+/// unless the patch may change them.
+fn apply_smp(m: &mut ResMap, i: usize, patch: &Json, p: &Patch) -> Result<()> {
+    let r = &mut m.list[i];
+    let (name, ns, kind) = (
+        r.name().to_string(),
+        r.namespace().to_string(),
+        r.kind().to_string(),
+    );
+    if p.allow_name_change || p.allow_kind_change {
+        r.store_previous_id();
+    }
+    let root = MergeSchema::get().root(&r.gvk());
+    let merged = strategic::merge_object(&r.obj, patch, root)?;
+    let Some(merged) = merged.filter(|v| v.as_object().is_some_and(|o| !o.is_empty())) else {
+        r.obj = Json::Object(Default::default());
+        return Ok(());
+    };
+    r.obj = merged;
+    if !p.allow_kind_change {
+        set_str(&mut r.obj, "kind", &kind);
+    }
+    if !p.allow_name_change {
+        r.set_name(&name);
+    }
+    if ns.is_empty() {
+        if let Some(meta) = r.obj.get_mut("metadata").and_then(Json::as_object_mut) {
+            meta.remove("namespace");
+        }
+    } else {
+        r.set_namespace(&ns);
+    }
+    Ok(())
+}
