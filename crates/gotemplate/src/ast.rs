@@ -101,7 +101,6 @@ pub struct Number {
     pub is_int: bool,
     pub is_uint: bool,
     pub is_float: bool,
-    pub is_complex: bool,
     pub int: i64,
     pub uint: u64,
     pub float: f64,

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// What went wrong, coarsely; the message carries Go's exact text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The template text does not parse (`template: NAME:LINE: MSG`).
     Parse,
@@ -13,9 +13,15 @@ pub enum ErrorKind {
     Limit,
 }
 
-/// A parse or execution error. `Display` prints Go's message.
+/// A parse or execution error. `Display` prints Go's message; the parts
+/// are readable through `Deref` (`err.kind`, `err.message`...). Boxed so
+/// that `Result`s stay small on the recursive paths.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<ErrorData>);
+
+/// The parts of an [`Error`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorData {
     pub kind: ErrorKind,
     /// Name of the template being parsed or executed.
     pub template: String,
@@ -31,27 +37,44 @@ pub struct Error {
 }
 
 impl Error {
+    pub(crate) fn new(data: ErrorData) -> Error {
+        Error(Box::new(data))
+    }
+
     pub(crate) fn parse(location: String, message: String) -> Error {
-        Error {
+        Error::new(ErrorData {
             kind: ErrorKind::Parse,
             template: String::new(),
             location: Some(location),
             context: None,
             message,
             cause: None,
-        }
+        })
     }
 
     /// A plain error not tied to a template position (e.g. no such template).
     pub fn other(message: impl Into<String>) -> Error {
-        Error {
+        Error::new(ErrorData {
             kind: ErrorKind::Exec,
             template: String::new(),
             location: None,
             context: None,
             message: message.into(),
             cause: None,
-        }
+        })
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
     }
 }
 
@@ -81,7 +104,7 @@ impl std::error::Error for Error {}
 pub struct FuncError {
     pub msg: String,
     /// A limit error from a nested execution, passed through unwrapped.
-    pub(crate) limit: Option<Box<Error>>,
+    pub(crate) limit: Option<Error>,
 }
 
 impl FuncError {
@@ -116,7 +139,7 @@ impl From<Error> for FuncError {
     fn from(e: Error) -> Self {
         FuncError {
             msg: e.to_string(),
-            limit: (e.kind == ErrorKind::Limit).then(|| Box::new(e)),
+            limit: (e.kind == ErrorKind::Limit).then_some(e.clone()),
         }
     }
 }

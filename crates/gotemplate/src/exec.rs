@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::ast::*;
-use crate::error::{Error, ErrorKind, FuncError};
+use crate::error::{Error, ErrorData, ErrorKind, FuncError};
 use crate::funcs::builtins::{self, Builtin};
 use crate::funcs::{ArgType, Func, Imp};
 use crate::limits::Budget;
@@ -66,15 +66,14 @@ enum At<'a> {
 
 /// Non-local exits: errors and `break`/`continue`.
 enum Flow {
-    /// Boxed to keep `Result`s, and so the recursive frames, small.
-    Err(Box<Error>),
+    Err(Error),
     Break,
     Continue,
 }
 
 impl From<Error> for Flow {
     fn from(e: Error) -> Flow {
-        Flow::Err(Box::new(e))
+        Flow::Err(e)
     }
 }
 
@@ -146,7 +145,7 @@ pub(crate) fn execute_tree(
     let dot = Rv::concrete(data.clone());
     match s.walk_list(&dot, &tree.root) {
         Ok(()) => Ok(s.out),
-        Err(Flow::Err(e)) => Err(*e),
+        Err(Flow::Err(e)) => Err(e),
         // The parser rejects break/continue outside range.
         Err(_) => Ok(s.out),
     }
@@ -174,32 +173,32 @@ impl<'a> State<'a, '_> {
     fn make_err(&self, kind: ErrorKind, msg: String) -> Error {
         let (pos, ctx) = match self.at {
             At::None => {
-                return Error {
+                return Error::new(ErrorData {
                     kind,
                     template: self.tmpl.name.clone(),
                     location: None,
                     context: None,
                     message: msg,
                     cause: None,
-                };
+                });
             }
             At::Node(n) => (node_pos(n), n.to_string()),
             At::Pipe(p) => (p.pos, p.to_string()),
             At::Cmd(c) => (c.pos, c.to_string()),
             At::Arg(a) => (a.pos(), a.to_string()),
         };
-        Error {
+        Error::new(ErrorData {
             kind,
             template: self.tmpl.name.clone(),
             location: Some(self.at_tree.location(pos)),
             context: Some(ctx),
             message: msg,
             cause: None,
-        }
+        })
     }
 
     fn err(&self, msg: String) -> Flow {
-        Flow::Err(Box::new(self.make_err(ErrorKind::Exec, msg)))
+        Flow::Err(self.make_err(ErrorKind::Exec, msg))
     }
 
     fn errorf<T>(&self, msg: String) -> R<T> {
@@ -213,20 +212,20 @@ impl<'a> State<'a, '_> {
     fn step(&mut self) -> R<()> {
         self.budget.steps += 1;
         if self.budget.steps > self.budget.limits.max_steps {
-            return Err(Flow::Err(Box::new(self.limit_err(format!(
+            return Err(Flow::Err(self.limit_err(format!(
                 "exceeded maximum number of evaluation steps ({})",
                 self.budget.limits.max_steps
-            )))));
+            ))));
         }
         Ok(())
     }
 
     fn write(&mut self, s: &str) -> R<()> {
         if self.out.len() + s.len() > self.budget.limits.max_output {
-            return Err(Flow::Err(Box::new(self.limit_err(format!(
+            return Err(Flow::Err(self.limit_err(format!(
                 "exceeded maximum output size ({} bytes)",
                 self.budget.limits.max_output
-            )))));
+            ))));
         }
         self.out.push_str(s);
         Ok(())
@@ -265,10 +264,10 @@ impl<'a> State<'a, '_> {
     /// Error out before the native stack runs out.
     fn check_stack(&self) -> R<()> {
         if self.budget.stack_exhausted() {
-            return Err(Flow::Err(Box::new(self.limit_err(format!(
+            return Err(Flow::Err(self.limit_err(format!(
                 "exceeded maximum template depth (stack limit of {} bytes)",
                 self.budget.limits.max_stack
-            )))));
+            ))));
         }
         Ok(())
     }
@@ -444,10 +443,10 @@ impl<'a> State<'a, '_> {
             ));
         };
         if self.depth >= self.budget.limits.max_depth {
-            return Err(Flow::Err(Box::new(self.limit_err(format!(
+            return Err(Flow::Err(self.limit_err(format!(
                 "exceeded maximum template depth ({})",
                 self.budget.limits.max_depth
-            )))));
+            ))));
         }
         let dot = match &t.pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
@@ -800,7 +799,7 @@ impl<'a> State<'a, '_> {
                 let mut err =
                     self.make_err(ErrorKind::Exec, format!("error calling {name}: {}", e.msg));
                 err.cause = Some(e.msg);
-                Err(Flow::Err(Box::new(err)))
+                Err(Flow::Err(err))
             }
         }
     }

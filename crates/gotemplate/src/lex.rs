@@ -7,7 +7,6 @@ pub enum ItemType {
     Bool,
     Char,
     CharConstant,
-    Comment,
     Complex,
     Assign,
     Declare,

@@ -30,7 +30,7 @@ mod value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use error::{Error, ErrorKind, FuncError};
+pub use error::{Error, ErrorData, ErrorKind, FuncError};
 pub use exec::Context;
 pub use funcs::{ArgType, Func, FuncMap, HostFn};
 pub use limits::Limits;

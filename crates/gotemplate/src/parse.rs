@@ -32,8 +32,7 @@ struct Parser<'a, 'f> {
     defined: BTreeMap<String, Tree>,
 }
 
-/// Errors are boxed to keep the recursive frames small.
-type PResult<T> = Result<T, Box<Error>>;
+type PResult<T> = Result<T, Error>;
 
 /// Parse `text` as template `name`. Returns the trees it defines: `name`
 /// itself (unless its body is empty) and every `define`/`block`.
@@ -64,8 +63,7 @@ pub fn parse(
         has_func,
         defined: BTreeMap::new(),
     };
-    let root = p.parse_top().map_err(|e| {
-        let mut e = *e;
+    let root = p.parse_top().map_err(|mut e| {
         e.template = name.to_string();
         e
     })?;
@@ -87,16 +85,16 @@ pub fn parse(
 /// A control-structure keyword node waiting for its pieces.
 enum Ctl {
     Node(Node),
-    End(usize),
-    Else(usize),
+    End,
+    Else,
 }
 
 impl Ctl {
     fn describe(&self) -> String {
         match self {
             Ctl::Node(n) => n.to_string(),
-            Ctl::End(_) => "{{end}}".into(),
-            Ctl::Else(_) => "{{else}}".into(),
+            Ctl::End => "{{end}}".into(),
+            Ctl::Else => "{{else}}".into(),
         }
     }
 }
@@ -151,10 +149,10 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn errorf<X>(&self, msg: String) -> PResult<X> {
-        Err(Box::new(Error::parse(
+        Err(Error::parse(
             format!("{}:{}", self.parse_name, self.token[0].line),
             msg,
-        )))
+        ))
     }
 
     fn unexpected<X>(&self, token: &Item, context: &str) -> PResult<X> {
@@ -248,7 +246,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
         self.range_depth = saved_range;
-        if !matches!(end, Ctl::End(_)) {
+        if !matches!(end, Ctl::End) {
             return self.errorf(format!("unexpected {} in {}", end.describe(), context));
         }
         self.add_tree(name, root)
@@ -290,8 +288,8 @@ impl<'a, 'f> Parser<'a, 'f> {
             T::Continue => return self.break_control(t.pos, false),
             T::Else => return self.else_control(),
             T::End => {
-                let t = self.expect(T::RightDelim, "end")?;
-                return Ok(Ctl::End(t.pos));
+                self.expect(T::RightDelim, "end")?;
+                return Ok(Ctl::End);
             }
             T::If => return self.branch("if"),
             T::Range => return self.branch("range"),
@@ -324,10 +322,10 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn else_control(&mut self) -> PResult<Ctl> {
         let peek = self.peek_non_space();
         if peek.typ == T::If || peek.typ == T::With {
-            return Ok(Ctl::Else(peek.pos));
+            return Ok(Ctl::Else);
         }
-        let t = self.expect(T::RightDelim, "else")?;
-        Ok(Ctl::Else(t.pos))
+        self.expect(T::RightDelim, "else")?;
+        Ok(Ctl::Else)
     }
 
     fn branch(&mut self, context: &str) -> PResult<Ctl> {
@@ -356,8 +354,8 @@ impl<'a, 'f> Parser<'a, 'f> {
         let (list, next) = r?;
         let mut else_list = None;
         match next {
-            Ctl::End(_) => {}
-            Ctl::Else(_) => {
+            Ctl::End => {}
+            Ctl::Else => {
                 let pk = self.peek().typ;
                 if (context == "if" && pk == T::If) || (context == "with" && pk == T::With) {
                     self.next();
@@ -367,7 +365,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                     }
                 } else {
                     let (l, next) = self.item_list()?;
-                    if !matches!(next, Ctl::End(_)) {
+                    if !matches!(next, Ctl::End) {
                         return self.errorf(format!("expected end; found {}", next.describe()));
                     }
                     else_list = Some(l);
@@ -422,7 +420,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.range_depth = saved_range;
         self.depth -= 1;
         let (root, end) = r?;
-        if !matches!(end, Ctl::End(_)) {
+        if !matches!(end, Ctl::End) {
             return self.errorf(format!("unexpected {} in {}", end.describe(), context));
         }
         self.add_tree(name.clone(), root)?;
@@ -653,7 +651,6 @@ fn new_number(text: &str, typ: T) -> Result<Number, String> {
         is_int: false,
         is_uint: false,
         is_float: false,
-        is_complex: false,
         int: 0,
         uint: 0,
         float: 0.0,
@@ -702,11 +699,11 @@ fn new_number(text: &str, typ: T) -> Result<Number, String> {
         }
         n.is_float = true;
         n.float = f;
-        if f.fract() == 0.0 && f >= -9.223372036854776e18 && f < 9.223372036854776e18 {
+        if f.fract() == 0.0 && (-9.223372036854776e18..9.223372036854776e18).contains(&f) {
             n.is_int = true;
             n.int = f as i64;
         }
-        if f.fract() == 0.0 && f >= 0.0 && f < 1.8446744073709552e19 {
+        if f.fract() == 0.0 && (0.0..1.8446744073709552e19).contains(&f) {
             n.is_uint = true;
             n.uint = f as u64;
         }

@@ -204,7 +204,7 @@ fn strip_underscores(s: &str) -> Option<String> {
         if c == b'_' {
             let ok_prev =
                 prev.is_ascii_hexdigit() && (hex || prev.is_ascii_digit()) || (prefixed && i == 2);
-            if !ok_prev && !(prev == b'0' && i == 1) {
+            if !(ok_prev || prev == b'0' && i == 1) {
                 return None;
             }
         } else if prev == b'_' && !(c.is_ascii_hexdigit() && (hex || c.is_ascii_digit())) {

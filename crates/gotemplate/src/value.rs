@@ -198,6 +198,7 @@ impl Value {
     }
 
     /// Length for `len`: strings (bytes), lists and maps.
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> Option<usize> {
         match self {
             Value::String(s) => Some(s.len()),
@@ -215,12 +216,6 @@ impl Value {
             Value::Byte(b) => Some(*b as i128),
             _ => None,
         }
-    }
-
-    /// Element type a container holds when this value is stored in it (used
-    /// to decide whether a fetched element is interface-wrapped).
-    pub(crate) fn is_signed_int(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::Int64(_))
     }
 }
 

@@ -317,7 +317,7 @@ fn deep_recursion_fits_small_stack() {
             )
             .unwrap();
             let e = t.execute("t", &Value::Nil).unwrap_err();
-            (e.kind, e.message)
+            (e.kind, e.message.clone())
         })
         .unwrap();
     let (kind, msg) = h.join().unwrap();
@@ -428,9 +428,9 @@ fn fmt_functions_directly() {
     assert_eq!(
         sprintf(
             "%5.2f|%-4d|%x",
-            &[Value::Float(3.14159), Value::Int(7), Value::from("hi")]
+            &[Value::Float(1.23456), Value::Int(7), Value::from("hi")]
         ),
-        " 3.14|7   |6869"
+        " 1.23|7   |6869"
     );
     assert_eq!(
         sprint(&[Value::Int(1), Value::Int(2), Value::from("a")]),
@@ -456,56 +456,5 @@ fn int64_and_uint_comparisons() {
     assert_eq!(
         run("{{ lt -1 .u }} {{ gt .u -1 }}", &data).unwrap(),
         "true true"
-    );
-}
-
-#[test]
-#[ignore]
-fn measure_parse_depth() {
-    for n in [10, 20, 30, 40, 60, 80, 100] {
-        let ok = format!("{{{{ {}1{} }}}}", "(".repeat(n), ")".repeat(n));
-        let ifs = format!("{}{}", "{{ if 1 }}".repeat(n), "{{ end }}".repeat(n));
-        println!(
-            "{n}: {:?} {:?}",
-            run(&ok, &Value::Nil).is_ok(),
-            run(&ifs, &Value::Nil).is_ok()
-        );
-    }
-}
-
-#[test]
-#[ignore]
-fn measure_exec_depth() {
-    let mut t = Templates::new("t");
-    static MAX: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
-    t.add_func(Func::new("inc", &[ArgType::Int], None, |_, a| match a[0] {
-        Value::Int(i) => {
-            MAX.fetch_max(i + 1, std::sync::atomic::Ordering::Relaxed);
-            Ok(Value::Int(i + 1))
-        }
-        _ => Err("x".into()),
-    }));
-    t.add_func(Func::new(
-        "include",
-        &[ArgType::String, ArgType::Any],
-        None,
-        |ctx, a| {
-            Ok(Value::from(
-                ctx.execute_template(a[0].as_str().unwrap_or(""), &a[1])?,
-            ))
-        },
-    ));
-    t.parse("t", "{{ define \"r\" }}{{ . }},{{ template \"r\" (inc .) }}{{ end }}{{ define \"i\" }}{{ . }},{{ include \"i\" (inc .) }}{{ end }}").unwrap();
-    t.parse("a", "{{ template \"r\" 0 }}").unwrap();
-    t.parse("b", "{{ include \"i\" 0 }}").unwrap();
-    t.execute("a", &Value::Nil).unwrap_err();
-    println!(
-        "template: {}",
-        MAX.swap(0, std::sync::atomic::Ordering::Relaxed)
-    );
-    t.execute("b", &Value::Nil).unwrap_err();
-    println!(
-        "include: {}",
-        MAX.swap(0, std::sync::atomic::Ordering::Relaxed)
     );
 }

@@ -4,7 +4,7 @@ use super::{ArgType, Func, FuncMap};
 use crate::compare;
 use crate::exec::Rv;
 use crate::fmt as gofmt;
-use crate::value::{ElemType, List, Value};
+use crate::value::{List, Value};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
