@@ -285,14 +285,15 @@ fn go_type(shape: &Shape) -> String {
 }
 
 /// Checks `v` against `shape`; `at` is Go's field path for messages.
-fn check(v: &Json, shape: &Shape, at: &str) -> Result<()> {
+fn check(v: &mut Json, shape: &Shape, at: &str) -> Result<()> {
     if v.is_null() {
         return Ok(());
     }
+    let tn = type_name(v);
     let mismatch = || {
         err!(
             "json: cannot unmarshal {} into Go struct field {} of type {}",
-            type_name(v),
+            tn,
             at,
             go_type(shape)
         )
@@ -303,25 +304,36 @@ fn check(v: &Json, shape: &Shape, at: &str) -> Result<()> {
         Bool if v.is_boolean() => Ok(()),
         Int if v.is_i64() || v.is_u64() => Ok(()),
         List(inner) => {
-            let items = v.as_array().ok_or_else(mismatch)?;
-            items.iter().try_for_each(|i| check(i, inner, at))
+            let items = v.as_array_mut().ok_or_else(mismatch)?;
+            items.iter_mut().try_for_each(|i| check(i, inner, at))
         }
         Map(inner) => {
-            let m = v.as_object().ok_or_else(mismatch)?;
-            m.values().try_for_each(|i| check(i, inner, at))
+            let m = v.as_object_mut().ok_or_else(mismatch)?;
+            m.values_mut().try_for_each(|i| check(i, inner, at))
         }
         Obj(name, fields) => {
-            let m = v.as_object().ok_or_else(mismatch)?;
+            let m = v.as_object_mut().ok_or_else(mismatch)?;
             check_fields(m, fields, name)
         }
         _ => Err(mismatch()),
     }
 }
 
-fn check_fields(m: &Map<String, Json>, fields: &[(&str, Shape)], owner: &str) -> Result<()> {
-    for (k, v) in m {
-        match fields.iter().find(|(n, _)| n == k) {
-            Some((n, shape)) => check(v, shape, &format!("{owner}.{n}"))?,
+/// Go's decoder matches field names exactly, else ignoring case; keys are rewritten to
+/// their canonical spelling.
+fn check_fields(m: &mut Map<String, Json>, fields: &[(&str, Shape)], owner: &str) -> Result<()> {
+    let keys: Vec<String> = m.keys().cloned().collect();
+    for k in keys {
+        let found = fields
+            .iter()
+            .find(|(n, _)| *n == k)
+            .or_else(|| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(&k)));
+        match found {
+            Some((n, shape)) => {
+                let mut v = m.remove(&k).unwrap_or(Json::Null);
+                check(&mut v, shape, &format!("{owner}.{n}"))?;
+                m.insert(n.to_string(), v);
+            }
             None => return Err(err!("json: unknown field \"{k}\"")),
         }
     }
@@ -355,9 +367,9 @@ impl Kustomization {
                 ))
             }
         };
-        check_fields(m, KUSTOMIZATION, "Kustomization")
-            .map_err(|e| e.wrap("invalid Kustomization"))?;
         let mut raw = m.clone();
+        check_fields(&mut raw, KUSTOMIZATION, "Kustomization")
+            .map_err(|e| e.wrap("invalid Kustomization"))?;
         let kind = raw
             .get("kind")
             .and_then(Json::as_str)

@@ -3,8 +3,8 @@
 //! kustomization), and printing the result.
 
 use kubeplay_yaml::{
-    parse_documents, parse_documents_with, to_json, to_json_with, JsonFlavor, JsonOptions, Node,
-    ParseOptions, Schema, Value,
+    parse_documents, parse_documents_with, to_json, to_json_with, DuplicateKeys, JsonFlavor,
+    JsonOptions, Node, ParseOptions, Schema, Value,
 };
 use serde_json::Value as Json;
 
@@ -90,8 +90,10 @@ fn expand_lists(json: Json, out: &mut Vec<Json>) {
 
 /// Reads a kustomization file (sigs.k8s.io/yaml: go-yaml v2 rules, one document).
 pub fn parse_kustomization(src: &str, file: &str) -> Result<Json> {
+    // sigs.k8s.io/yaml reads with go-yaml v2, which lets a repeated key overwrite.
     let opts = ParseOptions {
         schema: Schema::GoYamlV2,
+        duplicate_keys: DuplicateKeys::LastWins,
         ..ParseOptions::default()
     };
     let docs = parse_documents_with(src, file, &opts)
