@@ -59,7 +59,7 @@ impl Accumulator {
     /// Takes in a base's result.
     pub fn merge(&mut self, other: Accumulator) -> Result<()> {
         self.resmap.append_all(other.resmap)?;
-        self.config.merge(&other.config);
+        self.config.merge(&other.config)?;
         for v in other.vars {
             self.add_var(v)?;
         }

@@ -35,7 +35,7 @@ pub fn load_config_from_crds(ldr: &Loader, paths: &[String]) -> Result<Transform
                     kind,
                     ..Gvk::default()
                 };
-                load_type(&mut tc, &gvk, &doc, name, &[], 0);
+                load_type(&mut tc, &gvk, &doc, name, &[], 0)?;
             }
         }
     }
@@ -49,15 +49,15 @@ fn load_type(
     ty: &str,
     path: &[String],
     depth: usize,
-) {
+) -> Result<()> {
     if depth > 32 {
-        return;
+        return Ok(());
     }
     let Some(props) = all
         .get(ty)
         .and_then(|t| t["Schema"]["properties"].as_object())
     else {
-        return;
+        return Ok(());
     };
     let fs = |p: &[String]| FieldSpec {
         gvk: gvk.clone(),
@@ -69,13 +69,13 @@ fn load_type(
         here.push(prop.clone());
         let ext = |k: &str| def.get(k).and_then(Json::as_str);
         if ext("x-kubernetes-annotation").is_some() {
-            merge_spec(&mut tc.common_annotations, fs(&here));
+            merge_spec(&mut tc.common_annotations, fs(&here))?;
         }
         if ext("x-kubernetes-label-selector").is_some() {
-            merge_spec(&mut tc.common_labels, fs(&here));
+            merge_spec(&mut tc.common_labels, fs(&here))?;
         }
         if ext("x-kubernetes-identity").is_some() {
-            merge_spec(&mut tc.name_prefix, fs(&here));
+            merge_spec(&mut tc.name_prefix, fs(&here))?;
         }
         if let (Some(version), Some(kind)) = (
             ext("x-kubernetes-object-ref-api-version"),
@@ -93,10 +93,11 @@ fn load_type(
                 },
                 referrers: vec![fs(&p)],
             });
-            tc.merge(&other);
+            tc.merge(&other)?;
         }
         if let Some(r) = def.get("$ref").and_then(Json::as_str) {
-            load_type(tc, gvk, all, r, &here, depth + 1);
+            load_type(tc, gvk, all, r, &here, depth + 1)?;
         }
     }
+    Ok(())
 }

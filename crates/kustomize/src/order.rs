@@ -37,7 +37,7 @@ const ORDER_LAST: &[&str] = &[
     "ValidatingWebhookConfiguration",
 ];
 
-fn gvk_key(g: &Gvk) -> String {
+pub fn gvk_key(g: &Gvk) -> String {
     let or = |s: &str, d: &str| {
         if s.is_empty() {
             d.to_string()
@@ -51,6 +51,17 @@ fn gvk_key(g: &Gvk) -> String {
         or(&g.version, "~V"),
         or(&g.kind, "~K")
     )
+}
+
+/// Position of a kind in the default legacy order (negative first, positive last).
+pub fn kind_rank(kind: &str) -> i64 {
+    if let Some(i) = ORDER_FIRST.iter().position(|k| *k == kind) {
+        return i as i64 - ORDER_FIRST.len() as i64;
+    }
+    if let Some(i) = ORDER_LAST.iter().position(|k| *k == kind) {
+        return 1 + i as i64;
+    }
+    0
 }
 
 fn id_key(id: &ResId) -> String {

@@ -76,16 +76,23 @@ impl<'t> Target<'t> {
             .accumulate_resources(ra, &self.k.strings("resources"))
             .map_err(|e| e.wrap("accumulating resources"))?;
         let mut tc = TransformerConfig::builtin().clone();
-        for path in self.k.strings("configurations") {
-            let text = self.ldr.load_string(&path)?;
-            for doc in yamlio::parse_any(&text, &path)? {
-                tc.merge(&TransformerConfig::from_json(&doc)?);
+        let configurations = self.k.strings("configurations");
+        if !configurations.is_empty() {
+            let mut custom = TransformerConfig::default();
+            for path in configurations {
+                let text = self.ldr.load_string(&path)?;
+                for doc in yamlio::parse_any(&text, &path)? {
+                    custom.merge(&TransformerConfig::from_json(&doc)?)?;
+                }
             }
+            tc.merge(&custom)?;
         }
-        ra.config.merge(&tc);
+        ra.config.merge(&tc).map_err(|e| e.wrap("merging config"))?;
         let crd_config = crate::crds::load_config_from_crds(&self.ldr, &self.k.strings("crds"))
             .map_err(|e| e.wrap(format!("loading CRDs {:?}", self.k.strings("crds"))))?;
-        ra.config.merge(&crd_config);
+        ra.config
+            .merge(&crd_config)
+            .map_err(|e| e.wrap("merging CRDs"))?;
         self.run_generators(&mut ra)?;
         let mut ra = self
             .accumulate_components(ra, &self.k.strings("components"))

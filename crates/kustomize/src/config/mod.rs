@@ -84,7 +84,7 @@ impl TransformerConfig {
                     {
                         nbr.referrers.push(FieldSpec::from_json(fs)?);
                     }
-                    merge_backref(&mut tc.name_reference, nbr);
+                    tc.name_reference.push(nbr);
                 }
                 continue;
             }
@@ -92,52 +92,85 @@ impl TransformerConfig {
                 return Err(err!("json: unknown field \"{key}\""));
             };
             for fs in val.as_array().into_iter().flatten() {
-                merge_spec(table, FieldSpec::from_json(fs)?);
+                table.push(FieldSpec::from_json(fs)?);
             }
         }
+        tc.sort_fields();
         Ok(tc)
     }
 
-    /// Adds `other`'s specs to ours, skipping ones already present.
-    pub fn merge(&mut self, other: &TransformerConfig) {
-        for name in [
-            "namePrefix",
-            "nameSuffix",
-            "namespace",
-            "commonLabels",
-            "templateLabels",
-            "labels",
-            "commonAnnotations",
-            "images",
-            "replicas",
-            "varReference",
-        ] {
-            let theirs = other.clone().table_mut(name).cloned().unwrap_or_default();
+    /// kustomize keeps every table sorted by kind (its legacy kind order).
+    pub fn sort_fields(&mut self) {
+        for name in TABLES {
+            if let Some(t) = self.table_mut(name) {
+                t.sort_by(|a, b| gvk_cmp(&a.gvk, &b.gvk));
+            }
+        }
+        self.name_reference.sort_by(|a, b| gvk_cmp(&a.gvk, &b.gvk));
+    }
+
+    /// Adds `other`'s specs to ours the way kustomize merges configurations: a spec is
+    /// skipped when one already present has its path and is selected by its kinds (so a
+    /// kind-specific spec that arrives first hides a later generic one).
+    pub fn merge(&mut self, other: &TransformerConfig) -> Result<()> {
+        let mut other = other.clone();
+        for name in TABLES {
+            let theirs = std::mem::take(other.table_mut(name).expect("known table"));
             let ours = self.table_mut(name).expect("known table");
             for fs in theirs {
-                merge_spec(ours, fs);
+                merge_spec(ours, fs)?;
             }
         }
-        for nbr in &other.name_reference {
-            merge_backref(&mut self.name_reference, nbr.clone());
+        for nbr in other.name_reference {
+            match self.name_reference.iter_mut().find(|x| x.gvk == nbr.gvk) {
+                Some(existing) => {
+                    for fs in nbr.referrers {
+                        merge_spec(&mut existing.referrers, fs)?;
+                    }
+                }
+                None => self.name_reference.push(nbr),
+            }
         }
+        self.sort_fields();
+        Ok(())
     }
 }
 
-pub fn merge_spec(table: &mut Vec<FieldSpec>, fs: FieldSpec) {
-    if !table.iter().any(|x| x.same_target(&fs)) {
-        table.push(fs);
-    }
+const TABLES: [&str; 10] = [
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "templateLabels",
+    "labels",
+    "commonAnnotations",
+    "images",
+    "replicas",
+    "varReference",
+];
+
+/// kustomize's `Gvk.IsLessThan`: legacy kind order, then group/version/kind text.
+pub fn gvk_cmp(a: &Gvk, b: &Gvk) -> std::cmp::Ordering {
+    let (ra, rb) = (
+        crate::order::kind_rank(&a.kind),
+        crate::order::kind_rank(&b.kind),
+    );
+    ra.cmp(&rb)
+        .then_with(|| crate::order::gvk_key(a).cmp(&crate::order::gvk_key(b)))
 }
 
-fn merge_backref(list: &mut Vec<NameBackRef>, nbr: NameBackRef) {
-    match list.iter_mut().find(|x| x.gvk == nbr.gvk) {
-        Some(existing) => {
-            for fs in nbr.referrers {
-                merge_spec(&mut existing.referrers, fs);
-            }
+/// kustomize's `FsSlice.MergeOne`.
+pub fn merge_spec(table: &mut Vec<FieldSpec>, fs: FieldSpec) -> Result<()> {
+    match table
+        .iter()
+        .find(|x| x.gvk.is_selected_by(&fs.gvk) && x.path == fs.path)
+    {
+        Some(x) if x.create != fs.create => Err(err!("conflicting fieldspecs")),
+        Some(_) => Ok(()),
+        None => {
+            table.push(fs);
+            Ok(())
         }
-        None => list.push(nbr),
     }
 }
 
@@ -183,6 +216,7 @@ fn parse_builtin(text: &str) -> TransformerConfig {
             table.push(fs);
         }
     }
+    tc.sort_fields();
     tc
 }
 

@@ -145,6 +145,21 @@ fn pairs(ldr: &Loader, args: &Json) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
+/// Base64 as kyaml writes Secret data and binaryData: in lines of 70 characters, each
+/// ending in a newline, once the text reaches 70 characters.
+pub fn encode_base64(bytes: &[u8]) -> String {
+    let enc = base64::engine::general_purpose::STANDARD.encode(bytes);
+    if enc.len() < 70 {
+        return enc;
+    }
+    let mut out = String::with_capacity(enc.len() + enc.len() / 70 + 1);
+    for chunk in enc.as_bytes().chunks(70) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
 /// Makes the ConfigMap (or Secret) one generator entry describes.
 pub fn generate(
     ldr: &Loader,
@@ -192,7 +207,6 @@ pub fn generate(
     }
     let mut data = Map::new();
     let mut binary = Map::new();
-    let b64 = base64::engine::general_purpose::STANDARD;
     for (k, v) in pairs(ldr, args)? {
         if !is_config_key(&k) {
             return Err(err!(
@@ -203,14 +217,14 @@ pub fn generate(
             return Err(err!("configmap {name} illegally repeats the key `{k}`"));
         }
         if secret {
-            data.insert(k, Json::String(b64.encode(&v)));
+            data.insert(k, Json::String(encode_base64(&v)));
         } else {
             match String::from_utf8(v) {
                 Ok(text) => {
                     data.insert(k, Json::String(text));
                 }
                 Err(e) => {
-                    binary.insert(k, Json::String(b64.encode(e.into_bytes())));
+                    binary.insert(k, Json::String(encode_base64(&e.into_bytes())));
                 }
             }
         }

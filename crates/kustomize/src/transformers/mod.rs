@@ -56,6 +56,7 @@ pub enum Plugin {
     },
     Replacements(Vec<Json>),
     SortOrder(Json),
+    Sequence(Vec<Plugin>),
     Generator {
         args: Json,
         secret: bool,
@@ -178,17 +179,17 @@ pub fn builtin_from_kustomization(t: &Target, tc: &TransformerConfig) -> Result<
         }
         let mut fss = fieldspecs(label.get("fields"))?;
         for fs in &tc.labels {
-            merge_spec(&mut fss, fs.clone());
+            merge_spec(&mut fss, fs.clone())?;
         }
         let flag = |f: &str| label.get(f).and_then(Json::as_bool).unwrap_or(false);
         if flag("includeSelectors") {
             for fs in &tc.common_labels {
-                merge_spec(&mut fss, fs.clone());
+                merge_spec(&mut fss, fs.clone())?;
             }
         } else {
             if flag("includeTemplates") {
                 for fs in &tc.template_labels {
-                    merge_spec(&mut fss, fs.clone());
+                    merge_spec(&mut fss, fs.clone())?;
                 }
             }
             merge_spec(
@@ -197,7 +198,7 @@ pub fn builtin_from_kustomization(t: &Target, tc: &TransformerConfig) -> Result<
                     create: true,
                     ..FieldSpec::new("metadata/labels")
                 },
-            );
+            )?;
         }
         out.push(Plugin::Labels {
             pairs,
@@ -322,14 +323,25 @@ impl Plugin {
                     other => return Err(err!("invalid value \"{other}\" for setRoleBindingSubjects")),
                 },
             },
-            "PrefixTransformer" | "PrefixSuffixTransformer" if !s("prefix").is_empty() || kind == "PrefixTransformer" => {
+            "PrefixTransformer" => Plugin::Affix {
+                affix: s("prefix"),
+                prefix: true,
+                fieldspecs: fss()?,
+            },
+            // The legacy transformer does both.
+            "PrefixSuffixTransformer" => Plugin::Sequence(vec![
                 Plugin::Affix {
                     affix: s("prefix"),
                     prefix: true,
                     fieldspecs: fss()?,
-                }
-            }
-            "SuffixTransformer" | "PrefixSuffixTransformer" => Plugin::Affix {
+                },
+                Plugin::Affix {
+                    affix: s("suffix"),
+                    prefix: false,
+                    fieldspecs: fss()?,
+                },
+            ]),
+            "SuffixTransformer" => Plugin::Affix {
                 affix: s("suffix"),
                 prefix: false,
                 fieldspecs: fss()?,
@@ -412,6 +424,12 @@ impl Plugin {
             } => replicas::transform(m, name, count, fieldspecs),
             Plugin::Replacements(list) => replacements::transform(m, list, ldr),
             Plugin::SortOrder(opts) => crate::order::sort(m, Some(opts)),
+            Plugin::Sequence(list) => {
+                for p in list {
+                    p.transform(ra, ldr)?;
+                }
+                Ok(())
+            }
             Plugin::Generator { .. } => {
                 let generated = self.generate(ldr)?;
                 m.absorb_all(generated)

@@ -77,22 +77,21 @@ pub fn transform(m: &mut ResMap, p: &Patch) -> Result<()> {
                 Ok(())
             }
             Some(sel) => {
-                let selected = select(m, sel)?;
-                for i in selected {
-                    for patch in patches {
-                        let mut copy = patch.clone();
-                        let r = &m.list[i];
-                        let (name, ns, gvk) =
-                            (r.name().to_string(), r.namespace().to_string(), r.gvk());
-                        set_meta(&mut copy, "name", &name);
-                        set_meta(&mut copy, "namespace", &ns);
-                        set_str(&mut copy, "apiVersion", &gvk.api_version());
-                        set_str(&mut copy, "kind", &gvk.kind);
-                        apply_smp(m, i, &copy, p)?;
-                        if m.list[i].obj.as_object().is_none_or(|o| o.is_empty()) {
-                            break;
-                        }
-                    }
+                if patches.len() > 1 {
+                    return Err(err!(
+                        "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field"
+                    ));
+                }
+                let Some(patch) = patches.first() else {
+                    return Ok(());
+                };
+                // The patch keeps its own name and kind (they only stick when the options
+                // allow it); its apiVersion becomes the target's.
+                for i in select(m, sel)? {
+                    let mut copy = patch.clone();
+                    let gvk = m.list[i].gvk();
+                    set_str(&mut copy, "apiVersion", &gvk.api_version());
+                    apply_smp(m, i, &copy, p)?;
                 }
                 m.list
                     .retain(|r| r.obj.as_object().is_some_and(|o| !o.is_empty()));
@@ -129,20 +128,6 @@ fn set_str(obj: &mut Json, key: &str, value: &str) {
             o.remove(key);
         } else {
             o.insert(key.into(), Json::String(value.into()));
-        }
-    }
-}
-
-fn set_meta(obj: &mut Json, key: &str, value: &str) {
-    let Some(o) = obj.as_object_mut() else { return };
-    let meta = o
-        .entry("metadata")
-        .or_insert_with(|| Json::Object(Default::default()));
-    if let Some(meta) = meta.as_object_mut() {
-        if value.is_empty() {
-            meta.remove(key);
-        } else {
-            meta.insert(key.into(), Json::String(value.into()));
         }
     }
 }
