@@ -144,7 +144,8 @@ pub enum Arg {
     String {
         pos: usize,
         quoted: String,
-        text: String,
+        /// Kept as a ready value so evaluation does not allocate.
+        text: crate::Value,
     },
 }
 

@@ -298,6 +298,8 @@ impl<'a> State<'a, '_> {
         self.at(At::Node(node));
         let s = match &v.v {
             Value::Nil if !v.iface => "<no value>".to_string(),
+            // Fast path for the most printed value.
+            Value::String(s) => return self.write(s),
             Value::Func(_) => {
                 return self.errorf(format!("can't print {} of type {}", node, v.v.type_name()));
             }
@@ -521,7 +523,7 @@ impl<'a> State<'a, '_> {
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Nil { .. } => self.errorf("nil is not a command".into()),
             Arg::Number { num, .. } => self.ideal_constant(first, num),
-            Arg::String { text, .. } => Ok(Rv::concrete(Value::from(text.as_str()))),
+            Arg::String { text, .. } => Ok(Rv::concrete(text.clone())),
             _ => self.errorf(format!("can't evaluate command {first}")),
         }
     }
@@ -958,9 +960,7 @@ impl<'a> State<'a, '_> {
             (ArgType::Any, _) => self.eval_empty_interface(n),
             (ArgType::Bool, Arg::Bool { val, .. }) => Ok(Rv::concrete(Value::Bool(*val))),
             (ArgType::Bool, _) => self.errorf(format!("expected bool; found {n}")),
-            (ArgType::String, Arg::String { text, .. }) => {
-                Ok(Rv::concrete(Value::from(text.as_str())))
-            }
+            (ArgType::String, Arg::String { text, .. }) => Ok(Rv::concrete(text.clone())),
             (ArgType::String, _) => self.errorf(format!("expected string; found {n}")),
             (ArgType::Int | ArgType::Int64, Arg::Number { num, .. }) if num.is_int => {
                 Ok(Rv::concrete(if t == ArgType::Int {
@@ -994,7 +994,7 @@ impl<'a> State<'a, '_> {
         match n {
             Arg::Bool { val, .. } => Ok(Rv::concrete(Value::Bool(*val))),
             Arg::Number { num, .. } => self.ideal_constant(n, num),
-            Arg::String { text, .. } => Ok(Rv::concrete(Value::from(text.as_str()))),
+            Arg::String { text, .. } => Ok(Rv::concrete(text.clone())),
             _ => self.errorf(format!(
                 "can't handle assignment of {n} to empty interface argument"
             )),

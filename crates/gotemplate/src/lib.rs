@@ -62,6 +62,14 @@ pub struct Templates {
     limits: Limits,
 }
 
+/// Go's builtins, built once and shared by every set.
+fn builtin_funcs() -> Arc<FuncMap> {
+    static BUILTINS: std::sync::OnceLock<Arc<FuncMap>> = std::sync::OnceLock::new();
+    BUILTINS
+        .get_or_init(|| Arc::new(funcs::builtins::builtins()))
+        .clone()
+}
+
 impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Templates")
@@ -81,7 +89,7 @@ impl Templates {
             name: name.to_string(),
             trees: HashMap::new(),
             funcs: FuncMap::new(),
-            builtins: Arc::new(funcs::builtins::builtins()),
+            builtins: builtin_funcs(),
             missing_key: MissingKey::Default,
             limits: Limits::default(),
         }

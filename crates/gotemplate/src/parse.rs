@@ -630,7 +630,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 Some(s) => Arg::String {
                     pos,
                     quoted: t.val,
-                    text: s,
+                    text: crate::Value::from(s),
                 },
                 None => return self.errorf("invalid syntax".into()),
             },
