@@ -466,7 +466,7 @@ impl Builder<'_> {
             self.check_escapes(start, end, pos)?;
         }
         let (pos, raw) = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-            self.block_scalar_header(start, end)
+            self.block_scalar_header(start, end, pos.line)
                 .map_or((pos, String::new()), |(p, h)| {
                     (p, self.src[h..end].trim_end().to_string())
                 })
@@ -517,14 +517,20 @@ impl Builder<'_> {
 
     /// saphyr marks a block scalar at its first content line; go-yaml (and users) expect the
     /// `|`/`>` indicator. Finds it on the closest preceding non-blank line.
-    fn block_scalar_header(&self, content: usize, end: usize) -> Option<(Pos, usize)> {
+    fn block_scalar_header(
+        &self,
+        content: usize,
+        end: usize,
+        content_line: usize,
+    ) -> Option<(Pos, usize)> {
         let before = &self.src[..content.min(end).min(self.src.len())];
         let trimmed = before.trim_end();
         let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
         let line = &trimmed[line_start..];
         let col = find_block_indicator(line)?;
         let at = line_start + col;
-        let line_no = before[..at].matches('\n').count() + 1;
+        // Counting back from the content line keeps this O(header distance), not O(offset).
+        let line_no = content_line.saturating_sub(before[at..].matches('\n').count());
         let column = line[..col].chars().count() + 1;
         Some((
             Pos {
