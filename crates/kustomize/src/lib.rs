@@ -23,6 +23,7 @@ pub mod generators;
 pub mod kustomization;
 pub mod loader;
 pub mod order;
+pub mod origin;
 pub mod patch;
 pub mod resid;
 pub mod resmap;
@@ -56,7 +57,8 @@ const MANAGED_BY: &str = "kustomize-(devel)";
 /// order.
 pub fn build_objects(tree: &FileTree, root: &str, opts: &BuildOptions) -> Result<Vec<Json>> {
     let ldr = Loader::new(tree, root, opts.load_restrictor)?;
-    let target = Target::load(ldr, 0)?;
+    let mut target = Target::load(ldr, 0)?;
+    target.tracking = origin::Tracking::from_build_metadata(&target.k.strings("buildMetadata"));
     let mut ra = target.make_customized_resmap()?;
     order::sort(&mut ra.resmap, target.k.get("sortOptions"))?;
     let build_metadata = target.k.strings("buildMetadata");
@@ -73,6 +75,14 @@ pub fn build_objects(tree: &FileTree, root: &str, opts: &BuildOptions) -> Result
             )],
             &[fs],
         )?;
+    }
+    if target.tracking.transformers {
+        for r in &mut ra.resmap.list {
+            if !r.transformations.is_empty() {
+                let value = r.transformations.concat();
+                r.set_annotation(origin::TRANSFORMATIONS_ANNOTATION, &value);
+            }
+        }
     }
     Ok(ra.resmap.list.into_iter().map(|r| r.obj).collect())
 }

@@ -91,6 +91,14 @@ impl ResMap {
                         for field in ["data", "binaryData"] {
                             merge_data_map(&mut res, old, field);
                         }
+                        // The resource merged into keeps its origin.
+                        if let Some((_, o)) = old
+                            .annotations()
+                            .into_iter()
+                            .find(|(k, _)| k == crate::origin::ORIGIN_ANNOTATION)
+                        {
+                            res.set_annotation(crate::origin::ORIGIN_ANNOTATION, &o);
+                        }
                     }
                     Behavior::Create => {
                         return Err(err!(
@@ -156,6 +164,7 @@ fn copy_merge_meta(res: &mut Resource, old: &Resource) {
     res.ref_by = old.ref_by.clone();
     res.behavior = old.behavior;
     res.ref_var_names = old.ref_var_names.clone();
+    res.transformations = old.transformations.clone();
 }
 
 fn sorted(m: serde_json::Map<String, serde_json::Value>) -> serde_json::Value {

@@ -41,6 +41,8 @@ pub struct Resource {
     pub needs_hash: bool,
     /// Names of vars that refer to this resource.
     pub ref_var_names: Vec<String>,
+    /// Transformers that ran over it (kept only with `buildMetadata: [transformerAnnotations]`).
+    pub transformations: Vec<String>,
 }
 
 impl Resource {
@@ -54,6 +56,7 @@ impl Resource {
             behavior: None,
             needs_hash: false,
             ref_var_names: Vec::new(),
+            transformations: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::generators;
 use crate::kustomization::Kustomization;
 use crate::loader::{is_remote, remote_error, Loader};
+use crate::origin::{self, ConfiguredBy, Tracking};
 use crate::resmap::ResMap;
 use crate::resource::Resource;
 use crate::transformers::{self, Plugin};
@@ -26,6 +27,10 @@ pub struct Target<'t> {
     pub k: Kustomization,
     pub file_name: String,
     depth: usize,
+    /// What `buildMetadata` (of the top kustomization) asks to record.
+    pub tracking: Tracking,
+    /// This kustomization's directory relative to the top one, for origins.
+    pub origin: String,
 }
 
 impl<'t> Target<'t> {
@@ -54,6 +59,8 @@ impl<'t> Target<'t> {
             k,
             file_name,
             depth,
+            tracking: Tracking::default(),
+            origin: String::new(),
         })
     }
 
@@ -122,7 +129,7 @@ impl<'t> Target<'t> {
                         }
                     };
                     ra = self
-                        .accumulate_directory(ra, child, false)
+                        .accumulate_directory(ra, child, path, false)
                         .map_err(|e| e.wrap(format!("accumulation err='{file_err}'")))?;
                 }
             }
@@ -131,9 +138,15 @@ impl<'t> Target<'t> {
     }
 
     fn accumulate_file(&self, ra: &mut Accumulator, path: &str) -> Result<()> {
-        let resources = self
+        let mut resources = self
             .load_resources(path)
             .map_err(|e| e.wrap(format!("accumulating resources from '{path}'")))?;
+        if self.tracking.origins {
+            let anno = origin::file_origin(&origin::join(&self.origin, path));
+            for r in &mut resources {
+                r.set_annotation(origin::ORIGIN_ANNOTATION, &anno);
+            }
+        }
         for r in resources {
             ra.resmap
                 .append(r)
@@ -155,7 +168,7 @@ impl<'t> Target<'t> {
                 .child(path)
                 .map_err(|e| err!("loader.New \"{}\"", go_quote_inner(&e.message)))?;
             ra = self
-                .accumulate_directory(ra, child, true)
+                .accumulate_directory(ra, child, path, true)
                 .map_err(|e| err!("accumulateDirectory: \"{}\"", go_quote_inner(&e.message)))?;
         }
         Ok(ra)
@@ -165,11 +178,14 @@ impl<'t> Target<'t> {
         &self,
         ra: Accumulator,
         ldr: Loader<'t>,
+        path: &str,
         is_component: bool,
     ) -> Result<Accumulator> {
         let root = ldr.root.clone();
-        let sub = Target::load(ldr, self.depth + 1)
+        let mut sub = Target::load(ldr, self.depth + 1)
             .map_err(|e| e.wrap(format!("couldn't make target for path '{root}'")))?;
+        sub.tracking = self.tracking;
+        sub.origin = origin::join(&self.origin, path);
         if is_component && !sub.k.is_component() {
             return Err(err!(
                 "expected kind 'Component' for path '{root}' but got '{}'",
@@ -195,23 +211,39 @@ impl<'t> Target<'t> {
         }
     }
 
+    /// Where this kustomization's own builtin plugins are configured, for build metadata.
+    fn configured_in(&self) -> String {
+        origin::join(&self.origin, &self.file_name)
+    }
+
+    fn mark_generated(&self, m: &mut ResMap, configured_in: &str, by: &ConfiguredBy) {
+        if !self.tracking.origins {
+            return;
+        }
+        let anno = origin::plugin_origin(configured_in, by);
+        for r in &mut m.list {
+            if !origin::has_origin(r) {
+                r.set_annotation(origin::ORIGIN_ANNOTATION, &anno);
+            }
+        }
+    }
+
     fn run_generators(&self, ra: &mut Accumulator) -> Result<()> {
         let global = self.k.get("generatorOptions").cloned();
-        for args in self.k.items("configMapGenerator") {
-            let res = generators::configmap::generate(&self.ldr, &args, global.as_ref(), false)?;
-            let mut m = ResMap::new();
-            m.list.push(res);
-            ra.resmap
-                .absorb_all(m)
-                .map_err(|e| e.wrap("merging from generator"))?;
-        }
-        for args in self.k.items("secretGenerator") {
-            let res = generators::configmap::generate(&self.ldr, &args, global.as_ref(), true)?;
-            let mut m = ResMap::new();
-            m.list.push(res);
-            ra.resmap
-                .absorb_all(m)
-                .map_err(|e| e.wrap("merging from generator"))?;
+        for (field, secret, kind) in [
+            ("configMapGenerator", false, "ConfigMapGenerator"),
+            ("secretGenerator", true, "SecretGenerator"),
+        ] {
+            for args in self.k.items(field) {
+                let res =
+                    generators::configmap::generate(&self.ldr, &args, global.as_ref(), secret)?;
+                let mut m = ResMap::new();
+                m.list.push(res);
+                self.mark_generated(&mut m, &self.configured_in(), &ConfiguredBy::builtin(kind));
+                ra.resmap
+                    .absorb_all(m)
+                    .map_err(|e| e.wrap("merging from generator"))?;
+            }
         }
         if self.k.get("helmCharts").is_some() || self.k.get("helmChartInflationGenerator").is_some()
         {
@@ -219,8 +251,9 @@ impl<'t> Target<'t> {
                 "helmCharts is not supported by kubeplay's kustomize yet (it comes with Helm support)"
             ));
         }
-        for plugin in self.external_plugins("generators")? {
-            let generated = plugin.generate(&self.ldr)?;
+        for (plugin, configured_in, by) in self.external_plugins("generators")? {
+            let mut generated = plugin.generate(&self.ldr)?;
+            self.mark_generated(&mut generated, &configured_in, &by);
             ra.resmap
                 .absorb_all(generated)
                 .map_err(|e| e.wrap("merging from generator"))?;
@@ -230,17 +263,30 @@ impl<'t> Target<'t> {
 
     fn run_transformers(&self, ra: &mut Accumulator) -> Result<()> {
         let plugins = transformers::builtin_from_kustomization(self, &ra.config)?;
-        for p in plugins {
+        for (p, kind) in plugins {
             p.transform(ra, &self.ldr)?;
+            self.record(ra, &self.configured_in(), &ConfiguredBy::builtin(kind));
         }
-        for p in self.external_plugins("transformers")? {
+        for (p, configured_in, by) in self.external_plugins("transformers")? {
             p.transform(ra, &self.ldr)?;
+            self.record(ra, &configured_in, &by);
         }
         Ok(())
     }
 
+    /// Notes a transformer on every resource, for `transformerAnnotations`.
+    fn record(&self, ra: &mut Accumulator, configured_in: &str, by: &ConfiguredBy) {
+        if !self.tracking.transformers {
+            return;
+        }
+        let entry = origin::transformation(configured_in, by);
+        for r in &mut ra.resmap.list {
+            r.transformations.push(entry.clone());
+        }
+    }
+
     fn run_validators(&self, ra: &mut Accumulator) -> Result<()> {
-        for p in self.external_plugins("validators")? {
+        for (p, _, _) in self.external_plugins("validators")? {
             let before = ra.resmap.list.clone();
             p.transform(ra, &self.ldr)?;
             if ra.resmap.list.len() != before.len()
@@ -259,21 +305,33 @@ impl<'t> Target<'t> {
 
     /// Plugin configs listed under `generators`/`transformers`/`validators`: inline YAML or
     /// files and directories of configs.
-    fn external_plugins(&self, field: &str) -> Result<Vec<Plugin>> {
-        let mut configs: Vec<Resource> = Vec::new();
-        let mut paths = Vec::new();
+    fn external_plugins(&self, field: &str) -> Result<Vec<(Plugin, String, ConfiguredBy)>> {
+        let mut out = Vec::new();
         for entry in self.k.strings(field) {
-            match inline_config(&entry) {
-                Some(objs) => configs.extend(objs.into_iter().map(Resource::new)),
-                None => paths.push(entry),
+            let configs: Vec<(Resource, String)> = match inline_config(&entry) {
+                Some(objs) => objs
+                    .into_iter()
+                    .map(|o| (Resource::new(o), self.configured_in()))
+                    .collect(),
+                None => {
+                    let ra = self.accumulate_resources(Accumulator::default(), &[entry.clone()])?;
+                    ra.resmap
+                        .list
+                        .into_iter()
+                        .map(|r| {
+                            let at = origin::path_of(&r)
+                                .unwrap_or_else(|| origin::join(&self.origin, &entry));
+                            (r, at)
+                        })
+                        .collect()
+                }
+            };
+            for (r, at) in configs {
+                let by = ConfiguredBy::from_config(&r.obj);
+                out.push((Plugin::from_config(&r.obj, &self.ldr)?, at, by));
             }
         }
-        let ra = self.accumulate_resources(Accumulator::default(), &paths)?;
-        configs.extend(ra.resmap.list);
-        configs
-            .iter()
-            .map(|r| Plugin::from_config(&r.obj, &self.ldr))
-            .collect()
+        Ok(out)
     }
 }
 

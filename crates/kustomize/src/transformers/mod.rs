@@ -138,34 +138,50 @@ fn strategic_merge_patches(ldr: &Loader, entries: &[String]) -> Result<Vec<Plugi
 }
 
 /// The builtin transformers a kustomization configures, in kustomize's order.
-pub fn builtin_from_kustomization(t: &Target, tc: &TransformerConfig) -> Result<Vec<Plugin>> {
+pub fn builtin_from_kustomization(
+    t: &Target,
+    tc: &TransformerConfig,
+) -> Result<Vec<(Plugin, &'static str)>> {
     let k = &t.k;
     let ldr = &t.ldr;
-    let mut out = strategic_merge_patches(ldr, &k.strings("patchesStrategicMerge"))?;
+    let mut out: Vec<(Plugin, &'static str)> =
+        strategic_merge_patches(ldr, &k.strings("patchesStrategicMerge"))?
+            .into_iter()
+            .map(|p| (p, "PatchStrategicMergeTransformer"))
+            .collect();
     for p in k.items("patches") {
-        out.push(Plugin::Patch(patch_from(ldr, &p)?));
+        out.push((Plugin::Patch(patch_from(ldr, &p)?), "PatchTransformer"));
     }
     if !k.str("namespace").is_empty() {
-        out.push(Plugin::Namespace {
-            namespace: k.str("namespace").to_string(),
-            fieldspecs: tc.namespace.clone(),
-            unset_only: false,
-            subjects: SubjectMode::DefaultOnly,
-        });
+        out.push((
+            Plugin::Namespace {
+                namespace: k.str("namespace").to_string(),
+                fieldspecs: tc.namespace.clone(),
+                unset_only: false,
+                subjects: SubjectMode::DefaultOnly,
+            },
+            "NamespaceTransformer",
+        ));
     }
     if !k.str("namePrefix").is_empty() {
-        out.push(Plugin::Affix {
-            affix: k.str("namePrefix").to_string(),
-            prefix: true,
-            fieldspecs: tc.name_prefix.clone(),
-        });
+        out.push((
+            Plugin::Affix {
+                affix: k.str("namePrefix").to_string(),
+                prefix: true,
+                fieldspecs: tc.name_prefix.clone(),
+            },
+            "PrefixTransformer",
+        ));
     }
     if !k.str("nameSuffix").is_empty() {
-        out.push(Plugin::Affix {
-            affix: k.str("nameSuffix").to_string(),
-            prefix: false,
-            fieldspecs: tc.name_suffix.clone(),
-        });
+        out.push((
+            Plugin::Affix {
+                affix: k.str("nameSuffix").to_string(),
+                prefix: false,
+                fieldspecs: tc.name_suffix.clone(),
+            },
+            "SuffixTransformer",
+        ));
     }
     let common = k.string_map("commonLabels");
     for label in k.items("labels") {
@@ -200,23 +216,32 @@ pub fn builtin_from_kustomization(t: &Target, tc: &TransformerConfig) -> Result<
                 },
             )?;
         }
-        out.push(Plugin::Labels {
-            pairs,
-            fieldspecs: fss,
-        });
+        out.push((
+            Plugin::Labels {
+                pairs,
+                fieldspecs: fss,
+            },
+            "LabelTransformer",
+        ));
     }
     if !common.is_empty() {
-        out.push(Plugin::Labels {
-            pairs: common,
-            fieldspecs: tc.common_labels.clone(),
-        });
+        out.push((
+            Plugin::Labels {
+                pairs: common,
+                fieldspecs: tc.common_labels.clone(),
+            },
+            "LabelTransformer",
+        ));
     }
     let annotations = k.string_map("commonAnnotations");
     if !annotations.is_empty() {
-        out.push(Plugin::Labels {
-            pairs: annotations,
-            fieldspecs: tc.common_annotations.clone(),
-        });
+        out.push((
+            Plugin::Labels {
+                pairs: annotations,
+                fieldspecs: tc.common_annotations.clone(),
+            },
+            "AnnotationsTransformer",
+        ));
     }
     for p in k.items("patchesJson6902") {
         let path = p.get("path").and_then(Json::as_str).unwrap_or("");
@@ -230,33 +255,42 @@ pub fn builtin_from_kustomization(t: &Target, tc: &TransformerConfig) -> Result<
                 ))
             }
         };
-        out.push(Plugin::Patch(Patch {
-            body,
-            target: p.get("target").map(Selector::from_json),
-            allow_name_change: false,
-            allow_kind_change: false,
-        }));
+        out.push((
+            Plugin::Patch(Patch {
+                body,
+                target: p.get("target").map(Selector::from_json),
+                allow_name_change: false,
+                allow_kind_change: false,
+            }),
+            "PatchJson6902Transformer",
+        ));
     }
     for r in k.items("replicas") {
-        out.push(Plugin::Replicas {
-            name: r
-                .get("name")
-                .and_then(Json::as_str)
-                .unwrap_or("")
-                .to_string(),
-            count: r.get("count").cloned().unwrap_or(Json::from(0)),
-            fieldspecs: tc.replicas.clone(),
-        });
+        out.push((
+            Plugin::Replicas {
+                name: r
+                    .get("name")
+                    .and_then(Json::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                count: r.get("count").cloned().unwrap_or(Json::from(0)),
+                fieldspecs: tc.replicas.clone(),
+            },
+            "ReplicaCountTransformer",
+        ));
     }
     for img in k.items("images") {
-        out.push(Plugin::Image {
-            spec: ImageSpec::from_json(&img),
-            fieldspecs: tc.images.clone(),
-        });
+        out.push((
+            Plugin::Image {
+                spec: ImageSpec::from_json(&img),
+                fieldspecs: tc.images.clone(),
+            },
+            "ImageTagTransformer",
+        ));
     }
     let reps = k.items("replacements");
     if !reps.is_empty() {
-        out.push(Plugin::Replacements(reps));
+        out.push((Plugin::Replacements(reps), "ReplacementTransformer"));
     }
     Ok(out)
 }
