@@ -371,7 +371,10 @@ impl<'a> State<'a, '_> {
     }
 
     fn walk_range_inner(&mut self, dot: &Rv, r: &'a BranchNode) -> R<()> {
-        let val = self.eval_pipeline(dot, &r.pipe)?;
+        let mut val = self.eval_pipeline(dot, &r.pipe)?;
+        if let Value::Object(_) = val.v {
+            val.v = val.v.resolved().into_owned();
+        }
         let mark = self.vars.len();
         match &val.v {
             Value::List(l) if !l.items.is_empty() => {
@@ -641,26 +644,32 @@ impl<'a> State<'a, '_> {
                     let iface = v.is_nil();
                     return Ok(Rv { v, iface });
                 }
-            }
-            Value::Map(m) => {
-                if has_args {
-                    return self.errorf(format!("{field} is not a method but has arguments"));
+                if let Some(Value::Map(m)) = o.value() {
+                    return self.map_field(&m, field, has_args);
                 }
-                return match m.entries.get(field) {
-                    Some(v) => Ok(Rv::elem(v.clone(), m.elem)),
-                    None => match self.set.missing_key {
-                        MissingKey::Default => Ok(Rv::invalid()),
-                        MissingKey::Zero => Ok(Rv::elem(m.elem.zero(), m.elem)),
-                        MissingKey::Error => self.errorf(format!(
-                            "map has no entry for key {}",
-                            crate::strconv::quote(field)
-                        )),
-                    },
-                };
             }
+            Value::Map(m) => return self.map_field(m, field, has_args),
             _ => {}
         }
         self.errorf(format!("can't evaluate field {field} in type {typ}"))
+    }
+
+    /// `.key` on a map, with the `missingkey` option.
+    fn map_field(&self, m: &crate::value::Map, field: &str, has_args: bool) -> R<Rv> {
+        if has_args {
+            return self.errorf(format!("{field} is not a method but has arguments"));
+        }
+        match m.entries.get(field) {
+            Some(v) => Ok(Rv::elem(v.clone(), m.elem)),
+            None => match self.set.missing_key {
+                MissingKey::Default => Ok(Rv::invalid()),
+                MissingKey::Zero => Ok(Rv::elem(m.elem.zero(), m.elem)),
+                MissingKey::Error => self.errorf(format!(
+                    "map has no entry for key {}",
+                    crate::strconv::quote(field)
+                )),
+            },
+        }
     }
 
     fn eval_function(

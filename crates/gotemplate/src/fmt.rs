@@ -391,6 +391,9 @@ impl Printer {
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
             Value::Object(o) => {
+                if let Some(inner) = o.value() {
+                    return self.print_value(&inner, verb, depth);
+                }
                 let s = o.format();
                 match verb {
                     'v' | 's' => self.pad(&s),

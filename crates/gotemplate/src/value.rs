@@ -107,7 +107,16 @@ pub trait Object: Send + Sync {
     fn method(&self, _name: &str) -> Option<Func> {
         None
     }
-    /// The `%v` rendering (Go prints structs as `{a b}`).
+    /// The data of a Go value whose type has methods but is a slice, map or
+    /// basic type underneath (Helm's `VersionSet` is a `[]string`, its
+    /// `Values` a map). When given, `range`, `len`, `index`, `slice`, the
+    /// comparisons, truth, printing and (for maps) field access use it, while
+    /// methods are still looked up first. `None` for plain structs.
+    fn value(&self) -> Option<Value> {
+        None
+    }
+    /// The `%v` rendering of a plain struct (Go prints `{a b}`, or what a
+    /// `String()` method returns).
     fn format(&self) -> String {
         format!("{{{}}}", self.type_name())
     }
@@ -158,6 +167,18 @@ impl Value {
         }
     }
 
+    /// The value itself, or the data of an object that has one
+    /// ([`Object::value`]).
+    pub fn resolved(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            Value::Object(o) => match o.value() {
+                Some(v) => std::borrow::Cow::Owned(v),
+                None => std::borrow::Cow::Borrowed(self),
+            },
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
     /// Go's `%T` of the value.
     pub fn type_name(&self) -> String {
         match self {
@@ -192,7 +213,7 @@ impl Value {
             Value::String(s) => !s.is_empty(),
             Value::List(l) => !l.items.is_empty(),
             Value::Map(m) => !m.entries.is_empty(),
-            Value::Object(o) => !o.is_nil(),
+            Value::Object(o) => o.value().map_or(!o.is_nil(), |v| v.truth()),
             Value::Func(_) => true,
         }
     }
@@ -204,6 +225,7 @@ impl Value {
             Value::String(s) => Some(s.len()),
             Value::List(l) => Some(l.items.len()),
             Value::Map(m) => Some(m.entries.len()),
+            Value::Object(o) => o.value().and_then(|v| v.len()),
             _ => None,
         }
     }

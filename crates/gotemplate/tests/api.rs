@@ -100,9 +100,64 @@ impl Object for Versions {
             })
         })
     }
-    fn format(&self) -> String {
-        format!("[{}]", self.0.join(" "))
+    fn value(&self) -> Option<Value> {
+        let items = self.0.iter().map(|s| Value::from(*s)).collect();
+        Some(Value::typed_list(
+            items,
+            kubeplay_gotemplate::ElemType::String,
+        ))
     }
+}
+
+/// A named map type with a method, like Helm's `Values`.
+struct NamedMap(Value);
+
+impl Object for NamedMap {
+    fn type_name(&self) -> String {
+        "common.Values".into()
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn method(&self, name: &str) -> Option<Func> {
+        let inner = self.0.clone();
+        (name == "AsMap").then(|| Func::new("AsMap", &[], None, move |_, _| Ok(inner.clone())))
+    }
+    fn value(&self) -> Option<Value> {
+        Some(self.0.clone())
+    }
+}
+
+#[test]
+fn objects_with_data_act_as_their_data() {
+    let data = Value::map([
+        ("v", Value::object(Versions(vec!["v1", "apps/v1"]))),
+        ("none", Value::object(Versions(vec![]))),
+        (
+            "vals",
+            Value::object(NamedMap(Value::map([("a", Value::Float(1.0))]))),
+        ),
+    ]);
+    let out = run(
+        "{{ range .v }}<{{ . }}>{{ end }} {{ len .v }} {{ index .v 1 }} {{ .v }} {{ printf \"%T %v %q\" .v .v .v }} \
+         {{ if .none }}some{{ else }}none{{ end }} {{ .v.Has \"v1\" }} {{ slice .v 1 }}",
+        &data,
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        "<v1><apps/v1> 2 apps/v1 [v1 apps/v1] chartutil.VersionSet [v1 apps/v1] [\"v1\" \"apps/v1\"] none true [apps/v1]"
+    );
+    let out = run(
+        "{{ .vals.a }} {{ .vals.AsMap.a }} [{{ .vals.b }}] {{ range $k, $v := .vals }}{{ $k }}={{ $v }}{{ end }} {{ printf \"%T\" .vals }}",
+        &data,
+    )
+    .unwrap();
+    assert_eq!(out, "1 1 [<no value>] a=1 common.Values");
+    assert_eq!(
+        run("{{ .vals.a 1 }}", &data).unwrap_err(),
+        "template: t:1:8: executing \"t\" at <.vals.a>: a is not a method but has arguments"
+    );
 }
 
 impl Object for Caps {

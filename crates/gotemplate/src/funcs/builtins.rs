@@ -70,6 +70,23 @@ fn plain(a: &[Rv]) -> Vec<Value> {
 /// handles because they need lazy evaluation or a nested call).
 pub(crate) fn call(b: Builtin, a: &[Rv]) -> Result<Rv, String> {
     let ok = |v: Value| Ok(Rv::concrete(v));
+    // Objects with data (a named slice or map type) act as that data here;
+    // the printing functions leave them to fmt, which knows their type.
+    let resolved: Vec<Rv>;
+    let a = if a.iter().any(|r| matches!(r.v, Value::Object(_)))
+        && !matches!(b, Builtin::Print | Builtin::Printf | Builtin::Println)
+    {
+        resolved = a
+            .iter()
+            .map(|r| Rv {
+                v: r.v.resolved().into_owned(),
+                iface: r.iface,
+            })
+            .collect();
+        &resolved[..]
+    } else {
+        a
+    };
     match b {
         Builtin::Not => ok(Value::Bool(!a[0].v.truth())),
         Builtin::Len => length(&a[0]).map(|n| Rv::concrete(Value::Int(n as i64))),
