@@ -21,6 +21,7 @@ mod syntax;
 
 use crate::health::Health;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -104,28 +105,47 @@ fn glob(pattern: &str, text: &str) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    /// (group, kind) of exact targets -> first rule naming it; looked up once per object.
+    exact: HashMap<(String, String), usize>,
+    /// Rules with at least one wildcard target, in order.
+    wildcards: Vec<usize>,
 }
 
 impl RuleSet {
     /// Parses rule source text (a whole file).
     pub fn parse(src: &str) -> Result<RuleSet, RuleError> {
         let file = Arc::new(syntax::parse(src)?);
-        let rules = (0..file.rules.len())
-            .map(|index| Rule {
-                targets: file.rules[index]
-                    .0
-                    .iter()
-                    .map(|t| Target::parse(t))
-                    .collect(),
+        let mut set = RuleSet::default();
+        for index in 0..file.rules.len() {
+            let targets = file.rules[index].0.iter().map(|t| Target::parse(t));
+            set.push(Rule {
+                targets: targets.collect(),
                 file: Arc::clone(&file),
                 index,
-            })
-            .collect();
-        Ok(RuleSet { rules })
+            });
+        }
+        Ok(set)
     }
 
     pub fn extend(&mut self, other: RuleSet) {
-        self.rules.extend(other.rules);
+        for rule in other.rules {
+            self.push(rule);
+        }
+    }
+
+    fn push(&mut self, rule: Rule) {
+        let at = self.rules.len();
+        for t in &rule.targets {
+            if t.is_wildcard() {
+                if self.wildcards.last() != Some(&at) {
+                    self.wildcards.push(at);
+                }
+            } else {
+                let key = (t.group.clone(), t.kind.clone());
+                self.exact.entry(key).or_insert(at);
+            }
+        }
+        self.rules.push(rule);
     }
 
     pub fn len(&self) -> usize {
@@ -138,35 +158,38 @@ impl RuleSet {
 
     /// The rule for a group/kind (core group is "").
     pub fn find(&self, group: &str, kind: &str) -> Option<&Rule> {
-        let exact = self.rules.iter().find(|r| {
-            r.targets
-                .iter()
-                .any(|t| !t.is_wildcard() && t.matches(group, kind))
-        });
-        exact.or_else(|| {
-            self.rules
-                .iter()
-                .find(|r| r.targets.iter().any(|t| t.matches(group, kind)))
-        })
+        let exact = self.exact.get(&(group.to_string(), kind.to_string()));
+        let index = exact.copied().or_else(|| {
+            self.wildcards.iter().copied().find(|&i| {
+                self.rules[i]
+                    .targets
+                    .iter()
+                    .any(|t| t.is_wildcard() && t.matches(group, kind))
+            })
+        })?;
+        self.rules.get(index)
     }
 }
 
 /// Bundled rule files: (file name, source).
 const BUNDLED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_rules.rs"));
 
-/// The bundled rules, parsed once. A file that fails to parse is left out (a unit test keeps
-/// them all parsing).
+/// The bundled rules, parsed once per process.
 pub fn bundled() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| {
-        let mut set = RuleSet::default();
-        for (_, src) in BUNDLED {
-            if let Ok(rules) = RuleSet::parse(src) {
-                set.extend(rules);
-            }
+    RULES.get_or_init(parse_bundled_files)
+}
+
+/// Parses every bundled rule file. A file that fails to parse is left out (a unit test keeps
+/// them all parsing), so a bad file can never take the engine down.
+pub fn parse_bundled_files() -> RuleSet {
+    let mut set = RuleSet::default();
+    for (_, src) in BUNDLED {
+        if let Ok(rules) = RuleSet::parse(src) {
+            set.extend(rules);
         }
-        set
-    })
+    }
+    set
 }
 
 #[cfg(test)]
