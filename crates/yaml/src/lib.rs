@@ -31,6 +31,7 @@ pub mod emit;
 pub mod error;
 pub mod gofmt;
 pub mod json;
+pub mod kyaml;
 pub mod limits;
 pub mod node;
 pub mod parse;

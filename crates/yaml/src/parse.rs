@@ -290,6 +290,9 @@ impl Builder<'_> {
             } else {
                 pos.line - 1
             }
+        } else if info.starts_with("did not find expected <") {
+            // A parser error without context: go-yaml prints the 0-based line.
+            pos.line - 1
         } else if message == "found unexpected end of stream" && pos.line == 1 {
             // The quote opened on the first line: go-yaml falls back to the end of input.
             self.src.lines().count().max(1)

@@ -5,9 +5,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use kubeplay_yaml::kyaml::parse_resources;
 use kubeplay_yaml::{
-    emit_json, emit_json_documents, parse_documents, parse_documents_with, to_json, to_json_with,
-    EmitOptions, Error, JsonFlavor, JsonOptions, ParseOptions,
+    emit_json, emit_json_documents, parse_documents_with, to_json, to_json_with, EmitOptions,
+    Error, JsonFlavor, JsonOptions, ParseOptions,
 };
 use serde_json::Value as Json;
 
@@ -32,16 +33,11 @@ fn sibling(p: &Path, strip: &str, add: &str) -> PathBuf {
     p.with_file_name(format!("{}{add}", name.strip_suffix(strip).unwrap()))
 }
 
-/// What `kustomize build` prints for a one-file kustomization: kyaml reads the documents,
-/// empty documents are dropped, each object goes to JSON and back out through
-/// sigs.k8s.io/yaml.
+/// What `kustomize build` prints for a one-file kustomization: kyaml reads the resources,
+/// each object goes to JSON and back out through sigs.k8s.io/yaml.
 fn kustomize_build(src: &str, file: &str) -> Result<String, Error> {
-    let docs = parse_documents(src, file)?;
-    let objects: Vec<Json> = docs
-        .iter()
-        .filter(|d| !d.is_null())
-        .map(to_json)
-        .collect::<Result<_, _>>()?;
+    let docs = parse_resources(src, file, &ParseOptions::default())?;
+    let objects: Vec<Json> = docs.iter().map(to_json).collect::<Result<_, _>>()?;
     emit_json_documents(&objects, &EmitOptions::sigs_yaml())
 }
 
