@@ -79,12 +79,11 @@ pub fn split_documents(src: &str) -> Result<Vec<Piece>, Error> {
 /// piece-relative line numbers while [`Error::line`] is the line in `src`.
 pub fn parse_resources(src: &str, file: &str, opts: &ParseOptions) -> Result<Vec<Node>, Error> {
     // Byte offsets (in the normalised text) where a '\r' was removed.
-    let mut removed = Vec::new();
-    let mut shift = 0;
-    for (i, _) in src.match_indices("\r\n") {
-        removed.push(i - shift);
-        shift += 1;
-    }
+    let removed: Vec<usize> = src
+        .match_indices("\r\n")
+        .enumerate()
+        .map(|(shift, (i, _))| i - shift)
+        .collect();
     let mut out = Vec::new();
     for piece in split_documents(src).map_err(|mut e| {
         e.file = file.to_string();
