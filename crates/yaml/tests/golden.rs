@@ -98,10 +98,8 @@ fn drop_null_keys(v: &mut Json) {
     }
 }
 
-/// What `{{ toYaml .Values }}` renders: values read by sigs.k8s.io/yaml (go-yaml v2, numbers
-/// as float64), printed by sigs.k8s.io/yaml, final newline trimmed by toYaml and put back by
-/// the template's own newline.
-fn helm_to_yaml(src: &str, file: &str) -> Result<String, Error> {
+/// Helm's values: read by sigs.k8s.io/yaml (go-yaml v2, numbers as float64).
+fn helm_values(src: &str, file: &str) -> Result<Json, Error> {
     let docs = parse_documents_with(src, file, &ParseOptions::helm_values())?;
     let opts = JsonOptions {
         flavor: JsonFlavor::SigsYaml,
@@ -112,20 +110,57 @@ fn helm_to_yaml(src: &str, file: &str) -> Result<String, Error> {
         _ => Json::Object(Default::default()),
     };
     drop_null_keys(&mut values);
-    let out = emit_json(&values, &EmitOptions::sigs_yaml())?;
+    Ok(values)
+}
+
+/// A template line `{{ toYaml X }}`: printed by sigs.k8s.io/yaml, final newline trimmed by
+/// toYaml and put back by the template's own newline.
+fn to_yaml_line(v: &Json) -> Result<String, Error> {
+    let out = emit_json(v, &EmitOptions::sigs_yaml())?;
     Ok(format!("{}\n", out.strip_suffix('\n').unwrap_or(&out)))
+}
+
+/// What `{{ toYaml .Values }}` renders.
+fn helm_to_yaml(src: &str, file: &str) -> Result<String, Error> {
+    to_yaml_line(&helm_values(src, file)?)
+}
+
+/// `{{ toYaml .Values.KEY }}` for each top-level key, after a `# KEY` line (in file order).
+fn helm_each(src: &str, file: &str) -> Result<String, Error> {
+    let values = helm_values(src, file)?;
+    let mut out = String::new();
+    for line in src.lines() {
+        if line.is_empty() || line.starts_with([' ', '#']) {
+            continue;
+        }
+        let key = line.split(':').next().unwrap_or_default();
+        out.push_str(&format!("# {key}\n{}", to_yaml_line(&values[key])?));
+    }
+    Ok(out)
 }
 
 #[test]
 fn helm_goldens() {
     let mut failures = Vec::new();
-    let cases = fixtures("helm", ".values.yaml");
+    let mut cases = fixtures("helm", ".values.yaml");
+    cases.extend(fixtures("helm", ".each.yaml"));
     for input in &cases {
         let name = input.file_name().unwrap().to_string_lossy().into_owned();
         let src = fs::read_to_string(input).unwrap();
-        let want = fs::read_to_string(sibling(input, ".values.yaml", ".golden.yaml"))
+        let each = name.ends_with(".each.yaml");
+        let golden = if each {
+            sibling(input, ".each.yaml", ".each.golden.yaml")
+        } else {
+            sibling(input, ".values.yaml", ".golden.yaml")
+        };
+        let want = fs::read_to_string(golden)
             .unwrap_or_else(|_| panic!("{name}: no golden; run tests/fixtures/regen.py"));
-        match helm_to_yaml(&src, "values.yaml") {
+        let got = if each {
+            helm_each(&src, "values.yaml")
+        } else {
+            helm_to_yaml(&src, "values.yaml")
+        };
+        match got {
             Ok(out) if out == want => {}
             Ok(out) => failures.push(format!("{name}: output differs\n{}", diff(&want, &out))),
             Err(e) => failures.push(format!("{name}: unexpected error {e}")),
