@@ -32,7 +32,7 @@ impl LoadRestrictor {
 pub const KUSTOMIZATION_FILES: [&str; 3] =
     ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Loader<'t> {
     pub tree: &'t FileTree,
     pub root: String,

@@ -314,7 +314,7 @@ impl<'t> Target<'t> {
                     .map(|o| (Resource::new(o), self.configured_in()))
                     .collect(),
                 None => {
-                    let ra = self.accumulate_resources(Accumulator::default(), &[entry.clone()])?;
+                    let ra = self.accumulate_resources(Accumulator::default(), std::slice::from_ref(&entry))?;
                     ra.resmap
                         .list
                         .into_iter()

@@ -241,9 +241,26 @@ mod tests {
             .referrers
             .iter()
             .any(|f| f.path == "spec/template/spec/volumes/configMap/name"));
-        assert_eq!(
-            tc.name_reference.last().map(|n| n.gvk.kind.as_str()),
-            Some("ValidatingAdmissionPolicy")
-        );
+        assert!(tc
+            .name_reference
+            .iter()
+            .any(|n| n.gvk.kind == "ValidatingAdmissionPolicy"));
+    }
+
+    #[test]
+    fn specific_spec_hides_later_generic_one() {
+        let custom = TransformerConfig::from_json(&serde_json::json!({
+            "namePrefix": [{"path": "metadata/name", "kind": "IngressHost"}]
+        }))
+        .unwrap();
+        // Default first: both specs stay.
+        let mut builtin_then_custom = TransformerConfig::builtin().clone();
+        builtin_then_custom.merge(&custom).unwrap();
+        assert_eq!(builtin_then_custom.name_prefix.len(), 2);
+        // Kind-specific first (how kustomize's sorted merge meets them): the generic one
+        // is taken as already present.
+        let mut custom_then_builtin = custom.clone();
+        custom_then_builtin.merge(TransformerConfig::builtin()).unwrap();
+        assert_eq!(custom_then_builtin.name_prefix.len(), 1);
     }
 }
