@@ -61,7 +61,7 @@ fn basic_eq(a: &Value, b: &Value, k: Kind) -> bool {
         Kind::Int => int_of(a) == int_of(b),
         Kind::Uint => uint_of(a) == uint_of(b),
         Kind::Float => matches!((a, b), (Value::Float(x), Value::Float(y)) if x == y),
-        Kind::String => a.as_str() == b.as_str(),
+        Kind::String => a.as_bytes() == b.as_bytes(),
         Kind::Invalid => false,
     }
 }

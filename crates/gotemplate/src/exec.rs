@@ -299,7 +299,7 @@ impl<'a> State<'a, '_> {
         let s = match &v.v {
             Value::Nil if !v.iface => "<no value>".to_string(),
             // Fast path for the most printed value.
-            Value::String(s) => return self.write(s),
+            Value::String(s) => return self.write(&s.to_str_lossy()),
             Value::Func(_) => {
                 return self.errorf(format!("can't print {} of type {}", node, v.v.type_name()));
             }

@@ -2,7 +2,7 @@
 //! including its error annotations (`%!d(string=x)`, `%!v(MISSING)`, ...).
 
 use crate::strconv;
-use crate::value::{ElemType, Value};
+use crate::value::{ElemType, GoStr, Value};
 
 #[derive(Default, Clone, Copy)]
 struct Flags {
@@ -17,13 +17,55 @@ struct Flags {
     prec: Option<usize>,
 }
 
+/// The output buffer: bytes, since Go strings (and so fmt's output) may
+/// hold invalid UTF-8.
+#[derive(Default)]
+struct Buf(Vec<u8>);
+
+impl Buf {
+    fn push(&mut self, c: char) {
+        self.0
+            .extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+    fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn push_bytes(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+    fn extend(&mut self, it: impl IntoIterator<Item = char>) {
+        for c in it {
+            self.push(c);
+        }
+    }
+    fn into_gostr(self) -> GoStr {
+        GoStr::from_bytes(self.0)
+    }
+}
+
 struct Printer {
-    buf: String,
+    buf: Buf,
     f: Flags,
 }
 
 /// Go's `fmt.Sprint`: spaces between operands when neither is a string.
+/// (Invalid UTF-8 in the result is replaced; see [`sprint_go`].)
 pub fn sprint(args: &[Value]) -> String {
+    sprint_go(args).to_str_lossy().into_owned()
+}
+
+/// Go's `fmt.Sprintln`.
+pub fn sprintln(args: &[Value]) -> String {
+    sprintln_go(args).to_str_lossy().into_owned()
+}
+
+/// Go's `fmt.Sprintf`.
+pub fn sprintf(format: &str, a: &[Value]) -> String {
+    sprintf_go(format.as_bytes(), a).to_str_lossy().into_owned()
+}
+
+/// Go's `fmt.Sprint`, keeping the bytes of strings that are not UTF-8.
+pub fn sprint_go(args: &[Value]) -> GoStr {
     let mut p = Printer::new();
     let mut prev_string = false;
     for (i, a) in args.iter().enumerate() {
@@ -34,11 +76,11 @@ pub fn sprint(args: &[Value]) -> String {
         p.print_arg(a, 'v');
         prev_string = is_string;
     }
-    p.buf
+    p.buf.into_gostr()
 }
 
 /// Go's `fmt.Sprintln`: spaces between all operands and a final newline.
-pub fn sprintln(args: &[Value]) -> String {
+pub fn sprintln_go(args: &[Value]) -> GoStr {
     let mut p = Printer::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
@@ -47,7 +89,7 @@ pub fn sprintln(args: &[Value]) -> String {
         p.print_arg(a, 'v');
     }
     p.buf.push('\n');
-    p.buf
+    p.buf.into_gostr()
 }
 
 /// Nesting depth of containers printed before eliding (Go has no limit;
@@ -92,10 +134,10 @@ fn int_from_arg(a: &[Value], arg_num: usize) -> (i64, bool, usize) {
     (0, false, arg_num)
 }
 
-/// Go's `fmt.Sprintf`.
-pub fn sprintf(format: &str, a: &[Value]) -> String {
+/// Go's `fmt.Sprintf` (the format is a Go string: any bytes).
+pub fn sprintf_go(format: &[u8], a: &[Value]) -> GoStr {
     let mut p = Printer::new();
-    let s = format.as_bytes();
+    let s = format;
     let end = s.len();
     let mut arg_num = 0usize;
     let mut reordered = false;
@@ -107,7 +149,7 @@ pub fn sprintf(format: &str, a: &[Value]) -> String {
             i += 1;
         }
         if i > last {
-            p.buf.push_str(&format[last..i]);
+            p.buf.push_bytes(&format[last..i]);
         }
         if i >= end {
             break;
@@ -217,8 +259,15 @@ pub fn sprintf(format: &str, a: &[Value]) -> String {
             p.buf.push_str("%!(NOVERB)");
             break 'outer;
         }
-        let verb = format[i..].chars().next().unwrap_or('?');
-        i += verb.len_utf8();
+        // The verb is one rune; an invalid byte reads as U+FFFD, width 1.
+        let (verb, size) = match format[i..].utf8_chunks().next() {
+            Some(ch) if !ch.valid().is_empty() => {
+                let c = ch.valid().chars().next().unwrap_or('\u{FFFD}');
+                (c, c.len_utf8())
+            }
+            _ => ('\u{FFFD}', 1),
+        };
+        i += size;
         if verb == '%' {
             p.buf.push('%');
         } else if !good_arg_num {
@@ -253,13 +302,13 @@ pub fn sprintf(format: &str, a: &[Value]) -> String {
         }
         p.buf.push(')');
     }
-    p.buf
+    p.buf.into_gostr()
 }
 
 impl Printer {
     fn new() -> Printer {
         Printer {
-            buf: String::new(),
+            buf: Buf::default(),
             f: Flags::default(),
         }
     }
@@ -275,19 +324,27 @@ impl Printer {
 
     /// Pad `s` to the width, on the left unless `-` was given.
     fn pad(&mut self, s: &str) {
+        self.pad_bytes(s.as_bytes());
+    }
+
+    /// Pad a byte string; its width is its rune count (a bad byte is one).
+    fn pad_bytes(&mut self, s: &[u8]) {
         let Some(w) = self.f.wid.filter(|w| *w > 0) else {
-            self.buf.push_str(s);
+            self.buf.push_bytes(s);
             return;
         };
-        let n = s.chars().count();
+        let n: usize = s
+            .utf8_chunks()
+            .map(|c| c.valid().chars().count() + c.invalid().len())
+            .sum();
         if n >= w {
-            self.buf.push_str(s);
+            self.buf.push_bytes(s);
         } else if self.f.minus {
-            self.buf.push_str(s);
+            self.buf.push_bytes(s);
             self.buf.extend(std::iter::repeat_n(' ', w - n));
         } else {
             self.write_padding(w - n);
-            self.buf.push_str(s);
+            self.buf.push_bytes(s);
         }
     }
 
@@ -384,7 +441,8 @@ impl Printer {
                             self.buf.push(' ');
                         }
                     }
-                    self.fmt_string(k, verb, &Value::from(k.as_str()));
+                    let key = GoStr::from(k.as_str());
+                    self.fmt_string(&key, verb, &Value::from(k.as_str()));
                     self.buf.push(':');
                     self.print_elem(e, m.elem, verb, depth + 1);
                 }
@@ -433,10 +491,17 @@ impl Printer {
         }
     }
 
-    fn fmt_string(&mut self, s: &str, verb: char, v: &Value) {
+    fn fmt_string(&mut self, s: &GoStr, verb: char, v: &Value) {
         match verb {
             'v' if self.f.sharp_v => self.fmt_q(s),
-            'v' | 's' => self.fmt_s(s),
+            'v' | 's' => {
+                let b = s.as_bytes();
+                let b = match self.f.prec {
+                    Some(p) => truncate_runes(b, p),
+                    None => b,
+                };
+                self.pad_bytes(b);
+            }
             'x' => self.fmt_sx(s.as_bytes(), false),
             'X' => self.fmt_sx(s.as_bytes(), true),
             'q' => self.fmt_q(s),
@@ -444,14 +509,27 @@ impl Printer {
         }
     }
 
-    fn fmt_q(&mut self, s: &str) {
-        let s = self.truncate(s);
-        let q = if self.f.sharp && strconv::can_backquote(&s) {
-            format!("`{s}`")
-        } else if self.f.plus {
-            strconv::quote_ascii(&s)
-        } else {
-            strconv::quote(&s)
+    fn fmt_q(&mut self, s: &GoStr) {
+        let q = match s.as_str() {
+            Some(text) => {
+                let s = self.truncate(text);
+                if self.f.sharp && strconv::can_backquote(&s) {
+                    format!("`{s}`")
+                } else if self.f.plus {
+                    strconv::quote_ascii(&s)
+                } else {
+                    strconv::quote(&s)
+                }
+            }
+            // Not UTF-8: Go quotes the bytes, invalid ones as \xNN.
+            None => {
+                let b = s.as_bytes();
+                let b = match self.f.prec {
+                    Some(p) => truncate_runes(b, p),
+                    None => b,
+                };
+                strconv::quote_bytes(b, self.f.plus)
+            }
         };
         self.pad(&q);
     }
@@ -634,6 +712,29 @@ impl Printer {
         let rest = num[1..].to_string();
         self.pad(&rest);
     }
+}
+
+/// The first `n` runes of a byte string (an invalid byte counts as one).
+fn truncate_runes(b: &[u8], n: usize) -> &[u8] {
+    let mut taken = 0;
+    let mut end = 0;
+    for chunk in b.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if taken == n {
+                return &b[..end];
+            }
+            taken += 1;
+            end += c.len_utf8();
+        }
+        for _ in chunk.invalid() {
+            if taken == n {
+                return &b[..end];
+            }
+            taken += 1;
+            end += 1;
+        }
+    }
+    b
 }
 
 /// The `#` flag on floats: always print a decimal point, and keep trailing

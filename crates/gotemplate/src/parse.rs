@@ -626,11 +626,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.depth -= 1;
                 Arg::Pipe(Box::new(p?))
             }
-            T::String | T::RawString => match strconv::unquote(&t.val) {
+            T::String | T::RawString => match strconv::unquote_bytes(&t.val) {
                 Some(s) => Arg::String {
                     pos,
                     quoted: t.val,
-                    text: crate::Value::from(s),
+                    text: crate::Value::String(crate::GoStr::from_bytes(s)),
                 },
                 None => return self.errorf("invalid syntax".into()),
             },

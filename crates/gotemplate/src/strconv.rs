@@ -44,17 +44,23 @@ fn push_escaped(out: &mut String, c: char, ascii_only: bool) {
     }
 }
 
-fn quote_with(s: &str, q: char, ascii_only: bool) -> String {
+fn quote_with(s: &[u8], q: char, ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(q);
-    for c in s.chars() {
-        if c == q || c == '\\' {
-            out.push('\\');
-            out.push(c);
-        } else if (c as u32) < 0x80 && is_print(c) || (!ascii_only && is_print(c)) {
-            out.push(c);
-        } else {
-            push_escaped(&mut out, c, ascii_only);
+    for chunk in s.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == q || c == '\\' {
+                out.push('\\');
+                out.push(c);
+            } else if (c as u32) < 0x80 && is_print(c) || (!ascii_only && is_print(c)) {
+                out.push(c);
+            } else {
+                push_escaped(&mut out, c, ascii_only);
+            }
+        }
+        // Bytes that are not UTF-8 are shown as \xNN, as Go does.
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
         }
     }
     out.push(q);
@@ -63,17 +69,22 @@ fn quote_with(s: &str, q: char, ascii_only: bool) -> String {
 
 /// Go's `strconv.Quote`.
 pub fn quote(s: &str) -> String {
-    quote_with(s, '"', false)
+    quote_with(s.as_bytes(), '"', false)
+}
+
+/// Go's `strconv.Quote` of a byte string (invalid UTF-8 as `\xNN`).
+pub fn quote_bytes(s: &[u8], ascii_only: bool) -> String {
+    quote_with(s, '"', ascii_only)
 }
 
 /// Go's `strconv.QuoteToASCII`.
 pub fn quote_ascii(s: &str) -> String {
-    quote_with(s, '"', true)
+    quote_with(s.as_bytes(), '"', true)
 }
 
 /// Go's `strconv.QuoteRune` / `QuoteRuneToASCII`.
 pub fn quote_rune(c: char, ascii_only: bool) -> String {
-    quote_with(c.encode_utf8(&mut [0; 4]), '\'', ascii_only)
+    quote_with(c.encode_utf8(&mut [0; 4]).as_bytes(), '\'', ascii_only)
 }
 
 /// Go's `strconv.CanBackquote`.
@@ -134,9 +145,16 @@ fn unquote_char(s: &str, quote: char) -> Option<(u32, bool, &str)> {
     Some((v, is_byte, &digits_src[n..]))
 }
 
-/// Go's `strconv.Unquote` for a template string literal (quoted or raw).
+/// Go's `strconv.Unquote` for a template string literal (quoted or raw),
+/// as text (invalid UTF-8 from byte escapes replaced by U+FFFD).
 /// `None` stands for Go's "invalid syntax".
 pub fn unquote(lit: &str) -> Option<String> {
+    unquote_bytes(lit).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Go's `strconv.Unquote`, keeping the bytes that escapes such as `\xff`
+/// produce (Go strings are byte strings).
+pub fn unquote_bytes(lit: &str) -> Option<Vec<u8>> {
     let b = lit.as_bytes();
     if b.len() < 2 || b[0] != b[b.len() - 1] {
         return None;
@@ -147,7 +165,7 @@ pub fn unquote(lit: &str) -> Option<String> {
             if body.contains('`') {
                 return None;
             }
-            Some(body.replace('\r', ""))
+            Some(body.replace('\r', "").into_bytes())
         }
         b'"' => {
             let mut out: Vec<u8> = Vec::with_capacity(body.len());
@@ -165,9 +183,7 @@ pub fn unquote(lit: &str) -> Option<String> {
                 }
                 s = rest;
             }
-            // Byte escapes may build invalid UTF-8; Go strings allow it, we
-            // substitute U+FFFD as Go would when printing such bytes.
-            Some(String::from_utf8_lossy(&out).into_owned())
+            Some(out)
         }
         _ => None,
     }

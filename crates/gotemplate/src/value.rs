@@ -27,13 +27,105 @@ pub enum Value {
     Byte(u8),
     /// Go `float64`.
     Float(f64),
-    String(Arc<str>),
+    String(GoStr),
     List(Arc<List>),
     Map(Arc<Map>),
     /// A host object (a Go struct or pointer with fields and methods).
     Object(Arc<dyn Object>),
     /// A function value, usable with the `call` builtin.
     Func(Arc<Func>),
+}
+
+/// A Go string: a byte string that is almost always UTF-8. Bytes that are
+/// not (a binary file read by Helm's `.Files.Get`, a `"\xff"` literal) are
+/// kept, so byte-oriented functions (`len`, `index`, base64) see Go's data.
+#[derive(Clone)]
+pub struct GoStr(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Utf8(Arc<str>),
+    Bytes(Arc<[u8]>),
+}
+
+impl GoStr {
+    /// A string from bytes, valid UTF-8 or not.
+    pub fn from_bytes(b: Vec<u8>) -> GoStr {
+        match String::from_utf8(b) {
+            Ok(s) => GoStr(Repr::Utf8(Arc::from(s))),
+            Err(e) => GoStr(Repr::Bytes(Arc::from(e.into_bytes()))),
+        }
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Utf8(s) => s.as_bytes(),
+            Repr::Bytes(b) => b,
+        }
+    }
+    /// The text, if the bytes are UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Utf8(s) => Some(s),
+            Repr::Bytes(_) => None,
+        }
+    }
+    /// The text, with invalid UTF-8 replaced by U+FFFD.
+    pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            Repr::Utf8(s) => std::borrow::Cow::Borrowed(s),
+            Repr::Bytes(b) => String::from_utf8_lossy(b),
+        }
+    }
+    /// Length in bytes, as Go's `len`.
+    pub fn len(&self) -> usize {
+        self.as_bytes().len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl PartialEq for GoStr {
+    fn eq(&self, o: &GoStr) -> bool {
+        self.as_bytes() == o.as_bytes()
+    }
+}
+impl Eq for GoStr {}
+impl PartialOrd for GoStr {
+    fn partial_cmp(&self, o: &GoStr) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for GoStr {
+    /// Byte order, as Go compares strings.
+    fn cmp(&self, o: &GoStr) -> std::cmp::Ordering {
+        self.as_bytes().cmp(o.as_bytes())
+    }
+}
+impl fmt::Debug for GoStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.to_str_lossy())
+    }
+}
+impl fmt::Display for GoStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_str_lossy())
+    }
+}
+impl From<&str> for GoStr {
+    fn from(s: &str) -> Self {
+        GoStr(Repr::Utf8(Arc::from(s)))
+    }
+}
+impl From<String> for GoStr {
+    fn from(s: String) -> Self {
+        GoStr(Repr::Utf8(Arc::from(s)))
+    }
+}
+impl From<Vec<u8>> for GoStr {
+    fn from(b: Vec<u8>) -> Self {
+        GoStr::from_bytes(b)
+    }
 }
 
 /// The static element type of a list or map, which Go keeps and which shows
@@ -159,10 +251,18 @@ impl Value {
         matches!(self, Value::Nil)
     }
 
-    /// The string inside, if this is a string.
+    /// The string inside, if this is a string of valid UTF-8.
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Value::String(s) => Some(s),
+            Value::String(s) => s.as_str(),
+            _ => None,
+        }
+    }
+
+    /// The bytes of a string value.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::String(s) => Some(s.as_bytes()),
             _ => None,
         }
     }
@@ -294,12 +394,17 @@ impl From<f64> for Value {
 }
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::String(Arc::from(s))
+        Value::String(GoStr::from(s))
     }
 }
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::String(Arc::from(s))
+        Value::String(GoStr::from(s))
+    }
+}
+impl From<GoStr> for Value {
+    fn from(s: GoStr) -> Self {
+        Value::String(s)
     }
 }
 impl From<Vec<Value>> for Value {

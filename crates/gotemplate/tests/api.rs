@@ -513,3 +513,26 @@ fn int64_and_uint_comparisons() {
         "true true"
     );
 }
+
+/// Binary data (Helm's `.Files.Get` on a binary file) stays bytes through
+/// the engine and reaches byte-oriented host functions intact.
+#[test]
+fn binary_strings_keep_their_bytes() {
+    let mut t = Templates::new("t");
+    t.add_func(Func::new("hex", &[ArgType::String], None, |_, a| {
+        let b = a[0].as_bytes().unwrap_or_default();
+        Ok(Value::from(
+            b.iter().map(|x| format!("{x:02x}")).collect::<String>(),
+        ))
+    }));
+    t.parse("t", "{{ hex .bin }} {{ len .bin }} {{ .bin | printf \"%s\" | hex }} {{ index .bin 0 }} {{ printf \"%q\" .bin }}")
+        .unwrap();
+    let bin = Value::String(kubeplay_gotemplate::GoStr::from_bytes(vec![
+        0xff, 0x00, b'a',
+    ]));
+    let data = Value::map([("bin", bin)]);
+    assert_eq!(
+        t.execute("t", &data).unwrap(),
+        "ff0061 3 ff0061 255 \"\\xff\\x00a\""
+    );
+}

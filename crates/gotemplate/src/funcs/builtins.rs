@@ -4,7 +4,7 @@ use super::{ArgType, Func, FuncMap};
 use crate::compare;
 use crate::exec::Rv;
 use crate::fmt as gofmt;
-use crate::value::{List, Value};
+use crate::value::{GoStr, List, Value};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,15 +92,15 @@ pub(crate) fn call(b: Builtin, a: &[Rv]) -> Result<Rv, String> {
         Builtin::Len => length(&a[0]).map(|n| Rv::concrete(Value::Int(n as i64))),
         Builtin::Index => index(&a[0], &a[1..]),
         Builtin::Slice => slice(&a[0].v, &a[1..]),
-        Builtin::Print => ok(Value::from(gofmt::sprint(&plain(a)))),
+        Builtin::Print => ok(Value::String(gofmt::sprint_go(&plain(a)))),
         Builtin::Printf => {
-            let f = a[0].v.as_str().unwrap_or_default().to_string();
-            ok(Value::from(gofmt::sprintf(&f, &plain(&a[1..]))))
+            let f = a[0].v.as_bytes().unwrap_or_default();
+            ok(Value::String(gofmt::sprintf_go(f, &plain(&a[1..]))))
         }
-        Builtin::Println => ok(Value::from(gofmt::sprintln(&plain(a)))),
-        Builtin::Html => ok(Value::from(html_escape(&eval_args(a)))),
-        Builtin::Js => ok(Value::from(js_escape(&eval_args(a)))),
-        Builtin::UrlQuery => ok(Value::from(query_escape(&eval_args(a)))),
+        Builtin::Println => ok(Value::String(gofmt::sprintln_go(&plain(a)))),
+        Builtin::Html => ok(Value::String(html_escape(eval_args(a).as_bytes()).into())),
+        Builtin::Js => ok(Value::String(js_escape(eval_args(a).as_bytes()).into())),
+        Builtin::UrlQuery => ok(Value::from(query_escape(eval_args(a).as_bytes()))),
         Builtin::Eq => compare::eq(&a[0].v, &plain(&a[1..])).map(|t| Rv::concrete(Value::Bool(t))),
         Builtin::Ne => cmp2(compare::ne, a),
         Builtin::Lt => cmp2(compare::lt, a),
@@ -182,7 +182,7 @@ fn index(item: &Rv, indexes: &[Rv]) -> Result<Rv, String> {
                         ))
                     }
                 };
-                match m.entries.get(&**key) {
+                match m.entries.get(&*key.to_str_lossy()) {
                     Some(v) => Rv::elem(v.clone(), m.elem),
                     None => Rv::elem(m.elem.zero(), m.elem),
                 }
@@ -221,13 +221,8 @@ fn slice(item: &Value, indexes: &[Rv]) -> Result<Rv, String> {
         return Err(format!("invalid slice index: {} > {}", idx[1], idx[2]));
     }
     Ok(Rv::concrete(match item {
-        Value::String(s) => match s.get(idx[0]..idx[1]) {
-            Some(sub) => Value::from(sub),
-            // Go slices bytes; a cut inside a UTF-8 sequence yields bad bytes.
-            None => {
-                Value::from(String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]]).into_owned())
-            }
-        },
+        // Go slices bytes; a cut inside a UTF-8 sequence yields bad bytes.
+        Value::String(s) => Value::String(GoStr::from_bytes(s.as_bytes()[idx[0]..idx[1]].to_vec())),
         Value::List(l) => Value::List(Arc::new(List {
             items: l.items[idx[0]..idx[1]].to_vec(),
             elem: l.elem,
@@ -238,10 +233,10 @@ fn slice(item: &Value, indexes: &[Rv]) -> Result<Rv, String> {
 
 /// Go's `evalArgs`: one string argument as is, else `fmt.Sprint` with
 /// missing values shown as `<no value>`.
-fn eval_args(a: &[Rv]) -> String {
+fn eval_args(a: &[Rv]) -> GoStr {
     if a.len() == 1 {
         if let Value::String(s) = &a[0].v {
-            return s.to_string();
+            return s.clone();
         }
     }
     let vals: Vec<Value> = a
@@ -251,51 +246,55 @@ fn eval_args(a: &[Rv]) -> String {
             v => v.clone(),
         })
         .collect();
-    gofmt::sprint(&vals)
+    gofmt::sprint_go(&vals)
 }
 
-/// Go's `template.HTMLEscapeString`.
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("&#34;"),
-            '\'' => out.push_str("&#39;"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\0' => out.push('\u{FFFD}'),
-            c => out.push(c),
+/// Go's `template.HTMLEscapeString` (over bytes, as Go's strings are).
+pub fn html_escape(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for &b in s {
+        match b {
+            b'"' => out.extend_from_slice(b"&#34;"),
+            b'\'' => out.extend_from_slice(b"&#39;"),
+            b'&' => out.extend_from_slice(b"&amp;"),
+            b'<' => out.extend_from_slice(b"&lt;"),
+            b'>' => out.extend_from_slice(b"&gt;"),
+            0 => out.extend_from_slice("\u{FFFD}".as_bytes()),
+            b => out.push(b),
         }
     }
     out
 }
 
-/// Go's `template.JSEscapeString`.
-pub fn js_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '"' => out.push_str("\\\""),
-            '<' => out.push_str("\\u003C"),
-            '>' => out.push_str("\\u003E"),
-            '&' => out.push_str("\\u0026"),
-            '=' => out.push_str("\\u003D"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c if (c as u32) < 0x80 => out.push(c),
-            c if crate::strconv::is_print(c) => out.push(c),
-            c => out.push_str(&format!("\\u{:04X}", c as u32)),
+/// Go's `template.JSEscapeString` (bytes that are not UTF-8 pass through:
+/// Go reads them as U+FFFD, which is printable, and copies them).
+pub fn js_escape(s: &[u8]) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
+    for chunk in s.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            let esc: String = match c {
+                '\\' => "\\\\".into(),
+                '\'' => "\\'".into(),
+                '"' => "\\\"".into(),
+                '<' => "\\u003C".into(),
+                '>' => "\\u003E".into(),
+                '&' => "\\u0026".into(),
+                '=' => "\\u003D".into(),
+                c if (c as u32) < 0x20 => format!("\\u{:04X}", c as u32),
+                c if (c as u32) < 0x80 || crate::strconv::is_print(c) => c.to_string(),
+                c => format!("\\u{:04X}", c as u32),
+            };
+            out.extend_from_slice(esc.as_bytes());
         }
+        out.extend_from_slice(chunk.invalid());
     }
     out
 }
 
 /// Go's `url.QueryEscape`.
-pub fn query_escape(s: &str) -> String {
+pub fn query_escape(s: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
+    for &b in s {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 out.push(b as char)
