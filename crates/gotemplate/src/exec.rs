@@ -98,7 +98,7 @@ impl Context<'_> {
                 crate::strconv::quote(self.set.name())
             )));
         };
-        execute_tree(self.set, tree, data, self.budget, self.depth + 1)
+        execute_tree(self.set, tree, data, self.budget, self.depth + 1).map(lossy)
     }
 
     /// Parse `text` as a template named `name` in a copy of the running set
@@ -108,7 +108,7 @@ impl Context<'_> {
         set.parse(name, text)?;
         let tree = set.trees.get(name).cloned();
         match tree {
-            Some(tree) => execute_tree(&set, &tree, data, self.budget, self.depth + 1),
+            Some(tree) => execute_tree(&set, &tree, data, self.budget, self.depth + 1).map(lossy),
             None => Ok(String::new()),
         }
     }
@@ -119,13 +119,18 @@ impl Context<'_> {
     }
 }
 
+/// Output bytes as text (invalid UTF-8 replaced by U+FFFD).
+pub(crate) fn lossy(b: Vec<u8>) -> String {
+    String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 pub(crate) fn execute_tree(
     set: &Templates,
     tree: &Tree,
     data: &Value,
     budget: &mut Budget,
     depth: usize,
-) -> Result<String, Error> {
+) -> Result<Vec<u8>, Error> {
     let mut s = State {
         set,
         tmpl: tree,
@@ -134,7 +139,7 @@ pub(crate) fn execute_tree(
         vars: vec![("$", Rv::concrete(data.clone()))],
         depth,
         budget,
-        out: String::new(),
+        out: Vec::new(),
     };
     if depth > s.budget.limits.max_depth {
         return Err(s.limit_err(format!(
@@ -161,7 +166,8 @@ struct State<'a, 'b> {
     vars: Vec<(&'a str, Rv)>,
     depth: usize,
     budget: &'b mut Budget,
-    out: String,
+    /// Output bytes (Go writes strings' bytes as they are).
+    out: Vec<u8>,
 }
 
 impl<'a> State<'a, '_> {
@@ -220,14 +226,14 @@ impl<'a> State<'a, '_> {
         Ok(())
     }
 
-    fn write(&mut self, s: &str) -> R<()> {
+    fn write(&mut self, s: &[u8]) -> R<()> {
         if self.out.len() + s.len() > self.budget.limits.max_output {
             return Err(Flow::Err(self.limit_err(format!(
                 "exceeded maximum output size ({} bytes)",
                 self.budget.limits.max_output
             ))));
         }
-        self.out.push_str(s);
+        self.out.extend_from_slice(s);
         Ok(())
     }
 
@@ -284,7 +290,7 @@ impl<'a> State<'a, '_> {
                 }
                 Ok(())
             }
-            Node::Text(t) => self.write(&t.text),
+            Node::Text(t) => self.write(t.text.as_bytes()),
             Node::If(b) => self.walk_if_or_with(false, dot, b),
             Node::With(b) => self.walk_if_or_with(true, dot, b),
             Node::Range(b) => self.walk_range(dot, node, b),
@@ -299,13 +305,13 @@ impl<'a> State<'a, '_> {
         let s = match &v.v {
             Value::Nil if !v.iface => "<no value>".to_string(),
             // Fast path for the most printed value.
-            Value::String(s) => return self.write(&s.to_str_lossy()),
+            Value::String(s) => return self.write(s.as_bytes()),
             Value::Func(_) => {
                 return self.errorf(format!("can't print {} of type {}", node, v.v.type_name()));
             }
             other => crate::fmt::sprint(std::slice::from_ref(other)),
         };
-        self.write(&s)
+        self.write(s.as_bytes())
     }
 
     fn walk_if_or_with(&mut self, with: bool, dot: &Rv, b: &'a BranchNode) -> R<()> {

@@ -1,5 +1,6 @@
 //! A Go `text/template` engine in Rust, faithful to Go's output and error
-//! messages, for rendering Helm charts in the browser.
+//! messages, for rendering Helm charts in the browser (no I/O; builds for
+//! `wasm32-unknown-unknown`).
 //!
 //! ```
 //! use kubeplay_gotemplate::{Templates, Value};
@@ -11,9 +12,36 @@
 //! assert_eq!(t.execute("greeting", &data).unwrap(), r#""a", "b""#);
 //! ```
 //!
-//! Hosts add functions with [`Templates::add_func`]; a function receives
-//! a [`Context`] through which it can run other templates of the same set
-//! (Helm's `include` and `tpl`).
+//! # Model
+//!
+//! * [`Templates`] is Go's template set: every [`Templates::parse`] adds a
+//!   named template and the ones it `define`s; [`Templates::execute`] runs one.
+//! * [`Value`] stands for Go's `interface{}` data. Numbers keep their Go type
+//!   (`int`, `int64`, `float64`...) because printing and comparison depend on
+//!   it: Helm's values come from JSON, so they are [`Value::Float`] and
+//!   `1000000` prints `1e+06`, as in Helm. Strings are Go byte strings
+//!   ([`GoStr`]). Lists and maps carry their element type (`[]interface {}`
+//!   unless said otherwise); maps iterate in key order.
+//! * [`Object`] lets a host expose Go structs with fields and methods
+//!   (Helm's `.Chart`, `.Capabilities.APIVersions.Has`, `.Files.Get`), and
+//!   named slice/map types with methods through [`Object::value`].
+//! * [`Func`] registers functions with Go parameter types ([`ArgType`]), so
+//!   argument errors read as Go's. A function gets a [`Context`] that can
+//!   execute another template of the running set or parse and run a text
+//!   in a copy of it: that is what Helm's `include` and `tpl` need. A
+//!   returned [`FuncError`] stops execution with
+//!   `template: NAME:LINE:COL: executing "NAME" at <CMD>: error calling FUNC: MSG`.
+//! * [`Error`] prints Go's exact message and exposes its parts.
+//! * [`Limits`] bound template depth, native stack use, evaluation steps and
+//!   output size, so no template can crash or hang the page.
+//!
+//! # For Helm
+//!
+//! Helm executes with `missingkey=zero` ([`MissingKey::Zero`]), replaces
+//! `<no value>` in each rendered file by the empty string, and rewords some
+//! errors (`parse error at (...)`, `execution error at (...)` for
+//! `required`/`fail`); those steps belong to the Helm engine, as do Sprig and
+//! Helm's own functions.
 
 mod ast;
 mod compare;
@@ -164,8 +192,15 @@ impl Templates {
         v
     }
 
-    /// Execute the named template with `data` as dot and `$`.
+    /// Execute the named template with `data` as dot and `$`. Bytes that are
+    /// not UTF-8 (from binary strings) are replaced by U+FFFD; see
+    /// [`Templates::execute_bytes`].
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
+        self.execute_bytes(name, data).map(exec::lossy)
+    }
+
+    /// Execute the named template, returning the exact output bytes.
+    pub fn execute_bytes(&self, name: &str, data: &Value) -> Result<Vec<u8>, Error> {
         let Some(tree) = self.trees.get(name) else {
             return Err(Error::other(format!(
                 "template: no template {} associated with template {}",

@@ -535,4 +535,10 @@ fn binary_strings_keep_their_bytes() {
         t.execute("t", &data).unwrap(),
         "ff0061 3 ff0061 255 \"\\xff\\x00a\""
     );
+    t.parse("raw", "{{ .bin }}{{ \"\\xfe\" }}").unwrap();
+    assert_eq!(
+        t.execute_bytes("raw", &data).unwrap(),
+        vec![0xff, 0, b'a', 0xfe]
+    );
+    assert_eq!(t.execute("raw", &data).unwrap(), "\u{FFFD}\0a\u{FFFD}");
 }
