@@ -29,15 +29,22 @@ use crate::resolve::{go_parse_int, is_base60_float, is_old_bool, resolve_plain, 
 pub struct EmitOptions {
     /// Spaces per indentation level (libyaml's best_indent, 2..=9).
     pub indent: usize,
-    /// Column after which plain and quoted scalars are folded (libyaml's best_width).
+    /// Column after which plain and quoted scalars are folded (libyaml's best_width);
+    /// `usize::MAX` never folds (go-yaml v3's default).
     pub width: usize,
-    /// Sort mapping keys with go-yaml v2's key order (Go maps have no order of their own).
-    pub sort_keys: bool,
+    /// Order of mapping keys: as given, or sorted the way a go-yaml version sorts the keys of
+    /// a Go map (which has no order of its own).
+    pub key_order: KeyOrder,
+    /// Indent block sequences that are mapping values (`key:\n  - item`), as go-yaml v3 does
+    /// by default. Off: `key:\n- item` (go-yaml v2, and kyaml's compact v3 setting).
+    pub indent_sequences: bool,
     /// Keep the styles recorded in the nodes (quoting, block scalars, flow collections), as
     /// go-yaml v3 does when encoding `yaml.Node`s. Otherwise every string is styled the way
     /// go-yaml encodes a Go `string`.
     pub keep_styles: bool,
-    /// Resolver used to decide whether a plain string would read back as another type.
+    /// The go-yaml version to imitate: its resolver decides whether a plain string would read
+    /// back as another type, and v3's emitter allows tabs in block scalars (v2 double-quotes
+    /// them) and writes an empty plain scalar without a space before it.
     pub schema: Schema,
     /// Imitate the trip through Go's `encoding/json` that sigs.k8s.io/yaml makes before
     /// go-yaml prints: floats come back as ints when integral (`1.0` -> `1`, `1e20` ->
@@ -52,7 +59,8 @@ impl EmitOptions {
         EmitOptions {
             indent: 2,
             width: 80,
-            sort_keys: true,
+            key_order: KeyOrder::GoYamlV2,
+            indent_sequences: false,
             keep_styles: false,
             schema: Schema::GoYamlV2,
             json_round_trip: true,
@@ -60,17 +68,48 @@ impl EmitOptions {
     }
 
     /// go-yaml v3 encoding `yaml.Node`s with kyaml's settings (indent 2, sequences in
-    /// mappings not indented): key order and scalar styles of the nodes are kept.
+    /// mappings not indented, no line folding): key order and scalar styles are kept.
     pub fn kyaml() -> Self {
         EmitOptions {
             indent: 2,
-            width: 80,
-            sort_keys: false,
+            width: usize::MAX,
+            key_order: KeyOrder::AsGiven,
+            indent_sequences: false,
             keep_styles: true,
             schema: Schema::GoYamlV3,
             json_round_trip: false,
         }
     }
+}
+
+impl EmitOptions {
+    /// Helm's `toYamlPretty`: go-yaml v3's encoder with indent 2 on the Go values (no JSON
+    /// round trip: `1000000.0` prints as `1e+06`), sequences indented, keys in v3's order,
+    /// no line folding.
+    pub fn helm_pretty() -> Self {
+        EmitOptions {
+            indent: 2,
+            width: usize::MAX,
+            key_order: KeyOrder::GoYamlV3,
+            indent_sequences: true,
+            keep_styles: false,
+            schema: Schema::GoYamlV3,
+            json_round_trip: false,
+        }
+    }
+}
+
+/// How mapping keys are ordered when printing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrder {
+    /// Keep the order of the tree.
+    AsGiven,
+    /// go-yaml v2's `keyList` order: runs of digits compare as numbers, a letter sorts after
+    /// a non-letter (`_x` < `Z` < `a9` < `a10`).
+    GoYamlV2,
+    /// go-yaml v3's order: like v2, except that right after a digit a letter sorts before a
+    /// non-letter.
+    GoYamlV3,
 }
 
 impl Default for EmitOptions {
@@ -198,7 +237,7 @@ struct Analysis {
     block_allowed: bool,
 }
 
-fn analyze(value: &str) -> Analysis {
+fn analyze(value: &str, v3: bool) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -212,6 +251,7 @@ fn analyze(value: &str) -> Analysis {
     let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut leading_space = false;
     let mut leading_break = false;
     let mut trailing_space = false;
@@ -267,7 +307,10 @@ fn analyze(value: &str) -> Analysis {
             }
         }
         // The encoder turns on unicode output, so only unprintable characters are special.
-        if !is_printable(c) {
+        // go-yaml v3 singles out tabs: fine in block scalars, not plain or single-quoted.
+        if v3 && c == '\t' {
+            tab_characters = true;
+        } else if !is_printable(c) {
             special_characters = true;
         }
         if c == ' ' {
@@ -321,10 +364,12 @@ fn analyze(value: &str) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if space_break || tab_characters || special_characters {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
         a.block_allowed = false;
     }
     if line_breaks {
@@ -341,8 +386,8 @@ fn analyze(value: &str) -> Analysis {
 }
 
 /// Whether libyaml may write `value` as a block scalar.
-pub(crate) fn block_allowed(value: &str) -> bool {
-    analyze(value).block_allowed
+pub(crate) fn block_allowed(value: &str, v3: bool) -> bool {
+    analyze(value, v3).block_allowed
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,6 +434,10 @@ impl<'o> Emitter<'o> {
             flow_level: 0,
             ctx: Context::default(),
         }
+    }
+
+    fn v3(&self) -> bool {
+        self.opts.schema == Schema::GoYamlV3
     }
 
     fn best_indent(&self) -> i64 {
@@ -510,10 +559,9 @@ impl<'o> Emitter<'o> {
                 if let Some(t) = &tag {
                     self.write_tag(t);
                 }
-                let entries: Vec<&(Node, Node)> = if self.opts.sort_keys {
-                    sorted_entries(&m.entries)
-                } else {
-                    m.entries.iter().collect()
+                let entries: Vec<&(Node, Node)> = match self.opts.key_order {
+                    KeyOrder::AsGiven => m.entries.iter().collect(),
+                    order => sorted_entries(&m.entries, order == KeyOrder::GoYamlV3),
                 };
                 let flow =
                     self.flow_level > 0 || (self.opts.keep_styles && m.flow) || entries.is_empty();
@@ -534,7 +582,7 @@ impl<'o> Emitter<'o> {
     }
 
     fn block_sequence(&mut self, items: &[Node]) {
-        let indentless = self.ctx.mapping && !self.indention;
+        let indentless = self.ctx.mapping && !self.indention && !self.opts.indent_sequences;
         self.increase_indent(false, indentless);
         for item in items {
             self.write_indent();
@@ -635,7 +683,7 @@ impl<'o> Emitter<'o> {
         match &k.value {
             Value::Scalar(_) => {
                 let ev = self.scalar_event(k);
-                if analyze(&ev.value).multiline {
+                if analyze(&ev.value, self.v3()).multiline {
                     return false;
                 }
                 ev.value.len() + ev.tag.as_ref().map_or(0, String::len) <= 128
@@ -668,9 +716,13 @@ impl<'o> Emitter<'o> {
             Resolved::Int(i) => text(i.to_string()),
             Resolved::Float(f) => text(self.float_text(f)),
             Resolved::Str | Resolved::Timestamp | Resolved::Merge => {
-                // Errors were reported by `check_strings` before printing started.
-                let v = round_trip_string(&s.value).unwrap_or(Cow::Borrowed(&s.value));
-                self.string_event(&v)
+                if self.opts.json_round_trip {
+                    // Errors were reported by `check_strings` before printing started.
+                    let v = round_trip_string(&s.value).unwrap_or(Cow::Borrowed(&s.value));
+                    self.string_event(&v)
+                } else {
+                    self.string_event(&s.value)
+                }
             }
         }
     }
@@ -761,7 +813,7 @@ impl<'o> Emitter<'o> {
     }
 
     fn scalar(&mut self, ev: &ScalarEvent) {
-        let a = analyze(&ev.value);
+        let a = analyze(&ev.value, self.v3());
         let style = self.select_style(ev, &a);
         if let Some(t) = &ev.tag {
             self.write_tag(t);
@@ -806,7 +858,9 @@ impl<'o> Emitter<'o> {
     }
 
     fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        if !self.whitespace {
+        // v3 writes nothing at all for an empty plain scalar (`key:`), v2 a space.
+        let skip = self.whitespace || (self.v3() && value.is_empty());
+        if !skip {
             self.put(' ');
         }
         let chars: Vec<char> = value.chars().collect();
@@ -839,7 +893,9 @@ impl<'o> Emitter<'o> {
                 breaks = false;
             }
         }
-        self.whitespace = false;
+        if !(self.v3() && value.is_empty()) {
+            self.whitespace = false;
+        }
         self.indention = false;
         if self.ctx.root {
             self.open_ended = true;
@@ -1066,7 +1122,7 @@ fn check_strings(node: &Node) -> Result<(), Error> {
 
 /// Entries in go-yaml v2's map-key order (its `keyList.Less`): numbers by value, strings
 /// compared rune by rune with letters after non-letters and digit runs compared as numbers.
-fn sorted_entries(entries: &[(Node, Node)]) -> Vec<&(Node, Node)> {
+fn sorted_entries(entries: &[(Node, Node)], v3: bool) -> Vec<&(Node, Node)> {
     let keys: Vec<Vec<char>> = entries
         .iter()
         .map(|(k, _)| {
@@ -1076,7 +1132,7 @@ fn sorted_entries(entries: &[(Node, Node)]) -> Vec<&(Node, Node)> {
         })
         .collect();
     let mut idx: Vec<usize> = (0..entries.len()).collect();
-    merge_sort(&mut idx, &|a, b| key_less(&keys[*a], &keys[*b]));
+    merge_sort(&mut idx, &|a, b| key_less(&keys[*a], &keys[*b], v3));
     idx.iter().map(|&i| &entries[i]).collect()
 }
 
@@ -1110,9 +1166,11 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
 }
 
-fn key_less(a: &[char], b: &[char]) -> bool {
+fn key_less(a: &[char], b: &[char], v3: bool) -> bool {
+    let mut digits = false;
     for i in 0..a.len().min(b.len()) {
         if a[i] == b[i] {
+            digits = is_digit(a[i]);
             continue;
         }
         let al = a[i].is_alphabetic();
@@ -1121,7 +1179,7 @@ fn key_less(a: &[char], b: &[char]) -> bool {
             return a[i] < b[i];
         }
         if al || bl {
-            return bl;
+            return if v3 && digits { al } else { bl };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
         if a[i] == '0' || b[i] == '0' {

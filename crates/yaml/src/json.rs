@@ -192,7 +192,7 @@ fn folded_round_trip(value: &str) -> String {
     let is_blank = |c: char| c == ' ' || c == '\t';
     // The writer's check looks at the first non-break character of the value.
     let first = chars.iter().copied().find(|&c| !is_break(c));
-    if first.is_none_or(is_blank) || !crate::emit::block_allowed(value) {
+    if first.is_none_or(is_blank) || !crate::emit::block_allowed(value, true) {
         return value.to_string();
     }
     let mut out = String::with_capacity(value.len() + 8);

@@ -37,7 +37,7 @@ pub mod node;
 pub mod parse;
 pub mod resolve;
 
-pub use emit::{emit_documents, emit_json, emit_json_documents, emit_node, EmitOptions};
+pub use emit::{emit_documents, emit_json, emit_json_documents, emit_node, EmitOptions, KeyOrder};
 pub use error::Error;
 pub use json::{from_json, to_json, to_json_with, JsonFlavor, JsonOptions};
 pub use limits::Limits;

@@ -116,7 +116,11 @@ fn helm_values(src: &str, file: &str) -> Result<Json, Error> {
 /// A template line `{{ toYaml X }}`: printed by sigs.k8s.io/yaml, final newline trimmed by
 /// toYaml and put back by the template's own newline.
 fn to_yaml_line(v: &Json) -> Result<String, Error> {
-    let out = emit_json(v, &EmitOptions::sigs_yaml())?;
+    template_line(v, &EmitOptions::sigs_yaml())
+}
+
+fn template_line(v: &Json, opts: &EmitOptions) -> Result<String, Error> {
+    let out = emit_json(v, opts)?;
     Ok(format!("{}\n", out.strip_suffix('\n').unwrap_or(&out)))
 }
 
@@ -144,12 +148,16 @@ fn helm_goldens() {
     let mut failures = Vec::new();
     let mut cases = fixtures("helm", ".values.yaml");
     cases.extend(fixtures("helm", ".each.yaml"));
+    cases.extend(fixtures("helm", ".pretty.yaml"));
     for input in &cases {
         let name = input.file_name().unwrap().to_string_lossy().into_owned();
         let src = fs::read_to_string(input).unwrap();
         let each = name.ends_with(".each.yaml");
+        let pretty = name.ends_with(".pretty.yaml");
         let golden = if each {
             sibling(input, ".each.yaml", ".each.golden.yaml")
+        } else if pretty {
+            sibling(input, ".pretty.yaml", ".pretty.golden.yaml")
         } else {
             sibling(input, ".values.yaml", ".golden.yaml")
         };
@@ -157,6 +165,10 @@ fn helm_goldens() {
             .unwrap_or_else(|_| panic!("{name}: no golden; run tests/fixtures/regen.py"));
         let got = if each {
             helm_each(&src, "values.yaml")
+        } else if pretty {
+            // {{ toYamlPretty .Values }}: go-yaml v3 on the same values.
+            helm_values(&src, "values.yaml")
+                .and_then(|v| template_line(&v, &EmitOptions::helm_pretty()))
         } else {
             helm_to_yaml(&src, "values.yaml")
         };
