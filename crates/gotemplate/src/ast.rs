@@ -18,9 +18,8 @@ pub struct Tree {
 }
 
 impl Tree {
-    /// Go's `ErrorContext` location: `NAME:LINE:COL` with a 0-based column
-    /// on the first line and a 1-based... (Go's arithmetic: byte offset from
-    /// the previous newline's successor).
+    /// Go's `ErrorContext` location: `NAME:LINE:COL`, LINE 1-based and COL
+    /// the 0-based byte offset within the line.
     pub fn location(&self, pos: usize) -> String {
         let pos = pos.min(self.text.len());
         let text = &self.text.as_bytes()[..pos];

@@ -4,8 +4,6 @@
 //! against it; this executor mirrors where Go moves that marker so error
 //! locations and contexts match.
 
-use std::sync::Arc;
-
 use crate::ast::*;
 use crate::error::{Error, ErrorData, ErrorKind, FuncError};
 use crate::funcs::builtins::{self, Builtin};
@@ -1026,19 +1024,3 @@ fn node_pos(n: &Node) -> usize {
         Node::Break(p) | Node::Continue(p) => *p,
     }
 }
-
-impl Clone for Templates {
-    fn clone(&self) -> Self {
-        Templates {
-            name: self.name.clone(),
-            trees: self.trees.clone(),
-            funcs: self.funcs.clone(),
-            builtins: self.builtins.clone(),
-            missing_key: self.missing_key,
-            limits: self.limits,
-        }
-    }
-}
-
-#[allow(dead_code)]
-fn _assert_send(_: Arc<Templates>) {}

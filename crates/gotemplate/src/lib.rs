@@ -80,7 +80,9 @@ pub enum MissingKey {
 }
 
 /// A set of named templates sharing functions and options (Go's
-/// `*template.Template` with its associated templates).
+/// `*template.Template` with its associated templates). Cloning is cheap:
+/// parsed trees and functions are shared.
+#[derive(Clone)]
 pub struct Templates {
     name: String,
     trees: HashMap<String, Arc<ast::Tree>>,

@@ -82,19 +82,24 @@ pub fn parse(
     Ok(out)
 }
 
-/// A control-structure keyword node waiting for its pieces.
+/// What an action parsed to: a node, or the `{{end}}`/`{{else}}` that
+/// closes the enclosing list.
 enum Ctl {
     Node(Node),
+    Stop(Stop),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
     End,
     Else,
 }
 
-impl Ctl {
-    fn describe(&self) -> String {
+impl Stop {
+    fn describe(self) -> &'static str {
         match self {
-            Ctl::Node(n) => n.to_string(),
-            Ctl::End => "{{end}}".into(),
-            Ctl::Else => "{{else}}".into(),
+            Stop::End => "{{end}}",
+            Stop::Else => "{{else}}",
         }
     }
 }
@@ -202,7 +207,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             match self.text_or_action()? {
                 Ctl::Node(n) => root.push(n),
-                c => return self.errorf(format!("unexpected {}", c.describe())),
+                Ctl::Stop(c) => return self.errorf(format!("unexpected {}", c.describe())),
             }
         }
         Ok(root)
@@ -246,18 +251,18 @@ impl<'a, 'f> Parser<'a, 'f> {
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
         self.range_depth = saved_range;
-        if !matches!(end, Ctl::End) {
+        if end != Stop::End {
             return self.errorf(format!("unexpected {} in {}", end.describe(), context));
         }
         self.add_tree(name, root)
     }
 
-    fn item_list(&mut self) -> PResult<(Vec<Node>, Ctl)> {
+    fn item_list(&mut self) -> PResult<(Vec<Node>, Stop)> {
         let mut list = Vec::new();
         while self.peek_non_space().typ != T::Eof {
             match self.text_or_action()? {
                 Ctl::Node(n) => list.push(n),
-                c => return Ok((list, c)),
+                Ctl::Stop(c) => return Ok((list, c)),
             }
         }
         self.errorf("unexpected EOF".into())
@@ -289,12 +294,12 @@ impl<'a, 'f> Parser<'a, 'f> {
             T::Else => return self.else_control(),
             T::End => {
                 self.expect(T::RightDelim, "end")?;
-                return Ok(Ctl::End);
+                return Ok(Ctl::Stop(Stop::End));
             }
-            T::If => return self.branch("if"),
-            T::Range => return self.branch("range"),
+            T::If => return self.branch("if").map(Ctl::Node),
+            T::Range => return self.branch("range").map(Ctl::Node),
             T::Template => return self.template_control().map(Ctl::Node),
-            T::With => return self.branch("with"),
+            T::With => return self.branch("with").map(Ctl::Node),
             _ => {}
         }
         self.backup();
@@ -322,24 +327,24 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn else_control(&mut self) -> PResult<Ctl> {
         let peek = self.peek_non_space();
         if peek.typ == T::If || peek.typ == T::With {
-            return Ok(Ctl::Else);
+            return Ok(Ctl::Stop(Stop::Else));
         }
         self.expect(T::RightDelim, "else")?;
-        Ok(Ctl::Else)
+        Ok(Ctl::Stop(Stop::Else))
     }
 
-    fn branch(&mut self, context: &str) -> PResult<Ctl> {
+    fn branch(&mut self, context: &str) -> PResult<Node> {
         self.enter()?;
         let mark = self.vars.len();
         let r = self.parse_control(context);
         self.vars.truncate(mark);
         self.depth -= 1;
         let b = r?;
-        Ok(Ctl::Node(match context {
+        Ok(match context {
             "if" => Node::If(b),
             "range" => Node::Range(b),
             _ => Node::With(b),
-        }))
+        })
     }
 
     fn parse_control(&mut self, context: &str) -> PResult<BranchNode> {
@@ -354,24 +359,21 @@ impl<'a, 'f> Parser<'a, 'f> {
         let (list, next) = r?;
         let mut else_list = None;
         match next {
-            Ctl::End => {}
-            Ctl::Else => {
+            Stop::End => {}
+            Stop::Else => {
                 let pk = self.peek().typ;
                 if (context == "if" && pk == T::If) || (context == "with" && pk == T::With) {
+                    // `{{else if x}}` is `{{else}}{{if x}}...{{end}}{{end}}`.
                     self.next();
-                    let nested = self.branch(context)?;
-                    if let Ctl::Node(n) = nested {
-                        else_list = Some(vec![n]);
-                    }
+                    else_list = Some(vec![self.branch(context)?]);
                 } else {
                     let (l, next) = self.item_list()?;
-                    if !matches!(next, Ctl::End) {
+                    if next != Stop::End {
                         return self.errorf(format!("expected end; found {}", next.describe()));
                     }
                     else_list = Some(l);
                 }
             }
-            Ctl::Node(_) => unreachable_node(),
         }
         Ok(BranchNode {
             pos: pipe.pos,
@@ -420,7 +422,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.range_depth = saved_range;
         self.depth -= 1;
         let (root, end) = r?;
-        if !matches!(end, Ctl::End) {
+        if end != Stop::End {
             return self.errorf(format!("unexpected {} in {}", end.describe(), context));
         }
         self.add_tree(name.clone(), root)?;
@@ -641,8 +643,6 @@ impl<'a, 'f> Parser<'a, 'f> {
         }))
     }
 }
-
-fn unreachable_node() {}
 
 /// Go's `newNumber`: compute every interpretation of a number literal.
 fn new_number(text: &str, typ: T) -> Result<Number, String> {

@@ -542,3 +542,11 @@ fn binary_strings_keep_their_bytes() {
     );
     assert_eq!(t.execute("raw", &data).unwrap(), "\u{FFFD}\0a\u{FFFD}");
 }
+
+#[test]
+fn templates_are_send_sync_and_cheap_to_share() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Templates>();
+    assert_send_sync::<Value>();
+    assert_send_sync::<kubeplay_gotemplate::Error>();
+}
