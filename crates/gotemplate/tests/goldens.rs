@@ -137,9 +137,57 @@ fn helm_funcs(t: &mut Templates) {
     }));
 }
 
+/// Sprig functions whose Go signatures exercise the other argument types:
+/// `bool`, `map[string]interface {}`, variadic typed parameters and typed
+/// (`[]int`, `[]string`) results.
+fn sprig_typed_funcs(t: &mut Templates) {
+    use kubeplay_gotemplate::ElemType;
+    use ArgType::*;
+    t.add_func(Func::new("ternary", &[Any, Any, Bool], None, |_, a| {
+        Ok(if matches!(a[2], Value::Bool(true)) {
+            a[0].clone()
+        } else {
+            a[1].clone()
+        })
+    }));
+    t.add_func(Func::new("pick", &[Map], Some(String), |_, a| {
+        let mut out = BTreeMap::new();
+        if let Value::Map(m) = &a[0] {
+            for k in &a[1..] {
+                let k = k.as_str().unwrap_or_default();
+                if let Some(v) = m.entries.get(k) {
+                    out.insert(k.to_string(), v.clone());
+                }
+            }
+        }
+        Ok(Value::from(out))
+    }));
+    t.add_func(Func::new("keys", &[], Some(Map), |_, a| {
+        let mut k = Vec::new();
+        for d in a {
+            if let Value::Map(m) = d {
+                k.extend(m.entries.keys().map(|s| Value::from(s.as_str())));
+            }
+        }
+        Ok(Value::typed_list(k, ElemType::String))
+    }));
+    t.add_func(Func::new("until", &[Int], None, |_, a| {
+        let Value::Int(n) = a[0] else {
+            return Err(FuncError::new("bad count"));
+        };
+        let items: Vec<Value> = if n >= 0 {
+            (0..n).map(Value::Int).collect()
+        } else {
+            (n + 1..=0).rev().map(Value::Int).collect()
+        };
+        Ok(Value::typed_list(items, ElemType::Int))
+    }));
+}
+
 fn render(template: &str, values: &serde_json::Value) -> Result<String, String> {
     let mut t = Templates::new("gotpl");
     helm_funcs(&mut t);
+    sprig_typed_funcs(&mut t);
     t.missing_key(MissingKey::Zero);
     t.parse(NAME, template)
         .map_err(|e| helm_parse_error(&e.to_string()))?;
