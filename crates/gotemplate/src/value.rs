@@ -300,6 +300,29 @@ impl Value {
         }
     }
 
+    /// Go's `reflect.Kind` name of the value (what Sprig's `kindOf` shows):
+    /// `invalid` for nil, `slice`, `map`, `ptr`/`struct` for objects...
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Nil => "invalid",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Uint64(_) => "uint64",
+            Value::Byte(_) => "uint8",
+            Value::Float(_) => "float64",
+            Value::String(_) => "string",
+            Value::List(_) => "slice",
+            Value::Map(_) => "map",
+            Value::Object(o) => match o.value() {
+                Some(v) => v.kind_name(),
+                None if o.type_name().starts_with('*') => "ptr",
+                None => "struct",
+            },
+            Value::Func(_) => "func",
+        }
+    }
+
     /// Go's template truth: the zero value of any type is false. The second
     /// result is false for values with no truth (never for this model).
     pub fn truth(&self) -> bool {

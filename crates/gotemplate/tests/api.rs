@@ -550,3 +550,27 @@ fn templates_are_send_sync_and_cheap_to_share() {
     assert_send_sync::<Value>();
     assert_send_sync::<kubeplay_gotemplate::Error>();
 }
+
+#[test]
+fn kind_and_type_names() {
+    let cases = [
+        (Value::Nil, "invalid", "<nil>"),
+        (Value::Float(1.0), "float64", "float64"),
+        (Value::Int64(1), "int64", "int64"),
+        (Value::list(vec![]), "slice", "[]interface {}"),
+        (
+            Value::map([("a", Value::Nil)]),
+            "map",
+            "map[string]interface {}",
+        ),
+        (Value::object(Caps), "ptr", "*chartutil.Capabilities"),
+        (
+            Value::object(Versions(vec![])),
+            "slice",
+            "chartutil.VersionSet",
+        ),
+    ];
+    for (v, kind, typ) in cases {
+        assert_eq!((v.kind_name(), v.type_name().as_str()), (kind, typ));
+    }
+}
