@@ -263,7 +263,25 @@ impl Builder<'_> {
     fn scan_error(&self, e: &ScanError) -> Error {
         let pos = self.pos(e.marker());
         let info = e.info();
-        let message = goyaml_wording(info);
+        let mut message = goyaml_wording(info);
+        // Inside a flow collection, saphyr's scanner rejects a stray ':' where libyaml's
+        // parser reports the missing separator of the collection.
+        let flow_top = match self.stack.last() {
+            Some(Frame::Seq { node, .. }) => {
+                node.as_sequence().is_some_and(|s| s.flow).then_some(']')
+            }
+            Some(Frame::Map { node, .. }) => {
+                node.as_mapping().is_some_and(|m| m.flow).then_some('}')
+            }
+            None => None,
+        };
+        let mut parser_error = info.starts_with("while parsing");
+        if message == "illegal placement of ':' indicator" {
+            if let Some(close) = flow_top {
+                message = format!("did not find expected ',' or '{close}'");
+                parser_error = true;
+            }
+        }
         if message == "unknown anchor referenced" {
             // go-yaml names the anchor and gives no line.
             let rest = &self.src[pos.offset.min(self.src.len())..];
@@ -281,7 +299,7 @@ impl Builder<'_> {
         // construct being parsed, or if that is 0, the 0-based line of the offending token;
         // for scanner errors the 1-based line of the context or problem. (The 0-based lines
         // are go-yaml's own off-by-one, kept because kustomize and Helm show them.)
-        let line = if info.starts_with("while parsing") {
+        let line = if parser_error {
             let context = self.stack.last().map_or(0, |f| match f {
                 Frame::Seq { node, .. } | Frame::Map { node, .. } => node.pos.line - 1,
             });
@@ -293,6 +311,10 @@ impl Builder<'_> {
         } else if info.starts_with("did not find expected <") {
             // A parser error without context: go-yaml prints the 0-based line.
             pos.line - 1
+        } else if message == "could not find expected ':'" {
+            // Reported at the line of the would-be key: the last line with content.
+            let before = self.src[..pos.offset.min(self.src.len())].trim_end();
+            before.matches('\n').count() + 1
         } else if message == "found unexpected end of stream" && pos.line == 1 {
             // The quote opened on the first line: go-yaml falls back to the end of input.
             self.src.lines().count().max(1)
@@ -722,6 +744,10 @@ fn goyaml_wording(info: &str) -> String {
             "found character that cannot start any token".to_string()
         }
         "expected ',' or ']'" => "did not find expected ',' or ']'".to_string(),
+        "simple key expect ':'" => "could not find expected ':'".to_string(),
+        m if m.starts_with("unexpected character: ") => {
+            "found character that cannot start any token".to_string()
+        }
         _ => msg.to_string(),
     }
 }
