@@ -23,9 +23,26 @@
 //! `kustomize build` and Helm's `toYaml` both end in sigs.k8s.io/yaml's `JSONToYAML`: the
 //! object is printed as JSON by Go, read back by go-yaml v2 and written by go-yaml v2's
 //! encoder with Go's map-key order. Experiments with kubectl kustomize v5.5.0 confirm this
-//! (keys sorted, `1.0` printed as `1`, input quoting styles not preserved, `"y"` quoted).
-//! [`emit`] implements the libyaml emitter once, with the few settings where go-yaml v2 and
-//! v3 (kyaml's encoder, which keeps node styles) differ.
+//! (keys sorted, `1.0` printed as `1`, input quoting styles not kept, `"y"` quoted). [`emit`]
+//! implements libyaml's emitter once, with the settings where the go-yaml versions differ:
+//!
+//! | preset | prints like |
+//! | --- | --- |
+//! | [`EmitOptions::sigs_yaml`] | `kustomize build`, Helm `toYaml` (go-yaml v2 via JSON) |
+//! | [`EmitOptions::helm_pretty`] | Helm `toYamlPretty` (go-yaml v3 encoder, indent 2) |
+//! | [`EmitOptions::kyaml`] | kyaml's go-yaml v3 node encoder: node order and styles kept |
+//!
+//! # Reading like the tools
+//!
+//! * kustomize resources: [`kyaml::parse_resources`] (kyaml splits files on `---` lines
+//!   itself), then [`to_json`] (kyaml flavour, which also reproduces kustomize's internal
+//!   write/read round trip), then [`emit_json_documents`] with [`EmitOptions::sigs_yaml`].
+//! * Helm values: [`parse_documents_with`] with [`ParseOptions::helm_values`], then
+//!   [`to_json_with`] with [`JsonFlavor::SigsYaml`] and `numbers_as_f64` (Helm's values are
+//!   float64s), then [`emit_json`] for `toYaml`.
+//!
+//! The goldens in `tests/fixtures/` (from kubectl kustomize and Helm, see `regen.py` there)
+//! pin all of this down byte for byte.
 
 pub mod emit;
 pub mod error;
