@@ -103,6 +103,8 @@ pub struct Number {
     pub int: i64,
     pub uint: u64,
     pub float: f64,
+    /// Real and imaginary parts of a complex literal (`1+2i`, `3i`).
+    pub complex: Option<(f64, f64)>,
 }
 
 /// An operand of a command.

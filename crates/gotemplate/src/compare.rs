@@ -13,6 +13,7 @@ enum Kind {
     Int,
     Uint,
     Float,
+    Complex,
     String,
 }
 
@@ -22,6 +23,7 @@ fn kind(v: &Value) -> Kind {
         Value::Int(_) | Value::Int64(_) => Kind::Int,
         Value::Uint64(_) | Value::Byte(_) => Kind::Uint,
         Value::Float(_) => Kind::Float,
+        Value::Complex(..) => Kind::Complex,
         Value::String(_) => Kind::String,
         _ => Kind::Invalid,
     }
@@ -61,6 +63,9 @@ fn basic_eq(a: &Value, b: &Value, k: Kind) -> bool {
         Kind::Int => int_of(a) == int_of(b),
         Kind::Uint => uint_of(a) == uint_of(b),
         Kind::Float => matches!((a, b), (Value::Float(x), Value::Float(y)) if x == y),
+        Kind::Complex => {
+            matches!((a, b), (Value::Complex(r1, i1), Value::Complex(r2, i2)) if r1 == r2 && i1 == i2)
+        }
         Kind::String => a.as_bytes() == b.as_bytes(),
         Kind::Invalid => false,
     }

@@ -543,6 +543,9 @@ impl<'a> State<'a, '_> {
             && matches!(t.as_bytes()[1], b'x' | b'X')
             && !t.contains(['p', 'P']);
         let is_rune = t.starts_with('\'');
+        if let Some((re, im)) = n.complex {
+            return Ok(Rv::concrete(Value::Complex(re, im)));
+        }
         if n.is_float && !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
             return Ok(Rv::concrete(Value::Float(n.float)));
         }

@@ -403,6 +403,19 @@ impl Printer {
             Value::Uint64(u) => self.fmt_integer(*u as i128, false, verb, v),
             Value::Byte(u) => self.fmt_integer(*u as i128, false, verb, v),
             Value::Float(x) => self.fmt_float_verb(*x, verb, v),
+            Value::Complex(re, im) => match verb {
+                'v' | 'b' | 'g' | 'G' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' => {
+                    let old_plus = self.f.plus;
+                    self.buf.push('(');
+                    self.fmt_float_verb(*re, verb, v);
+                    // The imaginary part always has a sign.
+                    self.f.plus = true;
+                    self.fmt_float_verb(*im, verb, v);
+                    self.buf.push_str("i)");
+                    self.f.plus = old_plus;
+                }
+                _ => self.bad_verb(verb, v),
+            },
             Value::String(s) => self.fmt_string(s, verb, v),
             Value::List(l) => {
                 if self.f.sharp_v {

@@ -644,6 +644,37 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 }
 
+/// Split `1+2i` / `1.5e3-2i` into its parts.
+fn parse_complex(text: &str) -> Option<(f64, f64)> {
+    let body = text.strip_suffix('i')?;
+    let b = body.as_bytes();
+    let k = (1..b.len())
+        .rev()
+        .find(|&i| matches!(b[i], b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E' | b'p' | b'P'))?;
+    Some((
+        strconv::parse_float(&body[..k])?,
+        strconv::parse_float(&body[k..])?,
+    ))
+}
+
+/// Go's `simplifyComplex`: a complex literal with no imaginary part also
+/// reads as a float (and an int when whole).
+fn simplify_complex(n: &mut Number, c: (f64, f64)) {
+    n.complex = Some(c);
+    if c.1 == 0.0 {
+        n.is_float = true;
+        n.float = c.0;
+        if c.0.fract() == 0.0 && (-9.223372036854776e18..9.223372036854776e18).contains(&c.0) {
+            n.is_int = true;
+            n.int = c.0 as i64;
+        }
+        if c.0.fract() == 0.0 && (0.0..1.8446744073709552e19).contains(&c.0) {
+            n.is_uint = true;
+            n.uint = c.0 as u64;
+        }
+    }
+}
+
 /// Go's `newNumber`: compute every interpretation of a number literal.
 fn new_number(text: &str, typ: T) -> Result<Number, String> {
     let mut n = Number {
@@ -654,6 +685,7 @@ fn new_number(text: &str, typ: T) -> Result<Number, String> {
         int: 0,
         uint: 0,
         float: 0.0,
+        complex: None,
     };
     if typ == T::CharConstant {
         let r = strconv::unquote_char_literal(text)?;
@@ -665,12 +697,16 @@ fn new_number(text: &str, typ: T) -> Result<Number, String> {
         n.is_float = true;
         return Ok(n);
     }
-    if typ == T::Complex || text.ends_with('i') {
-        // Complex numbers have no use in Helm charts; not supported.
-        return Err(format!(
-            "complex number {} not supported",
-            strconv::quote(text)
-        ));
+    if typ == T::Complex {
+        let c = parse_complex(text)
+            .ok_or_else(|| format!("illegal number syntax: {}", strconv::quote(text)))?;
+        simplify_complex(&mut n, c);
+        return Ok(n);
+    }
+    // Imaginary constants can only be complex unless they are zero.
+    if let Some(im) = text.strip_suffix('i').and_then(strconv::parse_float) {
+        simplify_complex(&mut n, (0.0, im));
+        return Ok(n);
     }
     let u = strconv::parse_int(text, true);
     if let Some(u) = u {

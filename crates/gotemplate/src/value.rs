@@ -27,6 +27,8 @@ pub enum Value {
     Byte(u8),
     /// Go `float64`.
     Float(f64),
+    /// Go `complex128` (only from complex literals in templates).
+    Complex(f64, f64),
     String(GoStr),
     List(Arc<List>),
     Map(Arc<Map>),
@@ -289,6 +291,7 @@ impl Value {
             Value::Uint64(_) => "uint64".into(),
             Value::Byte(_) => "uint8".into(),
             Value::Float(_) => "float64".into(),
+            Value::Complex(..) => "complex128".into(),
             Value::String(_) => "string".into(),
             Value::List(l) => format!("[]{}", l.elem.go_name()),
             Value::Map(m) => match &m.type_name {
@@ -311,6 +314,7 @@ impl Value {
             Value::Uint64(_) => "uint64",
             Value::Byte(_) => "uint8",
             Value::Float(_) => "float64",
+            Value::Complex(..) => "complex128",
             Value::String(_) => "string",
             Value::List(_) => "slice",
             Value::Map(_) => "map",
@@ -333,6 +337,7 @@ impl Value {
             Value::Uint64(u) => *u != 0,
             Value::Byte(u) => *u != 0,
             Value::Float(f) => *f != 0.0,
+            Value::Complex(re, im) => *re != 0.0 || *im != 0.0,
             Value::String(s) => !s.is_empty(),
             Value::List(l) => !l.items.is_empty(),
             Value::Map(m) => !m.entries.is_empty(),
@@ -374,6 +379,7 @@ impl fmt::Debug for Value {
             Value::Uint64(i) => write!(f, "Uint64({i})"),
             Value::Byte(i) => write!(f, "Byte({i})"),
             Value::Float(x) => write!(f, "Float({x})"),
+            Value::Complex(re, im) => write!(f, "Complex({re}, {im})"),
             Value::String(s) => write!(f, "String({s:?})"),
             Value::List(l) => f.debug_list().entries(l.items.iter()).finish(),
             Value::Map(m) => f.debug_map().entries(m.entries.iter()).finish(),

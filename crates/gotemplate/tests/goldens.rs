@@ -198,11 +198,6 @@ fn render(template: &str, values: &serde_json::Value) -> Result<String, String> 
     Ok(out.replace("<no value>", ""))
 }
 
-/// Cases where this engine knowingly differs from Go: complex-number
-/// literals (no use in Helm charts). They must keep failing, so that this
-/// list stays accurate.
-const KNOWN_GAPS: &[&str] = &["complex number", "imaginary"];
-
 #[test]
 fn goldens() {
     let text = include_str!("fixtures/goldens.json");
@@ -219,13 +214,6 @@ fn goldens() {
         };
         let got = std::panic::catch_unwind(|| render(tpl, &c["values"]))
             .unwrap_or_else(|_| Err("PANIC".into()));
-        if KNOWN_GAPS.contains(&name) {
-            assert_ne!(
-                got, want,
-                "known gap {name} now passes: remove it from KNOWN_GAPS"
-            );
-            continue;
-        }
         if got == want {
             passed += 1;
         } else {
@@ -238,9 +226,6 @@ fn goldens() {
     if failed > 0 {
         eprintln!("{report}");
     }
-    println!(
-        "goldens: {passed} passed, {failed} failed, {} known gaps",
-        KNOWN_GAPS.len()
-    );
+    println!("goldens: {passed} passed, {failed} failed");
     assert_eq!(failed, 0, "{failed} of {} golden cases differ", cases.len());
 }
