@@ -588,7 +588,9 @@ impl Builder<'_> {
     /// keys win over merged ones wherever they appear, and among merged mappings the first
     /// one listed wins. Merged entries take the place of the `<<` entry.
     fn finish_mapping(&self, entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, Error> {
+        // Most mappings are small: compare keys in place; hash only larger ones.
         let mut seen: HashMap<KeyId, usize> = HashMap::new();
+        let hashed = entries.len() > 8;
         let mut out: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
         let mut merge: Option<(usize, Node)> = None;
         for (k, v) in entries {
@@ -596,11 +598,22 @@ impl Builder<'_> {
                 merge = Some((out.len(), v));
                 continue;
             }
-            let Some(id) = key_id(&k) else {
+            if k.as_scalar().is_none() {
                 out.push((k, v));
                 continue;
+            }
+            let first = if hashed {
+                key_id(&k).and_then(|id| match seen.get(&id) {
+                    Some(&i) => Some(i),
+                    None => {
+                        seen.insert(id, out.len());
+                        None
+                    }
+                })
+            } else {
+                out.iter().position(|(o, _)| same_key(o, &k))
             };
-            if let Some(&first) = seen.get(&id) {
+            if let Some(first) = first {
                 match self.opts.duplicate_keys {
                     DuplicateKeys::Error => {
                         let shown = k.as_scalar().map_or("", |s| s.value.as_str());
@@ -616,7 +629,6 @@ impl Builder<'_> {
                 }
                 continue;
             }
-            seen.insert(id, out.len());
             out.push((k, v));
         }
         let Some((at, source)) = merge else {
@@ -636,7 +648,7 @@ impl Builder<'_> {
             }
             _ => return Err(self.want_map(source.pos)),
         };
-        let mut taken: HashSet<KeyId> = seen.into_keys().collect();
+        let mut taken: HashSet<KeyId> = out.iter().filter_map(|(k, _)| key_id(k)).collect();
         let mut merged = Vec::new();
         for m in sources {
             for (k, v) in &m.entries {
@@ -684,6 +696,23 @@ fn key_id(k: &Node) -> Option<KeyId> {
         _ => s.value.clone(),
     };
     Some(KeyId(kind, text))
+}
+
+/// `key_id(a) == key_id(b)` without allocating.
+fn same_key(a: &Node, b: &Node) -> bool {
+    let (Some(x), Some(y)) = (a.as_scalar(), b.as_scalar()) else {
+        return false;
+    };
+    let text_like =
+        |r: Resolved| matches!(r, Resolved::Str | Resolved::Timestamp | Resolved::Merge);
+    match (x.resolved, y.resolved) {
+        (p, q) if text_like(p) && text_like(q) => x.value == y.value,
+        (Resolved::Null, Resolved::Null) => true,
+        (Resolved::Bool(p), Resolved::Bool(q)) => p == q,
+        (Resolved::Int(p), Resolved::Int(q)) => p == q,
+        (Resolved::Float(p), Resolved::Float(q)) => p.to_bits() == q.to_bits(),
+        _ => false,
+    }
 }
 
 fn is_merge_key(k: &Node) -> bool {
