@@ -314,7 +314,10 @@ impl<'t> Target<'t> {
                     .map(|o| (Resource::new(o), self.configured_in()))
                     .collect(),
                 None => {
-                    let ra = self.accumulate_resources(Accumulator::default(), std::slice::from_ref(&entry))?;
+                    let ra = self.accumulate_resources(
+                        Accumulator::default(),
+                        std::slice::from_ref(&entry),
+                    )?;
                     ra.resmap
                         .list
                         .into_iter()

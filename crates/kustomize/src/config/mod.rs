@@ -260,7 +260,9 @@ mod tests {
         // Kind-specific first (how kustomize's sorted merge meets them): the generic one
         // is taken as already present.
         let mut custom_then_builtin = custom.clone();
-        custom_then_builtin.merge(TransformerConfig::builtin()).unwrap();
+        custom_then_builtin
+            .merge(TransformerConfig::builtin())
+            .unwrap();
         assert_eq!(custom_then_builtin.name_prefix.len(), 1);
     }
 }

@@ -61,6 +61,7 @@ pub enum Plugin {
         args: Json,
         secret: bool,
     },
+    IamPolicy(Json),
 }
 
 fn fieldspecs(v: Option<&Json>) -> Result<Vec<FieldSpec>> {
@@ -415,6 +416,7 @@ impl Plugin {
                 args: generator_args(cfg),
                 secret: true,
             },
+            "IAMPolicyGenerator" => Plugin::IamPolicy(cfg.clone()),
             "HelmChartInflationGenerator" => {
                 return Err(err!("helmCharts is not supported by kubeplay's kustomize yet (it comes with Helm support)"))
             }
@@ -464,7 +466,7 @@ impl Plugin {
                 }
                 Ok(())
             }
-            Plugin::Generator { .. } => {
+            Plugin::Generator { .. } | Plugin::IamPolicy(_) => {
                 let generated = self.generate(ldr)?;
                 m.absorb_all(generated)
             }
@@ -477,6 +479,11 @@ impl Plugin {
                 let r = generators::configmap::generate(ldr, args, None, *secret)?;
                 let mut m = ResMap::new();
                 m.list.push(r);
+                Ok(m)
+            }
+            Plugin::IamPolicy(cfg) => {
+                let mut m = ResMap::new();
+                m.list.push(generators::iampolicy::generate(cfg)?);
                 Ok(m)
             }
             _ => Err(Error::new("not a generator plugin")),

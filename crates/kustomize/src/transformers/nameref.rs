@@ -28,7 +28,7 @@ pub fn fix_back_references(m: &mut ResMap, tc: &TransformerConfig) -> Result<()>
         if filters.is_empty() {
             continue;
         }
-        let candidates = candidates_for(m, ri);
+        let candidates = candidates_for(m, ri)?;
         for (spec, target) in filters {
             let mut referrer = m.list[ri].clone();
             let mut fs = spec.clone();
@@ -58,32 +58,42 @@ pub fn fix_back_references(m: &mut ResMap, tc: &TransformerConfig) -> Result<()>
 
 /// Resources the referrer may point at: cluster-scoped ones, ones in its namespace, and,
 /// for role bindings, ones in its subjects' namespaces.
-fn candidates_for(m: &ResMap, ri: usize) -> Vec<usize> {
+fn candidates_for(m: &ResMap, ri: usize) -> Result<Vec<usize>> {
     let referrer = &m.list[ri];
     let rid = referrer.cur_id();
     if rid.gvk.is_cluster_scoped() {
-        return (0..m.len()).collect();
+        return Ok((0..m.len()).collect());
     }
     let mut binding_ns = BTreeSet::new();
-    if rid.gvk.kind == "RoleBinding" || rid.gvk.kind == "ClusterRoleBinding" {
+    if rid.gvk.kind == "RoleBinding" {
         if let Some(Json::Array(subjects)) = referrer.obj.get("subjects") {
             for s in subjects {
+                let Some(ns) = s.get("namespace") else {
+                    continue;
+                };
                 if s.get("kind").and_then(Json::as_str) == Some("ServiceAccount") {
-                    if let Some(ns) = s.get("namespace").and_then(Json::as_str) {
-                        binding_ns.insert(ns.to_string());
+                    match ns.as_str() {
+                        Some(ns) => {
+                            binding_ns.insert(ns.to_string());
+                        }
+                        None => {
+                            return Err(err!(
+                                "Invalid Input: namespace is blank for resource \"{rid}\"\n"
+                            ))
+                        }
                     }
                 }
             }
         }
     }
-    (0..m.len())
+    Ok((0..m.len())
         .filter(|&i| {
             let id = m.list[i].cur_id();
             id.gvk.is_cluster_scoped()
                 || id.ns_equals(&rid)
                 || binding_ns.contains(m.list[i].namespace())
         })
-        .collect()
+        .collect())
 }
 
 struct Ctx<'a> {
@@ -136,14 +146,18 @@ impl Ctx<'_> {
                 let by_org: Vec<&Resource> = self
                     .candidates
                     .iter()
-                    .filter(|r| r.org_id().namespace == ns)
+                    .filter(|r| {
+                        !r.gvk().is_cluster_scoped() && r.org_id().effective_namespace() == ns
+                    })
                     .collect();
                 if !by_org.is_empty() {
                     by_org
                 } else {
                     self.candidates
                         .iter()
-                        .filter(|r| r.namespace() == ns)
+                        .filter(|r| {
+                            !r.gvk().is_cluster_scoped() && r.cur_id().effective_namespace() == ns
+                        })
                         .collect()
                 }
             }
@@ -172,21 +186,18 @@ impl Ctx<'_> {
     ) -> Result<Option<&'r Resource>> {
         let role_ref = self.role_ref_gvk();
         let rid = self.referrer.cur_id();
+        // Only resources that were renamed (or moved) qualify, matched by an earlier id:
+        // a reference to a name that never changed needs no update.
         let mut c: Vec<&Resource> = candidates
             .into_iter()
+            .filter(|r| r.prev_ids().iter().any(|id| id.name == old))
             .filter(|r| {
                 r.prev_ids()
-                    .iter()
-                    .chain(std::iter::once(&r.cur_id()))
-                    .any(|id| id.name == old)
-            })
-            .filter(|r| {
-                r.all_ids()
                     .iter()
                     .any(|id| id.gvk.is_selected_by(self.target))
             })
             .filter(|r| match &role_ref {
-                Some(g) => r.all_ids().iter().any(|id| id.gvk.is_selected_by(g)),
+                Some(g) => r.prev_ids().iter().any(|id| id.gvk.is_selected_by(g)),
                 None => true,
             })
             .filter(|r| {
