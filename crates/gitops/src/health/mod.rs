@@ -179,20 +179,28 @@ impl Assessor {
         if being_deleted(obj) {
             return Some(Health::progressing("Pending deletion"));
         }
+        if let Some(health) = self.rule_health(obj) {
+            return Some(health);
+        }
         let (group, _version) = fields::group_version(obj);
         let kind = fields::str_at(obj, &["kind"]).unwrap_or("");
-        if !self.builtin_only {
-            let rule = self
-                .user
-                .find(group, kind)
-                .or_else(|| rules::bundled().find(group, kind));
-            if let Some(rule) = rule {
-                if let Some(health) = rule.evaluate(obj) {
-                    return Some(health);
-                }
-            }
-        }
         built_in_check(group, kind).map(|check| check(obj))
+    }
+
+    /// What the custom rule for the object's group/kind says on its own (user rules first,
+    /// then bundled), before deletion and built-in checks are considered. `None` when no
+    /// rule applies or the rule gives no health.
+    pub fn rule_health(&self, obj: &Value) -> Option<Health> {
+        if self.builtin_only {
+            return None;
+        }
+        let (group, _version) = fields::group_version(obj);
+        let kind = fields::str_at(obj, &["kind"]).unwrap_or("");
+        let rule = self
+            .user
+            .find(group, kind)
+            .or_else(|| rules::bundled().find(group, kind))?;
+        rule.evaluate(obj)
     }
 }
 
