@@ -1,5 +1,7 @@
 //! The lexer: Go's `text/template/parse/lex.go` state machine, run on demand.
 
+use std::borrow::Cow;
+
 /// Kinds of lexical items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemType {
@@ -61,14 +63,16 @@ impl ItemType {
 
 /// A lexical item: its kind, byte offset, text and line.
 #[derive(Clone, Debug)]
-pub struct Item {
+pub struct Item<'a> {
     pub typ: ItemType,
     pub pos: usize,
-    pub val: String,
+    /// The source text (borrowed, so the parser's lookahead copies are
+    /// cheap), or an error message.
+    pub val: Cow<'a, str>,
     pub line: usize,
 }
 
-impl std::fmt::Display for Item {
+impl std::fmt::Display for Item<'_> {
     /// Go's `item.String()`, used in "unexpected X in Y" errors.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.typ {
@@ -163,22 +167,22 @@ impl<'a> Lexer<'a> {
         Some(c)
     }
 
-    fn item(&mut self, typ: ItemType) -> Item {
+    fn item(&mut self, typ: ItemType) -> Item<'a> {
         let it = Item {
             typ,
             pos: self.start,
-            val: self.input[self.start..self.pos].to_string(),
+            val: Cow::Borrowed(&self.input[self.start..self.pos]),
             line: self.line_at(self.start),
         };
         self.start = self.pos;
         it
     }
 
-    fn error(&mut self, msg: String) -> Item {
+    fn error(&mut self, msg: String) -> Item<'a> {
         let it = Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: msg,
+            val: Cow::Owned(msg),
             line: self.line_at(self.start),
         };
         self.state = State::Done;
@@ -204,7 +208,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next item; after an error or EOF it keeps returning EOF.
-    pub fn next_item(&mut self) -> Item {
+    pub fn next_item(&mut self) -> Item<'a> {
         loop {
             match self.state {
                 State::Done => {
@@ -267,7 +271,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Comments produce no item (Go drops them unless asked to keep them).
-    fn lex_comment(&mut self) -> Option<Item> {
+    fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = self.rest().find(RIGHT_COMMENT) else {
             return Some(self.error("unclosed comment".into()));
@@ -294,7 +298,7 @@ impl<'a> Lexer<'a> {
         self.pos += r.len() - r.trim_start_matches([' ', '\t', '\r', '\n']).len();
     }
 
-    fn lex_right_delim(&mut self, trim: bool) -> Item {
+    fn lex_right_delim(&mut self, trim: bool) -> Item<'a> {
         if trim {
             self.pos += TRIM_LEN;
             self.start = self.pos;
@@ -309,7 +313,7 @@ impl<'a> Lexer<'a> {
         it
     }
 
-    fn lex_inside_action(&mut self) -> Item {
+    fn lex_inside_action(&mut self) -> Item<'a> {
         let (delim, trim) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -379,7 +383,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_identifier(&mut self) -> Item {
+    fn lex_identifier(&mut self) -> Item<'a> {
         while self.peek_char().is_some_and(is_alnum) {
             self.next_char();
         }
@@ -406,7 +410,7 @@ impl<'a> Lexer<'a> {
         self.item(typ)
     }
 
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> Item {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Item<'a> {
         if self.at_terminator() {
             return self.item(if typ == ItemType::Variable {
                 ItemType::Variable
@@ -424,7 +428,7 @@ impl<'a> Lexer<'a> {
         self.item(typ)
     }
 
-    fn lex_char(&mut self) -> Item {
+    fn lex_char(&mut self) -> Item<'a> {
         loop {
             match self.next_char() {
                 Some('\\') => {
@@ -442,7 +446,7 @@ impl<'a> Lexer<'a> {
         self.item(ItemType::CharConstant)
     }
 
-    fn lex_quote(&mut self) -> Item {
+    fn lex_quote(&mut self) -> Item<'a> {
         loop {
             match self.next_char() {
                 Some('\\') => {
@@ -458,7 +462,7 @@ impl<'a> Lexer<'a> {
         self.item(ItemType::String)
     }
 
-    fn lex_raw_quote(&mut self) -> Item {
+    fn lex_raw_quote(&mut self) -> Item<'a> {
         loop {
             match self.next_char() {
                 None => return self.error("unterminated raw quoted string".into()),
@@ -515,7 +519,7 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    fn lex_number(&mut self) -> Item {
+    fn lex_number(&mut self) -> Item<'a> {
         if !self.scan_number() {
             let s = crate::strconv::quote(&self.input[self.start..self.pos]);
             return self.error(format!("bad number syntax: {s}"));

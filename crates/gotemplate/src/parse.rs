@@ -18,7 +18,7 @@ struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     text: Arc<str>,
     parse_name: String,
-    token: [Item; 3],
+    token: [Item<'a>; 3],
     peek_count: usize,
     vars: Vec<String>,
     range_depth: usize,
@@ -45,7 +45,7 @@ pub fn parse(
     let eof = Item {
         typ: T::Eof,
         pos: 0,
-        val: String::new(),
+        val: std::borrow::Cow::Borrowed(""),
         line: 1,
     };
     let mut p = Parser {
@@ -105,7 +105,7 @@ impl Stop {
 }
 
 impl<'a, 'f> Parser<'a, 'f> {
-    fn next(&mut self) -> Item {
+    fn next(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -118,18 +118,18 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item) {
+    fn backup2(&mut self, t1: Item<'a>) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1].clone();
         }
@@ -138,7 +138,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.token[0].clone()
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let t = self.next();
             if t.typ != T::Space {
@@ -147,7 +147,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let t = self.next_non_space();
         self.backup();
         t
@@ -160,7 +160,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         ))
     }
 
-    fn unexpected<X>(&self, token: &Item, context: &str) -> PResult<X> {
+    fn unexpected<X>(&self, token: &Item<'_>, context: &str) -> PResult<X> {
         if token.typ == T::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
@@ -177,7 +177,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.errorf(format!("unexpected {token} in {context}"))
     }
 
-    fn expect(&mut self, typ: T, context: &str) -> PResult<Item> {
+    fn expect(&mut self, typ: T, context: &str) -> PResult<Item<'a>> {
         let t = self.next_non_space();
         if t.typ != typ {
             return self.unexpected(&t, context);
@@ -273,7 +273,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         match t.typ {
             T::Text => Ok(Ctl::Node(Node::Text(TextNode {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.into_owned(),
             }))),
             T::LeftDelim => {
                 self.action_line = t.line;
@@ -383,7 +383,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         })
     }
 
-    fn parse_template_name(&mut self, t: &Item, context: &str) -> PResult<String> {
+    fn parse_template_name(&mut self, t: &Item<'_>, context: &str) -> PResult<String> {
         match t.typ {
             T::String | T::RawString => match strconv::unquote(&t.val) {
                 Some(s) => Ok(s),
@@ -452,13 +452,13 @@ impl<'a, 'f> Parser<'a, 'f> {
             if next.typ == T::Assign || next.typ == T::Declare {
                 pipe.is_assign = next.typ == T::Assign;
                 self.next_non_space();
-                pipe.decl.push(v.val.clone());
-                self.vars.push(v.val);
+                pipe.decl.push(v.val.to_string());
+                self.vars.push(v.val.into_owned());
                 break;
             } else if next.typ == T::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(v.val.clone());
-                self.vars.push(v.val);
+                pipe.decl.push(v.val.to_string());
+                self.vars.push(v.val.into_owned());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         T::Variable | T::RightDelim | T::RightParen => continue,
@@ -598,7 +598,10 @@ impl<'a, 'f> Parser<'a, 'f> {
                 if !(self.has_func)(&t.val) {
                     return self.errorf(format!("function {} not defined", strconv::quote(&t.val)));
                 }
-                Arg::Identifier { pos, name: t.val }
+                Arg::Identifier {
+                    pos,
+                    name: t.val.into_owned(),
+                }
             }
             T::Dot => Arg::Dot { pos },
             T::Nil => Arg::Nil { pos },
@@ -631,7 +634,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             T::String | T::RawString => match strconv::unquote_bytes(&t.val) {
                 Some(s) => Arg::String {
                     pos,
-                    quoted: t.val,
+                    quoted: t.val.into_owned(),
                     text: crate::Value::String(crate::GoStr::from_bytes(s)),
                 },
                 None => return self.errorf("invalid syntax".into()),

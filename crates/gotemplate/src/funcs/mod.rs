@@ -159,10 +159,35 @@ impl Func {
     }
 }
 
+/// FNV-1a: function names are short and looked up on every call, where
+/// SipHash's setup cost showed in profiles; no DoS concern for names that
+/// come from the host.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 /// Functions by name, consulted before the builtins (as Go's `Funcs` does).
 #[derive(Clone, Default)]
 pub struct FuncMap {
-    map: HashMap<String, Arc<Func>>,
+    map: HashMap<String, Arc<Func>, FnvBuild>,
 }
 
 impl FuncMap {
