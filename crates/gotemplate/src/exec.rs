@@ -47,7 +47,7 @@ impl Rv {
         }
     }
     /// Go's "dig down one level" for interface values after each command.
-    fn unwrap(self) -> Rv {
+    fn dig(self) -> Rv {
         Rv::concrete(self.v)
     }
 }
@@ -114,6 +114,12 @@ impl Context<'_> {
     /// The template set being executed.
     pub fn templates(&self) -> &Templates {
         self.set
+    }
+
+    /// How many `template` calls and nested executions enclose this call
+    /// (0 at the top), for hosts that bound their own recursion.
+    pub fn depth(&self) -> usize {
+        self.depth
     }
 }
 
@@ -485,7 +491,7 @@ impl<'a> State<'a, '_> {
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value.take())?;
-            value = Some(v.unwrap());
+            value = Some(v.dig());
         }
         let value = value.unwrap_or_else(Rv::invalid);
         for name in &pipe.decl {
@@ -903,7 +909,7 @@ impl<'a> State<'a, '_> {
         }
         if value.iface {
             if !value.v.is_nil() && t.accepts(&value.v) {
-                return Ok(value.unwrap());
+                return Ok(value.dig());
             }
             if value.v.is_nil() {
                 return self.errorf(format!(

@@ -308,7 +308,10 @@ fn include_like_function_through_context() {
     assert_eq!(t.execute("main", &data).unwrap(), "\"web-app\" web-app");
     // The tpl parse happened in a copy: the set is unchanged.
     assert!(!t.has_template("tpl"));
-    assert_eq!(t.template_names(), vec!["helpers", "main", "name"]);
+    assert_eq!(
+        t.template_names(),
+        vec!["d", "dd", "helpers", "main", "name"]
+    );
 }
 
 #[test]
