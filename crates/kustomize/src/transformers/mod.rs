@@ -55,7 +55,6 @@ pub enum Plugin {
         fieldspecs: Vec<FieldSpec>,
     },
     Replacements(Vec<Json>),
-    SortOrder(Json),
     Sequence(Vec<Plugin>),
     Generator {
         args: Json,
@@ -407,7 +406,9 @@ impl Plugin {
                     .cloned()
                     .unwrap_or_default(),
             ),
-            "SortOrderTransformer" => Plugin::SortOrder(cfg.get("sortOptions").cloned().unwrap_or(Json::Null)),
+            // kustomize sorts once, at the end, from the top kustomization's sortOptions; it
+            // refuses the sorter as a plugin.
+            "SortOrderTransformer" => return Err(err!("unable to load builtin SortOrderTransformer.builtin.[noGrp]")),
             "ConfigMapGenerator" => Plugin::Generator {
                 args: generator_args(cfg),
                 secret: false,
@@ -459,7 +460,6 @@ impl Plugin {
                 fieldspecs,
             } => replicas::transform(m, name, count, fieldspecs),
             Plugin::Replacements(list) => replacements::transform(m, list, ldr),
-            Plugin::SortOrder(opts) => crate::order::sort(m, Some(opts)),
             Plugin::Sequence(list) => {
                 for p in list {
                     p.transform(ra, ldr)?;
