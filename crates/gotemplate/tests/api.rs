@@ -294,6 +294,15 @@ fn include_like_function_through_context() {
             )?))
         },
     ));
+    t.add_func(Func::new("depth", &[], None, |ctx, _| {
+        Ok(Value::Int(ctx.depth() as i64))
+    }));
+    t.parse(
+        "d",
+        "{{ define \"dd\" }}{{ depth }}{{ end }}{{ depth }}{{ template \"dd\" }}{{ include \"dd\" . }}",
+    )
+    .unwrap();
+    assert_eq!(t.execute("d", &Value::Nil).unwrap(), "011");
     t.parse(
         "helpers",
         "{{ define \"name\" }}{{ .n | printf \"%s-app\" }}{{ end }}",
