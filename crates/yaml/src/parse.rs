@@ -73,47 +73,142 @@ pub fn parse_documents_with(
         ));
     }
     check_characters(src, file)?;
-    // saphyr follows the YAML test suite in refusing `key:<TAB>value`; go-yaml accepts it.
-    // Such tabs are turned into spaces (same length, so positions hold) and parsing resumes.
-    let mut patched: Option<String> = None;
-    for _ in 0..MAX_TAB_PATCHES {
-        let text = patched.as_deref().unwrap_or(src);
-        match build(text, file, opts) {
+    // Two places where saphyr is stricter than go-yaml are patched in the text and parsing
+    // starts again: `key:<TAB>value` (tabs become spaces, same length) and continuation lines
+    // of quoted scalars indented less than saphyr wants (spaces are inserted; leading blanks
+    // of such lines are not part of the value, and positions are mapped back afterwards).
+    let mut text: Option<String> = None;
+    let mut inserted: Vec<Insertion> = Vec::new();
+    for _ in 0..MAX_PATCHES {
+        let current = text.as_deref().unwrap_or(src);
+        match build(current, file, opts) {
+            Ok(mut docs) => {
+                if !inserted.is_empty() {
+                    docs.iter_mut().for_each(|d| unshift(d, &inserted));
+                }
+                return Ok(docs);
+            }
+            Err(Retry::Fail(e)) => return Err(e),
             Err(Retry::TabAfterColon(at)) => {
-                let mut bytes = patched
-                    .take()
-                    .unwrap_or_else(|| src.to_string())
-                    .into_bytes();
+                let mut bytes = current.as_bytes().to_vec();
                 let mut i = at;
                 while i > 0 && bytes[i - 1] == b'\t' {
                     bytes[i - 1] = b' ';
                     i -= 1;
                 }
                 // Only ASCII tabs were replaced by ASCII spaces: still valid UTF-8.
-                patched = Some(String::from_utf8(bytes).unwrap_or_default());
+                text = Some(String::from_utf8(bytes).unwrap_or_default());
             }
-            Err(Retry::Fail(e)) => return Err(e),
-            Ok(docs) => return Ok(docs),
+            Err(Retry::QuotedIndent(quote, e)) => {
+                let (patched, added) = indent_quoted_continuations(current, quote);
+                if added.is_empty() {
+                    return Err(e);
+                }
+                inserted.extend(added);
+                text = Some(patched);
+            }
         }
     }
-    match build(patched.as_deref().unwrap_or(src), file, opts) {
-        Ok(docs) => Ok(docs),
-        Err(Retry::Fail(e)) => Err(e),
-        Err(Retry::TabAfterColon(at)) => Err(Error::new(
-            file,
-            src[..at].matches('\n').count() + 1,
-            0,
-            "':' must be followed by a valid YAML whitespace",
-        )),
-    }
+    Err(Error::new(file, 0, 0, "too many syntax workarounds needed"))
 }
 
-const MAX_TAB_PATCHES: usize = 64;
+const MAX_PATCHES: usize = 64;
 
 enum Retry {
     /// saphyr refused tabs ending just before this byte offset.
     TabAfterColon(usize),
+    /// saphyr refused the indentation of the quoted scalar opening at this byte offset.
+    QuotedIndent(usize, Error),
     Fail(Error),
+}
+
+/// Spaces inserted into the text: at a byte offset of the patched text, on a 1-based line.
+#[derive(Clone, Copy)]
+struct Insertion {
+    offset: usize,
+    line: usize,
+    count: usize,
+}
+
+/// Indents the continuation lines of the quoted scalar opening at `quote` to the quote's
+/// column.
+fn indent_quoted_continuations(src: &str, quote: usize) -> (String, Vec<Insertion>) {
+    let b = src.as_bytes();
+    let Some(&q) = b.get(quote) else {
+        return (src.to_string(), Vec::new());
+    };
+    // The opening quote's column is at least the block indentation saphyr checks against.
+    let line_start = src[..quote].rfind('\n').map_or(0, |i| i + 1);
+    let want = src[line_start..quote].chars().count().max(1);
+    let mut line = src[..quote].matches('\n').count() + 1;
+    let mut out = String::with_capacity(src.len() + 16);
+    let mut added = Vec::new();
+    let mut i = quote + 1;
+    out.push_str(&src[..i]);
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' && q == b'"' {
+            // An escape: copy it with the escaped character.
+            let next = src[i + 1..].chars().next().map_or(0, char::len_utf8);
+            out.push_str(&src[i..i + 1 + next]);
+            i += 1 + next;
+            continue;
+        }
+        if c == q {
+            if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                out.push_str("''");
+                i += 2;
+                continue;
+            }
+            break;
+        }
+        if c == b'\n' {
+            out.push('\n');
+            i += 1;
+            line += 1;
+            let blanks = src[i..]
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .count();
+            let rest = &src[i + blanks..];
+            if blanks < want && !rest.starts_with(['\n', '\r']) && !rest.is_empty() {
+                let count = want - blanks;
+                added.push(Insertion {
+                    offset: out.len(),
+                    line,
+                    count,
+                });
+                out.extend(std::iter::repeat_n(' ', count));
+            }
+            continue;
+        }
+        let len = src[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&src[i..i + len]);
+        i += len;
+    }
+    out.push_str(&src[i.min(src.len())..]);
+    (out, added)
+}
+
+/// Maps positions of the patched text back to the original.
+fn unshift(n: &mut Node, inserted: &[Insertion]) {
+    let q = n.pos.offset;
+    for ins in inserted {
+        if ins.offset <= q {
+            n.pos.offset -= ins.count;
+            if ins.line == n.pos.line && n.pos.column > ins.count {
+                n.pos.column -= ins.count;
+            }
+        }
+    }
+    match &mut n.value {
+        Value::Scalar(_) => {}
+        Value::Sequence(s) => s.items.iter_mut().for_each(|i| unshift(i, inserted)),
+        Value::Mapping(m) => m.entries.iter_mut().for_each(|(k, v)| {
+            unshift(k, inserted);
+            unshift(v, inserted);
+        }),
+    }
 }
 
 fn build(src: &str, file: &str, opts: &ParseOptions) -> Result<Vec<Node>, Retry> {
@@ -132,11 +227,15 @@ fn build(src: &str, file: &str, opts: &ParseOptions) -> Result<Vec<Node>, Retry>
         let (ev, span) = match ev {
             Ok(x) => x,
             Err(e) => {
-                if e.info() == "':' must be followed by a valid YAML whitespace" {
-                    let at = b.offsets.byte(src, e.marker().index());
-                    if at > 0 && src.as_bytes().get(at - 1) == Some(&b'\t') {
-                        return Err(Retry::TabAfterColon(at));
-                    }
+                let at = b.offsets.byte(src, e.marker().index());
+                if e.info() == "':' must be followed by a valid YAML whitespace"
+                    && at > 0
+                    && src.as_bytes().get(at - 1) == Some(&b'\t')
+                {
+                    return Err(Retry::TabAfterColon(at));
+                }
+                if e.info() == "invalid indentation in quoted scalar" {
+                    return Err(Retry::QuotedIndent(at, b.scan_error(&e)));
                 }
                 return Err(Retry::Fail(b.scan_error(&e)));
             }
@@ -295,31 +394,36 @@ impl Builder<'_> {
                 .err(pos, msg.clone())
                 .with_goyaml(format!("yaml: {msg}"));
         }
-        // go-yaml's line: for parser errors ("while parsing ...") the 0-based line of the
-        // construct being parsed, or if that is 0, the 0-based line of the offending token;
-        // for scanner errors the 1-based line of the context or problem. (The 0-based lines
-        // are go-yaml's own off-by-one, kept because kustomize and Helm show them.)
-        let line = if parser_error {
-            let context = self.stack.last().map_or(0, |f| match f {
+        // go-yaml prints "line N" from libyaml's marks, 0-based, plus one for scanner errors
+        // only (its own off-by-one, kept because kustomize and Helm show it). v3 prefers the
+        // context mark (where the construct being parsed started), v2 the problem mark.
+        let scanner = !parser_error && !info.starts_with("did not find expected <");
+        let problem0 = match message.as_str() {
+            // saphyr marks the opening quote; libyaml's problem is the end of the input.
+            "found unexpected end of stream" => self.src.matches('\n').count(),
+            _ => pos.line - 1,
+        };
+        let context0 = if parser_error {
+            self.stack.last().map_or(0, |f| match f {
                 Frame::Seq { node, .. } | Frame::Map { node, .. } => node.pos.line - 1,
-            });
-            if context != 0 {
-                context
-            } else {
-                pos.line - 1
-            }
+            })
         } else if info.starts_with("did not find expected <") {
-            // A parser error without context: go-yaml prints the 0-based line.
-            pos.line - 1
+            0
         } else if message == "could not find expected ':'" {
-            // Reported at the line of the would-be key: the last line with content.
+            // The would-be key: the last line with content before the problem.
             let before = self.src[..pos.offset.min(self.src.len())].trim_end();
-            before.matches('\n').count() + 1
-        } else if message == "found unexpected end of stream" && pos.line == 1 {
-            // The quote opened on the first line: go-yaml falls back to the end of input.
-            self.src.lines().count().max(1)
+            before.matches('\n').count()
         } else {
-            pos.line
+            // saphyr's mark is at (or on the line of) the scanner's context.
+            pos.line - 1
+        };
+        let bump = usize::from(scanner);
+        let line = match self.opts.schema {
+            Schema::GoYamlV3 if context0 != 0 => context0 + bump,
+            Schema::GoYamlV3 if problem0 != 0 => problem0 + bump,
+            Schema::GoYamlV2 if problem0 != 0 => problem0 + bump,
+            Schema::GoYamlV2 if context0 != 0 => context0,
+            _ => 0,
         };
         if line == 0 {
             return self

@@ -161,6 +161,19 @@ fn helm_goldens() {
         } else {
             sibling(input, ".values.yaml", ".golden.yaml")
         };
+        let error = (!each && !pretty).then(|| sibling(input, ".values.yaml", ".error.txt"));
+        if let Some(error) = error.filter(|e| e.exists()) {
+            let want = fs::read_to_string(&error).unwrap();
+            match helm_values(&src, "values.yaml") {
+                Err(e) if want.contains(e.goyaml()) => {}
+                Err(e) => failures.push(format!(
+                    "{name}: error {:?} is not in Helm's {want:?}",
+                    e.goyaml()
+                )),
+                Ok(_) => failures.push(format!("{name}: Helm fails, we do not: {want}")),
+            }
+            continue;
+        }
         let want = fs::read_to_string(golden)
             .unwrap_or_else(|_| panic!("{name}: no golden; run tests/fixtures/regen.py"));
         let got = if each {

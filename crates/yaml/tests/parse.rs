@@ -422,3 +422,21 @@ fn kyaml_json_round_trip_quirks() {
         json!({"a": {"x": null, "y": null}, "b": [null], "c": "p\n  q\n"})
     );
 }
+
+#[test]
+fn quoted_continuation_lines_need_no_indentation() {
+    // go-yaml (libyaml) does not check it; saphyr does, so the parser indents them itself.
+    let src = "a:\n  b: \"x\n  y\nz\"\n  c: 'p\nq'\nd: [\"m\nn\", o]\n";
+    let d = &parse_documents(src, "f").unwrap()[0];
+    assert_eq!(
+        to_json(d).unwrap(),
+        json!({"a": {"b": "x y z", "c": "p q"}, "d": ["m n", "o"]})
+    );
+    let c = d.get("a").unwrap().get("c").unwrap();
+    assert_eq!((c.pos.line, c.pos.column), (5, 6));
+    assert_eq!(&src[c.pos.offset..c.pos.offset + 2], "'p");
+    let dd = d.get("d").unwrap();
+    assert_eq!(&src[dd.pos.offset..dd.pos.offset + 2], "[\"");
+    let e = parse_documents("a: 1\nb: \"open\nc: 2\n", "f").unwrap_err();
+    assert_eq!(e.message, "found unexpected end of stream");
+}

@@ -154,11 +154,7 @@ fn random_node(r: &mut Rng, depth: usize) -> Node {
                 ScalarStyle::Literal,
                 ScalarStyle::Folded,
             ][r.below(5)];
-            // go-yaml may end a multi-line single-quoted scalar at column 0, which libyaml
-            // accepts and saphyr-parser (strict YAML 1.2 indentation) refuses.
-            let style = if style == ScalarStyle::SingleQuoted && value.contains(['\n', '\r']) {
-                ScalarStyle::DoubleQuoted
-            } else if style == ScalarStyle::Folded && more_indented(&value) {
+            let style = if style == ScalarStyle::Folded && more_indented(&value) {
                 // go-yaml's folded writer is lossy around more-indented lines (see json.rs).
                 ScalarStyle::Literal
             } else {
