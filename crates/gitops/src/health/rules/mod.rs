@@ -5,7 +5,10 @@
 //! scripts say in a form made for it: walk fields and conditions, compare, answer a status and
 //! a message. The language has no recursion and only loops over the object's own lists, so
 //! every rule terminates; a missing field reads as `null` instead of failing. Syntax in
-//! [`syntax`]; the rules Argo CD bundles are rewritten in `bundled/`, one file per API group.
+//! `syntax.rs`; the rules Argo CD bundles are rewritten in `bundled/`, one file per API group
+//! (small operators share `misc-operators.rules`). Users add rules the same way through
+//! [`crate::health::Assessor::with_rules`]; theirs win over bundled ones for the kinds they
+//! name, exact group/kind targets win over wildcard ones.
 //!
 //! ```text
 //! health example.com/Widget {

@@ -16,7 +16,15 @@
 //! unary  := "-" unary | postfix; postfix := primary { "." NAME ["(" args ")"] | "[" expr "]" }
 //! primary:= STRING | NUMBER | true | false | null | NAME ["(" args ")"] | "[" list "]" | "(" expr ")"
 //! ```
-//! Functions can only call `fn`s defined above them, so evaluation always terminates.
+//! A `fn` can only call `fn`s defined above it, so evaluation always terminates. A `fn` runs
+//! inline: it reads the caller's variables and the variables it sets are its results.
+//!
+//! Names resolve to a variable, else to a top-level field of the object (`status`, `spec`,
+//! `metadata`, `kind`, ...); `self` is the whole object. Methods taking a per-item
+//! expression: `list.any(x, p)`, `all`, `find` (first item or null), `filter`, `map`,
+//! `count`, `sortBy(x, key)`. Functions (also callable as methods, receiver first): `len`,
+//! `str`, `num`, `type`, `lower`, `upper`, `trim`, `startsWith`, `endsWith`, `contains`,
+//! `join`, `split`, `keys`, `slice`, `replace`, `default(x, d)`. `list[-1]` is the last item.
 
 use super::RuleError;
 use crate::health::HealthStatus;
