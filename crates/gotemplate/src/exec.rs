@@ -812,6 +812,19 @@ impl<'a> State<'a, '_> {
                     // Functions return interface{}: a nil result is typed.
                     v.iface = true;
                 }
+                // Strings built in variables never reach the output check;
+                // without this, `$x = printf "%s%s" $x $x` in a loop grows
+                // memory exponentially.
+                if let Value::String(s) = &v.v {
+                    if s.len() > self.budget.limits.max_output {
+                        self.at = node;
+                        self.at_tree = self.tmpl;
+                        return Err(Flow::Err(self.limit_err(format!(
+                            "exceeded maximum output size ({} bytes) in the result of {name}",
+                            self.budget.limits.max_output
+                        ))));
+                    }
+                }
                 Ok(v)
             }
             Err(e) => {

@@ -450,6 +450,26 @@ fn output_size_is_limited() {
 }
 
 #[test]
+fn strings_built_in_variables_are_limited() {
+    let mut t = Templates::new("t");
+    t.limits(Limits {
+        max_output: 1000,
+        ..Limits::default()
+    });
+    t.parse(
+        "t",
+        "{{ $x := \"ab\" }}{{ range 100 }}{{ $x = printf \"%s%s\" $x $x }}{{ end }}",
+    )
+    .unwrap();
+    let e = t.execute("t", &Value::Nil).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert_eq!(
+        e.to_string(),
+        "template: t:1:39: executing \"t\" at <printf \"%s%s\" $x $x>: exceeded maximum output size (1000 bytes) in the result of printf"
+    );
+}
+
+#[test]
 fn limit_errors_pass_through_functions() {
     let mut t = Templates::new("t");
     t.limits(Limits {
