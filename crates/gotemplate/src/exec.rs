@@ -282,10 +282,30 @@ impl<'a> State<'a, '_> {
         Ok(())
     }
 
-    fn walk(&mut self, dot: &Rv, node: &'a Node) -> R<()> {
-        self.step()?;
+    /// Count one level of recursion (template calls, nested blocks and
+    /// pipelines), bounded by `max_nesting` and the native stack.
+    fn enter(&mut self) -> R<()> {
+        if self.budget.nesting >= self.budget.limits.max_nesting {
+            return Err(Flow::Err(self.limit_err(format!(
+                "exceeded maximum template depth (nesting limit of {})",
+                self.budget.limits.max_nesting
+            ))));
+        }
         self.check_stack()?;
+        self.budget.nesting += 1;
+        Ok(())
+    }
+
+    fn walk(&mut self, dot: &Rv, node: &'a Node) -> R<()> {
         self.at(At::Node(node));
+        self.enter()?;
+        let r = self.walk_node(dot, node);
+        self.budget.nesting -= 1;
+        r
+    }
+
+    fn walk_node(&mut self, dot: &Rv, node: &'a Node) -> R<()> {
+        self.step()?;
         match node {
             Node::Action(a) => {
                 let val = self.eval_pipeline(dot, &a.pipe)?;
@@ -487,7 +507,13 @@ impl<'a> State<'a, '_> {
 
     fn eval_pipeline(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
         self.at(At::Pipe(pipe));
-        self.check_stack()?;
+        self.enter()?;
+        let r = self.eval_pipeline_inner(dot, pipe);
+        self.budget.nesting -= 1;
+        r
+    }
+
+    fn eval_pipeline_inner(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value.take())?;

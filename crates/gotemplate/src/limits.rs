@@ -7,6 +7,11 @@ pub struct Limits {
     /// Maximum nesting of `template` calls and host nested executions.
     /// Go allows 100000 (1000 on wasm); we use Go's wasm value.
     pub max_depth: usize,
+    /// Maximum nesting of recursive evaluation (each template call, block
+    /// and pipeline is a level), across nested executions. This bounds
+    /// the engine's call depth where the stack-address check below cannot
+    /// see everything: on wasm, frames also live on the engine's own stack.
+    pub max_nesting: usize,
     /// Maximum bytes of native stack one parse, or one execution, may use.
     /// Checked at every nesting step so that deep recursion (templates
     /// calling templates, nested pipelines, deeply nested blocks) ends in an
@@ -26,6 +31,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_depth: 1000,
+            max_nesting: 1500,
             max_stack: 384 << 10,
             max_steps: 10_000_000,
             max_output: 64 << 20,
@@ -38,6 +44,8 @@ impl Default for Limits {
 pub(crate) struct Budget {
     pub limits: Limits,
     pub steps: u64,
+    /// Current recursion level, see [`Limits::max_nesting`].
+    pub nesting: usize,
     /// Address of a local in the outermost execute call: the stack base.
     stack_base: usize,
 }
@@ -55,6 +63,7 @@ impl Budget {
         Budget {
             limits,
             steps: 0,
+            nesting: 0,
             stack_base: stack_addr(),
         }
     }

@@ -360,6 +360,33 @@ fn recursion_depth_is_limited() {
     );
 }
 
+#[test]
+fn nesting_is_limited_independently_of_the_stack() {
+    let mut t = Templates::new("t");
+    t.limits(Limits {
+        max_nesting: 40,
+        ..Limits::default()
+    });
+    t.parse(
+        "t",
+        "{{ define \"r\" }}{{ if . }}{{ template \"r\" . }}{{ end }}{{ end }}{{ template \"r\" 1 }}",
+    )
+    .unwrap();
+    let e = t.execute("t", &Value::Nil).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert_eq!(
+        e.message,
+        "exceeded maximum template depth (nesting limit of 40)"
+    );
+    // The count unwinds: a wide but shallow template is fine.
+    t.parse(
+        "wide",
+        &"{{ if 1 }}{{ print (print 1) }}{{ end }}".repeat(100),
+    )
+    .unwrap();
+    assert_eq!(t.execute("wide", &Value::Nil).unwrap(), "1".repeat(100));
+}
+
 /// Unbounded recursion with default limits ends in an error even on a
 /// 1 MiB stack (the wasm default), in unoptimised builds too, and even when
 /// a host function parses a deeply nested text at the deepest point.
