@@ -32,7 +32,8 @@ try {
         console.log(`ok   ${name}`);
       } catch (e) {
         failed++;
-        console.log(`FAIL ${name}: ${e.message}`);
+        const extra = errors.length ? ` (page errors: ${errors.join('; ')})` : '';
+        console.log(`FAIL ${name}: ${e.message}${extra}`);
         await page.screenshot({ path: `${shots}/FAILED-${name}.png` }).catch(() => {});
       } finally {
         await context.close();
