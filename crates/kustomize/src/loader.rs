@@ -1,7 +1,11 @@
 //! File access for one kustomization root: paths relative to the root, the load
 //! restrictor, and the cycle check when a kustomization refers to another directory.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use kubeplay_vfs::{join, normalize, FileTree};
+use serde_json::Value as Json;
 
 use crate::err;
 use crate::error::{Error, Result};
@@ -39,6 +43,21 @@ pub struct Loader<'t> {
     pub restrictor: LoadRestrictor,
     /// Roots of the kustomizations that led here, nearest first.
     referrers: Vec<String>,
+    /// The OpenAPI schema of the build: like kustomize's global schema, the first
+    /// kustomization with an `openapi` field chooses it for all.
+    pub openapi: Rc<RefCell<SchemaChoice>>,
+}
+
+/// Which OpenAPI schema strategic merge patches consult.
+#[derive(Debug, Clone, Default)]
+pub enum SchemaChoice {
+    /// No kustomization chose yet (the builtin one applies).
+    #[default]
+    Unset,
+    /// A builtin Kubernetes version was named.
+    Builtin,
+    /// A custom document, consulted before the builtin facts.
+    Custom(Rc<Json>),
 }
 
 /// True for references kustomize would fetch over the network.
@@ -73,6 +92,7 @@ impl<'t> Loader<'t> {
             root,
             restrictor,
             referrers: Vec::new(),
+            openapi: Rc::default(),
         })
     }
 
@@ -153,7 +173,16 @@ impl<'t> Loader<'t> {
             root,
             restrictor: self.restrictor,
             referrers,
+            openapi: Rc::clone(&self.openapi),
         })
+    }
+
+    /// The custom OpenAPI schema, if one was set.
+    pub fn custom_schema(&self) -> Option<Rc<Json>> {
+        match &*self.openapi.borrow() {
+            SchemaChoice::Custom(doc) => Some(Rc::clone(doc)),
+            _ => None,
+        }
     }
 
     /// The kustomization file in the root: its name and content.

@@ -12,7 +12,7 @@ use crate::err;
 use crate::error::{Error, Result};
 use crate::generators;
 use crate::kustomization::Kustomization;
-use crate::loader::{is_remote, remote_error, Loader};
+use crate::loader::{is_remote, remote_error, Loader, SchemaChoice};
 use crate::origin::{self, ConfiguredBy, Tracking};
 use crate::resmap::ResMap;
 use crate::resource::Resource;
@@ -54,6 +54,24 @@ impl<'t> Target<'t> {
                 e
             }
         })?;
+        let unset = matches!(*ldr.openapi.borrow(), SchemaChoice::Unset);
+        if let (Some(openapi), true) = (k.get("openapi"), unset) {
+            *ldr.openapi.borrow_mut() = SchemaChoice::Builtin;
+            {
+                if let Some(path) = openapi.get("path").and_then(Json::as_str) {
+                    let text = ldr.load_string(path)?;
+                    let doc = if text.trim_start().starts_with('{') {
+                        serde_json::from_str(&text).map_err(|e| err!("invalid schema file: {e}"))?
+                    } else {
+                        yamlio::parse_any(&text, path)?
+                            .into_iter()
+                            .next()
+                            .unwrap_or(Json::Null)
+                    };
+                    *ldr.openapi.borrow_mut() = SchemaChoice::Custom(std::rc::Rc::new(doc));
+                }
+            }
+        }
         Ok(Target {
             ldr,
             k,

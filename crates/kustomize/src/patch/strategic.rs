@@ -13,33 +13,130 @@ use serde_json::{Map, Value as Json};
 use crate::err;
 use crate::error::Result;
 use crate::patch::merge_keys::{FieldSchema, MergeSchema};
+use crate::resid::Gvk;
 
 const DIRECTIVE: &str = "$patch";
 
-/// What is known about a value's shape.
-#[derive(Clone, Copy)]
+/// What is known about a value's shape: a type of the builtin table, a definition of a
+/// custom OpenAPI schema (`openapi: {path: ...}`), or a merge list.
+#[derive(Clone)]
 enum Sch<'a> {
     None,
     Type(&'a str),
-    List(&'a [String], Option<&'a str>),
+    Custom(&'a Json, &'a Json),
+    List(Vec<String>, Box<Sch<'a>>),
 }
 
-fn field_schema<'a>(sch: Sch<'a>, field: &str) -> Sch<'a> {
-    let Sch::Type(ty) = sch else {
-        return Sch::None;
-    };
-    match MergeSchema::get().field(ty, field) {
-        Some(FieldSchema::Object(t)) => Sch::Type(t),
-        Some(FieldSchema::MergeList { keys, elem }) => Sch::List(keys, elem.as_deref()),
-        None => Sch::None,
+/// Builtin types that custom schemas usually refer to by their OpenAPI names.
+fn builtin_type_for_ref(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "io.k8s.api.core.v1.PodTemplateSpec" => "PodTemplateSpec",
+        "io.k8s.api.core.v1.PodSpec" => "PodSpec",
+        "io.k8s.api.core.v1.Container" => "Container",
+        "io.k8s.api.core.v1.ServiceSpec" => "ServiceSpec",
+        "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" => "ObjectMeta",
+        _ => return None,
+    })
+}
+
+/// Follows `$ref` (`#/definitions/NAME`) within the custom document, or to a builtin type.
+fn resolve<'a>(node: &'a Json, doc: &'a Json) -> Sch<'a> {
+    match node.get("$ref").and_then(Json::as_str) {
+        Some(r) => {
+            let name = r.trim_start_matches("#/definitions/");
+            match doc.get("definitions").and_then(|d| d.get(name)) {
+                Some(def) => Sch::Custom(def, doc),
+                None => builtin_type_for_ref(name).map_or(Sch::None, Sch::Type),
+            }
+        }
+        None => Sch::Custom(node, doc),
     }
 }
 
-/// Merges `patch` into `target` (a whole object whose schema type is `root`).
-/// Returns `None` when the patch deletes the object.
-pub fn merge_object(target: &Json, patch: &Json, root: Option<&str>) -> Result<Option<Json>> {
-    let sch = root.map_or(Sch::None, Sch::Type);
-    merge(Some(target), Some(patch), sch)
+fn field_schema<'a>(sch: &Sch<'a>, field: &str) -> Sch<'a> {
+    match sch {
+        Sch::Type(ty) => match MergeSchema::get().field(ty, field) {
+            Some(FieldSchema::Object(t)) => Sch::Type(t),
+            Some(FieldSchema::MergeList { keys, elem }) => Sch::List(
+                keys.clone(),
+                Box::new(elem.as_deref().map_or(Sch::None, Sch::Type)),
+            ),
+            None => Sch::None,
+        },
+        Sch::Custom(def, doc) => {
+            let Some(prop) = def.get("properties").and_then(|p| p.get(field)) else {
+                return Sch::None;
+            };
+            let prop = match resolve(prop, doc) {
+                Sch::Custom(p, _) => p,
+                other => return other,
+            };
+            let is_list = prop.get("type").and_then(Json::as_str) == Some("array")
+                || prop.get("items").is_some();
+            if !is_list {
+                return Sch::Custom(prop, doc);
+            }
+            let strategy = prop
+                .get("x-kubernetes-patch-strategy")
+                .and_then(Json::as_str)
+                .unwrap_or("");
+            if !strategy.split(',').any(|s| s == "merge") {
+                return Sch::None;
+            }
+            let keys: Vec<String> = match prop
+                .get("x-kubernetes-list-map-keys")
+                .and_then(Json::as_array)
+            {
+                Some(k) => k
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect(),
+                None => prop
+                    .get("x-kubernetes-patch-merge-key")
+                    .and_then(Json::as_str)
+                    .map(|k| vec![k.to_string()])
+                    .unwrap_or_default(),
+            };
+            let elem = prop.get("items").map_or(Sch::None, |i| resolve(i, doc));
+            Sch::List(keys, Box::new(elem))
+        }
+        _ => Sch::None,
+    }
+}
+
+/// The schema of a whole object: the custom schema's definition for its kind if there is
+/// one, else the builtin table's.
+fn root_schema<'a>(gvk: &Gvk, custom: Option<&'a Json>) -> Sch<'a> {
+    if let Some(doc) = custom {
+        if let Some(defs) = doc.get("definitions").and_then(Json::as_object) {
+            for def in defs.values() {
+                let gvks = def
+                    .get("x-kubernetes-group-version-kind")
+                    .and_then(Json::as_array);
+                let hit = gvks.into_iter().flatten().any(|g| {
+                    let s = |k: &str| g.get(k).and_then(Json::as_str).unwrap_or("");
+                    s("group") == gvk.group && s("version") == gvk.version && s("kind") == gvk.kind
+                });
+                if hit {
+                    return Sch::Custom(def, doc);
+                }
+            }
+        }
+    }
+    MergeSchema::get().root(gvk).map_or(Sch::None, Sch::Type)
+}
+
+/// Merges `patch` into `target` (a whole object of kind `gvk`). `custom` is the OpenAPI
+/// document the kustomization named, if any. Returns `None` when the patch deletes the
+/// object.
+pub fn merge_object(
+    target: &Json,
+    patch: &Json,
+    gvk: &Gvk,
+    custom: Option<&Json>,
+) -> Result<Option<Json>> {
+    merge(Some(target), Some(patch), &root_schema(gvk, custom))
 }
 
 fn kind_name(v: &Json) -> &'static str {
@@ -57,7 +154,7 @@ fn same_kind(a: &Json, b: &Json) -> bool {
     ) || (!a.is_object() && !a.is_array() && !b.is_object() && !b.is_array())
 }
 
-fn merge(dest: Option<&Json>, patch: Option<&Json>, sch: Sch) -> Result<Option<Json>> {
+fn merge(dest: Option<&Json>, patch: Option<&Json>, sch: &Sch) -> Result<Option<Json>> {
     let dest_nn = dest.filter(|d| !d.is_null());
     let patch_nn = patch.filter(|p| !p.is_null());
     let Some(first) = dest_nn.or(patch_nn) else {
@@ -105,7 +202,7 @@ fn map_directive(patch: &Map<String, Json>) -> Result<(&'static str, Map<String,
     }
 }
 
-fn merge_map(dest: Option<&Json>, patch: Option<&Json>, sch: Sch) -> Result<Option<Json>> {
+fn merge_map(dest: Option<&Json>, patch: Option<&Json>, sch: &Sch) -> Result<Option<Json>> {
     let patch_map = match patch {
         Some(Json::Object(m)) => Some(m),
         Some(Json::Null) => return Ok(None),
@@ -137,7 +234,7 @@ fn merge_map(dest: Option<&Json>, patch: Option<&Json>, sch: Sch) -> Result<Opti
     keys.dedup();
     let mut out = base.clone();
     for key in keys {
-        let merged = merge(base.get(key), patch_rest.get(key), field_schema(sch, key))?;
+        let merged = merge(base.get(key), patch_rest.get(key), &field_schema(sch, key))?;
         match merged {
             Some(v) => {
                 out.insert(key.clone(), v);
@@ -171,8 +268,8 @@ fn list_directive(items: &[Json]) -> Result<(&'static str, Vec<Json>)> {
     Ok((directive, rest))
 }
 
-fn merge_list(dest: Option<&Json>, patch: Option<&Json>, sch: Sch) -> Result<Option<Json>> {
-    let Sch::List(keys, elem) = sch else {
+fn merge_list(dest: Option<&Json>, patch: Option<&Json>, sch: &Sch) -> Result<Option<Json>> {
+    let Sch::List(keys, elem_sch) = sch else {
         // Not a merge list: the patch's list wins.
         return Ok(match patch {
             Some(Json::Null) => None,
@@ -180,7 +277,6 @@ fn merge_list(dest: Option<&Json>, patch: Option<&Json>, sch: Sch) -> Result<Opt
             None => dest.cloned(),
         });
     };
-    let elem_sch = elem.map_or(Sch::None, Sch::Type);
     let patch_items: Option<Vec<Json>> = match patch {
         Some(Json::Null) => return Ok(None),
         Some(Json::Array(a)) => Some(a.clone()),
@@ -245,7 +341,7 @@ fn merge_keyed_list(
     mut dest: Vec<Json>,
     patch: &[Json],
     keys: &[String],
-    elem_sch: Sch,
+    elem_sch: &Sch,
 ) -> Result<Vec<Json>> {
     // Element identities, the patch's first.
     let mut values: Vec<Vec<String>> = Vec::new();
@@ -328,8 +424,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn deployment_root() -> Option<&'static str> {
-        MergeSchema::get().root(&crate::resid::Gvk::new("apps", "v1", "Deployment"))
+    fn deployment() -> Gvk {
+        Gvk::new("apps", "v1", "Deployment")
     }
 
     #[test]
@@ -338,7 +434,7 @@ mod tests {
             {"name": "a", "image": "a"}, {"name": "b", "image": "b"}]}}}});
         let patch = json!({"spec": {"template": {"spec": {"containers": [
             {"name": "b", "image": "b2"}, {"name": "c", "image": "c"}]}}}});
-        let out = merge_object(&target, &patch, deployment_root())
+        let out = merge_object(&target, &patch, &deployment(), None)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -351,7 +447,9 @@ mod tests {
     fn unknown_kinds_replace_lists() {
         let target = json!({"spec": {"items": [{"name": "a"}]}});
         let patch = json!({"spec": {"items": [{"name": "b"}]}});
-        let out = merge_object(&target, &patch, None).unwrap().unwrap();
+        let out = merge_object(&target, &patch, &Gvk::new("x.io", "v1", "Thing"), None)
+            .unwrap()
+            .unwrap();
         assert_eq!(out["spec"]["items"], json!([{"name": "b"}]));
     }
 
@@ -360,7 +458,7 @@ mod tests {
         let target = json!({"spec": {"template": {"spec": {"volumes": [{"name": "v1"}, {"name": "v2"}]}}}, "x": {"a": 1}});
         let patch = json!({"spec": {"template": {"spec": {"volumes": [{"name": "v1", "$patch": "delete"}]}}},
             "x": {"$patch": "replace", "b": 2}});
-        let out = merge_object(&target, &patch, deployment_root())
+        let out = merge_object(&target, &patch, &deployment(), None)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -368,15 +466,20 @@ mod tests {
             json!([{"name": "v2"}])
         );
         assert_eq!(out["x"], json!({"b": 2}));
-        let del = merge_object(&target, &json!({"$patch": "delete"}), None).unwrap();
+        let del = merge_object(&target, &json!({"$patch": "delete"}), &deployment(), None).unwrap();
         assert!(del.is_none());
     }
 
     #[test]
     fn null_deletes() {
-        let out = merge_object(&json!({"a": 1, "b": 2}), &json!({"a": null}), None)
-            .unwrap()
-            .unwrap();
+        let out = merge_object(
+            &json!({"a": 1, "b": 2}),
+            &json!({"a": null}),
+            &deployment(),
+            None,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(out, json!({"b": 2}));
     }
 }

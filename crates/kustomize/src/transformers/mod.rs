@@ -432,7 +432,7 @@ impl Plugin {
     pub fn transform(&self, ra: &mut Accumulator, ldr: &Loader) -> Result<()> {
         let m = &mut ra.resmap;
         match self {
-            Plugin::Patch(p) => patches::transform(m, p),
+            Plugin::Patch(p) => patches::transform(m, p, ldr.custom_schema().as_deref()),
             Plugin::Namespace {
                 namespace,
                 fieldspecs,

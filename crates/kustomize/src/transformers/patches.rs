@@ -6,7 +6,6 @@ use serde_json::Value as Json;
 use crate::err;
 use crate::error::Result;
 use crate::patch::json6902;
-use crate::patch::merge_keys::MergeSchema;
 use crate::patch::strategic;
 use crate::resid::ResId;
 use crate::resmap::ResMap;
@@ -47,7 +46,7 @@ fn patch_id(p: &Json) -> ResId {
     Resource::new(p.clone()).cur_id()
 }
 
-pub fn transform(m: &mut ResMap, p: &Patch) -> Result<()> {
+pub fn transform(m: &mut ResMap, p: &Patch, custom: Option<&Json>) -> Result<()> {
     match &p.body {
         PatchBody::Strategic(patches) => match &p.target {
             None => {
@@ -70,7 +69,7 @@ pub fn transform(m: &mut ResMap, p: &Patch) -> Result<()> {
                     let mut copy = patch.clone();
                     let gvk = m.list[i].gvk();
                     set_str(&mut copy, "apiVersion", &gvk.api_version());
-                    apply_smp(m, i, &copy, p)?;
+                    apply_smp(m, i, &copy, p, custom)?;
                 }
                 m.list
                     .retain(|r| r.obj.as_object().is_some_and(|o| !o.is_empty()));
@@ -91,7 +90,7 @@ pub fn transform(m: &mut ResMap, p: &Patch) -> Result<()> {
                     let mut copy = patch.clone();
                     let gvk = m.list[i].gvk();
                     set_str(&mut copy, "apiVersion", &gvk.api_version());
-                    apply_smp(m, i, &copy, p)?;
+                    apply_smp(m, i, &copy, p, custom)?;
                 }
                 m.list
                     .retain(|r| r.obj.as_object().is_some_and(|o| !o.is_empty()));
@@ -134,7 +133,13 @@ fn set_str(obj: &mut Json, key: &str, value: &str) {
 
 /// kustomize's `Resource.ApplySmPatch`: merge, then restore kind, name and namespace
 /// unless the patch may change them.
-fn apply_smp(m: &mut ResMap, i: usize, patch: &Json, p: &Patch) -> Result<()> {
+fn apply_smp(
+    m: &mut ResMap,
+    i: usize,
+    patch: &Json,
+    p: &Patch,
+    custom: Option<&Json>,
+) -> Result<()> {
     let r = &mut m.list[i];
     let (name, ns, kind) = (
         r.name().to_string(),
@@ -144,8 +149,7 @@ fn apply_smp(m: &mut ResMap, i: usize, patch: &Json, p: &Patch) -> Result<()> {
     if p.allow_name_change || p.allow_kind_change {
         r.store_previous_id();
     }
-    let root = MergeSchema::get().root(&r.gvk());
-    let merged = strategic::merge_object(&r.obj, patch, root)?;
+    let merged = strategic::merge_object(&r.obj, patch, &r.gvk(), custom)?;
     let Some(merged) = merged.filter(|v| v.as_object().is_some_and(|o| !o.is_empty())) else {
         r.obj = Json::Object(Default::default());
         return Ok(());
