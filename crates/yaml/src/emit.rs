@@ -948,12 +948,21 @@ impl<'o> Emitter<'o> {
     }
 
     fn write_double_quoted(&mut self, value: &str, allow_breaks: bool) {
+        let starts_with_bom = value.starts_with('\u{FEFF}');
         let mut spaces = false;
         self.write_indicator("\"", true, false, false);
         let chars: Vec<char> = value.chars().collect();
         let width = self.best_width();
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\' {
+            // libyaml's is_bom looks at the start of the value, not at position i: a value that
+            // starts with a BOM gets every character escaped (go-yaml prints "\uFEFF\x7A").
+            if starts_with_bom
+                || !is_printable(c)
+                || c == '\u{FEFF}'
+                || is_break(c)
+                || c == '"'
+                || c == '\\'
+            {
                 self.put('\\');
                 match c {
                     '\0' => self.put('0'),

@@ -79,12 +79,39 @@ pub fn parse_documents_with(
     // of such lines are not part of the value, and positions are mapped back afterwards).
     let mut text: Option<String> = None;
     let mut inserted: Vec<Insertion> = Vec::new();
+    // Characters swapped for others of the same UTF-8 length, swapped back in the values.
+    let mut swaps: Vec<Swap> = Vec::new();
+    // A BOM is only special at the start of the stream for go-yaml, elsewhere it is text;
+    // saphyr refuses it inside documents, so it is swapped for an unused private-use character.
+    let body_start = src.strip_prefix('\u{FEFF}').map_or(0, |_| 3);
+    if src[body_start..].contains('\u{FEFF}') {
+        let Some(stand_in) = ('\u{E000}'..='\u{F8FF}').rev().find(|c| !src.contains(*c)) else {
+            return Err(Error::new(
+                file,
+                0,
+                0,
+                "too many distinct private-use characters",
+            ));
+        };
+        let mut patched = src[..body_start].to_string();
+        patched.push_str(&src[body_start..].replace('\u{FEFF}', &stand_in.to_string()));
+        text = Some(patched);
+        swaps.push(Swap {
+            value: (stand_in, "\u{FEFF}"),
+            raw: (stand_in.to_string(), "\u{FEFF}".to_string()),
+        });
+    }
     for _ in 0..MAX_PATCHES {
         let current = text.as_deref().unwrap_or(src);
         match build(current, file, opts) {
             Ok(mut docs) => {
-                if !inserted.is_empty() {
-                    docs.iter_mut().for_each(|d| unshift(d, &inserted));
+                for d in docs.iter_mut() {
+                    if !inserted.is_empty() {
+                        unshift(d, &inserted);
+                    }
+                    for swap in &swaps {
+                        swap_back(d, swap);
+                    }
                 }
                 return Ok(docs);
             }
@@ -107,6 +134,34 @@ pub fn parse_documents_with(
                 inserted.extend(added);
                 text = Some(patched);
             }
+            Err(Retry::UnknownEscape(quote, e)) => {
+                // go-yaml knows `\'`; saphyr does not. It becomes an escape of a control
+                // character that the text cannot otherwise contain, swapped back afterwards.
+                let existing = swaps.iter().find_map(|s| s.escape());
+                let chosen = existing.or_else(|| {
+                    [
+                        ('v', '\u{0B}'),
+                        ('f', '\u{0C}'),
+                        ('b', '\u{08}'),
+                        ('a', '\u{07}'),
+                    ]
+                    .into_iter()
+                    .find(|(letter, _)| !src.contains(&format!("\\{letter}")))
+                });
+                let Some((letter, ch)) = chosen else {
+                    return Err(e);
+                };
+                let Some(patched) = replace_escaped_quotes(current, quote, letter) else {
+                    return Err(e);
+                };
+                if existing.is_none() {
+                    swaps.push(Swap {
+                        value: (ch, "'"),
+                        raw: (format!("\\{letter}"), "\\'".to_string()),
+                    });
+                }
+                text = Some(patched);
+            }
         }
     }
     Err(Error::new(file, 0, 0, "too many syntax workarounds needed"))
@@ -114,9 +169,69 @@ pub fn parse_documents_with(
 
 const MAX_PATCHES: usize = 64;
 
+/// A character swapped in before parsing and back afterwards: in values, `value.0` becomes
+/// `value.1`; in raw text, `raw.0` becomes `raw.1`.
+struct Swap {
+    value: (char, &'static str),
+    raw: (String, String),
+}
+
+impl Swap {
+    /// The `\x` escape standing for `\'`, if this swap is one.
+    fn escape(&self) -> Option<(char, char)> {
+        (self.value.1 == "'").then(|| (self.raw.0.chars().nth(1).unwrap_or('v'), self.value.0))
+    }
+}
+
+fn swap_back(n: &mut Node, swap: &Swap) {
+    match &mut n.value {
+        Value::Scalar(s) => {
+            if s.value.contains(swap.value.0) {
+                s.value = s.value.replace(swap.value.0, swap.value.1);
+            }
+            if s.raw.contains(swap.raw.0.as_str()) {
+                s.raw = s.raw.replace(swap.raw.0.as_str(), &swap.raw.1);
+            }
+        }
+        Value::Sequence(q) => q.items.iter_mut().for_each(|i| swap_back(i, swap)),
+        Value::Mapping(m) => m.entries.iter_mut().for_each(|(k, v)| {
+            swap_back(k, swap);
+            swap_back(v, swap);
+        }),
+    }
+}
+
+/// Replaces each `\'` in the double-quoted scalar opening at `quote` by `\<letter>`.
+fn replace_escaped_quotes(src: &str, quote: usize, letter: char) -> Option<String> {
+    let b = src.as_bytes();
+    if b.get(quote) != Some(&b'"') {
+        return None;
+    }
+    let mut out = src.as_bytes().to_vec();
+    let mut i = quote + 1;
+    let mut changed = false;
+    while i < b.len() && b[i] != b'"' {
+        if b[i] == b'\\' {
+            if b.get(i + 1) == Some(&b'\'') {
+                out[i + 1] = letter as u8;
+                changed = true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(out).ok()
+}
+
 enum Retry {
     /// saphyr refused tabs ending just before this byte offset.
     TabAfterColon(usize),
+    /// saphyr refused an escape in the double-quoted scalar opening at this byte offset.
+    UnknownEscape(usize, Error),
     /// saphyr refused the indentation of the quoted scalar opening at this byte offset.
     QuotedIndent(usize, Error),
     Fail(Error),
@@ -236,6 +351,9 @@ fn build(src: &str, file: &str, opts: &ParseOptions) -> Result<Vec<Node>, Retry>
                 }
                 if e.info() == "invalid indentation in quoted scalar" {
                     return Err(Retry::QuotedIndent(at, b.scan_error(&e)));
+                }
+                if e.info() == "while parsing a quoted scalar, found unknown escape character" {
+                    return Err(Retry::UnknownEscape(at, b.scan_error(&e)));
                 }
                 return Err(Retry::Fail(b.scan_error(&e)));
             }

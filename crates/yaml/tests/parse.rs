@@ -440,3 +440,17 @@ fn quoted_continuation_lines_need_no_indentation() {
     let e = parse_documents("a: 1\nb: \"open\nc: 2\n", "f").unwrap_err();
     assert_eq!(e.message, "found unexpected end of stream");
 }
+
+#[test]
+fn go_yaml_extensions_saphyr_lacks() {
+    // `\'` in double quotes and a BOM inside a document are accepted by go-yaml.
+    let src = "a: \"it\\'s\"\nb: x\u{FEFF}y\nc: \"\\v\"\n";
+    let d = &parse_documents(src, "f").unwrap()[0];
+    assert_eq!(
+        to_json(d).unwrap(),
+        json!({"a": "it's", "b": "x\u{FEFF}y", "c": "\u{0B}"})
+    );
+    assert_eq!(d.get("a").unwrap().as_scalar().unwrap().raw, "\"it\\'s\"");
+    let e = parse_documents("a: \"bad \\q escape\"\n", "f").unwrap_err();
+    assert_eq!(e.message, "found unknown escape character");
+}
