@@ -44,6 +44,8 @@
 //! The goldens in `tests/fixtures/` (from kubectl kustomize and Helm, see `regen.py` there)
 //! pin all of this down byte for byte.
 
+#![warn(missing_docs)]
+
 pub mod emit;
 pub mod error;
 pub mod gofmt;
