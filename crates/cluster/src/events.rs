@@ -6,6 +6,7 @@ use crate::clock::{rfc3339, Millis};
 use crate::limits::MAX_EVENTS;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
@@ -85,13 +86,14 @@ impl Event {
     }
 }
 
-type Key = (ObjectRef, EventType, String, String, String);
 
 /// All events of the cluster.
 #[derive(Default)]
 pub struct EventLog {
     events: Vec<Event>,
-    index: HashMap<Key, usize>,
+    /// Aggregation key hash -> events with that hash. The map is only looked up, never iterated,
+    /// so its order cannot leak into output.
+    index: HashMap<u64, Vec<u32>>,
     /// (time, index into `events`) for every emission, in order.
     occurrences: Vec<(Millis, u32)>,
     dropped: u64,
@@ -110,19 +112,25 @@ impl EventLog {
         component: &str,
         host: &str,
     ) {
-        let key: Key = (
-            involved.clone(),
-            event_type,
-            reason.to_string(),
-            message,
-            component.to_string(),
-        );
-        if let Some(&i) = self.index.get(&key) {
-            let e = &mut self.events[i];
-            e.count += 1;
-            e.last = now;
-            self.occurrences.push((now, i as u32));
-            return;
+        // Hashing borrowed fields first: repeats (the common case) allocate nothing.
+        let mut h = DefaultHasher::new();
+        (involved, event_type, reason, message.as_str(), component).hash(&mut h);
+        let hash = h.finish();
+        if let Some(candidates) = self.index.get(&hash) {
+            for &i in candidates {
+                let e = &mut self.events[i as usize];
+                if e.involved == *involved
+                    && e.event_type == event_type
+                    && e.reason == reason
+                    && e.message == message
+                    && e.component == component
+                {
+                    e.count += 1;
+                    e.last = now;
+                    self.occurrences.push((now, i));
+                    return;
+                }
+            }
         }
         if self.events.len() >= MAX_EVENTS {
             self.dropped += 1;
@@ -130,7 +138,6 @@ impl EventLog {
         }
         self.serial += 1;
         let i = self.events.len();
-        let message = key.3.clone();
         self.events.push(Event {
             name: format!(
                 "{}.{:016x}",
@@ -147,7 +154,7 @@ impl EventLog {
             last: now,
             count: 1,
         });
-        self.index.insert(key, i);
+        self.index.entry(hash).or_default().push(i as u32);
         self.occurrences.push((now, i as u32));
     }
 

@@ -37,7 +37,7 @@ pub fn decode_check_pod(pod: &Value) -> Result<(), ApiError> {
             return fail(
                 &format!("PodSpec.spec.{list}"),
                 containers,
-                &format!("[]v1.Container"),
+                "[]v1.Container",
             );
         };
         for c in containers {

@@ -93,7 +93,7 @@ fn seed_readiness_http_goes_unready_without_restarts() {
         .at;
     assert!(first_ready <= 10 * SECOND, "ready at {first_ready}");
     assert!(
-        unready >= 18 * SECOND && unready <= 24 * SECOND,
+        (18 * SECOND..=24 * SECOND).contains(&unready),
         "unready at {unready}"
     );
     assert!(snaps.iter().all(|s| s.containers[0].restart_count == 0));
@@ -314,7 +314,7 @@ fn behaviour_annotation_bends_nginx() {
     let c = run(&[pod], 70);
     let ready_at = c.history().iter().find(|s| s.ready).unwrap().at;
     assert!(
-        ready_at >= 20 * SECOND && ready_at <= 27 * SECOND,
+        (20 * SECOND..=27 * SECOND).contains(&ready_at),
         "{ready_at}"
     );
     let pod = c.get("Pod", "default", "n").unwrap();

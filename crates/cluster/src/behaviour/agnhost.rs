@@ -80,7 +80,7 @@ impl Agnhost {
                 "/healthz" if uptime > 10 * SECOND => {
                     HttpReply::status(500, format!("error: {}", uptime as f64 / 1000.0))
                 }
-                "/healthz" => HttpReply::status(200, "ok".into()),
+                "/healthz" => HttpReply::status(200, "ok"),
                 "/started" => HttpReply::status(200, format!("{}", uptime as f64 / 1000.0)),
                 "/redirect" => {
                     let loc = query
@@ -90,19 +90,19 @@ impl Agnhost {
                         .unwrap_or_default();
                     HttpReply::redirect(302, loc)
                 }
-                _ => HttpReply::status(404, "404 page not found\n".into()),
+                _ => HttpReply::status(404, "404 page not found\n"),
             },
-            Agnhost::TestWebserver { .. } => HttpReply::status(200, "Hello world!\n".into()),
-            Agnhost::ServeHostname { .. } => HttpReply::status(200, "pod".into()),
+            Agnhost::TestWebserver { .. } => HttpReply::status(200, "Hello world!\n"),
+            Agnhost::ServeHostname { .. } => HttpReply::status(200, "pod"),
             Agnhost::Netexec { .. } => match route {
                 "/" | "/echo" | "/hostname" | "/clientip" | "/header" | "/healthz" => {
-                    HttpReply::status(200, "NOW: ok".into())
+                    HttpReply::status(200, "NOW: ok")
                 }
-                _ => HttpReply::status(404, "404 page not found\n".into()),
+                _ => HttpReply::status(404, "404 page not found\n"),
             },
             Agnhost::GrpcHealth { http_port, .. } if *http_port == port => match route {
                 "/make-serving" | "/make-not-serving" => HttpReply::status(200, String::new()),
-                _ => HttpReply::status(404, "404 page not found\n".into()),
+                _ => HttpReply::status(404, "404 page not found\n"),
             },
             _ => HttpReply::Refused,
         }

@@ -414,6 +414,10 @@ fn parse(src: &str) -> Result<Node, String> {
 
 // ---------------------------------------------------------------- execution
 
+/// A loop that repeats forever: (start, period, foreground sleeps within one period relative
+/// to its start).
+type Periodic = (Millis, Millis, Vec<(Millis, Millis)>);
+
 /// A file-system change at a virtual time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FsOp {
@@ -451,7 +455,7 @@ struct Machine {
     /// Foreground sleeps as (start, end): a SIGTERM trap runs only after the current one.
     sleeps: Vec<(Millis, Millis)>,
     /// A periodic tail: (start, period), with `sleeps` inside it relative to its start.
-    periodic: Option<(Millis, Millis, Vec<(Millis, Millis)>)>,
+    periodic: Option<Periodic>,
     server: Option<ServerStart>,
     steps: u32,
     flavor: Flavor,
@@ -895,6 +899,20 @@ impl Machine {
     }
 }
 
+/// Does removing `removed` (recursively, like `rm -rf`) remove `path`?
+fn removes(removed: &str, path: &str) -> bool {
+    let dir = removed.trim_end_matches('/');
+    path == removed || (path.starts_with(dir) && path[dir.len()..].starts_with('/'))
+}
+
+/// `cat`'s complaint about a missing file.
+pub fn cat_missing(flavor: Flavor, file: &str) -> String {
+    match flavor {
+        Flavor::Busybox => format!("cat: can't open '{file}': No such file or directory\n"),
+        Flavor::Gnu => format!("cat: {file}: No such file or directory\n"),
+    }
+}
+
 /// `sleep` operands: seconds with optional fraction and s/m/h/d suffix; `infinity` is None.
 fn sleep_arg(a: &str) -> Option<Millis> {
     if a == "infinity" || a == "inf" {
@@ -924,7 +942,7 @@ pub struct Script {
     /// Exit (uptime, code), or None when it runs forever.
     pub exit: Option<(Millis, i32)>,
     sleeps: Vec<(Millis, Millis)>,
-    periodic: Option<(Millis, Millis, Vec<(Millis, Millis)>)>,
+    periodic: Option<Periodic>,
     trap: Option<Node>,
     funcs: BTreeMap<String, Node>,
     pub server: Option<ServerStart>,
@@ -971,9 +989,7 @@ impl Script {
             FsOp::Write(p, c) => {
                 files.insert(p.clone(), c.clone());
             }
-            FsOp::Remove(p) => {
-                files.remove(p);
-            }
+            FsOp::Remove(p) => files.retain(|k, _| !removes(p, k)),
         };
         for (t, op) in &self.ops {
             if *t > uptime || cut.is_some_and(|c| *t > c) {
@@ -989,6 +1005,28 @@ impl Script {
             }
         }
         files
+    }
+
+    /// One file's content at `uptime` (what [`Script::files_at`] would hold for it).
+    pub fn file_at(&self, uptime: Millis, trap: Option<&TrapRun>, path: &str) -> Option<String> {
+        let cut = trap.map(|t| t.start);
+        let main = self
+            .ops
+            .iter()
+            .take_while(|(t, _)| *t <= uptime && cut.is_none_or(|c| *t <= c));
+        let handler = trap
+            .into_iter()
+            .flat_map(|t| t.ops.iter())
+            .filter(|(t, _)| *t <= uptime);
+        let mut content: Option<&String> = None;
+        for (_, op) in main.chain(handler) {
+            match op {
+                FsOp::Write(p, c) if p == path => content = Some(c),
+                FsOp::Remove(p) if removes(p, path) => content = None,
+                _ => {}
+            }
+        }
+        content.cloned()
     }
 
     /// SIGTERM at `at`: a shell as PID 1 ignores it unless it trapped it (spec 36); a trap runs
@@ -1078,7 +1116,7 @@ mod tests {
                 .map(String::as_str),
             Some("ok\n")
         );
-        assert!(s.files_at(10_000, None).get("/tmp/health").is_none());
+        assert!(!s.files_at(10_000, None).contains_key("/tmp/health"));
         let probe = exec(
             &argv(&["cat", "/tmp/health"]),
             s.files_at(15_000, None),

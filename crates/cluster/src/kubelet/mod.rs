@@ -26,6 +26,17 @@ use worker::{ProbeResult, Worker};
 
 pub type PodId = usize;
 
+/// What a worker's `doProbe` concluded, for its tick chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    /// A probe ran (or was queued behind the one in flight).
+    Probed,
+    /// Not yet (initial delay): tick again.
+    Wait,
+    /// Idle until an event changes its inputs: stop ticking until woken.
+    Park,
+}
+
 /// Sandbox (pause container + network) creation time.
 const SANDBOX_SETUP: Millis = 500;
 /// The pod worker's retry period after a failed sync such as a refused restart (backOffPeriod).
@@ -135,6 +146,8 @@ pub struct ContainerRuntime {
     /// dead instance: state, lastState and restartCount stay as they were until the new one
     /// runs (readiness still follows the probes).
     pub frozen: Option<status::ContainerStatusView>,
+    /// The involvedObject of this container's events (built once).
+    obj: ObjectRef,
 }
 
 impl ContainerRuntime {
@@ -260,6 +273,10 @@ impl PodRuntime {
                 image_id: String::new(),
                 ever_started: false,
                 frozen: None,
+                obj: ObjectRef {
+                    field_path: Some(c.field_path()),
+                    ..obj.clone()
+                },
             })
             .collect();
         PodRuntime {
@@ -298,17 +315,12 @@ impl PodRuntime {
         reason: &str,
         message: String,
     ) {
-        let mut obj = self.obj.clone();
-        obj.field_path = container.map(|c| self.containers[c].spec.field_path());
-        ctx.events.record(
-            ctx.now,
-            &obj,
-            t,
-            reason,
-            message,
-            "kubelet",
-            &self.node_name,
-        );
+        let obj = match container {
+            Some(c) => &self.containers[c].obj,
+            None => &self.obj,
+        };
+        ctx.events
+            .record(ctx.now, obj, t, reason, message, "kubelet", &self.node_name);
     }
 
     /// `<pod>_<namespace>(<uid>)`, the kubelet's `format.Pod`.
@@ -352,18 +364,27 @@ impl PodRuntime {
                 instance,
             } => self.exited(ctx, id, container, instance, 137),
             Task::Tick { worker } => {
-                let w = &self.workers[worker];
-                if w.stopped {
+                if self.workers[worker].stopped {
                     return;
                 }
-                let next = ctx.now + w.spec.period;
-                ctx.queue.push(next, (id, Task::Tick { worker }));
-                self.trigger(ctx, id, worker);
+                if self.trigger(ctx, id, worker) == Decision::Park {
+                    // Nothing can change until an event wakes the worker (see `wake`):
+                    // its ticks would be no-ops, so none are queued.
+                    self.workers[worker].parked = true;
+                } else {
+                    let next = ctx.now + self.workers[worker].spec.period;
+                    ctx.queue.push(next, (id, Task::Tick { worker }));
+                }
             }
             Task::Manual { worker } => {
                 self.workers[worker].manual_queued = false;
-                if !self.workers[worker].stopped {
-                    self.trigger(ctx, id, worker);
+                if !self.workers[worker].stopped
+                    && self.trigger(ctx, id, worker) != Decision::Park
+                    && self.workers[worker].parked
+                {
+                    self.workers[worker].parked = false;
+                    let next = self.workers[worker].next_tick_after(ctx.now);
+                    ctx.queue.push(next, (id, Task::Tick { worker }));
                 }
             }
             Task::ProbeDone {
@@ -404,25 +425,37 @@ impl PodRuntime {
         self.dirty = true;
     }
 
-    fn trigger(&mut self, ctx: &mut Ctx<'_>, id: PodId, wi: usize) {
+    fn trigger(&mut self, ctx: &mut Ctx<'_>, id: PodId, wi: usize) -> Decision {
         if self.workers[wi].busy {
             self.workers[wi].pending = true;
-            return;
+            return Decision::Wait;
         }
-        self.do_probe(ctx, id, wi);
+        self.do_probe(ctx, id, wi)
+    }
+
+    /// Resumes the parked workers of a container on their tick grid, after something they
+    /// depend on changed (a new instance, an exit, `started`, a deletion).
+    fn wake(&mut self, ctx: &mut Ctx<'_>, id: PodId, container: Option<usize>) {
+        for (wi, w) in self.workers.iter_mut().enumerate() {
+            if w.parked && !w.stopped && container.is_none_or(|c| c == w.container) {
+                w.parked = false;
+                let next = w.next_tick_at_or_after(ctx.now);
+                ctx.queue.push(next, (id, Task::Tick { worker: wi }));
+            }
+        }
     }
 
     /// One `doProbe` (spec 14-17, 21): decides whether to probe now and starts the attempt.
-    fn do_probe(&mut self, ctx: &mut Ctx<'_>, id: PodId, wi: usize) {
+    fn do_probe(&mut self, ctx: &mut Ctx<'_>, id: PodId, wi: usize) -> Decision {
         if self.phase.terminal() {
             self.workers[wi].stopped = true;
-            return;
+            return Decision::Park;
         }
         let ci = self.workers[wi].container;
         let kind = self.workers[wi].kind;
         let instance = self.containers[ci].instances;
         if instance == 0 {
-            return; // no container ID yet
+            return Decision::Park; // no container ID yet
         }
         if self.workers[wi].seen_instance != instance {
             self.workers[wi].seen_instance = instance;
@@ -430,45 +463,59 @@ impl PodRuntime {
             self.set_result(ctx, id, ci, kind, ProbeResult::initial(kind));
         }
         if self.workers[wi].on_hold {
-            return;
+            return Decision::Park;
         }
-        let Some(run) = self.containers[ci].running().cloned() else {
+        let Some((run_instance, started_at)) = self.containers[ci]
+            .running()
+            .map(|r| (r.instance, r.started_at))
+        else {
             self.set_result(ctx, id, ci, kind, ProbeResult::Failure);
             if self.restart_policy() == RestartPolicy::Never
                 && self.containers[ci].spec.role == Role::Regular
             {
                 self.workers[wi].stopped = true;
             }
-            return;
+            return Decision::Park;
         };
         if self.deletion.is_some() && kind != ProbeKind::Readiness {
             self.set_result(ctx, id, ci, kind, ProbeResult::Success);
             self.workers[wi].stopped = true;
-            return;
+            return Decision::Park;
         }
         // Spec 15: whole seconds since the (truncated) startedAt.
-        let elapsed_s = (ctx.now - run.started_at / SECOND * SECOND) / SECOND;
+        let elapsed_s = (ctx.now - started_at / SECOND * SECOND) / SECOND;
         if elapsed_s < self.workers[wi].spec.initial_delay_s {
-            return;
+            return Decision::Wait;
         }
         let started = self.containers[ci].started();
         if (kind == ProbeKind::Startup) == started {
-            return; // spec 17: startup idles once started; the others wait for it
+            return Decision::Park; // spec 17: startup idles once started; the others wait for it
         }
         let c = &self.containers[ci];
         let target = Target {
             spec: &c.spec,
             program: &c.program,
-            uptime: ctx.now - run.started_at,
-            trap: run.trap.as_ref(),
+            uptime: ctx.now - started_at,
+            trap: c.running().and_then(|r| r.trap.as_ref()),
             pod_ip: self.pod_ip.as_deref().unwrap_or(""),
         };
-        let spec = &self.workers[wi].spec;
-        let mut outcome = prober::run(spec, &target);
+        let w = &self.workers[wi];
+        let mut outcome = prober::run(&w.spec, &target);
         let mut tries = 1;
         while outcome.verdict == Verdict::Error && tries < PROBE_ERROR_RETRIES {
-            outcome = prober::run(spec, &target);
+            outcome = prober::run(&w.spec, &target);
             tries += 1;
+        }
+        // A success that changes nothing (no event, streak already published) is applied at
+        // once instead of after its few milliseconds of flight: the only difference would be a
+        // manual trigger inside that flight starting its probe a few ms earlier.
+        let steady = outcome.verdict == Verdict::Success
+            && w.last_result == Some(ProbeResult::Success)
+            && c.result(kind) == Some(ProbeResult::Success)
+            && outcome.duration < w.spec.period;
+        if steady {
+            self.workers[wi].count(ProbeResult::Success);
+            return Decision::Probed;
         }
         self.workers[wi].busy = true;
         let delay = outcome.duration.max(1);
@@ -477,10 +524,11 @@ impl PodRuntime {
             id,
             Task::ProbeDone {
                 worker: wi,
-                instance: run.instance,
+                instance: run_instance,
                 outcome: Box::new(outcome),
             },
         );
+        Decision::Probed
     }
 
     fn probe_done(
@@ -542,6 +590,7 @@ impl PodRuntime {
         }
         if self.workers[wi].pending && !self.workers[wi].stopped {
             self.workers[wi].pending = false;
+            // A park decision here is taken up by the worker's next tick.
             self.do_probe(ctx, id, wi);
         }
     }
@@ -561,6 +610,9 @@ impl PodRuntime {
         }
         c.results[kind as usize] = Some(r);
         self.dirty = true;
+        if kind == ProbeKind::Startup {
+            self.wake(ctx, id, Some(ci));
+        }
         let kill = kind != ProbeKind::Readiness && r == ProbeResult::Failure;
         if kill || kind != ProbeKind::Liveness {
             ctx.at(0, id, Task::Sync);
@@ -850,6 +902,7 @@ impl PodRuntime {
             );
         }
         self.dirty = true;
+        self.wake(ctx, id, Some(ci));
         // The next init container may start as soon as this one counts as started.
         ctx.at(0, id, Task::Sync);
     }
@@ -916,6 +969,7 @@ impl PodRuntime {
         c.state = CState::Exited;
         let kill = c.kill.take();
         self.dirty = true;
+        self.wake(ctx, id, Some(ci));
         if self.deletion.is_some() {
             self.sync_terminating(ctx, id);
             return;
@@ -988,6 +1042,7 @@ impl PodRuntime {
         }
         self.deletion = Some((ctx.now, grace));
         self.dirty = true;
+        self.wake(ctx, id, None);
         ctx.at(0, id, Task::Sync);
         if self.pod_ip.is_none() {
             // Never got a sandbox: nothing to stop.

@@ -98,22 +98,25 @@ fn http(
     port: u16,
     path: &str,
 ) -> Outcome {
-    let host = host.unwrap_or(t.pod_ip).to_string();
-    let scheme = scheme.to_ascii_lowercase();
-    let path = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("/{path}")
+    let host = host.unwrap_or(t.pod_ip);
+    let https = scheme.eq_ignore_ascii_case("https");
+    // URLs are only formatted for failure messages: a probe that passes allocates nothing.
+    let url = |port: u16, path: &str| {
+        let scheme = if https { "https" } else { "http" };
+        let slash = if path.starts_with('/') { "" } else { "/" };
+        format!("{scheme}://{host}:{port}{slash}{path}")
     };
-    let first_url = format!("{scheme}://{host}:{port}{path}");
-    let (mut cur_port, mut cur_path, mut url) = (port, path, first_url);
+    let (mut cur_port, mut cur_path) = (port, std::borrow::Cow::Borrowed(path));
     let mut elapsed: Millis = 0;
     for hop in 0..=MAX_REDIRECTS {
         if host != t.pod_ip {
             // Only the pod's own IP reaches the container in this model.
             return Outcome::new(
                 Verdict::Failure,
-                format!("Get \"{url}\": dial tcp {host}:{cur_port}: connect: connection refused"),
+                format!(
+                    "Get \"{}\": dial tcp {host}:{cur_port}: connect: connection refused",
+                    url(cur_port, &cur_path)
+                ),
                 elapsed + NET_RTT,
             );
         }
@@ -122,7 +125,10 @@ fn http(
         if elapsed > probe.timeout && reply != HttpReply::Refused {
             return Outcome::new(
                 Verdict::Failure,
-                format!("Get \"{url}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"),
+                format!(
+                    "Get \"{}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+                    url(cur_port, &cur_path)
+                ),
                 probe.timeout,
             );
         }
@@ -131,7 +137,8 @@ fn http(
                 return Outcome::new(
                     Verdict::Failure,
                     format!(
-                        "Get \"{url}\": dial tcp {host}:{cur_port}: connect: connection refused"
+                        "Get \"{}\": dial tcp {host}:{cur_port}: connect: connection refused",
+                        url(cur_port, &cur_path)
                     ),
                     elapsed,
                 )
@@ -142,10 +149,13 @@ fn http(
                 location,
             } => (status, body, location),
         };
-        if scheme == "https" {
+        if https {
             return Outcome::new(
                 Verdict::Failure,
-                format!("Get \"{url}\": http: server gave HTTP response to HTTPS client"),
+                format!(
+                    "Get \"{}\": http: server gave HTTP response to HTTPS client",
+                    url(cur_port, &cur_path)
+                ),
                 elapsed,
             );
         }
@@ -159,15 +169,14 @@ fn http(
                 };
                 match next {
                     Some((p, pth)) if hop < MAX_REDIRECTS => {
-                        url = format!("{scheme}://{host}:{p}{pth}");
                         cur_port = p;
-                        cur_path = pth;
+                        cur_path = std::borrow::Cow::Owned(pth);
                         continue;
                     }
                     Some(_) => {
                         return Outcome::new(
                             Verdict::Failure,
-                            format!("Get \"{url}\": stopped after 10 redirects"),
+                            format!("Get \"{}\": stopped after 10 redirects", url(cur_port, &cur_path)),
                             elapsed,
                         )
                     }
@@ -182,7 +191,8 @@ fn http(
             }
         }
         return if (200..400).contains(&status) {
-            Outcome::new(Verdict::Success, body, elapsed)
+            // The body of a passing probe is only logged by the kubelet; it is not kept.
+            Outcome::new(Verdict::Success, String::new(), elapsed)
         } else {
             Outcome::new(
                 Verdict::Failure,
@@ -191,11 +201,7 @@ fn http(
             )
         };
     }
-    Outcome::new(
-        Verdict::Failure,
-        "stopped after 10 redirects".into(),
-        elapsed,
-    )
+    Outcome::new(Verdict::Failure, "stopped after 10 redirects".into(), elapsed)
 }
 
 /// `http://host:port/path` -> (host, port, path); the port defaults to 80.
@@ -245,7 +251,10 @@ fn grpc(probe: &ProbeSpec, t: &Target<'_>, port: u16, service: &str) -> Outcome 
 }
 
 /// `$(VAR)` from the container's literal env values (spec 29); unknown references stay as is.
-fn expand(arg: &str, env: &[(String, String)]) -> String {
+fn expand<'a>(arg: &'a str, env: &[(String, String)]) -> std::borrow::Cow<'a, str> {
+    if !arg.contains("$(") {
+        return std::borrow::Cow::Borrowed(arg);
+    }
     let mut out = String::new();
     let mut rest = arg;
     while let Some(i) = rest.find("$(") {
@@ -271,11 +280,12 @@ fn expand(arg: &str, env: &[(String, String)]) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn exec(probe: &ProbeSpec, t: &Target<'_>, command: &[String]) -> Outcome {
-    let argv: Vec<String> = command.iter().map(|a| expand(a, &t.spec.env)).collect();
+    let argv: Vec<std::borrow::Cow<'_, str>> =
+        command.iter().map(|a| expand(a, &t.spec.env)).collect();
     let r = t.program.exec(&argv, t.uptime, t.trap);
     let duration = EXEC_OVERHEAD
         .saturating_add(r.duration)
@@ -288,12 +298,11 @@ fn exec(probe: &ProbeSpec, t: &Target<'_>, command: &[String]) -> Outcome {
             probe.timeout,
         );
     }
-    let verdict = if r.exit_code == 0 {
-        Verdict::Success
+    if r.exit_code == 0 {
+        Outcome::new(Verdict::Success, String::new(), duration)
     } else {
-        Verdict::Failure
-    };
-    Outcome::new(verdict, r.output, duration)
+        Outcome::new(Verdict::Failure, r.output, duration)
+    }
 }
 
 #[cfg(test)]
@@ -413,5 +422,6 @@ mod tests {
     fn env_expansion() {
         let env = vec![("F".to_string(), "/tmp/x".to_string())];
         assert_eq!(expand("$(F)-$(G)", &env), "/tmp/x-$(G)");
+        assert!(matches!(expand("plain", &env), std::borrow::Cow::Borrowed(_)));
     }
 }

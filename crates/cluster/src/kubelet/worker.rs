@@ -43,6 +43,8 @@ pub struct Worker {
     pub pending: bool,
     /// A manual trigger task is already queued (the kubelet's channel holds one).
     pub manual_queued: bool,
+    /// Idle with no tick queued; woken by the events it waits for.
+    pub parked: bool,
 }
 
 impl Worker {
@@ -60,7 +62,22 @@ impl Worker {
             busy: false,
             pending: false,
             manual_queued: false,
+            parked: false,
         }
+    }
+
+    /// The first tick of the worker's ticker at or after `t` (ticks: anchor + k * period).
+    pub fn next_tick_at_or_after(&self, t: Millis) -> Millis {
+        if t <= self.anchor {
+            return self.anchor;
+        }
+        let k = (t - self.anchor).div_ceil(self.spec.period);
+        self.anchor + k * self.spec.period
+    }
+
+    /// The first tick strictly after `t`.
+    pub fn next_tick_after(&self, t: Millis) -> Millis {
+        self.next_tick_at_or_after(t + 1)
     }
 
     /// Counts a result into the streak (spec 19); returns the result to publish, if the streak
