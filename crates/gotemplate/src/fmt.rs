@@ -750,11 +750,11 @@ fn truncate_runes(b: &[u8], n: usize) -> &[u8] {
     b
 }
 
-/// The `#` flag on floats: always print a decimal point, and keep trailing
-/// zeros for `%g` up to the precision (6 by default).
+/// The `#` flag on floats (Go's `fmtFloat`): always a decimal point, and
+/// for `%g`/`%v`/`%x` trailing zeros up to the precision (6 by default).
 fn sharp_float(num: String, verb: char, prec: i32) -> String {
-    let mut digits = match verb {
-        'g' | 'G' => {
+    let mut digits: i32 = match verb {
+        'v' | 'g' | 'G' | 'x' => {
             if prec == -1 {
                 6
             } else {
@@ -763,43 +763,45 @@ fn sharp_float(num: String, verb: char, prec: i32) -> String {
         }
         _ => 0,
     };
-    let (body, tail) = match num[1..].find(['e', 'E']) {
-        Some(i) => (num[..i + 1].to_string(), num[i + 1..].to_string()),
-        None => (num.clone(), String::new()),
-    };
+    let b = num.as_bytes();
+    let mut body_end = b.len();
+    let mut has_point = false;
     let mut saw_nonzero = false;
-    let mut saw_point = false;
-    for c in body[1..].chars() {
+    // Index 0 is the sign.
+    for (i, &c) in b.iter().enumerate().skip(1) {
         match c {
-            '.' => saw_point = true,
-            '0' if !saw_nonzero => {
-                if saw_point {
-                    // leading zeros after the point don't count
-                } else {
+            b'.' => has_point = true,
+            b'p' | b'P' => {
+                body_end = i;
+                break;
+            }
+            b'e' | b'E' if verb != 'x' && verb != 'X' => {
+                body_end = i;
+                break;
+            }
+            _ => {
+                if c != b'0' {
+                    saw_nonzero = true;
+                }
+                // Count significant digits after the first non-zero one.
+                if saw_nonzero {
                     digits -= 1;
-                    continue;
                 }
             }
-            '0'..='9' => {
-                saw_nonzero = true;
-                digits -= 1;
-            }
-            _ => {}
         }
-        let _ = c;
     }
-    let mut body = body;
-    if !saw_point {
+    let (body, tail) = num.split_at(body_end);
+    let mut out = body.to_string();
+    if !has_point {
+        // A lone leading 0 counts once.
         if body.len() == 2 && body.ends_with('0') {
             digits -= 1;
         }
-        body.push('.');
+        out.push('.');
     }
-    if verb == 'g' || verb == 'G' {
-        while digits > 0 {
-            body.push('0');
-            digits -= 1;
-        }
+    while digits > 0 {
+        out.push('0');
+        digits -= 1;
     }
-    body + &tail
+    out + tail
 }
