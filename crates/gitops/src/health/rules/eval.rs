@@ -44,10 +44,15 @@ pub(crate) enum Outcome {
     Done(Option<Health>),
 }
 
+/// Evaluation steps one rule may take. Rules always terminate, but nested loops over large
+/// lists could still take long; past this budget the answer is Unknown.
+const STEP_BUDGET: u64 = 1_000_000;
+
 pub(crate) struct Env<'a, 'r> {
     obj: &'a Value,
     vars: Vec<(&'r str, Val<'a>)>,
     functions: &'r [Vec<Stmt>],
+    steps: u64,
 }
 
 impl<'a, 'r> Env<'a, 'r> {
@@ -56,7 +61,25 @@ impl<'a, 'r> Env<'a, 'r> {
             obj,
             vars: Vec::new(),
             functions,
+            steps: 0,
         }
+    }
+
+    /// Counts a step; true once the budget is spent (then everything winds down quickly).
+    fn tick(&mut self) -> bool {
+        self.steps += 1;
+        self.steps > STEP_BUDGET
+    }
+
+    fn exhausted(&self) -> bool {
+        self.steps > STEP_BUDGET
+    }
+
+    fn over_budget() -> Outcome {
+        Outcome::Done(Some(Health::new(
+            HealthStatus::Unknown,
+            "health rule exceeded its evaluation budget",
+        )))
     }
 
     pub(crate) fn run(&mut self, body: &'r [Stmt]) -> Outcome {
@@ -69,6 +92,17 @@ impl<'a, 'r> Env<'a, 'r> {
     }
 
     fn stmt(&mut self, stmt: &'r Stmt) -> Outcome {
+        if self.tick() {
+            return Self::over_budget();
+        }
+        let outcome = self.stmt_inner(stmt);
+        if self.exhausted() {
+            return Self::over_budget();
+        }
+        outcome
+    }
+
+    fn stmt_inner(&mut self, stmt: &'r Stmt) -> Outcome {
         match stmt {
             Stmt::Result(status, message) => {
                 let message = message
@@ -112,6 +146,9 @@ impl<'a, 'r> Env<'a, 'r> {
             Stmt::For(var, list, body) => {
                 let list = self.eval(list);
                 for item in elements(list) {
+                    if self.exhausted() {
+                        return Self::over_budget();
+                    }
                     let outcome = self.scoped(|env| {
                         env.vars.push((var, item));
                         env.run(body)
@@ -142,6 +179,9 @@ impl<'a, 'r> Env<'a, 'r> {
     }
 
     fn eval(&mut self, e: &'r Expr) -> Val<'a> {
+        if self.tick() {
+            return Cow::Borrowed(&NULL);
+        }
         match e {
             Expr::Lit(v) => Cow::Owned(v.clone()),
             Expr::Name(n) => {
@@ -214,6 +254,9 @@ impl<'a, 'r> Env<'a, 'r> {
         let mut kept = Vec::new();
         let mut count = 0;
         for item in elements(list) {
+            if self.exhausted() {
+                break;
+            }
             self.vars[slot].1 = item.clone();
             let v = self.eval(body);
             let hit = truthy(&v);

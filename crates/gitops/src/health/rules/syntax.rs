@@ -30,8 +30,16 @@ use super::RuleError;
 use crate::health::HealthStatus;
 use serde_json::Value;
 
-/// Nesting deeper than this is refused so hostile input cannot overflow the stack.
+/// Nesting deeper than this is refused so hostile input cannot overflow the stack while
+/// parsing (which recurses per nesting level).
 const MAX_DEPTH: usize = 64;
+
+/// Syntax trees deeper than this are refused: evaluation recurses once per tree level, and
+/// each operator of a chain (`a + b + c ...`) adds a level without nesting.
+const MAX_TREE_DEPTH: usize = 256;
+
+/// Longest chain of `fn`s calling `fn`s.
+const MAX_CALL_DEPTH: usize = 8;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Tok {
@@ -94,7 +102,10 @@ pub(crate) fn parse(src: &str) -> Result<Parsed, RuleError> {
         col: 1,
         peeked: None,
         fn_names: Vec::new(),
+        fn_call_depth: Vec::new(),
+        calls: 0,
         depth: 0,
+        tree: 0,
     };
     let mut parsed = Parsed::default();
     loop {
@@ -108,8 +119,10 @@ pub(crate) fn parse(src: &str) -> Result<Parsed, RuleError> {
             }
             Tok::Name(n) if n == "fn" => {
                 let name = p.name()?;
+                p.calls = 0;
                 let body = p.block()?;
                 p.fn_names.push(name);
+                p.fn_call_depth.push(p.calls);
                 parsed.functions.push(body);
             }
             _ => return Err(p.error_at(&t, "expected `health` or `fn`")),
@@ -124,7 +137,12 @@ struct Parser {
     col: usize,
     peeked: Option<Token>,
     fn_names: Vec<String>,
+    /// Per `fn`: how deep its chain of calls goes (0: calls nothing).
+    fn_call_depth: Vec<usize>,
+    /// Deepest call chain seen in the block being parsed.
+    calls: usize,
     depth: usize,
+    tree: usize,
 }
 
 impl Parser {
@@ -328,9 +346,25 @@ impl Parser {
 
     fn enter(&mut self) -> Result<(), RuleError> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        self.tree += 1;
+        if self.depth > MAX_DEPTH || self.tree > MAX_TREE_DEPTH {
             let t = self.peek()?.clone();
             return Err(self.error_at(&t, "nested too deeply"));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+        self.tree -= 1;
+    }
+
+    /// One more operator in a chain: deeper tree, same parser recursion.
+    fn chain(&mut self) -> Result<(), RuleError> {
+        self.tree += 1;
+        if self.tree > MAX_TREE_DEPTH {
+            let t = self.peek()?.clone();
+            return Err(self.error_at(&t, "expression too long (split it with `let`)"));
         }
         Ok(())
     }
@@ -343,7 +377,7 @@ impl Parser {
             body.push(self.stmt()?);
         }
         self.expect("}")?;
-        self.depth -= 1;
+        self.leave();
         Ok(body)
     }
 
@@ -400,10 +434,15 @@ impl Parser {
             "call" => {
                 let at = self.peek()?.clone();
                 let name = self.name()?;
-                match self.fn_names.iter().position(|n| *n == name) {
-                    Some(i) => Ok(Stmt::Call(i)),
-                    None => Err(self.error_at(&at, &format!("no `fn {name}` defined above"))),
+                let Some(i) = self.fn_names.iter().position(|n| *n == name) else {
+                    return Err(self.error_at(&at, &format!("no `fn {name}` defined above")));
+                };
+                // Each call level is a level of evaluation recursion: keep chains short.
+                self.calls = self.calls.max(self.fn_call_depth[i] + 1);
+                if self.calls > MAX_CALL_DEPTH {
+                    return Err(self.error_at(&at, "`fn` calls nested too deeply"));
                 }
+                Ok(Stmt::Call(i))
             }
             _ => Err(self.error_at(
                 &t,
@@ -415,25 +454,31 @@ impl Parser {
     fn expr(&mut self) -> Result<Expr, RuleError> {
         self.enter()?;
         let e = self.or();
-        self.depth -= 1;
+        self.leave();
         e
     }
 
     fn or(&mut self) -> Result<Expr, RuleError> {
+        let start = self.tree;
         let mut e = self.and()?;
         while self.is_word("or")? {
             self.next()?;
+            self.chain()?;
             e = Expr::Bin("or", Box::new(e), Box::new(self.and()?));
         }
+        self.tree = start;
         Ok(e)
     }
 
     fn and(&mut self) -> Result<Expr, RuleError> {
+        let start = self.tree;
         let mut e = self.not()?;
         while self.is_word("and")? {
             self.next()?;
+            self.chain()?;
             e = Expr::Bin("and", Box::new(e), Box::new(self.not()?));
         }
+        self.tree = start;
         Ok(e)
     }
 
@@ -442,7 +487,7 @@ impl Parser {
             self.next()?;
             self.enter()?;
             let e = Expr::Not(Box::new(self.not()?));
-            self.depth -= 1;
+            self.leave();
             return Ok(e);
         }
         self.cmp()
@@ -460,20 +505,26 @@ impl Parser {
     }
 
     fn sum(&mut self) -> Result<Expr, RuleError> {
+        let start = self.tree;
         let mut e = self.prod()?;
         while let Tok::Punct(p @ ("+" | "-")) = self.peek()?.tok {
             self.next()?;
+            self.chain()?;
             e = Expr::Bin(p, Box::new(e), Box::new(self.prod()?));
         }
+        self.tree = start;
         Ok(e)
     }
 
     fn prod(&mut self) -> Result<Expr, RuleError> {
+        let start = self.tree;
         let mut e = self.unary()?;
         while let Tok::Punct(p @ ("*" | "/" | "%")) = self.peek()?.tok {
             self.next()?;
+            self.chain()?;
             e = Expr::Bin(p, Box::new(e), Box::new(self.unary()?));
         }
+        self.tree = start;
         Ok(e)
     }
 
@@ -482,7 +533,7 @@ impl Parser {
             self.next()?;
             self.enter()?;
             let e = Expr::Neg(Box::new(self.unary()?));
-            self.depth -= 1;
+            self.leave();
             return Ok(e);
         }
         self.postfix()

@@ -172,3 +172,25 @@ fn variables_set_in_loops_persist_but_loop_locals_do_not() {
         json!({"seen": "top-level", "status": {"conditions": [{"type": "A"}, {"type": "B"}]}});
     assert_eq!(run(src, obj), Some(Health::healthy_with("2 top-level")));
 }
+
+#[test]
+fn runaway_rules_stop_at_the_budget() {
+    let src = r#"
+        health example.com/Widget {
+          let n = 0
+          for a in status.items { for b in status.items { for c in status.items {
+            let n = n + 1
+          } } }
+          Healthy "counted " + n
+        }"#;
+    let items: Vec<i64> = (0..200).collect();
+    let obj = json!({"status": {"items": items}});
+    assert_eq!(
+        run(src, obj),
+        Some(Health::unknown(
+            "health rule exceeded its evaluation budget"
+        ))
+    );
+    let small = json!({"status": {"items": [1, 2]}});
+    assert_eq!(run(src, small), Some(Health::healthy_with("counted 8")));
+}
