@@ -1,8 +1,9 @@
 //! `kubeplay helm template|render|create`: Helm 4's rendering, offline.
 
-use super::{engine_not_ready, CliResult};
+use super::{CliError, CliResult};
 use clap::{Args as ClapArgs, Subcommand};
-use std::path::PathBuf;
+use kubeplay_helm::{Chart, RenderOptions, TemplateOptions, UserValues};
+use std::path::{Path, PathBuf};
 
 /// Values flags shared by `template` and `render`, in Helm's spelling.
 #[derive(ClapArgs)]
@@ -60,8 +61,122 @@ pub enum Command {
 
 pub fn run(command: Command) -> CliResult {
     match command {
-        Command::Template { .. } => Err(engine_not_ready("helm template", 4)),
-        Command::Render { .. } => Err(engine_not_ready("helm render", 4)),
-        Command::Create { .. } => Err(engine_not_ready("helm create", 4)),
+        Command::Template {
+            args,
+            values,
+            namespace,
+            output_dir,
+            show_only,
+            kube_version,
+        } => {
+            let (name, chart_path) = match args.as_slice() {
+                [chart] => ("release-name".to_string(), chart.clone()),
+                [name, chart] => (name.clone(), chart.clone()),
+                _ => return Err(CliError("expected [NAME] CHART".into())),
+            };
+            let chart = load(Path::new(&chart_path))?;
+            let vals = user_values(&values)?;
+            let opts = TemplateOptions {
+                render: RenderOptions {
+                    name,
+                    namespace,
+                    kube_version,
+                    ..Default::default()
+                },
+                show_only,
+                ..Default::default()
+            };
+            let out = kubeplay_helm::template(&chart, &vals, &opts).map_err(|e| CliError(e.to_string()))?;
+            match output_dir {
+                None => print!("{}", out.to_stream()),
+                Some(dir) => {
+                    // Helm writes each manifest under DIR/<source path>, appending to a file
+                    // that several manifests share.
+                    let mut written: std::collections::BTreeMap<PathBuf, String> = Default::default();
+                    for m in &out.manifests {
+                        let path = dir.join(&m.source);
+                        let entry = written.entry(path).or_default();
+                        entry.push_str(&format!("---\n# Source: {}\n{}\n", m.source, m.content));
+                    }
+                    for (path, text) in written {
+                        if let Some(parent) = path.parent() {
+                            std::fs::create_dir_all(parent)?;
+                        }
+                        std::fs::write(&path, text)?;
+                        println!("wrote {}", path.display());
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Render {
+            chart,
+            values,
+            name,
+            namespace,
+            out,
+        } => {
+            let chart = load(&chart)?;
+            let vals = user_values(&values)?;
+            let opts = RenderOptions {
+                name,
+                namespace,
+                ..Default::default()
+            };
+            let rendered = kubeplay_helm::render(&chart, &vals, &opts).map_err(|e| CliError(e.to_string()))?;
+            for (path, text) in &rendered.templates {
+                let dest = out.join(path);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&dest, text)?;
+            }
+            Ok(())
+        }
+        Command::Create { name } => {
+            let chart_name = name
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| CliError(format!("invalid chart name {}", name.display())))?;
+            if chart_name.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')) {
+                return Err(CliError(format!(
+                    "chart name must match the regular expression ^[a-z0-9]+(-[a-z0-9]+)*$: {chart_name}"
+                )));
+            }
+            for (rel, text) in kubeplay_helm::starter::starter_files(&chart_name) {
+                let dest = name.join(rel);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&dest, text)?;
+            }
+            println!("Creating {}", name.display());
+            Ok(())
+        }
     }
+}
+
+fn load(path: &Path) -> Result<Chart, CliError> {
+    if path.is_file() {
+        let bytes = std::fs::read(path)?;
+        return kubeplay_helm::load_archive(&bytes).map_err(|e| CliError(e.to_string()));
+    }
+    let tree = crate::fsio::read_tree(path)
+        .map_err(|e| CliError(format!("path {:?} not found: {e}", path.display().to_string())))?;
+    kubeplay_helm::load_chart(&tree, "/").map_err(|e| CliError(e.to_string()))
+}
+
+fn user_values(args: &ValuesArgs) -> Result<kubeplay_helm::Values, CliError> {
+    let mut uv = UserValues::default();
+    for f in &args.values {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| CliError(format!("open {}: {e}", f.display())))?;
+        uv.files.push((f.display().to_string(), text));
+    }
+    uv.set = args.set.clone();
+    uv.set_string = args.set_string.clone();
+    uv.set_json = args.set_json.clone();
+    uv.set_file = args.set_file.clone();
+    let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("open {p}: {e}"));
+    uv.merged(&read).map_err(|e| CliError(e.to_string()))
 }

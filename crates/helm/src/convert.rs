@@ -1,0 +1,240 @@
+//! Conversions between the template engine's values and JSON, and Go's `encoding/json`
+//! output, which `toJson` prints and `toYaml` goes through (sigs.k8s.io/yaml).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use kubeplay_gotemplate::{ElemType, Map, Value};
+use serde_json::Value as Json;
+
+/// JSON (as Helm holds values: `float64` numbers from YAML and JSON, `int64` from `--set`)
+/// to a template value.
+pub fn json_to_value(j: &Json) -> Value {
+    match j {
+        Json::Null => Value::Nil,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::Int64(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::Uint64(u)
+            } else {
+                Value::Float(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        Json::String(s) => Value::from(s.as_str()),
+        Json::Array(a) => Value::list(a.iter().map(json_to_value).collect()),
+        Json::Object(o) => {
+            let entries: BTreeMap<String, Value> = o
+                .iter()
+                .map(|(k, v)| (k.clone(), json_to_value(v)))
+                .collect();
+            Value::from(entries)
+        }
+    }
+}
+
+/// A map value of Helm's named `common.Values` type.
+pub fn values_map(j: &serde_json::Map<String, Json>) -> Value {
+    let entries: BTreeMap<String, Value> = j
+        .iter()
+        .map(|(k, v)| (k.clone(), json_to_value(v)))
+        .collect();
+    Value::Map(Arc::new(Map {
+        entries,
+        elem: ElemType::Any,
+        type_name: Some(Arc::from("common.Values")),
+    }))
+}
+
+/// A template value to JSON, as `json.Marshal` sees it. Host objects are turned into their
+/// data or, for plain structs, into the fields listed by [`object_fields`].
+pub fn value_to_json(v: &Value) -> Result<Json, String> {
+    value_to_json_depth(v, 0)
+}
+
+fn value_to_json_depth(v: &Value, depth: usize) -> Result<Json, String> {
+    if depth > 10_000 {
+        return Err("json: unsupported value: encountered a cycle".into());
+    }
+    Ok(match v {
+        Value::Nil => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) | Value::Int64(i) => Json::from(*i),
+        Value::Uint64(u) => Json::from(*u),
+        Value::Byte(b) => Json::from(*b),
+        Value::Float(f) => match serde_json::Number::from_f64(*f) {
+            Some(n) => Json::Number(n),
+            None => {
+                return Err(format!(
+                    "json: unsupported value: {}",
+                    kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(v))
+                ))
+            }
+        },
+        Value::String(s) => Json::String(s.to_str_lossy().into_owned()),
+        Value::List(l) => Json::Array(
+            l.items
+                .iter()
+                .map(|x| value_to_json_depth(x, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) => {
+            let mut o = serde_json::Map::new();
+            for (k, x) in &m.entries {
+                o.insert(k.clone(), value_to_json_depth(x, depth + 1)?);
+            }
+            Json::Object(o)
+        }
+        Value::Object(o) => {
+            if o.is_nil() {
+                Json::Null
+            } else if let Some(inner) = o.value() {
+                value_to_json_depth(&inner, depth + 1)?
+            } else {
+                let mut out = serde_json::Map::new();
+                for (json_name, field) in object_fields(&o.type_name()) {
+                    if let Some(x) = o.field(field) {
+                        out.insert(json_name.to_string(), value_to_json_depth(&x, depth + 1)?);
+                    }
+                }
+                Json::Object(out)
+            }
+        }
+        _ => return Err(format!("json: unsupported type: {}", v.type_name())),
+    })
+}
+
+/// JSON names and Go field names of the host structs Helm exposes, in declaration order.
+fn object_fields(type_name: &str) -> &'static [(&'static str, &'static str)] {
+    match type_name {
+        "*common.Capabilities" => &[
+            ("KubeVersion", "KubeVersion"),
+            ("APIVersions", "APIVersions"),
+            ("HelmVersion", "HelmVersion"),
+        ],
+        "common.KubeVersion" => &[("Version", "Version"), ("Major", "Major"), ("Minor", "Minor")],
+        "version.BuildInfo" => &[
+            ("version", "Version"),
+            ("go_version", "GoVersion"),
+            ("kube_client_version", "KubeClientVersion"),
+        ],
+        _ => &[],
+    }
+}
+
+/// Go's `json.Marshal` (`escape_html`) or an `Encoder` with `SetEscapeHTML(false)`; with
+/// `indent`, `json.MarshalIndent(v, "", indent)`.
+pub fn go_json(v: &Json, escape_html: bool, indent: Option<&str>) -> String {
+    let mut out = String::new();
+    write_json(&mut out, v, escape_html, indent, 0);
+    out
+}
+
+fn write_json(out: &mut String, v: &Json, esc: bool, indent: Option<&str>, level: usize) {
+    let newline = |out: &mut String, level: usize| {
+        if let Some(ind) = indent {
+            out.push('\n');
+            for _ in 0..level {
+                out.push_str(ind);
+            }
+        }
+    };
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push_str(&i.to_string())
+            } else if let Some(u) = n.as_u64() {
+                out.push_str(&u.to_string())
+            } else {
+                out.push_str(&kubeplay_yaml::gofmt::go_json_float(n.as_f64().unwrap_or(0.0)))
+            }
+        }
+        Json::String(s) => write_json_string(out, s, esc),
+        Json::Array(a) => {
+            if a.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, level + 1);
+                write_json(out, x, esc, indent, level + 1);
+            }
+            newline(out, level);
+            out.push(']');
+        }
+        Json::Object(o) => {
+            if o.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, level + 1);
+                write_json_string(out, k, esc);
+                out.push(':');
+                if indent.is_some() {
+                    out.push(' ');
+                }
+                write_json(out, &o[k.as_str()], esc, indent, level + 1);
+            }
+            newline(out, level);
+            out.push('}');
+        }
+    }
+}
+
+/// Go's JSON string encoding.
+pub fn write_json_string(out: &mut String, s: &str, esc: bool) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' if esc => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Parses YAML the way sigs.k8s.io/yaml `Unmarshal` does for Helm (go-yaml v2 resolution,
+/// JSON conversion, numbers as `float64`).
+pub fn yaml_to_json(src: &str, file: &str) -> Result<Json, kubeplay_yaml::Error> {
+    let opts = kubeplay_yaml::ParseOptions::helm_values();
+    let docs = kubeplay_yaml::parse_documents_with(src, file, &opts)?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Ok(Json::Null);
+    };
+    kubeplay_yaml::to_json_with(
+        &doc,
+        &kubeplay_yaml::JsonOptions {
+            flavor: kubeplay_yaml::JsonFlavor::SigsYaml,
+            numbers_as_f64: true,
+        },
+    )
+}
+
+/// Helm's `toYaml` of a value: sigs.k8s.io/yaml `Marshal` (JSON first, then go-yaml v2).
+pub fn to_yaml(v: &Value) -> Result<String, String> {
+    let j = value_to_json(v)?;
+    kubeplay_yaml::emit_json(&j, &kubeplay_yaml::EmitOptions::sigs_yaml()).map_err(|e| e.goyaml)
+}

@@ -1,0 +1,160 @@
+//! Subchart selection and import: `alias`, `condition`, `tags` and `import-values`, in the
+//! order Helm's `ProcessDependencies` applies them.
+
+use serde_json::{Map, Value as Json};
+
+use crate::chart::Chart;
+use crate::semver::is_compatible_range;
+use crate::values::{self, Values};
+
+/// Removes disabled subcharts, applies aliases, then imports values, recursively.
+pub fn process_dependencies(chart: &mut Chart, vals: &Values) {
+    process_enabled(chart, vals, "");
+    process_import_values_rec(chart);
+}
+
+fn process_enabled(c: &mut Chart, v: &Values, path: &str) {
+    let Some(mut reqs) = c.metadata.dependencies.clone() else {
+        return;
+    };
+    // Subcharts not named by any dependency are kept as they are.
+    let mut chart_deps: Vec<Chart> = c
+        .dependencies
+        .iter()
+        .filter(|existing| {
+            !reqs.iter().any(|r| {
+                existing.name() == r.name && is_compatible_range(&r.version, &existing.metadata.version)
+            })
+        })
+        .cloned()
+        .collect();
+    for req in reqs.iter_mut() {
+        if let Some(found) = c.dependencies.iter().find(|ch| {
+            ch.name() == req.name && is_compatible_range(&req.version, &ch.metadata.version)
+        }) {
+            let mut out = found.clone();
+            if !req.alias.is_empty() {
+                out.metadata.name = req.alias.clone();
+            }
+            chart_deps.push(out);
+        }
+        if !req.alias.is_empty() {
+            req.name = req.alias.clone();
+        }
+    }
+    c.dependencies = chart_deps;
+    for r in reqs.iter_mut() {
+        r.enabled = true;
+    }
+    c.metadata.dependencies = Some(reqs.clone());
+    let cvals = values::coalesce_values(c, v);
+    // tags
+    if let Some(Json::Object(vt)) = cvals.get("tags") {
+        for r in reqs.iter_mut() {
+            let (mut has_true, mut has_false) = (false, false);
+            for k in &r.tags {
+                match vt.get(k) {
+                    Some(Json::Bool(true)) => has_true = true,
+                    Some(Json::Bool(false)) => has_false = true,
+                    _ => {}
+                }
+            }
+            if !has_true && has_false {
+                r.enabled = false;
+            } else {
+                r.enabled = true;
+            }
+        }
+    }
+    // conditions
+    for r in reqs.iter_mut() {
+        for cond in r.condition.trim().split(',') {
+            if cond.is_empty() {
+                continue;
+            }
+            if let Some(Json::Bool(b)) = values::path_value(&cvals, &format!("{path}{cond}")) {
+                r.enabled = *b;
+                break;
+            }
+        }
+    }
+    let removed: Vec<String> = reqs
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.name.clone())
+        .collect();
+    c.dependencies.retain(|d| !removed.contains(&d.metadata.name));
+    reqs.retain(|r| !removed.contains(&r.name));
+    for t in c.dependencies.iter_mut() {
+        let subpath = format!("{path}{}.", t.metadata.name);
+        process_enabled(t, &cvals, &subpath);
+    }
+    c.metadata.dependencies = Some(reqs);
+}
+
+fn process_import_values_rec(c: &mut Chart) {
+    for d in c.dependencies.iter_mut() {
+        process_import_values_rec(d);
+    }
+    process_import_values(c);
+}
+
+fn path_to_map(path: &str, data: Values) -> Values {
+    if path == "." {
+        return data;
+    }
+    let mut cur = data;
+    for p in path.split('.').rev() {
+        let mut m = Map::new();
+        m.insert(p.to_string(), Json::Object(cur));
+        cur = m;
+    }
+    cur
+}
+
+fn process_import_values(c: &mut Chart) {
+    let Some(mut reqs) = c.metadata.dependencies.clone() else {
+        return;
+    };
+    let cvals = values::merge_values(c, &Map::new());
+    let mut b = Map::new();
+    for r in reqs.iter_mut() {
+        let mut outiv = Vec::new();
+        for riv in &r.import_values {
+            match riv {
+                Json::Object(iv) => {
+                    let sprint = |v: Option<&Json>| match v {
+                        Some(Json::String(s)) => s.clone(),
+                        Some(Json::Null) | None => "<nil>".to_string(),
+                        Some(o) => o.to_string(),
+                    };
+                    let child = sprint(iv.get("child"));
+                    let parent = sprint(iv.get("parent"));
+                    let mut m = Map::new();
+                    m.insert("child".into(), Json::String(child.clone()));
+                    m.insert("parent".into(), Json::String(parent.clone()));
+                    outiv.push(Json::Object(m));
+                    if let Some(vv) = values::table(&cvals, &format!("{}.{}", r.name, child)) {
+                        values::coalesce_tables(&mut b, path_to_map(&parent, vv.clone()), true);
+                    }
+                }
+                Json::String(iv) => {
+                    let child = format!("exports.{iv}");
+                    let mut m = Map::new();
+                    m.insert("child".into(), Json::String(child.clone()));
+                    m.insert("parent".into(), Json::String(".".into()));
+                    outiv.push(Json::Object(m));
+                    if let Some(vm) = values::table(&cvals, &format!("{}.{}", r.name, child)) {
+                        values::coalesce_tables(&mut b, vm.clone(), true);
+                    }
+                }
+                _ => {}
+            }
+        }
+        r.import_values = outiv;
+    }
+    c.metadata.dependencies = Some(reqs);
+    let mut cv = cvals;
+    values::coalesce_tables(&mut cv, b, true);
+    c.values = cv;
+}

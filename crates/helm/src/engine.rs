@@ -1,0 +1,318 @@
+//! Rendering a chart: every template of the chart and its enabled subcharts is parsed into
+//! one template set (deepest paths first, so a parent's `define` wins over a subchart's),
+//! then each non-partial template is executed with its chart's scope, as Helm's engine does.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use kubeplay_gotemplate::{ErrorKind, Limits, MissingKey, Templates, Value};
+
+use crate::capabilities::Capabilities;
+use crate::chart::{metadata_map, Chart};
+use crate::convert::{json_to_value, values_map};
+use crate::error::HelmError;
+use crate::files::Files;
+use crate::values::{self, Values};
+
+/// Release options (`helm template` renders an install of revision 1).
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub name: String,
+    pub namespace: String,
+    pub revision: i64,
+    pub is_install: bool,
+    pub is_upgrade: bool,
+    /// `--kube-version`; Helm's default when `None`.
+    pub kube_version: Option<String>,
+    /// `--api-versions`, added to the defaults.
+    pub api_versions: Vec<String>,
+    /// Skip values.schema.json validation.
+    pub skip_schema_validation: bool,
+    /// Execution limits for the template engine.
+    pub limits: Limits,
+    /// Seed for Sprig's random functions (Helm uses the OS; we stay reproducible).
+    pub seed: u64,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            name: "release-name".into(),
+            namespace: "default".into(),
+            revision: 1,
+            is_install: true,
+            is_upgrade: false,
+            kube_version: None,
+            api_versions: Vec::new(),
+            skip_schema_validation: false,
+            limits: Limits::default(),
+            seed: 0,
+        }
+    }
+}
+
+/// The result of a render: each template's text by its Helm path, plus the chart as it was
+/// after dependency processing (for `helm template`'s CRDs and hooks).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// `<chart>/templates/x.yaml` -> text, partials excluded, NOTES.txt included.
+    pub templates: BTreeMap<String, String>,
+    pub chart: Chart,
+    /// The coalesced values the templates saw.
+    pub values: Values,
+}
+
+struct Renderable {
+    text: String,
+    vals: Arc<BTreeMap<String, Value>>,
+    base_path: String,
+}
+
+/// Renders `chart` with user-supplied values (already merged from `-f`/`--set`).
+pub fn render(chart: &Chart, user_values: &Values, opts: &RenderOptions) -> Result<Rendered, HelmError> {
+    let mut chart = chart.clone();
+    crate::dependencies::process_dependencies(&mut chart, user_values);
+    let caps = Capabilities::new(opts.kube_version.as_deref(), &opts.api_versions)
+        .map_err(HelmError::Values)?;
+    if !chart.metadata.kube_version.is_empty() {
+        let ok = crate::semver::Constraints::parse(&chart.metadata.kube_version)
+            .map(|c| {
+                crate::semver::Version::parse(&caps.kube_version.normalized)
+                    .is_some_and(|v| c.check(&v))
+            })
+            .unwrap_or(false);
+        if !ok {
+            return Err(HelmError::Load(format!(
+                "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+                chart.metadata.kube_version, caps.kube_version.normalized
+            )));
+        }
+    }
+    let vals = values::coalesce_values(&chart, user_values);
+    if !opts.skip_schema_validation {
+        crate::schema::validate_chart(&chart, &vals)?;
+    }
+    let release = Value::map([
+        ("Name", Value::from(opts.name.as_str())),
+        ("Namespace", Value::from(opts.namespace.as_str())),
+        ("IsUpgrade", Value::Bool(opts.is_upgrade)),
+        ("IsInstall", Value::Bool(opts.is_install)),
+        ("Revision", Value::Int(opts.revision)),
+        ("Service", Value::from("Helm")),
+    ]);
+    let caps = Value::object(caps);
+    let mut tpls: BTreeMap<String, Renderable> = BTreeMap::new();
+    collect(
+        &chart,
+        None,
+        &chart.name().to_string(),
+        &release,
+        &caps,
+        &vals,
+        &mut tpls,
+    );
+    let templates = execute(&tpls, opts)?;
+    Ok(Rendered {
+        templates,
+        chart,
+        values: vals,
+    })
+}
+
+/// Helm's `recAllTpls`: gathers templates with the scope each one runs in.
+fn collect(
+    c: &Chart,
+    parent_values: Option<&Value>,
+    full_path: &str,
+    release: &Value,
+    caps: &Value,
+    root_vals: &Values,
+    out: &mut BTreeMap<String, Renderable>,
+) -> Value {
+    let is_root = parent_values.is_none();
+    let values = match parent_values {
+        None => values_map(root_vals),
+        Some(Value::Map(m)) => match m.entries.get(c.name()) {
+            Some(Value::Map(sub)) => {
+                let mut sub = (**sub).clone();
+                sub.type_name = Some(Arc::from("common.Values"));
+                Value::Map(Arc::new(sub))
+            }
+            _ => values_map(&Default::default()),
+        },
+        Some(_) => values_map(&Default::default()),
+    };
+    let mut subcharts = BTreeMap::new();
+    let files = Files::new(c.files.iter().map(|f| (f.name.clone(), f.data.clone())));
+    let mut next: BTreeMap<String, Value> = BTreeMap::new();
+    next.insert("Chart".into(), metadata_map(&c.metadata, is_root));
+    next.insert("Files".into(), Value::object(files));
+    next.insert("Release".into(), release.clone());
+    next.insert("Capabilities".into(), caps.clone());
+    next.insert("Values".into(), values.clone());
+    for child in &c.dependencies {
+        let child_path = format!("{full_path}/charts/{}", child.name());
+        let sub = collect(child, Some(&values), &child_path, release, caps, root_vals, out);
+        subcharts.insert(child.name().to_string(), sub);
+    }
+    next.insert("Subcharts".into(), Value::from(subcharts));
+    let next = Arc::new(next);
+    for t in &c.templates {
+        if c.is_library() {
+            let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+            if !base.starts_with('_') {
+                continue;
+            }
+        }
+        out.insert(
+            format!("{full_path}/{}", t.name),
+            Renderable {
+                text: String::from_utf8_lossy(&t.data).into_owned(),
+                vals: next.clone(),
+                base_path: format!("{full_path}/templates"),
+            },
+        );
+    }
+    Value::from((*next).clone())
+}
+
+/// Helm's template order: more path segments first, then reverse lexical order.
+fn sort_templates<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+    let mut v: Vec<&String> = names.collect();
+    v.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+    v
+}
+
+fn execute(
+    tpls: &BTreeMap<String, Renderable>,
+    opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, HelmError> {
+    let mut t = Templates::new("gotpl");
+    t.missing_key(MissingKey::Zero);
+    t.limits(opts.limits);
+    crate::funcs::install(&mut t, opts.seed);
+    let keys = sort_templates(tpls.keys());
+    for name in &keys {
+        let r = &tpls[name.as_str()];
+        t.parse(name, &r.text)
+            .map_err(|e| HelmError::Render(parse_error(name, &e)))?;
+    }
+    let mut rendered = BTreeMap::new();
+    for name in &keys {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if base.starts_with('_') {
+            continue;
+        }
+        let r = &tpls[name.as_str()];
+        let mut scope = (*r.vals).clone();
+        scope.insert(
+            "Template".into(),
+            crate::convert::values_map(
+                &serde_json::json!({"Name": name.as_str(), "BasePath": r.base_path})
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+        );
+        let out = t
+            .execute(name, &Value::from(scope))
+            .map_err(|e| HelmError::Render(exec_error(name, &e)))?;
+        rendered.insert(name.to_string(), out.replace("<no value>", ""));
+    }
+    Ok(rendered)
+}
+
+/// Helm's `cleanupParseError`.
+fn parse_error(name: &str, e: &kubeplay_gotemplate::Error) -> String {
+    let s = e.to_string();
+    let tokens: Vec<&str> = s.split(": ").collect();
+    if tokens.len() == 1 {
+        return format!("parse error in ({name}): {s}");
+    }
+    format!("parse error at ({}): {}", tokens[1], tokens[tokens.len() - 1])
+}
+
+const WARN_START: &str = "HELM_ERR_START";
+const WARN_END: &str = "HELM_ERR_END";
+
+/// Wraps a `fail`/`required` message so the top level can unwrap it.
+pub(crate) fn warn_wrap(msg: &str) -> String {
+    format!("{WARN_START}{msg}{WARN_END}")
+}
+
+/// Helm's `reformatExecErrorMsg`.
+fn exec_error(name: &str, e: &kubeplay_gotemplate::Error) -> String {
+    let s = e.to_string();
+    if e.kind == ErrorKind::Limit {
+        return format!("execution error in ({name}): {s}");
+    }
+    let tokens: Vec<&str> = s.splitn(3, ": ").collect();
+    if tokens.len() != 3 {
+        return format!("execution error in ({name}): {s}");
+    }
+    let location = tokens[1];
+    if let (Some(a), Some(b)) = (tokens[2].find(WARN_START), tokens[2].rfind(WARN_END)) {
+        if a + WARN_START.len() <= b {
+            return format!(
+                "execution error at ({location}): {}",
+                &tokens[2][a + WARN_START.len()..b]
+            );
+        }
+    }
+    // A trace of "template: LOC: executing "NAME" at <CTX>: MSG" entries, innermost last.
+    let mut out = String::new();
+    let mut cur = s.as_str();
+    let mut last = String::new();
+    loop {
+        let Some(rest) = cur.strip_prefix("template: ") else {
+            break;
+        };
+        let entry;
+        let mut next = None;
+        if let Some((loc, after)) = rest.split_once(": executing \"") {
+            let Some(endq) = after.find('"') else { break };
+            let func = &after[..endq];
+            let after_func = &after[endq + 1..];
+            let Some(after_at) = after_func.strip_prefix(" at <") else {
+                break;
+            };
+            let Some((ctx, msg)) = after_at.split_once(">: ") else {
+                break;
+            };
+            let mut m = msg;
+            if let Some(i) = msg.find(" template:") {
+                next = Some(&msg[i + 1..]);
+                m = &msg[..i];
+            }
+            entry = format!("{loc}\n  executing \"{func}\" at <{ctx}>:\n    {m}\n");
+        } else if let Some(sep) = rest.rfind(": ") {
+            let mut m = &rest[sep + 2..];
+            if let Some(i) = m.find(" template:") {
+                m = &m[..i];
+            }
+            entry = format!("{}\n  {m}\n", &rest[..sep]);
+        } else {
+            break;
+        }
+        if entry != last {
+            out.push_str(&entry);
+            last = entry;
+        }
+        match next {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    if out.is_empty() {
+        return s;
+    }
+    out.trim().to_string()
+}
+
+/// Converts JSON values for templates (used by callers that build scopes themselves).
+pub fn template_value(j: &serde_json::Value) -> Value {
+    json_to_value(j)
+}

@@ -1,0 +1,207 @@
+//! Helm's own functions: include, tpl, required, fail, lookup, the YAML/JSON/TOML
+//! converters and the duration helpers.
+
+use std::collections::BTreeMap;
+
+use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
+
+use super::dictvalue::MutMap;
+use crate::convert::{go_json, json_to_value, to_yaml, value_to_json, yaml_to_json};
+use crate::engine::warn_wrap;
+
+use ArgType::{Any, String as Str};
+
+/// Converts parsed data into template values whose maps behave like Go maps.
+pub fn mutable(v: Value) -> Value {
+    match v {
+        Value::Map(m) => MutMap::value(
+            m.entries
+                .iter()
+                .map(|(k, x)| (k.clone(), mutable(x.clone())))
+                .collect(),
+        ),
+        Value::List(l) => Value::list(l.items.iter().cloned().map(mutable).collect()),
+        other => other,
+    }
+}
+
+fn s(v: &Value) -> String {
+    v.as_bytes()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default()
+}
+
+pub fn register(fs: &mut Vec<Func>) {
+    fs.push(Func::new("include", &[Str, Any], None, |ctx, a| {
+        let name = s(&a[0]);
+        ctx.execute_template(&name, &a[1])
+            .map(Value::from)
+            .map_err(FuncError::from)
+    }));
+    fs.push(Func::new("tpl", &[Str, Any], None, |ctx, a| {
+        let text = s(&a[0]);
+        let set_name = ctx.templates().name().to_string();
+        match ctx.execute_text(&set_name, &text, &a[1]) {
+            Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
+            Err(e) if e.kind == kubeplay_gotemplate::ErrorKind::Limit => Err(FuncError::from(e)),
+            Err(e) if e.kind == kubeplay_gotemplate::ErrorKind::Parse => Err(FuncError::new(format!(
+                "cannot parse template {}: {}",
+                kubeplay_gotemplate::strconv::quote(&text),
+                e
+            ))),
+            Err(e) => Err(FuncError::new(format!(
+                "error during tpl function execution for {}: {}",
+                kubeplay_gotemplate::strconv::quote(&text),
+                e
+            ))),
+        }
+    }));
+    fs.push(Func::new("required", &[Str, Any], None, |_, a| {
+        let missing = match &a[1] {
+            Value::Nil => true,
+            Value::String(x) => x.is_empty(),
+            _ => false,
+        };
+        if missing {
+            return Err(FuncError::new(warn_wrap(&s(&a[0]))));
+        }
+        Ok(a[1].clone())
+    }));
+    fs.push(Func::new("fail", &[Str], None, |_, a| {
+        Err(FuncError::new(warn_wrap(&s(&a[0]))))
+    }));
+    // `helm template` has no cluster: lookups find nothing.
+    fs.push(Func::new("lookup", &[Str, Str, Str, Str], None, |_, _| {
+        Ok(MutMap::value(BTreeMap::new()))
+    }));
+    fs.push(Func::new("getHostByName", &[Str], None, |_, _| Ok(Value::from(""))));
+
+    fs.push(Func::new("toYaml", &[Any], None, |_, a| {
+        Ok(Value::from(match to_yaml(&a[0]) {
+            Ok(y) => y.strip_suffix('\n').unwrap_or(&y).to_string(),
+            Err(_) => String::new(),
+        }))
+    }));
+    fs.push(Func::new("mustToYaml", &[Any], None, |_, a| {
+        let y = to_yaml(&a[0]).map_err(FuncError::new)?;
+        Ok(Value::from(y.strip_suffix('\n').unwrap_or(&y).to_string()))
+    }));
+    fs.push(Func::new("toYamlPretty", &[Any], None, |_, a| {
+        Ok(Value::from(match to_yaml_pretty(&a[0]) {
+            Ok(y) => y.strip_suffix('\n').unwrap_or(&y).to_string(),
+            Err(_) => String::new(),
+        }))
+    }));
+    fs.push(Func::new("fromYaml", &[Str], None, |_, a| {
+        Ok(match yaml_to_json(&s(&a[0]), "") {
+            Ok(serde_json::Value::Object(m)) => mutable(json_to_value(&serde_json::Value::Object(m))),
+            Ok(serde_json::Value::Null) => MutMap::value(BTreeMap::new()),
+            Ok(other) => error_map(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                json_kind(&other)
+            )),
+            Err(e) => error_map(format!("error converting YAML to JSON: {}", e.goyaml)),
+        })
+    }));
+    fs.push(Func::new("fromYamlArray", &[Str], None, |_, a| {
+        Ok(match yaml_to_json(&s(&a[0]), "") {
+            Ok(serde_json::Value::Array(v)) => mutable(json_to_value(&serde_json::Value::Array(v))),
+            Ok(serde_json::Value::Null) => Value::list(vec![]),
+            Ok(other) => Value::list(vec![Value::from(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
+                json_kind(&other)
+            ))]),
+            Err(e) => Value::list(vec![Value::from(format!(
+                "error converting YAML to JSON: {}",
+                e.goyaml
+            ))]),
+        })
+    }));
+    fs.push(Func::new("toJson", &[Any], None, |_, a| {
+        Ok(Value::from(
+            value_to_json(&a[0]).map(|j| go_json(&j, true, None)).unwrap_or_default(),
+        ))
+    }));
+    fs.push(Func::new("mustToJson", &[Any], None, |_, a| {
+        let j = value_to_json(&a[0]).map_err(FuncError::new)?;
+        Ok(Value::from(go_json(&j, true, None)))
+    }));
+    fs.push(Func::new("fromJson", &[Str], None, |_, a| {
+        Ok(match parse_json(&s(&a[0])) {
+            Ok(serde_json::Value::Object(m)) => mutable(json_to_value(&serde_json::Value::Object(m))),
+            Ok(other) => error_map(format!(
+                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                json_kind(&other)
+            )),
+            Err(e) => error_map(e),
+        })
+    }));
+    fs.push(Func::new("fromJsonArray", &[Str], None, |_, a| {
+        Ok(match parse_json(&s(&a[0])) {
+            Ok(serde_json::Value::Array(v)) => mutable(json_to_value(&serde_json::Value::Array(v))),
+            Ok(other) => Value::list(vec![Value::from(format!(
+                "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                json_kind(&other)
+            ))]),
+            Err(e) => Value::list(vec![Value::from(e)]),
+        })
+    }));
+    fs.push(Func::new("toToml", &[Any], None, |_, a| {
+        Ok(Value::from(crate::toml::to_toml(&a[0]).unwrap_or_else(|e| e)))
+    }));
+    fs.push(Func::new("mustToToml", &[Any], None, |_, a| {
+        crate::toml::to_toml(&a[0]).map(Value::from).map_err(FuncError::new)
+    }));
+    super::sprig::duration::register_helm(fs);
+}
+
+fn error_map(msg: String) -> Value {
+    let mut m = BTreeMap::new();
+    m.insert("Error".to_string(), Value::from(msg));
+    MutMap::value(m)
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+/// `json.Unmarshal` into `interface{}`: numbers become float64.
+pub fn parse_json(text: &str) -> Result<serde_json::Value, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        if text.trim().is_empty() {
+            "unexpected end of JSON input".to_string()
+        } else {
+            format!("invalid character in JSON input: {e}")
+        }
+    })?;
+    Ok(floats(v))
+}
+
+fn floats(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        J::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map(J::Number)
+            .unwrap_or(J::Null),
+        J::Array(a) => J::Array(a.into_iter().map(floats).collect()),
+        J::Object(o) => J::Object(o.into_iter().map(|(k, v)| (k, floats(v))).collect()),
+        other => other,
+    }
+}
+
+/// `toYamlPretty`: go-yaml v3's encoder with indent 2 (sequences indented under keys).
+fn to_yaml_pretty(v: &Value) -> Result<String, String> {
+    let j = value_to_json(v)?;
+    let mut opts = kubeplay_yaml::EmitOptions::sigs_yaml();
+    opts.schema = kubeplay_yaml::Schema::GoYamlV3;
+    kubeplay_yaml::emit_json(&j, &opts).map_err(|e| e.goyaml)
+}

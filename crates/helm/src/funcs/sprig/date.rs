@@ -1,0 +1,434 @@
+//! Dates with Go's reference-time layouts. There is no wall clock below the page: `now` is
+//! a fixed instant (see [`NOW_UNIX`]), and every zone is UTC.
+
+use kubeplay_gotemplate::{ArgType, Func, FuncError, Object, Value};
+
+use super::arg_str;
+use super::duration::{format_duration, parse_duration};
+use crate::funcs::strval;
+
+/// The instant `now` returns: 2025-01-01T00:00:00Z.
+pub const NOW_UNIX: i64 = 1_735_689_600;
+
+/// A `time.Time` in UTC.
+#[derive(Clone, Copy, Debug)]
+pub struct Time {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+impl Time {
+    fn parts(&self) -> (i64, u32, u32, u32, u32, u32, usize, u32) {
+        let days = self.secs.div_euclid(86_400);
+        let rem = self.secs.rem_euclid(86_400) as u32;
+        let (y, m, d) = civil_from_days(days);
+        let wd = (days + 4).rem_euclid(7) as usize;
+        let yday = (days - days_from_civil(y, 1, 1) + 1) as u32;
+        (y, m, d, rem / 3600, rem / 60 % 60, rem % 60, wd, yday)
+    }
+
+    /// Go's `Time.Format(layout)` for a UTC time.
+    pub fn format(&self, layout: &str) -> String {
+        let (y, mo, d, h, mi, s, wd, yday) = self.parts();
+        let mut out = String::new();
+        let mut rest = layout;
+        while !rest.is_empty() {
+            let tokens: &[(&str, &dyn Fn() -> String)] = &[
+                ("January", &|| MONTHS[mo as usize - 1].to_string()),
+                ("Jan", &|| MONTHS[mo as usize - 1][..3].to_string()),
+                ("Monday", &|| DAYS[wd].to_string()),
+                ("Mon", &|| DAYS[wd][..3].to_string()),
+                ("MST", &|| "UTC".to_string()),
+                ("2006", &|| format!("{y:04}")),
+                ("Z07:00", &|| "Z".to_string()),
+                ("Z0700", &|| "Z".to_string()),
+                ("Z07", &|| "Z".to_string()),
+                ("-07:00:00", &|| "+00:00:00".to_string()),
+                ("-07:00", &|| "+00:00".to_string()),
+                ("-0700", &|| "+0000".to_string()),
+                ("-07", &|| "+00".to_string()),
+                ("002", &|| format!("{yday:03}")),
+                ("01", &|| format!("{mo:02}")),
+                ("02", &|| format!("{d:02}")),
+                ("_2", &|| format!("{d:>2}")),
+                ("06", &|| format!("{:02}", y.rem_euclid(100))),
+                ("15", &|| format!("{h:02}")),
+                ("03", &|| format!("{:02}", if h % 12 == 0 { 12 } else { h % 12 })),
+                ("04", &|| format!("{mi:02}")),
+                ("05", &|| format!("{s:02}")),
+                ("PM", &|| if h >= 12 { "PM" } else { "AM" }.to_string()),
+                ("pm", &|| if h >= 12 { "pm" } else { "am" }.to_string()),
+                ("1", &|| mo.to_string()),
+                ("2", &|| d.to_string()),
+                ("3", &|| (if h % 12 == 0 { 12 } else { h % 12 }).to_string()),
+                ("4", &|| mi.to_string()),
+                ("5", &|| s.to_string()),
+            ];
+            // fractional seconds: .000 / .999 / ,000
+            if rest.len() > 1
+                && matches!(rest.as_bytes()[0], b'.' | b',')
+                && matches!(rest.as_bytes()[1], b'0' | b'9')
+            {
+                let digit = rest.as_bytes()[1];
+                let n = rest[1..].bytes().take_while(|&b| b == digit).count();
+                let after = rest.as_bytes().get(1 + n);
+                if !after.is_some_and(|b| b.is_ascii_digit()) {
+                    let frac = format!("{:09}", self.nanos);
+                    let f = &frac[..n.min(9)];
+                    if digit == b'0' {
+                        out.push(rest.as_bytes()[0] as char);
+                        out.push_str(f);
+                    } else {
+                        let t = f.trim_end_matches('0');
+                        if !t.is_empty() {
+                            out.push(rest.as_bytes()[0] as char);
+                            out.push_str(t);
+                        }
+                    }
+                    rest = &rest[1 + n..];
+                    continue;
+                }
+            }
+            if let Some((tok, f)) = tokens.iter().find(|(t, _)| rest.starts_with(t)) {
+                out.push_str(&f());
+                rest = &rest[tok.len()..];
+            } else {
+                let c = rest.chars().next().unwrap_or(' ');
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        out
+    }
+
+    /// Go's `Time.String()`.
+    pub fn go_string(&self) -> String {
+        self.format("2006-01-02 15:04:05.999999999 -0700 MST")
+    }
+
+    /// Parses `value` with a Go layout (numeric fields, month names, zones as UTC offsets).
+    pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
+        let err = || {
+            format!(
+                "parsing time {} as {}: cannot parse {} as {}",
+                kubeplay_gotemplate::strconv::quote(value),
+                kubeplay_gotemplate::strconv::quote(layout),
+                kubeplay_gotemplate::strconv::quote(value),
+                kubeplay_gotemplate::strconv::quote(layout)
+            )
+        };
+        let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut nanos, mut off) = (1i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32, 0i64);
+        let mut pm: Option<bool> = None;
+        let mut l = layout;
+        let mut v = value;
+        let num = |v: &mut &str, max: usize, exact: bool| -> Option<i64> {
+            let n = v.bytes().take(max).take_while(|b| b.is_ascii_digit()).count();
+            if n == 0 || (exact && n != max) {
+                return None;
+            }
+            let x = v[..n].parse().ok()?;
+            *v = &v[n..];
+            Some(x)
+        };
+        while !l.is_empty() {
+            macro_rules! tok {
+                ($t:expr, $body:block) => {
+                    if l.starts_with($t) {
+                        l = &l[$t.len()..];
+                        $body
+                        continue;
+                    }
+                };
+            }
+            tok!("2006", { y = num(&mut v, 4, true).ok_or_else(err)?; });
+            tok!("January", {
+                let i = MONTHS.iter().position(|m| v.starts_with(m)).ok_or_else(err)?;
+                v = &v[MONTHS[i].len()..];
+                mo = i as u32 + 1;
+            });
+            tok!("Jan", {
+                let i = MONTHS.iter().position(|m| v.starts_with(&m[..3])).ok_or_else(err)?;
+                v = &v[3..];
+                mo = i as u32 + 1;
+            });
+            tok!("Monday", {
+                let i = DAYS.iter().position(|m| v.starts_with(m)).ok_or_else(err)?;
+                v = &v[DAYS[i].len()..];
+            });
+            tok!("Mon", {
+                DAYS.iter().position(|m| v.starts_with(&m[..3])).ok_or_else(err)?;
+                v = &v[3..];
+            });
+            tok!("MST", {
+                let n = v.bytes().take_while(|b| b.is_ascii_uppercase()).count();
+                v = &v[n..];
+            });
+            for z in ["Z07:00", "-07:00", "Z0700", "-0700"] {
+                if l.starts_with(z) {
+                    l = &l[z.len()..];
+                    if z.starts_with('Z') && v.starts_with('Z') {
+                        v = &v[1..];
+                    } else {
+                        let sign = match v.as_bytes().first() {
+                            Some(b'+') => 1,
+                            Some(b'-') => -1,
+                            _ => return Err(err()),
+                        };
+                        v = &v[1..];
+                        let hh = num(&mut v, 2, true).ok_or_else(err)?;
+                        if z.contains(':') {
+                            v = v.strip_prefix(':').ok_or_else(err)?;
+                        }
+                        let mm = num(&mut v, 2, true).ok_or_else(err)?;
+                        off = sign * (hh * 3600 + mm * 60);
+                    }
+                    break;
+                }
+            }
+            tok!("01", { mo = num(&mut v, 2, true).ok_or_else(err)? as u32; });
+            tok!("02", { d = num(&mut v, 2, true).ok_or_else(err)? as u32; });
+            tok!("_2", {
+                v = v.trim_start_matches(' ');
+                d = num(&mut v, 2, false).ok_or_else(err)? as u32;
+            });
+            tok!("06", { y = 2000 + num(&mut v, 2, true).ok_or_else(err)?; if y >= 2069 { y -= 100; } });
+            tok!("15", { h = num(&mut v, 2, false).ok_or_else(err)? as u32; });
+            tok!("03", { h = num(&mut v, 2, true).ok_or_else(err)? as u32; });
+            tok!("04", { mi = num(&mut v, 2, true).ok_or_else(err)? as u32; });
+            tok!("05", {
+                s = num(&mut v, 2, true).ok_or_else(err)? as u32;
+                if let Some(rest) = v.strip_prefix('.') {
+                    if !l.starts_with('.') {
+                        let n = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
+                        let frac = format!("{:0<9}", &rest[..n.min(9)]);
+                        nanos = frac.parse().unwrap_or(0);
+                        v = &rest[n..];
+                    }
+                }
+            });
+            tok!("PM", {
+                pm = Some(v.starts_with("PM"));
+                v = v.get(2..).ok_or_else(err)?;
+            });
+            tok!("1", { mo = num(&mut v, 2, false).ok_or_else(err)? as u32; });
+            tok!("2", { d = num(&mut v, 2, false).ok_or_else(err)? as u32; });
+            tok!("3", { h = num(&mut v, 2, false).ok_or_else(err)? as u32; });
+            tok!("4", { mi = num(&mut v, 2, false).ok_or_else(err)? as u32; });
+            tok!("5", { s = num(&mut v, 2, false).ok_or_else(err)? as u32; });
+            if (l.starts_with(".0") || l.starts_with(".9")) && v.starts_with('.') {
+                let n = l[1..].bytes().take_while(|b| *b == b'0' || *b == b'9').count();
+                l = &l[1 + n..];
+                let rest = &v[1..];
+                let k = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
+                let frac = format!("{:0<9}", &rest[..k.min(9)]);
+                nanos = frac.parse().unwrap_or(0);
+                v = &rest[k..];
+                continue;
+            }
+            let c = l.chars().next().unwrap_or(' ');
+            if !v.starts_with(c) {
+                return Err(err());
+            }
+            l = &l[c.len_utf8()..];
+            v = &v[c.len_utf8()..];
+        }
+        if !v.is_empty() {
+            return Err(format!(
+                "parsing time {}: extra text: {}",
+                kubeplay_gotemplate::strconv::quote(value),
+                kubeplay_gotemplate::strconv::quote(v)
+            ));
+        }
+        if let Some(p) = pm {
+            if p && h < 12 {
+                h += 12;
+            } else if !p && h == 12 {
+                h = 0;
+            }
+        }
+        if !(1..=12).contains(&mo) || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 {
+            return Err(format!(
+                "parsing time {}: month out of range",
+                kubeplay_gotemplate::strconv::quote(value)
+            ));
+        }
+        let secs = days_from_civil(y, mo, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64 - off;
+        Ok(Time { secs, nanos })
+    }
+}
+
+impl Object for Time {
+    fn type_name(&self) -> String {
+        "time.Time".into()
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn method(&self, name: &str) -> Option<Func> {
+        let t = *self;
+        Some(match name {
+            "Unix" => Func::new("Unix", &[], None, move |_, _| Ok(Value::Int64(t.secs))),
+            "UnixNano" => Func::new("UnixNano", &[], None, move |_, _| {
+                Ok(Value::Int64(t.secs.saturating_mul(1_000_000_000) + t.nanos as i64))
+            }),
+            "Year" => Func::new("Year", &[], None, move |_, _| Ok(Value::Int(t.parts().0))),
+            "Format" => Func::new("Format", &[ArgType::String], None, move |_, a| {
+                Ok(Value::from(t.format(&arg_str(&a[0]))))
+            }),
+            "UTC" | "Local" => Func::new(name, &[], None, move |_, _| Ok(Value::object(t))),
+            "String" => Func::new("String", &[], None, move |_, _| Ok(Value::from(t.go_string()))),
+            _ => return None,
+        })
+    }
+    fn format(&self) -> String {
+        self.go_string()
+    }
+}
+
+fn to_time(v: &Value) -> Option<Time> {
+    match v {
+        Value::Object(o) if o.type_name() == "time.Time" => {
+            Time::parse("2006-01-02 15:04:05.999999999 -0700 MST", &o.format()).ok()
+        }
+        Value::Int(i) | Value::Int64(i) => Some(Time { secs: *i, nanos: 0 }),
+        Value::Float(_) | Value::Uint64(_) => None,
+        _ => None,
+    }
+}
+
+fn date_fmt(layout: &str, v: &Value) -> String {
+    let t = to_time(v).unwrap_or(Time { secs: NOW_UNIX, nanos: 0 });
+    t.format(layout)
+}
+
+pub fn register(fs: &mut Vec<Func>) {
+    use ArgType::{Any, String as Str};
+    fs.push(Func::new("now", &[], None, |_, _| Ok(Value::object(Time { secs: NOW_UNIX, nanos: 0 }))));
+    fs.push(Func::new("date", &[Str, Any], None, |_, a| Ok(Value::from(date_fmt(&arg_str(&a[0]), &a[1])))));
+    for n in ["dateInZone", "date_in_zone"] {
+        fs.push(Func::new(n, &[Str, Any, Str], None, |_, a| {
+            Ok(Value::from(date_fmt(&arg_str(&a[0]), &a[1])))
+        }));
+    }
+    fs.push(Func::new("htmlDate", &[Any], None, |_, a| Ok(Value::from(date_fmt("2006-01-02", &a[0])))));
+    fs.push(Func::new("htmlDateInZone", &[Any, Str], None, |_, a| {
+        Ok(Value::from(date_fmt("2006-01-02", &a[0])))
+    }));
+    fs.push(Func::new("unixEpoch", &[Any], None, |_, a| {
+        let t = to_time(&a[0]).ok_or_else(|| FuncError::new("wrong type for value; expected time.Time"))?;
+        Ok(Value::from(t.secs.to_string()))
+    }));
+    fs.push(Func::new("toDate", &[Str, Str], None, |_, a| {
+        Ok(Value::object(
+            Time::parse(&arg_str(&a[0]), &arg_str(&a[1])).unwrap_or(Time { secs: -62_135_596_800, nanos: 0 }),
+        ))
+    }));
+    fs.push(Func::new("mustToDate", &[Str, Str], None, |_, a| {
+        Time::parse(&arg_str(&a[0]), &arg_str(&a[1]))
+            .map(Value::object)
+            .map_err(FuncError::new)
+    }));
+    for (n, must) in [("dateModify", false), ("date_modify", false), ("mustDateModify", true), ("must_date_modify", true)] {
+        fs.push(Func::new(n, &[Str, Any], None, move |_, a| {
+            let t = to_time(&a[1]).ok_or_else(|| FuncError::new("wrong type for value; expected time.Time"))?;
+            match parse_duration(&arg_str(&a[0])) {
+                Ok(d) => {
+                    let total = t.secs as i128 * 1_000_000_000 + t.nanos as i128 + d as i128;
+                    Ok(Value::object(Time {
+                        secs: total.div_euclid(1_000_000_000) as i64,
+                        nanos: total.rem_euclid(1_000_000_000) as u32,
+                    }))
+                }
+                Err(e) if must => Err(FuncError::new(e)),
+                Err(_) => Ok(Value::object(t)),
+            }
+        }));
+    }
+    fs.push(Func::new("ago", &[Any], None, |_, a| {
+        let t = to_time(&a[0]).unwrap_or(Time { secs: NOW_UNIX, nanos: 0 });
+        Ok(Value::from(format_duration((NOW_UNIX - t.secs).saturating_mul(1_000_000_000))))
+    }));
+    fs.push(Func::new("duration", &[Any], None, |_, a| {
+        let n = super::conversion::parse_int_base0(&strval(&a[0])).unwrap_or(0);
+        Ok(Value::from(format_duration(n.saturating_mul(1_000_000_000))))
+    }));
+    fs.push(Func::new("durationRound", &[Any], None, |_, a| {
+        let d: i64 = match &a[0] {
+            Value::String(s) => parse_duration(&s.to_str_lossy()).unwrap_or(0),
+            Value::Object(o) if o.type_name() == "time.Time" => {
+                let t = to_time(&a[0]).unwrap_or(Time { secs: NOW_UNIX, nanos: 0 });
+                (NOW_UNIX - t.secs).saturating_mul(1_000_000_000)
+            }
+            other => super::conversion::to_int64(other),
+        };
+        let u = d.unsigned_abs();
+        let (year, month, day, hour, minute, second) = (
+            365 * 24 * 3_600_000_000_000u64,
+            30 * 24 * 3_600_000_000_000u64,
+            24 * 3_600_000_000_000u64,
+            3_600_000_000_000u64,
+            60_000_000_000u64,
+            1_000_000_000u64,
+        );
+        let s = if u > year {
+            format!("{}y", u / year)
+        } else if u > month {
+            format!("{}mo", u / month)
+        } else if u > day {
+            format!("{}d", u / day)
+        } else if u > hour {
+            format!("{}h", u / hour)
+        } else if u > minute {
+            format!("{}m", u / minute)
+        } else if u > second {
+            format!("{}s", u / second)
+        } else {
+            "0s".to_string()
+        };
+        Ok(Value::from(s))
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts() {
+        let t = Time { secs: NOW_UNIX + 3723, nanos: 500_000_000 };
+        assert_eq!(t.format("2006-01-02T15:04:05Z07:00"), "2025-01-01T01:02:03Z");
+        assert_eq!(t.format("Mon Jan _2 3:04PM"), "Wed Jan  1 1:02AM");
+        assert_eq!(t.go_string(), "2025-01-01 01:02:03.5 +0000 UTC");
+        let p = Time::parse("2006-01-02", "2024-02-29").unwrap();
+        assert_eq!(p.format("Jan 2, 2006"), "Feb 29, 2024");
+    }
+}

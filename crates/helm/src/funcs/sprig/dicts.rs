@@ -1,0 +1,149 @@
+//! Dictionary functions. `set`, `unset`, `merge` and `mergeOverwrite` change their first
+//! argument in place, as Go maps do (see [`crate::funcs::dictvalue`]).
+
+use std::collections::BTreeMap;
+
+use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Value};
+
+use super::arg_str;
+use super::defaults::empty;
+use crate::funcs::dictvalue::{entries, MutMap};
+use crate::funcs::{data, strval};
+
+use ArgType::{Any, String as Str};
+
+fn want_map(v: &Value) -> Result<MutMap, FuncError> {
+    MutMap::of_any(v).ok_or_else(|| {
+        FuncError::new(format!(
+            "wrong type for value; expected map[string]interface {{}}; got {}",
+            v.type_name()
+        ))
+    })
+}
+
+fn want_entries(v: &Value) -> Result<BTreeMap<String, Value>, FuncError> {
+    if v.is_nil() {
+        return Ok(BTreeMap::new());
+    }
+    entries(v).ok_or_else(|| {
+        FuncError::new(format!(
+            "wrong type for value; expected map[string]interface {{}}; got {}",
+            v.type_name()
+        ))
+    })
+}
+
+/// mergo's deep merge of `src` into `dst` (maps recurse; with `overwrite` non-empty source
+/// values win, otherwise they only fill empty or missing destination values).
+fn merge_into(dst: &mut BTreeMap<String, Value>, src: &BTreeMap<String, Value>, overwrite: bool) {
+    for (k, sv) in src {
+        let dv = dst.get(k).cloned();
+        match (dv.as_ref().map(data), data(sv)) {
+            (Some(Value::Map(dm)), Value::Map(sm)) => {
+                if let Some(shared) = dv.as_ref().and_then(MutMap::of) {
+                    merge_into(&mut shared.lock(), &sm.entries, overwrite);
+                } else {
+                    let mut d = dm.entries.clone();
+                    merge_into(&mut d, &sm.entries, overwrite);
+                    dst.insert(k.clone(), Value::from(d));
+                }
+            }
+            (dvd, _) => {
+                let dst_empty = match &dvd {
+                    None => true,
+                    Some(x) => empty(x),
+                };
+                if !empty(sv) && (overwrite || dst_empty) {
+                    dst.insert(k.clone(), sv.clone());
+                }
+            }
+        }
+    }
+}
+
+pub fn register(fs: &mut Vec<Func>) {
+    fs.push(Func::new("dict", &[], Some(Any), |_, a| {
+        let mut m = BTreeMap::new();
+        let mut i = 0;
+        while i < a.len() {
+            let k = strval(&a[i]);
+            let v = a.get(i + 1).cloned().unwrap_or_else(|| Value::from(""));
+            m.insert(k, v);
+            i += 2;
+        }
+        Ok(MutMap::value(m))
+    }));
+    fs.push(Func::new("get", &[Any, Str], None, |_, a| {
+        let m = want_entries(&a[0])?;
+        Ok(m.get(&arg_str(&a[1])).cloned().unwrap_or_else(|| Value::from("")))
+    }));
+    fs.push(Func::new("set", &[Any, Str, Any], None, |_, a| {
+        let m = want_map(&a[0])?;
+        m.lock().insert(arg_str(&a[1]), a[2].clone());
+        Ok(m.to_value())
+    }));
+    fs.push(Func::new("unset", &[Any, Str], None, |_, a| {
+        let m = want_map(&a[0])?;
+        m.lock().remove(&arg_str(&a[1]));
+        Ok(m.to_value())
+    }));
+    fs.push(Func::new("hasKey", &[Any, Str], None, |_, a| {
+        let m = want_entries(&a[0])?;
+        Ok(Value::Bool(m.contains_key(&arg_str(&a[1]))))
+    }));
+    fs.push(Func::new("pluck", &[Str], Some(Any), |_, a| {
+        let k = arg_str(&a[0]);
+        let mut out = Vec::new();
+        for d in &a[1..] {
+            if let Some(v) = want_entries(d)?.get(&k) {
+                out.push(v.clone());
+            }
+        }
+        Ok(Value::list(out))
+    }));
+    fs.push(Func::new("keys", &[], Some(Any), |_, a| {
+        let mut out = Vec::new();
+        for d in a {
+            out.extend(want_entries(d)?.into_keys().map(Value::from));
+        }
+        Ok(Value::typed_list(out, ElemType::String))
+    }));
+    fs.push(Func::new("values", &[Any], None, |_, a| {
+        Ok(Value::list(want_entries(&a[0])?.into_values().collect()))
+    }));
+    fs.push(Func::new("pick", &[Any], Some(Str), |_, a| {
+        let m = want_entries(&a[0])?;
+        let mut out = BTreeMap::new();
+        for k in &a[1..] {
+            let k = arg_str(k);
+            if let Some(v) = m.get(&k) {
+                out.insert(k, v.clone());
+            }
+        }
+        Ok(MutMap::value(out))
+    }));
+    fs.push(Func::new("omit", &[Any], Some(Str), |_, a| {
+        let mut m = want_entries(&a[0])?;
+        for k in &a[1..] {
+            m.remove(&arg_str(k));
+        }
+        Ok(MutMap::value(m))
+    }));
+    for (name, overwrite) in [
+        ("merge", false),
+        ("mustMerge", false),
+        ("mergeOverwrite", true),
+        ("mustMergeOverwrite", true),
+    ] {
+        fs.push(Func::new(name, &[Any], Some(Any), move |_, a| {
+            let dst = want_map(&a[0])?;
+            for src in &a[1..] {
+                let s = want_entries(src)?;
+                let mut d = dst.lock().clone();
+                merge_into(&mut d, &s, overwrite);
+                *dst.lock() = d;
+            }
+            Ok(dst.to_value())
+        }));
+    }
+}

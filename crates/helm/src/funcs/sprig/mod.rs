@@ -1,0 +1,61 @@
+//! Sprig v3's function library, one file per family, with Go's signatures (so argument
+//! conversion errors read like Go's) and Sprig's quirks.
+
+pub mod conversion;
+pub mod crypto;
+pub mod date;
+pub mod defaults;
+pub mod dicts;
+pub mod duration;
+pub mod encoding;
+pub mod lists;
+pub mod math;
+pub mod paths;
+pub mod random;
+pub mod reflection;
+pub mod regex;
+pub mod semver;
+pub mod strings;
+pub mod urls;
+
+use kubeplay_gotemplate::{FuncError, Value};
+
+pub fn register(fs: &mut Vec<kubeplay_gotemplate::Func>, seed: u64) {
+    strings::register(fs);
+    conversion::register(fs);
+    math::register(fs);
+    defaults::register(fs);
+    lists::register(fs);
+    dicts::register(fs);
+    encoding::register(fs);
+    regex::register(fs);
+    semver::register(fs);
+    crypto::register(fs, seed);
+    date::register(fs);
+    paths::register(fs);
+    random::register(fs, seed);
+    reflection::register(fs);
+    urls::register(fs);
+}
+
+/// A string argument (already checked to be a string by the engine).
+pub(crate) fn arg_str(v: &Value) -> String {
+    v.as_bytes()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default()
+}
+
+/// An `int` argument (already converted by the engine).
+pub(crate) fn arg_int(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) | Value::Int64(i) => *i,
+        Value::Uint64(u) => *u as i64,
+        Value::Byte(b) => *b as i64,
+        _ => 0,
+    }
+}
+
+/// Go's runtime panic inside a function, as text/template reports it.
+pub(crate) fn panic_err(msg: impl Into<String>) -> FuncError {
+    FuncError::new(msg.into())
+}

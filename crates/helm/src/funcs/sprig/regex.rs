@@ -1,0 +1,125 @@
+//! Regular expressions (Go's RE2 syntax, which the regex crate shares).
+
+use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Value};
+
+use super::{arg_int, arg_str};
+
+use ArgType::{Int, String as Str};
+
+fn compile(pat: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(pat).map_err(|e| {
+        let msg = e.to_string();
+        let detail = msg.lines().last().unwrap_or("").trim().trim_start_matches("error: ");
+        format!("error parsing regexp: {detail}: `{pat}`")
+    })
+}
+
+/// Go's `Regexp.Expand` template syntax (`$1`, `${name}`) in the regex crate's syntax.
+fn go_template(repl: &str) -> String {
+    // Both use `$name`/`${name}`; Go takes the longest name ($1x is group "1x"), as does the
+    // regex crate, so the template passes through unchanged.
+    repl.to_string()
+}
+
+fn strings(v: Vec<String>) -> Value {
+    Value::typed_list(v.into_iter().map(Value::from).collect(), ElemType::String)
+}
+
+fn find_all(re: &regex::Regex, s: &str, n: i64) -> Vec<String> {
+    let it = re.find_iter(s).map(|m| m.as_str().to_string());
+    if n < 0 {
+        it.collect()
+    } else {
+        it.take(n as usize).collect()
+    }
+}
+
+fn split(re: &regex::Regex, s: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return vec![];
+    }
+    if re.as_str().is_empty() && s.is_empty() {
+        return vec![String::new()];
+    }
+    let parts: Vec<String> = if n < 0 {
+        re.split(s).map(String::from).collect()
+    } else {
+        re.splitn(s, n as usize).map(String::from).collect()
+    };
+    parts
+}
+
+pub fn register(fs: &mut Vec<Func>) {
+    for (name, must) in [("regexMatch", false), ("mustRegexMatch", true)] {
+        fs.push(Func::new(name, &[Str, Str], None, move |_, a| {
+            match compile(&arg_str(&a[0])) {
+                Ok(re) => Ok(Value::Bool(re.is_match(&arg_str(&a[1])))),
+                Err(e) if must => Err(FuncError::new(e)),
+                Err(_) => Ok(Value::Bool(false)),
+            }
+        }));
+    }
+    for (name, must) in [("regexFindAll", false), ("mustRegexFindAll", true)] {
+        fs.push(Func::new(name, &[Str, Str, Int], None, move |_, a| {
+            match compile(&arg_str(&a[0])) {
+                Ok(re) => Ok(strings(find_all(&re, &arg_str(&a[1]), arg_int(&a[2])))),
+                Err(e) if must => Err(FuncError::new(e)),
+                Err(_) => Ok(strings(vec![])),
+            }
+        }));
+    }
+    for (name, must) in [("regexFind", false), ("mustRegexFind", true)] {
+        fs.push(Func::new(name, &[Str, Str], None, move |_, a| {
+            match compile(&arg_str(&a[0])) {
+                Ok(re) => Ok(Value::from(
+                    re.find(&arg_str(&a[1])).map(|m| m.as_str().to_string()).unwrap_or_default(),
+                )),
+                Err(e) if must => Err(FuncError::new(e)),
+                Err(_) => Ok(Value::from("")),
+            }
+        }));
+    }
+    for (name, must, literal) in [
+        ("regexReplaceAll", false, false),
+        ("mustRegexReplaceAll", true, false),
+        ("regexReplaceAllLiteral", false, true),
+        ("mustRegexReplaceAllLiteral", true, true),
+    ] {
+        fs.push(Func::new(name, &[Str, Str, Str], None, move |_, a| {
+            match compile(&arg_str(&a[0])) {
+                Ok(re) => {
+                    let s = arg_str(&a[1]);
+                    let repl = arg_str(&a[2]);
+                    let out = if literal {
+                        re.replace_all(&s, regex::NoExpand(&repl)).into_owned()
+                    } else {
+                        re.replace_all(&s, go_template(&repl).as_str()).into_owned()
+                    };
+                    Ok(Value::from(out))
+                }
+                Err(e) if must => Err(FuncError::new(e)),
+                Err(_) => Ok(Value::from("")),
+            }
+        }));
+    }
+    for (name, must) in [("regexSplit", false), ("mustRegexSplit", true)] {
+        fs.push(Func::new(name, &[Str, Str, Int], None, move |_, a| {
+            match compile(&arg_str(&a[0])) {
+                Ok(re) => Ok(strings(split(&re, &arg_str(&a[1]), arg_int(&a[2])))),
+                Err(e) if must => Err(FuncError::new(e)),
+                Err(_) => Ok(strings(vec![])),
+            }
+        }));
+    }
+    fs.push(Func::new("regexQuoteMeta", &[Str], None, |_, a| {
+        let s = arg_str(&a[0]);
+        let mut out = String::new();
+        for c in s.chars() {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        Ok(Value::from(out))
+    }));
+}

@@ -1,0 +1,227 @@
+//! Values: reading values files, and coalescing them with chart defaults exactly like Helm
+//! (a null deletes a key, globals flow down to subcharts, subchart defaults fill in).
+
+use serde_json::{Map, Value as Json};
+
+use crate::chart::Chart;
+use crate::convert::yaml_to_json;
+use crate::error::HelmError;
+
+pub type Values = Map<String, Json>;
+
+/// Reads a values file (`-f`): YAML to a map; an empty file is an empty map.
+pub fn read_values(text: &str, file: &str) -> Result<Values, HelmError> {
+    let j = yaml_to_json(text, file).map_err(|e| {
+        HelmError::Values(format!(
+            "failed to parse {file}: error converting YAML to JSON: {}",
+            e.goyaml
+        ))
+    })?;
+    match j {
+        Json::Object(m) => Ok(m),
+        Json::Null => Ok(Map::new()),
+        _ => Err(HelmError::Values(format!(
+            "failed to parse {file}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {{}}"
+        ))),
+    }
+}
+
+/// Helm's `MergeMaps` for successive `-f` files and `--set` layers: maps merge recursively,
+/// anything else is replaced.
+pub fn merge_maps(a: &mut Values, b: Values) {
+    for (k, v) in b {
+        match (a.get_mut(&k), v) {
+            (Some(Json::Object(am)), Json::Object(bm)) => merge_maps(am, bm),
+            (_, v) => {
+                a.insert(k, v);
+            }
+        }
+    }
+}
+
+/// `CoalesceValues(chart, vals)`.
+pub fn coalesce_values(chart: &Chart, vals: &Values) -> Values {
+    let mut dest = vals.clone();
+    coalesce(chart, &mut dest, false);
+    dest
+}
+
+/// `MergeValues(chart, vals)`: like coalescing but nulls are kept.
+pub fn merge_values(chart: &Chart, vals: &Values) -> Values {
+    let mut dest = vals.clone();
+    coalesce(chart, &mut dest, true);
+    dest
+}
+
+fn coalesce(chart: &Chart, dest: &mut Values, merge: bool) {
+    coalesce_chart_values(chart, dest, merge);
+    coalesce_deps(chart, dest, merge);
+}
+
+fn coalesce_deps(chart: &Chart, dest: &mut Values, merge: bool) {
+    for sub in &chart.dependencies {
+        let name = sub.name().to_string();
+        match dest.get(&name) {
+            None => {
+                dest.insert(name.clone(), Json::Object(Map::new()));
+            }
+            Some(Json::Object(_)) => {}
+            // Helm reports a type mismatch here and stops coalescing this chart's deps.
+            Some(_) => return,
+        }
+        let globals = dest.get("global").cloned();
+        if let Some(Json::Object(sub_vals)) = dest.get_mut(&name) {
+            coalesce_globals(sub_vals, globals.as_ref());
+            coalesce(sub, sub_vals, merge);
+        }
+    }
+}
+
+fn coalesce_globals(dest: &mut Values, src_global: Option<&Json>) {
+    let mut dg = match dest.get("global") {
+        None => Map::new(),
+        Some(Json::Object(m)) => m.clone(),
+        Some(_) => return,
+    };
+    let sg = match src_global {
+        None => Map::new(),
+        Some(Json::Object(m)) => m.clone(),
+        Some(_) => return,
+    };
+    for (key, val) in sg {
+        if let Json::Object(vm) = &val {
+            let mut vv = vm.clone();
+            match dg.get(&key) {
+                None => {
+                    dg.insert(key, Json::Object(vv));
+                }
+                Some(Json::Object(destv)) => {
+                    coalesce_tables(&mut vv, destv.clone(), true);
+                    dg.insert(key, Json::Object(vv));
+                }
+                Some(_) => {}
+            }
+        } else if matches!(dg.get(&key), Some(Json::Object(_))) {
+            // key is a table in the destination: skipped
+        } else {
+            dg.insert(key, val);
+        }
+    }
+    dest.insert("global".into(), Json::Object(dg));
+}
+
+fn coalesce_chart_values(chart: &Chart, v: &mut Values, merge: bool) {
+    for (key, val) in chart.values.clone() {
+        if let Some(value) = v.get_mut(&key) {
+            if value.is_null() && !merge {
+                v.remove(&key);
+            } else if let Json::Object(dest) = value {
+                if let Json::Object(mut src) = val {
+                    let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
+                    if !merge {
+                        clean_nil_values(&mut src);
+                    }
+                    coalesce_tables(dest, src, merge);
+                }
+            }
+        } else {
+            let mut val = val;
+            if !merge {
+                if val.is_null() {
+                    continue;
+                }
+                if let Json::Object(sub) = &mut val {
+                    clean_nil_values(sub);
+                }
+            }
+            v.insert(key, val);
+        }
+    }
+}
+
+fn clean_nil_values(m: &mut Values) {
+    m.retain(|_, v| !v.is_null());
+    for v in m.values_mut() {
+        if let Json::Object(sub) = v {
+            clean_nil_values(sub);
+        }
+    }
+}
+
+/// `coalesceTablesFullKey(dst, src)`: `src` fills in what `dst` lacks.
+pub fn coalesce_tables(dst: &mut Values, mut src: Values, merge: bool) {
+    let src_non_nil: std::collections::HashSet<String> = src
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k.clone())
+        .collect();
+    for (k, v) in dst.iter() {
+        if v.is_null() {
+            src.insert(k.clone(), Json::Null);
+        }
+    }
+    for (key, val) in src {
+        let dv = dst.get_mut(&key);
+        match dv {
+            Some(dv) if !merge && dv.is_null() && src_non_nil.contains(&key) => {
+                dst.remove(&key);
+            }
+            None => {
+                dst.insert(key, val);
+            }
+            Some(dv) => {
+                if let Json::Object(sv) = val {
+                    if let Json::Object(dm) = dv {
+                        coalesce_tables(dm, sv, merge);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `Values.PathValue`-like lookup of `a.b.c` (tables only on the way).
+pub fn path_value<'a>(vals: &'a Values, path: &str) -> Option<&'a Json> {
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let last = parts.pop()?;
+    let mut cur = vals;
+    for p in parts {
+        match cur.get(p) {
+            Some(Json::Object(m)) => cur = m,
+            _ => return None,
+        }
+    }
+    cur.get(last)
+}
+
+/// `Values.Table("a.b")`.
+pub fn table<'a>(vals: &'a Values, path: &str) -> Option<&'a Values> {
+    let mut cur = vals;
+    for p in path.split('.') {
+        match cur.get(p) {
+            Some(Json::Object(m)) => cur = m,
+            _ => return None,
+        }
+    }
+    Some(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(j: Json) -> Values {
+        j.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn null_deletes_and_defaults_fill() {
+        let chart = Chart {
+            values: obj(json!({"a": 1, "b": {"c": 2, "d": 3}, "e": null})),
+            ..Default::default()
+        };
+        let out = coalesce_values(&chart, &obj(json!({"a": null, "b": {"c": null, "x": 1}})));
+        assert_eq!(Json::Object(out), json!({"b": {"d": 3, "x": 1}}));
+    }
+}
