@@ -32,8 +32,10 @@
 //!   returned [`FuncError`] stops execution with
 //!   `template: NAME:LINE:COL: executing "NAME" at <CMD>: error calling FUNC: MSG`.
 //! * [`Error`] prints Go's exact message and exposes its parts.
-//! * [`Limits`] bound template depth, native stack use, evaluation steps and
-//!   output size, so no template can crash or hang the page.
+//! * [`Limits`] bound template depth, recursion nesting, native stack use,
+//!   evaluation steps and output size (also of strings built in variables),
+//!   so no template can crash or hang the page; parsing is bounded too
+//!   ([`MAX_PARSE_DEPTH`] and the stack budget).
 //!
 //! # For Helm
 //!
