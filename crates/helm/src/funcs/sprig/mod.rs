@@ -1,6 +1,7 @@
 //! Sprig v3's function library, one file per family, with Go's signatures (so argument
 //! conversion errors read like Go's) and Sprig's quirks.
 
+pub mod certs;
 pub mod conversion;
 pub mod crypto;
 pub mod date;
@@ -34,6 +35,8 @@ pub fn register(fs: &mut Vec<kubeplay_gotemplate::Func>, seed: u64) {
     date::register(fs);
     paths::register(fs);
     random::register(fs, seed);
+    // Keys draw from their own stream so that adding a random call elsewhere keeps them.
+    certs::register(fs, &random::Rng::new(seed ^ 0x6365_7274));
     reflection::register(fs);
     urls::register(fs);
 }
