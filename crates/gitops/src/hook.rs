@@ -5,12 +5,18 @@ use serde_json::Value;
 pub const ANNOTATION_HOOK: &str = "argocd.argoproj.io/hook";
 pub const ANNOTATION_HELM_HOOK: &str = "helm.sh/hook";
 
-/// Argo CD hook types an object declares; Helm's annotation counts only when Argo's yields none.
+/// Argo CD hook types an object declares (unknown words and repeats dropped); Helm's
+/// annotation counts only when Argo's yields none.
 pub fn hook_types(obj: &Value) -> Vec<&'static str> {
     const ARGO: [&str; 5] = ["PreSync", "Sync", "PostSync", "SyncFail", "Skip"];
-    let mut types: Vec<&'static str> = annotation_csv(obj, ANNOTATION_HOOK)
-        .filter_map(|t| ARGO.iter().copied().find(|a| *a == t))
-        .collect();
+    let mut types: Vec<&'static str> = Vec::new();
+    for t in annotation_csv(obj, ANNOTATION_HOOK) {
+        if let Some(known) = ARGO.iter().copied().find(|a| *a == t) {
+            if !types.contains(&known) {
+                types.push(known);
+            }
+        }
+    }
     if types.is_empty() {
         types = annotation_csv(obj, ANNOTATION_HELM_HOOK)
             .filter_map(|t| match t {
@@ -63,6 +69,12 @@ mod tests {
 
     fn with_annotations(a: Value) -> Value {
         json!({"metadata": {"annotations": a}})
+    }
+
+    #[test]
+    fn repeated_and_unknown_types_are_dropped() {
+        let obj = with_annotations(json!({ANNOTATION_HOOK: "PreSync, Bogus,PreSync , PostSync"}));
+        assert_eq!(hook_types(&obj), vec!["PreSync", "PostSync"]);
     }
 
     #[test]
