@@ -4,7 +4,7 @@
 //! YAML (keys sorted, go-yaml's quoting), plus a one-line summary per object. The kustomize and helm engines plug in here as
 //! they land, keyed on what the selected path is.
 
-use kubeplay_yaml::{emit_documents, EmitOptions, Node, Value};
+use kubeplay_yaml::{emit_json_documents, to_json, EmitOptions, Node, Value};
 
 /// A located problem, for the problems panel and the editor gutter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,9 +38,11 @@ pub enum Rendered {
 
 /// Renders one plain-manifest file.
 pub fn render_manifests(file: &str, text: &str) -> Rendered {
+    // Through JSON, like kustomize: that is what sorts keys and normalises scalars.
     let rendered = kubeplay_yaml::parse_documents(text, file).and_then(|docs| {
         let docs: Vec<Node> = docs.into_iter().filter(|d| !is_null(d)).collect();
-        let text = emit_documents(&docs, &EmitOptions::sigs_yaml())?;
+        let objects = docs.iter().map(to_json).collect::<Result<Vec<_>, _>>()?;
+        let text = emit_json_documents(&objects, &EmitOptions::sigs_yaml())?;
         Ok((docs, text))
     });
     match rendered {
@@ -49,7 +51,13 @@ pub fn render_manifests(file: &str, text: &str) -> Rendered {
             text,
             objects: docs.iter().map(summarise).collect(),
         },
-        Err(err) => Rendered::Failed(vec![Diagnostic::from(err)]),
+        Err(mut err) => {
+            // Conversion errors do not know their file; this function does.
+            if err.file.is_empty() {
+                err.file = file.to_string();
+            }
+            Rendered::Failed(vec![Diagnostic::from(err)])
+        }
     }
 }
 
