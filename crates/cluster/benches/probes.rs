@@ -32,7 +32,10 @@ fn pod(i: usize) -> Value {
             json!({"exec": {"command": ["cat", "/tmp/ok"]}}),
         ),
     };
-    container["startupProbe"] = with(&handler, json!({"periodSeconds": 2, "failureThreshold": 30}));
+    container["startupProbe"] = with(
+        &handler,
+        json!({"periodSeconds": 2, "failureThreshold": 30}),
+    );
     container["livenessProbe"] = with(&handler, json!({"initialDelaySeconds": 5}));
     container["readinessProbe"] = with(&handler, json!({"periodSeconds": 5}));
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": format!("pod-{i}"), "labels": {"app": "bench"}},
@@ -40,25 +43,38 @@ fn pod(i: usize) -> Value {
 }
 
 fn simulate() -> (u64, usize) {
+    let cluster = run();
+    (cluster.steps(), cluster.events().occurrences().count())
+}
+
+fn run() -> Cluster {
     let mut cluster = Cluster::new(ClusterConfig::default());
     for i in 0..1_000 {
         cluster.apply(pod(i)).expect("valid pod");
     }
     cluster.run_until(HOUR).expect("within limits");
-    (cluster.steps(), cluster.events().occurrences().count())
+    cluster
 }
 
 fn bench(c: &mut Criterion) {
     let started = Instant::now();
-    let (steps, events) = simulate();
+    let cluster = run();
     let secs = started.elapsed().as_secs_f64();
+    let (steps, events) = (cluster.steps(), cluster.events().occurrences().count());
+    eprintln!(
+        "status changes published: {}, distinct events: {}",
+        cluster.history().len(),
+        cluster.events().len()
+    );
     eprintln!(
         "one run: {steps} simulation tasks, {events} Kubernetes events in {secs:.3} s ({:.0} tasks/s)",
         steps as f64 / secs
     );
     let mut group = c.benchmark_group("probes");
     group.sample_size(10);
-    group.bench_function("1000 pods x 3 probes x 1 virtual hour", |b| b.iter(simulate));
+    group.bench_function("1000 pods x 3 probes x 1 virtual hour", |b| {
+        b.iter(simulate)
+    });
     group.finish();
 }
 

@@ -146,8 +146,10 @@ impl Cluster {
         &self.history
     }
 
-    pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&Value> {
-        self.store.get(&key(kind, namespace, name))
+    /// An object as the API would return it now.
+    pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<Value> {
+        let k = key(kind, namespace, name);
+        self.store.get(&k).map(|obj| self.materialize(&k, obj))
     }
 
     /// Objects of a kind, by namespace and name. `Node` lists the simulated nodes.
@@ -155,7 +157,26 @@ impl Cluster {
         if kind == "Node" {
             return self.nodes.iter().map(Node::to_json).collect();
         }
-        self.store.list(kind).map(|(_, v)| v.clone()).collect()
+        self.store
+            .list(kind)
+            .map(|(k, v)| self.materialize(k, v))
+            .collect()
+    }
+
+    /// Pod status lives typed in the kubelet model and becomes JSON only when someone reads
+    /// it: most status changes are never looked at, and building JSON for each was the
+    /// simulator's main cost.
+    fn materialize(&self, k: &Key, obj: &Value) -> Value {
+        let mut obj = obj.clone();
+        if k.0 == "Pod" {
+            if let Some(&id) = self.pod_ids.get(&(k.1.clone(), k.2.clone())) {
+                let pod = &self.pods[id];
+                if let Some(status) = &pod.status {
+                    obj["status"] = status.to_json(pod);
+                }
+            }
+        }
+        obj
     }
 
     /// Tasks executed so far (a measure of simulation work).
@@ -476,12 +497,13 @@ impl Cluster {
             let Some(slice_name) = self.slices.get(&(ns.to_string(), name)).cloned() else {
                 continue;
             };
-            let pods = self
+            let pods: Vec<Value> = self
                 .store
                 .list("Pod")
                 .filter(|(k, _)| k.1 == ns)
-                .map(|(_, v)| v);
-            let Some(mut slice) = endpoint_slice(&svc, &slice_name, pods) else {
+                .map(|(k, v)| self.materialize(k, v))
+                .collect();
+            let Some(mut slice) = endpoint_slice(&svc, &slice_name, pods.iter()) else {
                 continue;
             };
             let sk = key("EndpointSlice", ns, &slice_name);
@@ -629,7 +651,7 @@ impl Cluster {
             return;
         };
         if self.store.contains(&k) {
-            self.store.set_status(&k, status.to_json());
+            self.store.touch(&k);
         }
         let snapshot = PodSnapshot {
             at: self.now,

@@ -86,7 +86,6 @@ impl Event {
     }
 }
 
-
 /// All events of the cluster.
 #[derive(Default)]
 pub struct EventLog {

@@ -152,6 +152,19 @@ impl Store {
         }
     }
 
+    /// Records a change made elsewhere (a status kept outside the store): bumps resourceVersion.
+    pub fn touch(&mut self, key: &Key) {
+        let rv = self.bump();
+        if let Some(meta) = self
+            .objects
+            .get_mut(key)
+            .and_then(|o| o.get_mut("metadata"))
+            .and_then(Value::as_object_mut)
+        {
+            meta.insert("resourceVersion".into(), json!(rv));
+        }
+    }
+
     /// Sets metadata fields (deletionTimestamp ...); bumps resourceVersion.
     pub fn set_metadata(&mut self, key: &Key, field: &str, value: Value) {
         let rv = self.bump();

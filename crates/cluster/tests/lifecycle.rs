@@ -232,7 +232,7 @@ fn sidecar_starts_before_main_and_counts_in_ready() {
     assert!(first_main.at >= side_started.at);
     assert!(side_started.at >= 5 * SECOND);
     let pod = c.get("Pod", "default", "sc").unwrap();
-    assert_eq!(kubeplay_cluster::printers::pod_row(pod, c.now())[1], "2/2");
+    assert_eq!(kubeplay_cluster::printers::pod_row(&pod, c.now())[1], "2/2");
 }
 
 #[test]

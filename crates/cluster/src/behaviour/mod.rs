@@ -11,11 +11,11 @@ pub mod annotation;
 pub mod shell;
 
 use crate::clock::Millis;
-use std::borrow::Cow;
 use crate::podspec::ContainerSpec;
 use agnhost::Agnhost;
 use annotation::{Overrides, SigtermOverride};
 use shell::{ExecResult, Files, Flavor, Script, TrapRun};
+use std::borrow::Cow;
 
 /// An HTTP server's answer to one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -279,10 +279,7 @@ impl Program {
                     200,
                     "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>",
                 ),
-                _ => HttpReply::status(
-                    404,
-                    "<html>\r\n<head><title>404 Not Found</title></head>",
-                ),
+                _ => HttpReply::status(404, "<html>\r\n<head><title>404 Not Found</title></head>"),
             },
             _ => HttpReply::status(200, "ok"),
         }
@@ -314,7 +311,12 @@ impl Program {
     }
 
     /// Runs an exec-probe command in the container at `uptime`.
-    pub fn exec<S: AsRef<str>>(&self, argv: &[S], uptime: Millis, trap: Option<&TrapRun>) -> ExecResult {
+    pub fn exec<S: AsRef<str>>(
+        &self,
+        argv: &[S],
+        uptime: Millis,
+        trap: Option<&TrapRun>,
+    ) -> ExecResult {
         if self.over.booting(uptime) || self.over.failing(uptime) {
             return ExecResult {
                 exit_code: 1,
@@ -328,7 +330,12 @@ impl Program {
             duration: 0,
         };
         // Fast paths for the commonest probe commands; same results as the shell model.
-        match argv.iter().map(AsRef::as_ref).collect::<Vec<&str>>().as_slice() {
+        match argv
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<&str>>()
+            .as_slice()
+        {
             [cmd] if basename(cmd) == "true" => return done(0, String::new()),
             [cmd] if basename(cmd) == "false" => return done(1, String::new()),
             [cmd, file] if basename(cmd) == "cat" && !file.starts_with('-') => {

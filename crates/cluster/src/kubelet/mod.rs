@@ -22,6 +22,7 @@ use crate::scheduler::Node;
 use backoff::BackOff;
 use prober::{Outcome, Target, Verdict};
 use status::{Condition, PodStatusView};
+use std::rc::Rc;
 use worker::{ProbeResult, Worker};
 
 pub type PodId = usize;
@@ -100,13 +101,14 @@ pub struct Terminated {
     pub reason: &'static str,
     pub started_at: Millis,
     pub finished_at: Millis,
-    pub container_id: String,
+    pub container_id: Rc<str>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Running {
     pub instance: u32,
-    pub container_id: String,
+    /// Shared with the status views, which are rebuilt often.
+    pub container_id: Rc<str>,
     pub started_at: Millis,
     pub trap: Option<TrapRun>,
 }
@@ -660,12 +662,12 @@ impl PodRuntime {
             };
             if restart {
                 self.containers[ci].frozen =
-                    Some(status::container_view(&self.containers[ci], true));
+                    Some(status::container_view(ci, &self.containers[ci], true));
             }
             self.kill(ctx, id, ci, grace, kill, message);
         }
+        // Kills, starts and back-off refusals mark the pod dirty themselves.
         self.start_what_is_due(ctx, id);
-        self.dirty = true;
     }
 
     fn start_what_is_due(&mut self, ctx: &mut Ctx<'_>, id: PodId) {
@@ -858,7 +860,7 @@ impl PodRuntime {
     }
 
     fn create_and_start(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize) {
-        let container_id = format!("containerd://{}", ctx.rng.hex(64));
+        let container_id: Rc<str> = format!("containerd://{}", ctx.rng.hex(64)).into();
         let c = &mut self.containers[ci];
         c.instances += 1;
         c.results = [None; 3];

@@ -176,7 +176,10 @@ fn http(
                     Some(_) => {
                         return Outcome::new(
                             Verdict::Failure,
-                            format!("Get \"{}\": stopped after 10 redirects", url(cur_port, &cur_path)),
+                            format!(
+                                "Get \"{}\": stopped after 10 redirects",
+                                url(cur_port, &cur_path)
+                            ),
                             elapsed,
                         )
                     }
@@ -201,7 +204,11 @@ fn http(
             )
         };
     }
-    Outcome::new(Verdict::Failure, "stopped after 10 redirects".into(), elapsed)
+    Outcome::new(
+        Verdict::Failure,
+        "stopped after 10 redirects".into(),
+        elapsed,
+    )
 }
 
 /// `http://host:port/path` -> (host, port, path); the port defaults to 80.
@@ -422,6 +429,9 @@ mod tests {
     fn env_expansion() {
         let env = vec![("F".to_string(), "/tmp/x".to_string())];
         assert_eq!(expand("$(F)-$(G)", &env), "/tmp/x-$(G)");
-        assert!(matches!(expand("plain", &env), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            expand("plain", &env),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

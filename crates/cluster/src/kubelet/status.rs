@@ -5,6 +5,7 @@ use super::{CState, ContainerRuntime, Phase, PodRuntime, Terminated};
 use crate::clock::{rfc3339, Millis};
 use crate::podspec::{ProbeKind, RestartPolicy, Role};
 use serde_json::{json, Map, Value};
+use std::rc::Rc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
@@ -29,14 +30,13 @@ pub enum StateView {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerStatusView {
-    pub name: String,
+    /// Index of the container in the pod (names and images are read from the spec).
+    pub index: usize,
     pub state: StateView,
     pub last: Option<Terminated>,
     pub ready: bool,
     pub restart_count: u32,
-    pub image: String,
-    pub image_id: String,
-    pub container_id: Option<String>,
+    pub container_id: Option<Rc<str>>,
     pub started: bool,
 }
 
@@ -62,7 +62,11 @@ impl PodStatusView {
     }
 }
 
-pub fn container_view(c: &ContainerRuntime, initialized: bool) -> ContainerStatusView {
+pub fn container_view(
+    index: usize,
+    c: &ContainerRuntime,
+    initialized: bool,
+) -> ContainerStatusView {
     if let Some(f) = &c.frozen {
         return ContainerStatusView {
             ready: visible_ready(c),
@@ -115,13 +119,11 @@ pub fn container_view(c: &ContainerRuntime, initialized: bool) -> ContainerStatu
         _ => c.latest_exit.as_ref().map(|t| t.container_id.clone()),
     };
     ContainerStatusView {
-        name: c.spec.name.clone(),
+        index,
         state,
         last,
         ready: c.ready(),
         restart_count: c.restart_count(),
-        image: c.spec.image.clone(),
-        image_id: c.image_id.clone(),
         container_id,
         started: c.started(),
     }
@@ -207,8 +209,8 @@ pub fn compute(pod: &mut PodRuntime, now: Millis) -> (PodStatusView, Vec<usize>)
     let initialized = pod.initialized || !has_init;
     let mut init = Vec::new();
     let mut regular = Vec::new();
-    for c in &pod.containers {
-        let v = container_view(c, initialized);
+    for (i, c) in pod.containers.iter().enumerate() {
+        let v = container_view(i, c, initialized);
         if c.spec.role == Role::Regular {
             regular.push(v);
         } else {
@@ -340,11 +342,12 @@ fn terminated_json(t: &Terminated) -> Value {
         "reason": t.reason,
         "startedAt": rfc3339(t.started_at),
         "finishedAt": rfc3339(t.finished_at),
-        "containerID": t.container_id,
+        "containerID": &*t.container_id,
     })
 }
 
-fn container_json(s: &ContainerStatusView) -> Value {
+fn container_json(s: &ContainerStatusView, pod: &PodRuntime) -> Value {
+    let c = &pod.containers[s.index];
     let state = match &s.state {
         StateView::Waiting { reason, message } => {
             let mut w = Map::new();
@@ -364,22 +367,23 @@ fn container_json(s: &ContainerStatusView) -> Value {
         None => json!({}),
     };
     let mut m = Map::new();
-    m.insert("name".into(), json!(s.name));
+    m.insert("name".into(), json!(c.spec.name));
     m.insert("state".into(), state);
     m.insert("lastState".into(), last);
     m.insert("ready".into(), json!(s.ready));
     m.insert("restartCount".into(), json!(s.restart_count));
-    m.insert("image".into(), json!(s.image));
-    m.insert("imageID".into(), json!(s.image_id));
+    m.insert("image".into(), json!(c.spec.image));
+    m.insert("imageID".into(), json!(c.image_id));
     if let Some(id) = &s.container_id {
-        m.insert("containerID".into(), json!(id));
+        m.insert("containerID".into(), json!(&**id));
     }
     m.insert("started".into(), json!(s.started));
     Value::Object(m)
 }
 
 impl PodStatusView {
-    pub fn to_json(&self) -> Value {
+    /// The `status` object as the API serves it (`pod` supplies names and images).
+    pub fn to_json(&self, pod: &PodRuntime) -> Value {
         let conditions: Vec<Value> = self
             .conditions
             .iter()
@@ -417,12 +421,17 @@ impl PodStatusView {
         if !self.init.is_empty() {
             m.insert(
                 "initContainerStatuses".into(),
-                Value::Array(self.init.iter().map(container_json).collect()),
+                Value::Array(self.init.iter().map(|c| container_json(c, pod)).collect()),
             );
         }
         m.insert(
             "containerStatuses".into(),
-            Value::Array(self.containers.iter().map(container_json).collect()),
+            Value::Array(
+                self.containers
+                    .iter()
+                    .map(|c| container_json(c, pod))
+                    .collect(),
+            ),
         );
         m.insert("qosClass".into(), json!(self.qos));
         Value::Object(m)
