@@ -75,12 +75,15 @@ impl Chart {
         self.metadata.chart_type.eq_ignore_ascii_case("library")
     }
 
-    /// CRD files (`crds/`), in name order.
+    /// CRD files (`crds/*.yaml|yml|json`), in name order.
     pub fn crds(&self) -> Vec<&ChartFile> {
         let mut v: Vec<&ChartFile> = self
             .files
             .iter()
-            .filter(|f| f.name.starts_with("crds/"))
+            .filter(|f| {
+                f.name.starts_with("crds/")
+                    && [".yaml", ".yml", ".json"].iter().any(|e| f.name.ends_with(e))
+            })
             .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         v

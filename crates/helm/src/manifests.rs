@@ -12,11 +12,9 @@ pub struct TemplateOptions {
     pub render: RenderOptions,
     /// `--show-only`: template paths relative to the chart's parent (`mychart/templates/x.yaml`).
     pub show_only: Vec<String>,
-    /// `--skip-crds`.
-    pub skip_crds: bool,
     /// `--skip-tests`.
     pub skip_tests: bool,
-    /// `--include-crds` (with `--output-dir` Helm writes CRDs only when asked).
+    /// `--include-crds`: CRDs from `crds/` directories first.
     pub include_crds: bool,
 }
 
@@ -41,16 +39,40 @@ pub struct TemplateOutput {
     /// The top chart's NOTES.txt, rendered.
     pub notes: Option<String>,
     pub rendered: Rendered,
+    show_only: Vec<String>,
 }
 
 impl TemplateOutput {
-    /// The text `helm template` prints on stdout.
-    pub fn to_stream(&self) -> String {
+    /// The text `helm template` prints on stdout (with `--show-only` applied).
+    pub fn to_stream(&self) -> Result<String, HelmError> {
         let mut out = String::new();
         for m in &self.manifests {
             out.push_str(&format!("---\n# Source: {}\n{}\n", m.source, m.content));
         }
-        out
+        if self.show_only.is_empty() {
+            return Ok(out);
+        }
+        // Helm re-splits its own output and matches `# Source: CHART/PATH` on PATH.
+        let docs = split_manifests(&out);
+        let mut shown = String::new();
+        for f in &self.show_only {
+            let f = f.replace('\\', "/");
+            let mut missing = true;
+            for d in &docs {
+                let Some(rest) = d.lines().find_map(|l| l.strip_prefix("# Source: ")) else {
+                    continue;
+                };
+                let Some((_, p)) = rest.split_once('/') else { continue };
+                if crate::ignore::path_match(&f, p).unwrap_or(false) {
+                    shown.push_str(&format!("---\n{d}\n"));
+                    missing = false;
+                }
+            }
+            if missing {
+                return Err(HelmError::Render(format!("could not find template {f} in chart")));
+            }
+        }
+        Ok(shown)
     }
 }
 
@@ -96,60 +118,54 @@ pub const INSTALL_ORDER: &[&str] = &[
     "ValidatingWebhookConfiguration",
 ];
 
-/// Splits a rendered file into its YAML documents the way Helm's `SplitManifests` does
-/// (on lines that start with `---`), dropping empty ones.
+/// Helm 4.2's `SplitManifests`: documents separated by `---` at the start of the text or
+/// after a newline, whitespace around the separator removed, leading whitespace trimmed; the
+/// last document of a file keeps its trailing newline (which is why `helm template` prints a
+/// blank line after it).
 pub fn split_manifests(text: &str) -> Vec<String> {
-    let mut docs = Vec::new();
-    let mut cur = String::new();
-    let mut first = true;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("---") && line.trim_end_matches(['\n', '\r']).trim_end().len() >= 3
-            && line[3..].trim().is_empty()
-        {
-            if !first || !cur.trim().is_empty() {
-                docs.push(std::mem::take(&mut cur));
-            } else {
-                cur.clear();
-            }
-            first = false;
-            continue;
-        }
-        first = false;
-        cur.push_str(line);
-    }
-    docs.push(cur);
-    docs.into_iter()
-        .map(|d| d.trim().to_string())
-        .filter(|d| !d.is_empty())
+    static SEP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let sep = SEP.get_or_init(|| regex::Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").expect("static regex"));
+    let text = text.trim_start_matches(crate::funcs::sprig::strings::is_go_space);
+    sep.split(text)
+        .filter(|d| !d.trim_matches(crate::funcs::sprig::strings::is_go_space).is_empty())
+        .map(|d| d.trim_start_matches(crate::funcs::sprig::strings::is_go_space).to_string())
         .collect()
 }
 
-fn head(doc: &str) -> (String, String, Vec<String>, Option<i64>) {
-    let j = crate::convert::yaml_to_json(doc, "").unwrap_or(serde_json::Value::Null);
-    let kind = j.get("kind").and_then(|k| k.as_str()).unwrap_or("").to_string();
-    let meta = j.get("metadata");
-    let name = meta
-        .and_then(|m| m.get("name"))
-        .and_then(|n| n.as_str())
-        .unwrap_or("")
-        .to_string();
-    let ann = meta.and_then(|m| m.get("annotations"));
-    let hooks = ann
-        .and_then(|a| a.get("helm.sh/hook"))
-        .and_then(|h| h.as_str())
-        .map(|h| {
-            h.split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    let weight = ann
-        .and_then(|a| a.get("helm.sh/hook-weight"))
-        .and_then(|w| w.as_str())
-        .and_then(|w| w.trim().parse().ok());
-    (kind, name, hooks, weight)
+struct Head {
+    kind: String,
+    name: String,
+    annotations: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
+fn head(doc: &str, path: &str) -> Result<Head, HelmError> {
+    let j = crate::convert::yaml_to_json(doc, path)
+        .map_err(|e| HelmError::Render(format!("YAML parse error on {path}: error converting YAML to JSON: {}", e.goyaml)))?;
+    let s = |v: Option<&serde_json::Value>| v.and_then(|k| k.as_str()).unwrap_or("").to_string();
+    let meta = j.get("metadata");
+    Ok(Head {
+        kind: s(j.get("kind")),
+        name: s(meta.and_then(|m| m.get("name"))),
+        annotations: meta
+            .and_then(|m| m.get("annotations"))
+            .and_then(|a| a.as_object())
+            .cloned(),
+    })
+}
+
+/// Hook events Helm knows.
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
 
 fn kind_rank(kind: &str) -> usize {
     INSTALL_ORDER
@@ -158,107 +174,93 @@ fn kind_rank(kind: &str) -> usize {
         .unwrap_or(INSTALL_ORDER.len())
 }
 
+/// Helm's `lessByKind` as an ordering (used with a stable sort).
+fn by_kind(a: &str, b: &str) -> std::cmp::Ordering {
+    let (ra, rb) = (kind_rank(a), kind_rank(b));
+    if ra == INSTALL_ORDER.len() && rb == INSTALL_ORDER.len() {
+        return a.cmp(b);
+    }
+    ra.cmp(&rb)
+}
+
+/// Helm's `SortManifests`: (hooks, plain manifests), each sorted by kind.
+pub fn sort_manifests(files: &std::collections::BTreeMap<String, String>) -> Result<(Vec<Manifest>, Vec<Manifest>), HelmError> {
+    let mut hooks = Vec::new();
+    let mut generic = Vec::new();
+    for (path, content) in files {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        if base.starts_with('_') || content.trim().is_empty() {
+            continue;
+        }
+        for doc in split_manifests(content) {
+            let h = head(&doc, path)?;
+            let hook = h
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("helm.sh/hook"))
+                .map(|v| v.as_str().unwrap_or("").to_string());
+            let m = Manifest {
+                source: path.clone(),
+                content: doc,
+                kind: h.kind,
+                name: h.name,
+                hooks: Vec::new(),
+            };
+            match hook {
+                None => generic.push(m),
+                Some(types) => {
+                    let events: Vec<String> = types
+                        .split(',')
+                        .map(|t| t.trim().to_lowercase())
+                        .collect();
+                    if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
+                        continue; // unknown hooks are skipped
+                    }
+                    hooks.push(Manifest { hooks: events, ..m });
+                }
+            }
+        }
+    }
+    hooks.sort_by(|a, b| by_kind(&a.kind, &b.kind));
+    generic.sort_by(|a, b| by_kind(&a.kind, &b.kind));
+    Ok((hooks, generic))
+}
+
 /// Renders a chart and assembles the `helm template` output.
 pub fn template(chart: &Chart, values: &Values, opts: &TemplateOptions) -> Result<TemplateOutput, HelmError> {
     let rendered = render(chart, values, &opts.render)?;
     let top = rendered.chart.name().to_string();
+    let mut files = rendered.templates.clone();
+    let notes = files.get(&format!("{top}/templates/NOTES.txt")).cloned();
+    files.retain(|k, _| !k.ends_with("NOTES.txt"));
+    let (hooks, generic) = sort_manifests(&files)?;
     let mut manifests = Vec::new();
-    let mut hooks: Vec<(Manifest, i64)> = Vec::new();
-    let mut notes = None;
-    // CRDs of the chart and its subcharts come first, unrendered.
-    if !opts.skip_crds {
+    if opts.include_crds {
         collect_crds(&rendered.chart, &top, &mut manifests);
     }
-    let mut files: Vec<(&String, &String)> = rendered.templates.iter().collect();
-    // Helm sorts the file names before splitting.
-    files.sort_by(|a, b| a.0.cmp(b.0));
-    let mut plain: Vec<(usize, Manifest)> = Vec::new();
-    for (path, text) in files {
-        if path.ends_with("NOTES.txt") {
-            if *path == format!("{top}/templates/NOTES.txt") {
-                notes = Some(text.clone());
-            }
-            continue;
-        }
-        let base = path.rsplit('/').next().unwrap_or(path);
-        if !(base.ends_with(".yaml") || base.ends_with(".yml") || base.ends_with(".tpl") || base.ends_with(".txt")) {
-            continue;
-        }
-        for doc in split_manifests(text) {
-            let (kind, name, hk, weight) = head(&doc);
-            if doc.trim().is_empty() {
-                continue;
-            }
-            let m = Manifest {
-                source: path.clone(),
-                content: doc,
-                kind,
-                name,
-                hooks: hk,
-            };
-            if opts.skip_tests && m.hooks.iter().any(|h| h == "test" || h == "test-success") {
-                continue;
-            }
-            if !m.hooks.is_empty() {
-                hooks.push((m, weight.unwrap_or(0)));
-            } else {
-                plain.push((plain.len(), m));
-            }
-        }
-    }
-    plain.sort_by(|(ia, a), (ib, b)| {
-        kind_rank(&a.kind)
-            .cmp(&kind_rank(&b.kind))
-            .then_with(|| {
-                if kind_rank(&a.kind) == INSTALL_ORDER.len() {
-                    a.kind.cmp(&b.kind)
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| ia.cmp(ib))
-    });
-    manifests.extend(plain.into_iter().map(|(_, m)| m));
-    manifests.extend(hooks.into_iter().map(|(m, _)| m));
-    if !opts.show_only.is_empty() {
-        let mut kept = Vec::new();
-        for want in &opts.show_only {
-            let w = want.replace('\\', "/");
-            let found: Vec<Manifest> = manifests
-                .iter()
-                .filter(|m| m.source == w || crate::ignore::path_match(&w, &m.source).unwrap_or(false))
-                .cloned()
-                .collect();
-            if found.is_empty() {
-                return Err(HelmError::Render(format!(
-                    "could not find template {want} in chart"
-                )));
-            }
-            kept.extend(found);
-        }
-        manifests = kept;
-    }
+    manifests.extend(generic);
+    manifests.extend(
+        hooks
+            .into_iter()
+            .filter(|h| !(opts.skip_tests && h.hooks.iter().any(|e| e == "test" || e == "test-success"))),
+    );
     Ok(TemplateOutput {
         manifests,
         notes,
         rendered,
+        show_only: opts.show_only.clone(),
     })
 }
 
 fn collect_crds(c: &Chart, path: &str, out: &mut Vec<Manifest>) {
     for f in c.crds() {
-        let text = String::from_utf8_lossy(&f.data).into_owned();
-        for doc in split_manifests(&text) {
-            let (kind, name, _, _) = head(&doc);
-            out.push(Manifest {
-                source: format!("{path}/{}", f.name),
-                content: doc,
-                kind,
-                name,
-                hooks: Vec::new(),
-            });
-        }
+        out.push(Manifest {
+            source: format!("{path}/{}", f.name),
+            content: String::from_utf8_lossy(&f.data).into_owned(),
+            kind: "CustomResourceDefinition".into(),
+            name: String::new(),
+            hooks: Vec::new(),
+        });
     }
     for d in &c.dependencies {
         collect_crds(d, &format!("{path}/charts/{}", d.name()), out);
@@ -271,7 +273,7 @@ mod tests {
 
     #[test]
     fn splits_documents() {
-        let docs = split_manifests("a: 1\n---\nb: 2\n--- \n\n---\nc: 3\n");
-        assert_eq!(docs, vec!["a: 1", "b: 2", "c: 3"]);
+        let docs = split_manifests("\na: 1\n---\nb: 2\n--- \n\n---\nc: 3\n");
+        assert_eq!(docs, vec!["a: 1", "b: 2", "c: 3\n"]);
     }
 }

@@ -42,6 +42,15 @@ pub enum Command {
         show_only: Vec<String>,
         #[arg(long = "kube-version")]
         kube_version: Option<String>,
+        /// Kubernetes API versions for Capabilities.APIVersions (can repeat)
+        #[arg(short = 'a', long = "api-versions")]
+        api_versions: Vec<String>,
+        /// Include CRDs in the output
+        #[arg(long = "include-crds")]
+        include_crds: bool,
+        /// Skip tests from the output
+        #[arg(long = "skip-tests")]
+        skip_tests: bool,
     },
     /// Write each template's raw rendered text under DIR
     Render {
@@ -68,6 +77,9 @@ pub fn run(command: Command) -> CliResult {
             output_dir,
             show_only,
             kube_version,
+            api_versions,
+            include_crds,
+            skip_tests,
         } => {
             let (name, chart_path) = match args.as_slice() {
                 [chart] => ("release-name".to_string(), chart.clone()),
@@ -81,28 +93,32 @@ pub fn run(command: Command) -> CliResult {
                     name,
                     namespace,
                     kube_version,
+                    api_versions,
                     ..Default::default()
                 },
                 show_only,
-                ..Default::default()
+                include_crds,
+                skip_tests,
             };
             let out = kubeplay_helm::template(&chart, &vals, &opts).map_err(|e| CliError(e.to_string()))?;
             match output_dir {
-                None => print!("{}", out.to_stream()),
+                None => print!("{}", out.to_stream().map_err(|e| CliError(e.to_string()))?),
                 Some(dir) => {
                     // Helm writes each manifest under DIR/<source path>, appending to a file
                     // that several manifests share.
-                    let mut written: std::collections::BTreeMap<PathBuf, String> = Default::default();
+                    let mut written = std::collections::BTreeSet::new();
                     for m in &out.manifests {
                         let path = dir.join(&m.source);
-                        let entry = written.entry(path).or_default();
-                        entry.push_str(&format!("---\n# Source: {}\n{}\n", m.source, m.content));
-                    }
-                    for (path, text) in written {
                         if let Some(parent) = path.parent() {
                             std::fs::create_dir_all(parent)?;
                         }
-                        std::fs::write(&path, text)?;
+                        let text = format!("---\n# Source: {}\n{}\n", m.source, m.content);
+                        if written.insert(path.clone()) {
+                            std::fs::write(&path, text)?;
+                        } else {
+                            use std::io::Write;
+                            std::fs::OpenOptions::new().append(true).open(&path)?.write_all(text.as_bytes())?;
+                        }
                         println!("wrote {}", path.display());
                     }
                 }
