@@ -110,7 +110,7 @@ impl EventLog {
         message: String,
         component: &str,
         host: &str,
-    ) {
+    ) -> Option<usize> {
         // Hashing borrowed fields first: repeats (the common case) allocate nothing.
         let mut h = DefaultHasher::new();
         (involved, event_type, reason, message.as_str(), component).hash(&mut h);
@@ -127,13 +127,13 @@ impl EventLog {
                     e.count += 1;
                     e.last = now;
                     self.occurrences.push((now, i));
-                    return;
+                    return Some(i as usize);
                 }
             }
         }
         if self.events.len() >= MAX_EVENTS {
             self.dropped += 1;
-            return;
+            return None;
         }
         self.serial += 1;
         let i = self.events.len();
@@ -155,6 +155,16 @@ impl EventLog {
         });
         self.index.entry(hash).or_default().push(i as u32);
         self.occurrences.push((now, i as u32));
+        Some(i)
+    }
+
+    /// Another occurrence of event `i` (as returned by [`EventLog::record`]).
+    pub fn repeat(&mut self, i: usize, now: Millis) {
+        if let Some(e) = self.events.get_mut(i) {
+            e.count += 1;
+            e.last = now;
+            self.occurrences.push((now, i as u32));
+        }
     }
 
     /// Aggregated events, in order of first occurrence.

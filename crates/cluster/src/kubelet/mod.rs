@@ -572,13 +572,28 @@ impl PodRuntime {
             }
             Verdict::Success => Some(ProbeResult::Success),
             Verdict::Failure => {
-                self.event(
-                    ctx,
-                    Some(ci),
-                    EventType::Warning,
-                    "Unhealthy",
-                    format!("{label} probe failed: {}", outcome.output),
-                );
+                // Repeats of the worker's last failure bump that event directly: a failing
+                // probe is the commonest event by far.
+                let w = &mut self.workers[wi];
+                match &w.last_failure {
+                    Some((output, event)) if *output == outcome.output => {
+                        ctx.events.repeat(*event, ctx.now);
+                    }
+                    _ => {
+                        let message = format!("{label} probe failed: {}", outcome.output);
+                        let obj = &self.containers[ci].obj;
+                        let event = ctx.events.record(
+                            ctx.now,
+                            obj,
+                            EventType::Warning,
+                            "Unhealthy",
+                            message,
+                            "kubelet",
+                            &self.node_name,
+                        );
+                        self.workers[wi].last_failure = event.map(|e| (outcome.output, e));
+                    }
+                }
                 Some(ProbeResult::Failure)
             }
         };

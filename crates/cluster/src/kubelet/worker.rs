@@ -45,6 +45,8 @@ pub struct Worker {
     pub manual_queued: bool,
     /// Idle with no tick queued; woken by the events it waits for.
     pub parked: bool,
+    /// Output of the last failure and the Unhealthy event it produced.
+    pub last_failure: Option<(String, usize)>,
 }
 
 impl Worker {
@@ -63,6 +65,7 @@ impl Worker {
             pending: false,
             manual_queued: false,
             parked: false,
+            last_failure: None,
         }
     }
 
