@@ -18,7 +18,7 @@ pub fn truncate_to_second(t: Millis) -> Millis {
 
 /// `t` as the API server prints a `metav1.Time`: `2025-01-01T00:00:07Z` (seconds precision).
 pub fn rfc3339(t: Millis) -> String {
-    let secs = EPOCH_UNIX_SECONDS + t / SECOND;
+    let secs = EPOCH_UNIX_SECONDS.saturating_add(t / SECOND);
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days as i64);

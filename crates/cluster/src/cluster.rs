@@ -27,6 +27,8 @@ pub struct ClusterConfig {
     /// When the kubelets started, in ms relative to virtual time 0 (negative: before). Probe
     /// workers of pods admitted within one period of it start with random jitter (spec 13).
     pub kubelet_started_at: i64,
+    /// Tasks the simulation may execute before it stops with [`SimError::TooManySteps`].
+    pub max_steps: u64,
 }
 
 impl Default for ClusterConfig {
@@ -36,6 +38,7 @@ impl Default for ClusterConfig {
             nodes: 3,
             // Kubelets have been up for an hour: no start-up jitter, like a long-lived cluster.
             kubelet_started_at: -3_600_000,
+            max_steps: MAX_PROCESSED_TASKS,
         }
     }
 }
@@ -551,7 +554,9 @@ impl Cluster {
                 self.store.set_metadata(
                     &k,
                     "deletionTimestamp",
-                    json!(rfc3339(self.now + grace * SECOND)),
+                    json!(rfc3339(
+                        self.now.saturating_add(grace.saturating_mul(SECOND))
+                    )),
                 );
                 self.store
                     .set_metadata(&k, "deletionGracePeriodSeconds", json!(grace));
@@ -563,7 +568,7 @@ impl Cluster {
                     nodes: &mut self.nodes,
                     kubelet_started_at: self.cfg.kubelet_started_at,
                 };
-                self.pods[id].request_deletion(&mut ctx, id, grace * SECOND);
+                self.pods[id].request_deletion(&mut ctx, id, grace.saturating_mul(SECOND));
                 self.pods[id].changed = true;
                 self.publish(id);
                 self.sync_endpoints(namespace);
@@ -608,9 +613,9 @@ impl Cluster {
         self.now = self.now.max(t);
         while let Some((_, (id, task))) = self.queue.pop_due(t) {
             self.processed += 1;
-            if self.processed > MAX_PROCESSED_TASKS {
+            if self.processed > self.cfg.max_steps {
                 return Err(SimError::TooManySteps {
-                    max: MAX_PROCESSED_TASKS,
+                    max: self.cfg.max_steps,
                 });
             }
             let mut ctx = Ctx {

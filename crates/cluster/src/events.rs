@@ -87,8 +87,9 @@ impl Event {
 }
 
 /// All events of the cluster.
-#[derive(Default)]
 pub struct EventLog {
+    /// Distinct events kept; further new ones are dropped and counted.
+    limit: usize,
     events: Vec<Event>,
     /// Aggregation key hash -> events with that hash. The map is only looked up, never iterated,
     /// so its order cannot leak into output.
@@ -99,7 +100,24 @@ pub struct EventLog {
     serial: u64,
 }
 
+impl Default for EventLog {
+    fn default() -> Self {
+        EventLog::with_limit(MAX_EVENTS)
+    }
+}
+
 impl EventLog {
+    pub fn with_limit(limit: usize) -> Self {
+        EventLog {
+            limit,
+            events: Vec::new(),
+            index: HashMap::new(),
+            occurrences: Vec::new(),
+            dropped: 0,
+            serial: 0,
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn record(
         &mut self,
@@ -131,7 +149,7 @@ impl EventLog {
                 }
             }
         }
-        if self.events.len() >= MAX_EVENTS {
+        if self.events.len() >= self.limit {
             self.dropped += 1;
             return None;
         }
@@ -179,7 +197,7 @@ impl EventLog {
             .map(|(t, i)| (*t, &self.events[*i as usize]))
     }
 
-    /// Emissions dropped because [`MAX_EVENTS`] distinct events were reached.
+    /// Emissions dropped because the limit of distinct events ([`MAX_EVENTS`]) was reached.
     pub fn dropped(&self) -> u64 {
         self.dropped
     }
@@ -232,6 +250,14 @@ mod tests {
         assert_eq!((e.count, e.first, e.last), (3, 1_000, 7_000));
         assert_eq!(log.occurrences().count(), 4);
         let j = e.to_json();
+        let mut small = EventLog::with_limit(1);
+        assert!(small
+            .record(0, &pod, EventType::Normal, "A", "a".into(), "kubelet", "n")
+            .is_some());
+        assert!(small
+            .record(0, &pod, EventType::Normal, "B", "b".into(), "kubelet", "n")
+            .is_none());
+        assert_eq!((small.len(), small.dropped()), (1, 1));
         assert_eq!(j["lastTimestamp"], "2025-01-01T00:00:07Z");
         assert_eq!(j["involvedObject"]["fieldPath"], "spec.containers{c}");
     }

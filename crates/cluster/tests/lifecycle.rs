@@ -337,3 +337,36 @@ fn absurd_sleep_and_shell_loops_do_not_hang() {
     assert!(event_messages(&c, "Unhealthy")[0].ends_with("timed out"));
     assert!(restarts(&c, "busy").len() >= 2);
 }
+
+#[test]
+fn extreme_values_neither_panic_nor_hang() {
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "huge"},
+        "spec": {"terminationGracePeriodSeconds": 9_223_372_036_854_775_807i64, "containers": [{"name": "c", "image": "busybox",
+            "command": ["sh", "-c", "sleep 2147483647"],
+            "livenessProbe": {"exec": {"command": ["false"]}, "periodSeconds": 2_147_483_647,
+                "initialDelaySeconds": 0, "timeoutSeconds": 2_147_483_647, "failureThreshold": 1,
+                "terminationGracePeriodSeconds": 9_223_372_036_854_775_807i64},
+            "readinessProbe": {"exec": {"command": ["sh", "-c", "while :; do :; done"]}, "timeoutSeconds": 2_147_483_647}}]}});
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(pod).unwrap();
+    c.run_until(3_600 * SECOND).unwrap();
+    c.delete("Pod", "default", "huge").unwrap();
+    c.run_until(7_200 * SECOND).unwrap();
+    assert!(
+        c.get("Pod", "default", "huge").is_some(),
+        "still terminating: the grace period is huge"
+    );
+}
+
+#[test]
+fn step_limit_stops_a_runaway_with_a_clear_error() {
+    let mut c = Cluster::new(ClusterConfig {
+        max_steps: 100,
+        ..ClusterConfig::default()
+    });
+    c.apply(agnhost_liveness_pod("p", "readinessProbe"))
+        .unwrap();
+    let err = c.run_until(3_600 * SECOND).unwrap_err();
+    assert_eq!(err, SimError::TooManySteps { max: 100 });
+    assert!(err.to_string().contains("stopped after 100 steps"));
+}

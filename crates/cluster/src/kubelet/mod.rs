@@ -91,7 +91,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn at(&mut self, delay: Millis, pod: PodId, task: Task) {
-        self.queue.push(self.now + delay, (pod, task));
+        self.queue.push(self.now.saturating_add(delay), (pod, task));
     }
 }
 
@@ -661,7 +661,9 @@ impl PodRuntime {
                 _ => self.restart_policy() != RestartPolicy::Never,
             };
             let probe_grace = c.spec.probe(kind).and_then(|p| p.termination_grace_s);
-            let grace = probe_grace.unwrap_or(self.spec.grace_s) * SECOND;
+            let grace = probe_grace
+                .unwrap_or(self.spec.grace_s)
+                .saturating_mul(SECOND);
             let what = if kind == ProbeKind::Liveness {
                 "liveness"
             } else {
@@ -1007,7 +1009,7 @@ impl PodRuntime {
             return;
         };
         let since = *self.terminating_since.get_or_insert(ctx.now);
-        let remaining = (since + grace).saturating_sub(ctx.now);
+        let remaining = since.saturating_add(grace).saturating_sub(ctx.now);
         let regular_running = self
             .containers
             .iter()
