@@ -30,6 +30,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod funcs;
+pub mod gojson;
 pub mod ignore;
 pub mod manifests;
 pub mod schema;

@@ -273,7 +273,11 @@ mod tests {
 
     #[test]
     fn splits_documents() {
-        let docs = split_manifests("\na: 1\n---\nb: 2\n--- \n\n---\nc: 3\n");
+        let docs = split_manifests("\na: 1\n---\nb: 2\n--- \n\nc: 3\n");
         assert_eq!(docs, vec!["a: 1", "b: 2", "c: 3\n"]);
+        // The separator's trailing \s* eats the next line break, so a second `---` right
+        // after it is not a separator (Go's regexp, same pattern).
+        let docs = split_manifests("a: 1\n---\n---\nb: 2\n");
+        assert_eq!(docs, vec!["a: 1", "---\nb: 2\n"]);
     }
 }

@@ -70,15 +70,34 @@ pub fn validate_single(vals: &Values, schema: &[u8]) -> Result<(), String> {
         return Ok(());
     }
     let mut out = String::new();
-    for (at, msg) in errs {
-        out.push_str(&format!("- at '{at}': {msg}\n"));
+    for e in &errs {
+        e.print(&mut out, 0);
     }
     Err(out)
 }
 
+/// One failure; a subschema with several failures becomes a `validation failed` node over
+/// them, as jsonschema v6 prints it. (Helm's order among siblings follows Go's map
+/// iteration, which is random; ours is by property name.)
+#[derive(Debug, Clone)]
+struct Failure {
+    at: String,
+    msg: String,
+    children: Vec<Failure>,
+}
+
+impl Failure {
+    fn print(&self, out: &mut String, level: usize) {
+        out.push_str(&format!("{}- at '{}': {}\n", "  ".repeat(level), self.at, self.msg));
+        for c in &self.children {
+            c.print(out, level + 1);
+        }
+    }
+}
+
 struct Ctx<'a> {
     root: &'a Json,
-    errs: &'a mut Vec<(String, String)>,
+    errs: &'a mut Vec<Failure>,
     depth: usize,
 }
 
@@ -126,7 +145,31 @@ fn ptr_escape(s: &str) -> String {
 
 impl Ctx<'_> {
     fn fail(&mut self, at: &str, msg: String) {
-        self.errs.push((at.to_string(), msg));
+        self.errs.push(Failure {
+            at: at.to_string(),
+            msg,
+            children: Vec::new(),
+        });
+    }
+
+    /// Validates a child location; several failures are grouped under one node.
+    fn child(&mut self, s: &Json, v: &Json, at: &str) {
+        let mut errs = Vec::new();
+        let mut sub = Ctx {
+            root: self.root,
+            errs: &mut errs,
+            depth: self.depth,
+        };
+        sub.validate(s, v, at);
+        match errs.len() {
+            0 => {}
+            1 => self.errs.extend(errs),
+            _ => self.errs.push(Failure {
+                at: at.to_string(),
+                msg: "validation failed".into(),
+                children: errs,
+            }),
+        }
     }
 
     fn resolve(&self, r: &str) -> Option<&Json> {
@@ -305,12 +348,12 @@ impl Ctx<'_> {
                 match s.get("items") {
                     Some(Json::Array(tuple)) => {
                         for (i, (it, sch)) in items.iter().zip(tuple).enumerate() {
-                            self.validate(sch, it, &format!("{at}/{i}"));
+                            self.child(sch, it, &format!("{at}/{i}"));
                         }
                     }
                     Some(sch) => {
                         for (i, it) in items.iter().enumerate() {
-                            self.validate(sch, it, &format!("{at}/{i}"));
+                            self.child(sch, it, &format!("{at}/{i}"));
                         }
                     }
                     None => {}
@@ -351,27 +394,25 @@ impl Ctx<'_> {
                     let mut matched = false;
                     if let Some(ps) = props.and_then(|p| p.get(k.as_str())) {
                         matched = true;
-                        self.validate(ps, val, &child_at);
+                        self.child(ps, val, &child_at);
                     }
                     if let Some(pp) = pattern_props {
                         for (pat, ps) in pp {
                             if regex::Regex::new(pat).is_ok_and(|re| re.is_match(k)) {
                                 matched = true;
-                                self.validate(ps, val, &child_at);
+                                self.child(ps, val, &child_at);
                             }
                         }
                     }
                     if !matched {
                         match s.get("additionalProperties") {
                             Some(Json::Bool(false)) => additional.push(format!("'{k}'")),
-                            Some(sch @ Json::Object(_)) => self.validate(sch, val, &child_at),
+                            Some(sch @ Json::Object(_)) => self.child(sch, val, &child_at),
                             _ => {}
                         }
                     }
                 }
-                if additional.len() == 1 {
-                    self.fail(at, format!("additional property {} not allowed", additional[0]));
-                } else if !additional.is_empty() {
+                if !additional.is_empty() {
                     self.fail(at, format!("additional properties {} not allowed", additional.join(", ")));
                 }
             }

@@ -82,7 +82,7 @@ fn is_table_array(v: &Json) -> bool {
 fn write_table(out: &mut String, m: &serde_json::Map<String, Json>, path: &[String]) -> Result<(), String> {
     let mut keys: Vec<&String> = m.keys().collect();
     keys.sort();
-    let indent = "  ".repeat(path.len().saturating_sub(1));
+    let indent = "  ".repeat(path.len());
     for k in &keys {
         let v = &m[k.as_str()];
         if v.is_null() || v.is_object() || is_table_array(v) {

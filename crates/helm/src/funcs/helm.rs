@@ -152,7 +152,6 @@ pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("mustToToml", &[Any], None, |_, a| {
         crate::toml::to_toml(&a[0]).map(Value::from).map_err(FuncError::new)
     }));
-    super::sprig::duration::register_helm(fs);
 }
 
 fn error_map(msg: String) -> Value {
@@ -174,13 +173,10 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 
 /// `json.Unmarshal` into `interface{}`: numbers become float64.
 pub fn parse_json(text: &str) -> Result<serde_json::Value, String> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        if text.trim().is_empty() {
-            "unexpected end of JSON input".to_string()
-        } else {
-            format!("invalid character in JSON input: {e}")
-        }
-    })?;
+    if let Some(e) = crate::gojson::syntax_error(text) {
+        return Err(e);
+    }
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     Ok(floats(v))
 }
 

@@ -48,12 +48,11 @@ fn merge_into(dst: &mut BTreeMap<String, Value>, src: &BTreeMap<String, Value>, 
                     dst.insert(k.clone(), Value::from(d));
                 }
             }
-            (dvd, _) => {
-                let dst_empty = match &dvd {
-                    None => true,
-                    Some(x) => empty(x),
-                };
-                if !empty(sv) && (overwrite || dst_empty) {
+            (None, _) => {
+                dst.insert(k.clone(), sv.clone());
+            }
+            (Some(d), _) => {
+                if !empty(sv) && (overwrite || empty(&d)) {
                     dst.insert(k.clone(), sv.clone());
                 }
             }

@@ -1,8 +1,6 @@
-//! Durations: Helm 4's `durationSeconds`... helpers and Go's `time.Duration` formatting.
+//! Go's `time.Duration` parsing and formatting, for Sprig's date functions. (Helm 4.2 has
+//! no `durationSeconds` family yet: charts calling them fail to parse there, and here.)
 
-use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
-
-use crate::funcs::data;
 
 /// Go's `time.ParseDuration`, in nanoseconds.
 pub fn parse_duration(s: &str) -> Result<i64, String> {
@@ -101,92 +99,6 @@ fn trim_float(v: f64) -> String {
     let s = format!("{v:.9}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
-}
-
-/// Helm's `asDuration`: a duration string, or a number of seconds.
-fn as_duration(v: &Value) -> Result<i64, String> {
-    match data(v) {
-        Value::String(s) => {
-            let s = s.to_str_lossy();
-            let t = s.trim();
-            if t.is_empty() {
-                return Err("empty duration".into());
-            }
-            if let Ok(d) = parse_duration(t) {
-                return Ok(d);
-            }
-            if let Some(f) = kubeplay_gotemplate::strconv::parse_float(t) {
-                return secs_f(f);
-            }
-            Err(format!("could not parse duration {}", kubeplay_gotemplate::strconv::quote(&s)))
-        }
-        Value::Nil => Err("invalid duration".into()),
-        Value::Int(i) | Value::Int64(i) => i
-            .checked_mul(1_000_000_000)
-            .ok_or_else(|| format!("duration seconds overflow: {i}")),
-        Value::Uint64(u) => i64::try_from(u)
-            .ok()
-            .and_then(|i| i.checked_mul(1_000_000_000))
-            .ok_or_else(|| format!("duration seconds overflow: {u}")),
-        Value::Float(f) => secs_f(f),
-        other => Err(format!("unsupported duration type {}", other.type_name())),
-    }
-}
-
-fn secs_f(f: f64) -> Result<i64, String> {
-    if f.is_nan() || f.is_infinite() {
-        return Err(format!("invalid duration seconds: {f}"));
-    }
-    let n = f * 1e9;
-    if n > i64::MAX as f64 || n < i64::MIN as f64 {
-        return Err(format!("duration seconds overflow: {f}"));
-    }
-    Ok(n as i64)
-}
-
-/// Registers Helm 4's duration helpers (part of Helm's function map, not Sprig's).
-pub fn register_helm(fs: &mut Vec<Func>) {
-    use ArgType::Any;
-    fs.push(Func::new("mustToDuration", &[Any], None, |_, a| {
-        as_duration(&a[0]).map(|d| Value::from(format_duration(d))).map_err(FuncError::new)
-    }));
-    let unit = |name: &'static str, f: fn(i64) -> Value| {
-        Func::new(name, &[Any], None, move |_, a| {
-            Ok(match as_duration(&a[0]) {
-                Ok(d) => f(d),
-                Err(_) => f(0),
-            })
-        })
-    };
-    fs.push(unit("durationSeconds", |d| Value::Float(d as f64 / 1e9)));
-    fs.push(unit("durationMilliseconds", |d| Value::Int64(d / 1_000_000)));
-    fs.push(unit("durationMicroseconds", |d| Value::Int64(d / 1_000)));
-    fs.push(unit("durationNanoseconds", Value::Int64));
-    fs.push(unit("durationMinutes", |d| Value::Float(d as f64 / 60e9)));
-    fs.push(unit("durationHours", |d| Value::Float(d as f64 / 3600e9)));
-    fs.push(unit("durationDays", |d| Value::Float(d as f64 / 86400e9)));
-    fs.push(unit("durationWeeks", |d| Value::Float(d as f64 / 604800e9)));
-    for (name, trunc) in [("durationRoundTo", false), ("durationTruncateTo", true)] {
-        fs.push(Func::new(name, &[Any, Any], None, move |_, a| {
-            let (Ok(d), Ok(m)) = (as_duration(&a[0]), as_duration(&a[1])) else {
-                return Ok(Value::from("0s"));
-            };
-            if m <= 0 {
-                return Ok(Value::from(format_duration(d)));
-            }
-            let r = if trunc {
-                d - d % m
-            } else {
-                let rem = d % m;
-                if rem.abs() * 2 >= m {
-                    d - rem + if d < 0 { -m } else { m }
-                } else {
-                    d - rem
-                }
-            };
-            Ok(Value::from(format_duration(r)))
-        }));
-    }
 }
 
 #[cfg(test)]
