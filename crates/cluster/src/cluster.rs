@@ -19,6 +19,8 @@ use crate::validation::{decode_check_pod, validate_metadata, validate_pod};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod controllers;
+
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
     /// Seeds every random choice (UIDs, container IDs, probe jitter): same seed, same timeline.
@@ -81,9 +83,7 @@ const NAMESPACED_STORED: [(&str, &str); 4] = [
     ("ServiceAccount", "v1"),
     ("PersistentVolumeClaim", "v1"),
 ];
-const NOT_YET_SIMULATED: [(&str, &str); 6] = [
-    ("Deployment", "apps/v1"),
-    ("ReplicaSet", "apps/v1"),
+const NOT_YET_SIMULATED: [(&str, &str); 4] = [
     ("StatefulSet", "apps/v1"),
     ("DaemonSet", "apps/v1"),
     ("Job", "batch/v1"),
@@ -106,6 +106,8 @@ pub struct Cluster {
     history: Vec<PodSnapshot>,
     processed: u64,
     next_service_ip: u32,
+    /// A Deployment or ReplicaSet exists: the controllers must run.
+    has_workloads: bool,
 }
 
 fn key(kind: &str, ns: &str, name: &str) -> Key {
@@ -133,6 +135,7 @@ impl Cluster {
             history: Vec::new(),
             processed: 0,
             next_service_ip: 10,
+            has_workloads: false,
         }
     }
 
@@ -236,6 +239,21 @@ impl Cluster {
             ("Pod", "v1") => self.apply_pod(obj),
             ("Service", "v1") => self.apply_service(obj),
             ("Namespace", "v1") => self.apply_plain(obj, false, None),
+            ("Deployment" | "ReplicaSet", "apps/v1") => {
+                let (_, _, name) = Self::names(&obj);
+                let errs = controllers::validate_workload(&obj);
+                if !errs.is_empty() {
+                    return Err(ApiError::Invalid {
+                        kind: format!("{kind}.apps"),
+                        name,
+                        errors: errs,
+                    });
+                }
+                let applied = self.apply_plain(obj, true, None)?;
+                self.has_workloads = true;
+                self.reconcile_controllers();
+                Ok(applied)
+            }
             p if NAMESPACED_STORED.contains(&p) => self.apply_plain(obj, true, None),
             p if NOT_YET_SIMULATED.contains(&p) => {
                 let warning = format!(
@@ -586,6 +604,32 @@ impl Cluster {
                 self.store.remove(&k);
                 self.namespaces.remove(name);
             }
+            "Deployment" | "ReplicaSet" => {
+                // Background cascading deletion of what the object owns.
+                let owner_uid = self
+                    .store
+                    .get(&k)
+                    .and_then(|o| o.pointer("/metadata/uid"))
+                    .cloned();
+                self.store.remove(&k);
+                let child_kind = if kind == "Deployment" {
+                    "ReplicaSet"
+                } else {
+                    "Pod"
+                };
+                let children: Vec<String> = self
+                    .store
+                    .list(child_kind)
+                    .filter(|(ck, v)| {
+                        ck.1 == namespace
+                            && v.pointer("/metadata/ownerReferences/0/uid") == owner_uid.as_ref()
+                    })
+                    .map(|(ck, _)| ck.2.clone())
+                    .collect();
+                for child in children {
+                    let _ = self.delete(child_kind, namespace, &child);
+                }
+            }
             _ => {
                 self.store.remove(&k);
             }
@@ -631,6 +675,7 @@ impl Cluster {
                 self.publish(id);
             }
         }
+        self.reconcile_controllers();
         Ok(Some(t))
     }
 

@@ -382,11 +382,27 @@ fn init_containers_run_in_order_and_failures_follow_the_restart_policy() {
     let c = run(&[pod("ok", "OnFailure", 0), pod("bad", "Never", 1)], 60);
     let ok = c.get("Pod", "default", "ok").unwrap();
     assert_eq!(ok["status"]["phase"], "Succeeded");
-    assert_eq!(ok["status"]["containerStatuses"][0]["state"]["terminated"]["reason"], "Completed");
-    let main_started = c.history().iter().filter(|s| s.name == "ok").find_map(|s| s.containers[1].running_since).unwrap();
-    assert!(main_started >= 2 * SECOND, "main waits for the init container");
+    assert_eq!(
+        ok["status"]["containerStatuses"][0]["state"]["terminated"]["reason"],
+        "Completed"
+    );
+    let main_started = c
+        .history()
+        .iter()
+        .filter(|s| s.name == "ok")
+        .find_map(|s| s.containers[1].running_since)
+        .unwrap();
+    assert!(
+        main_started >= 2 * SECOND,
+        "main waits for the init container"
+    );
     let bad = c.get("Pod", "default", "bad").unwrap();
     assert_eq!(bad["status"]["phase"], "Failed");
-    assert_eq!(kubeplay_cluster::printers::pod_row(&bad, c.now())[2], "Init:Error");
-    assert!(bad["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "PodInitializing");
+    assert_eq!(
+        kubeplay_cluster::printers::pod_row(&bad, c.now())[2],
+        "Init:Error"
+    );
+    assert!(
+        bad["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "PodInitializing"
+    );
 }

@@ -1,0 +1,531 @@
+//! The ReplicaSet and Deployment controllers (kube-controller-manager's replicaset and
+//! deployment controllers, simplified): pods from templates with ownerReferences, scaling,
+//! rolling updates (maxSurge/maxUnavailable, default 25 %) and Recreate, status and events.
+//! They react in the same virtual millisecond as the change that concerns them.
+
+use super::{key, Cluster};
+use crate::clock::rfc3339;
+use crate::error::{FieldError, FieldErrorKind};
+use crate::events::{EventType, ObjectRef};
+use crate::store::Key;
+use crate::validation::validate_pod;
+use serde_json::{json, Map, Value};
+
+/// Passes over the controllers per reconcile; each pass feeds the next (deployment -> RS -> pods).
+const MAX_PASSES: usize = 6;
+
+fn replicas(obj: &Value) -> i64 {
+    obj.pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1)
+        .max(0)
+}
+
+fn uid(obj: &Value) -> &str {
+    obj.pointer("/metadata/uid")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+fn owned_by(obj: &Value, owner_uid: &str) -> bool {
+    obj.pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|r| r["uid"] == owner_uid && r["controller"] == true)
+}
+
+fn owner_ref(owner: &Value) -> Value {
+    json!([{
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": true,
+        "blockOwnerDeletion": true,
+    }])
+}
+
+fn pod_ready(pod: &Value) -> bool {
+    pod.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| c["type"] == "Ready" && c["status"] == "True")
+}
+
+fn pod_active(pod: &Value) -> bool {
+    let phase = pod.pointer("/status/phase").and_then(Value::as_str);
+    pod.pointer("/metadata/deletionTimestamp").is_none()
+        && !matches!(phase, Some("Succeeded" | "Failed"))
+}
+
+/// `pod-template-hash`: a stable hash of the template, in the alphabet Kubernetes uses.
+fn template_hash(template: &Value) -> String {
+    let text = template.to_string();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    (0..10)
+        .map(|i| ALPHABET[((h >> (i * 6)) % ALPHABET.len() as u64) as usize] as char)
+        .collect()
+}
+
+/// Validates a workload's selector and pod template at create time, with template paths.
+pub fn validate_workload(obj: &Value) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let selector = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object);
+    let labels = obj
+        .pointer("/spec/template/metadata/labels")
+        .and_then(Value::as_object);
+    match selector {
+        None => errs.push(FieldError {
+            path: "spec.selector".into(),
+            kind: FieldErrorKind::Required,
+            detail: String::new(),
+        }),
+        Some(sel) => {
+            let matches = sel
+                .iter()
+                .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v));
+            if !matches || sel.is_empty() {
+                let shown: Vec<String> = labels
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| format!("{k:?}:{}", v))
+                    .collect();
+                errs.push(FieldError {
+                    path: "spec.template.metadata.labels".into(),
+                    kind: FieldErrorKind::Invalid(format!(
+                        "map[string]string{{{}}}",
+                        shown.join(", ")
+                    )),
+                    detail: "`selector` does not match template `labels`".into(),
+                });
+            }
+        }
+    }
+    if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64) {
+        if r < 0 {
+            errs.push(FieldError {
+                path: "spec.replicas".into(),
+                kind: FieldErrorKind::Invalid(r.to_string()),
+                detail: "must be greater than or equal to 0".into(),
+            });
+        }
+    }
+    let mut pod = json!({"metadata": {"name": "template"}, "spec": obj.pointer("/spec/template/spec").cloned().unwrap_or(json!({}))});
+    crate::defaults::default_pod(&mut pod);
+    for mut e in validate_pod(&pod) {
+        if e.path.starts_with("spec") {
+            e.path = format!("spec.template.{}", e.path);
+            errs.push(e);
+        }
+    }
+    errs
+}
+
+impl Cluster {
+    fn controller_event(
+        &mut self,
+        owner: &Value,
+        component: &str,
+        t: EventType,
+        reason: &str,
+        message: String,
+    ) {
+        let obj = ObjectRef {
+            kind: owner["kind"].as_str().unwrap_or("").to_string(),
+            namespace: owner["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            name: owner["metadata"]["name"].as_str().unwrap_or("").to_string(),
+            uid: uid(owner).to_string(),
+            field_path: None,
+        };
+        self.events
+            .record(self.now, &obj, t, reason, message, component, "");
+    }
+
+    fn keys_of(&self, kind: &str) -> Vec<Key> {
+        self.store.list(kind).map(|(k, _)| k.clone()).collect()
+    }
+
+    /// Runs the controllers until nothing changes (bounded).
+    pub(super) fn reconcile_controllers(&mut self) {
+        if !self.has_workloads {
+            return;
+        }
+        for _ in 0..MAX_PASSES {
+            let mut changed = false;
+            for k in self.keys_of("Deployment") {
+                changed |= self.reconcile_deployment(&k);
+            }
+            for k in self.keys_of("ReplicaSet") {
+                changed |= self.reconcile_replicaset(&k);
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    fn set_status_if_changed(&mut self, k: &Key, status: Value) -> bool {
+        let same = self.store.get(k).is_some_and(|o| o["status"] == status);
+        if !same {
+            self.store.set_status(k, status);
+        }
+        !same
+    }
+
+    fn reconcile_replicaset(&mut self, k: &Key) -> bool {
+        let Some(rs) = self.store.get(k).cloned() else {
+            return false;
+        };
+        let rs_uid = uid(&rs).to_string();
+        let pods: Vec<Value> = self
+            .list("Pod")
+            .into_iter()
+            .filter(|p| p["metadata"]["namespace"] == k.1.as_str() && owned_by(p, &rs_uid))
+            .collect();
+        let active: Vec<&Value> = pods.iter().filter(|p| pod_active(p)).collect();
+        let want = replicas(&rs);
+        let have = active.len() as i64;
+        let mut changed = false;
+        if have < want {
+            for _ in 0..(want - have).min(500) {
+                let mut pod = json!({
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": rs.pointer("/spec/template/metadata").cloned().unwrap_or(json!({})),
+                    "spec": rs.pointer("/spec/template/spec").cloned().unwrap_or(json!({})),
+                });
+                let name = format!("{}-{}", k.2, self.rng.name_suffix(5));
+                pod["metadata"]["name"] = json!(name);
+                pod["metadata"]["generateName"] = json!(format!("{}-", k.2));
+                pod["metadata"]["namespace"] = json!(k.1);
+                pod["metadata"]["ownerReferences"] = owner_ref(&rs);
+                match self.apply_pod(pod) {
+                    Ok(_) => self.controller_event(
+                        &rs,
+                        "replicaset-controller",
+                        EventType::Normal,
+                        "SuccessfulCreate",
+                        format!("Created pod: {name}"),
+                    ),
+                    Err(e) => {
+                        self.controller_event(
+                            &rs,
+                            "replicaset-controller",
+                            EventType::Warning,
+                            "FailedCreate",
+                            format!("Error creating: {e}"),
+                        );
+                        break;
+                    }
+                }
+                changed = true;
+            }
+        } else if have > want {
+            // Delete the least useful pods first: unscheduled/unready, then the newest.
+            let mut victims: Vec<&Value> = active.clone();
+            victims.sort_by(|a, b| {
+                let ready = pod_ready(a).cmp(&pod_ready(b));
+                let newer = b["metadata"]["creationTimestamp"]
+                    .as_str()
+                    .cmp(&a["metadata"]["creationTimestamp"].as_str());
+                ready.then(newer)
+            });
+            let names: Vec<String> = victims
+                .iter()
+                .take((have - want) as usize)
+                .filter_map(|p| p["metadata"]["name"].as_str().map(str::to_string))
+                .collect();
+            for name in names {
+                if self.delete("Pod", &k.1, &name).is_ok() {
+                    self.controller_event(
+                        &rs,
+                        "replicaset-controller",
+                        EventType::Normal,
+                        "SuccessfulDelete",
+                        format!("Deleted pod: {name}"),
+                    );
+                    changed = true;
+                }
+            }
+        }
+        let pods: Vec<Value> = self
+            .list("Pod")
+            .into_iter()
+            .filter(|p| {
+                p["metadata"]["namespace"] == k.1.as_str() && owned_by(p, &rs_uid) && pod_active(p)
+            })
+            .collect();
+        let ready = pods.iter().filter(|p| pod_ready(p)).count();
+        let mut status = Map::new();
+        status.insert("replicas".into(), json!(pods.len()));
+        status.insert("fullyLabeledReplicas".into(), json!(pods.len()));
+        status.insert("readyReplicas".into(), json!(ready));
+        status.insert("availableReplicas".into(), json!(ready));
+        status.insert(
+            "observedGeneration".into(),
+            rs["metadata"]["generation"].clone(),
+        );
+        changed | self.set_status_if_changed(k, Value::Object(status))
+    }
+
+    fn scale_rs(&mut self, deploy: &Value, rs_key: &Key, to: i64) -> bool {
+        let Some(rs) = self.store.get(rs_key).cloned() else {
+            return false;
+        };
+        let from = replicas(&rs);
+        if from == to {
+            return false;
+        }
+        let mut spec = rs["spec"].clone();
+        spec["replicas"] = json!(to);
+        self.store.update(rs_key, &json!({"spec": spec}));
+        let verb = if to > from { "up" } else { "down" };
+        self.controller_event(
+            deploy,
+            "deployment-controller",
+            EventType::Normal,
+            "ScalingReplicaSet",
+            format!("Scaled {verb} replica set {} from {from} to {to}", rs_key.2),
+        );
+        true
+    }
+
+    fn reconcile_deployment(&mut self, k: &Key) -> bool {
+        let Some(d) = self.store.get(k).cloned() else {
+            return false;
+        };
+        let d_uid = uid(&d).to_string();
+        let template = d.pointer("/spec/template").cloned().unwrap_or(json!({}));
+        let hash = template_hash(&template);
+        let new_name = format!("{}-{hash}", k.2);
+        let new_key = key("ReplicaSet", &k.1, &new_name);
+        let desired = replicas(&d);
+        let mut changed = false;
+        let owned: Vec<(Key, Value)> = self
+            .store
+            .list("ReplicaSet")
+            .filter(|(rk, v)| rk.1 == k.1 && owned_by(v, &d_uid))
+            .map(|(rk, v)| (rk.clone(), v.clone()))
+            .collect();
+        let olds: Vec<(Key, Value)> = owned
+            .iter()
+            .filter(|(rk, _)| *rk != new_key)
+            .cloned()
+            .collect();
+        let old_total: i64 = olds.iter().map(|(_, v)| replicas(v)).sum();
+        let recreate = d.pointer("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate");
+        if !self.store.contains(&new_key) {
+            let mut labels = template
+                .pointer("/metadata/labels")
+                .cloned()
+                .unwrap_or(json!({}));
+            labels["pod-template-hash"] = json!(hash);
+            let mut rs_template = template.clone();
+            rs_template["metadata"]["labels"] = labels.clone();
+            let mut selector = d.pointer("/spec/selector").cloned().unwrap_or(json!({}));
+            selector["matchLabels"]["pod-template-hash"] = json!(hash);
+            let start = if old_total == 0 && !recreate {
+                desired
+            } else {
+                0
+            };
+            let rs = json!({
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "metadata": {"name": new_name, "namespace": k.1, "labels": labels,
+                    "annotations": {"deployment.kubernetes.io/desired-replicas": desired.to_string()},
+                    "ownerReferences": owner_ref(&d)},
+                "spec": {"replicas": start, "selector": selector, "template": rs_template},
+            });
+            let rs_uid = self.uid();
+            self.store.create(new_key.clone(), rs, rs_uid, self.now);
+            if start > 0 {
+                self.controller_event(
+                    &d,
+                    "deployment-controller",
+                    EventType::Normal,
+                    "ScalingReplicaSet",
+                    format!("Scaled up replica set {new_name} from 0 to {start}"),
+                );
+            }
+            changed = true;
+        }
+        let new_rs = self.store.get(&new_key).cloned().unwrap_or(Value::Null);
+        let available = |v: &Value| {
+            v.pointer("/status/availableReplicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+        };
+        let new_replicas = replicas(&new_rs);
+        if recreate {
+            for (rk, _) in &olds {
+                changed |= self.scale_rs(&d, rk, 0);
+            }
+            let old_pods = olds.iter().any(|(_, v)| {
+                v.pointer("/status/replicas")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+                    > 0
+            });
+            if !old_pods {
+                changed |= self.scale_rs(&d, &new_key, desired);
+            }
+        } else {
+            let surge = pct_or_int(
+                d.pointer("/spec/strategy/rollingUpdate/maxSurge"),
+                desired,
+                true,
+            );
+            let mut unavailable = pct_or_int(
+                d.pointer("/spec/strategy/rollingUpdate/maxUnavailable"),
+                desired,
+                false,
+            );
+            if surge == 0 && unavailable == 0 {
+                unavailable = 1;
+            }
+            // Scale the new ReplicaSet up within the surge budget, or down to the desired size.
+            let total = old_total + new_replicas;
+            if new_replicas < desired {
+                let room = desired + surge - total;
+                if room > 0 {
+                    changed |= self.scale_rs(&d, &new_key, (new_replicas + room).min(desired));
+                }
+            } else if new_replicas > desired {
+                changed |= self.scale_rs(&d, &new_key, desired);
+            }
+            // Scale old ReplicaSets down while enough pods stay available.
+            let all_available: i64 =
+                available(&new_rs) + olds.iter().map(|(_, v)| available(v)).sum::<i64>();
+            let mut budget = all_available - (desired - unavailable);
+            for (rk, v) in &olds {
+                let r = replicas(v);
+                // Old pods that are not available can always go.
+                let unhealthy = (r - available(v)).max(0);
+                let cut = (unhealthy + budget.max(0)).min(r);
+                if cut > 0 {
+                    changed |= self.scale_rs(&d, rk, r - cut);
+                    budget -= (cut - unhealthy).max(0);
+                }
+            }
+        }
+        // Status.
+        let owned: Vec<Value> = self
+            .store
+            .list("ReplicaSet")
+            .filter(|(rk, v)| rk.1 == k.1 && owned_by(v, &d_uid))
+            .map(|(_, v)| v.clone())
+            .collect();
+        let sum = |f: &str| -> i64 {
+            owned
+                .iter()
+                .map(|v| v["status"][f].as_i64().unwrap_or(0))
+                .sum()
+        };
+        let new_rs = self.store.get(&new_key).cloned().unwrap_or(Value::Null);
+        let avail = sum("availableReplicas");
+        let updated = new_rs
+            .pointer("/status/replicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let min_available = desired
+            - pct_or_int(
+                d.pointer("/spec/strategy/rollingUpdate/maxUnavailable"),
+                desired,
+                false,
+            );
+        let old_status = d["status"].clone();
+        let condition = |kind: &str, ok: bool, reason: &str, message: String| {
+            let previous = old_status["conditions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["type"] == kind)
+                .cloned();
+            let status = if ok { "True" } else { "False" };
+            let since = match &previous {
+                Some(p) if p["status"] == status => p["lastTransitionTime"].clone(),
+                _ => json!(rfc3339(self.now)),
+            };
+            let updated = match &previous {
+                Some(p) if p["status"] == status && p["reason"] == reason => {
+                    p["lastUpdateTime"].clone()
+                }
+                _ => json!(rfc3339(self.now)),
+            };
+            json!({"type": kind, "status": status, "lastUpdateTime": updated, "lastTransitionTime": since,
+                   "reason": reason, "message": message})
+        };
+        let available_cond = if avail >= min_available {
+            condition(
+                "Available",
+                true,
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.".into(),
+            )
+        } else {
+            condition(
+                "Available",
+                false,
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.".into(),
+            )
+        };
+        let complete =
+            updated == desired && available(&new_rs) == desired && sum("replicas") == desired;
+        let progressing = if complete {
+            condition(
+                "Progressing",
+                true,
+                "NewReplicaSetAvailable",
+                format!("ReplicaSet \"{new_name}\" has successfully progressed."),
+            )
+        } else {
+            condition(
+                "Progressing",
+                true,
+                "ReplicaSetUpdated",
+                format!("ReplicaSet \"{new_name}\" is progressing."),
+            )
+        };
+        let status = json!({
+            "observedGeneration": d["metadata"]["generation"],
+            "replicas": sum("replicas"),
+            "updatedReplicas": updated,
+            "readyReplicas": sum("readyReplicas"),
+            "availableReplicas": avail,
+            "unavailableReplicas": (desired - avail).max(0),
+            "conditions": [available_cond, progressing],
+        });
+        changed | self.set_status_if_changed(k, status)
+    }
+}
+
+/// maxSurge/maxUnavailable: an int or a percentage of `desired` (surge rounds up,
+/// unavailable rounds down); 25 % when unset.
+fn pct_or_int(v: Option<&Value>, desired: i64, round_up: bool) -> i64 {
+    let pct = |p: f64| {
+        let x = p * desired as f64 / 100.0;
+        if round_up {
+            x.ceil() as i64
+        } else {
+            x.floor() as i64
+        }
+    };
+    match v {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(0).max(0),
+        Some(Value::String(s)) => s.trim_end_matches('%').parse::<f64>().map(pct).unwrap_or(0),
+        _ => pct(25.0),
+    }
+}

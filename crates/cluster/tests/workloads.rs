@@ -1,0 +1,134 @@
+//! Deployments and ReplicaSets: pods from templates, rolling updates, cascading deletion.
+
+use kubeplay_cluster::clock::SECOND;
+use kubeplay_cluster::{Cluster, ClusterConfig};
+use serde_json::{json, Value};
+
+fn deployment(image: &str, replicas: i64) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "nginx", "image": image,
+                    "readinessProbe": {"httpGet": {"path": "/", "port": 80}, "periodSeconds": 2}}]}}}})
+}
+
+fn pods(c: &Cluster) -> Vec<Value> {
+    c.list("Pod")
+}
+
+#[test]
+fn deployment_creates_and_rolls_its_pods() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(deployment("nginx:1.25", 3)).unwrap();
+    c.run_until(30 * SECOND).unwrap();
+    let ps = pods(&c);
+    assert_eq!(ps.len(), 3);
+    assert!(ps
+        .iter()
+        .all(|p| p["metadata"]["name"].as_str().unwrap().starts_with("web-")));
+    assert!(ps
+        .iter()
+        .all(|p| p["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet"));
+    let d = c.get("Deployment", "default", "web").unwrap();
+    assert_eq!(d["status"]["availableReplicas"], 3);
+    assert_eq!(
+        d["status"]["conditions"][0]["reason"],
+        "MinimumReplicasAvailable"
+    );
+    assert_eq!(
+        d["status"]["conditions"][1]["reason"],
+        "NewReplicaSetAvailable"
+    );
+
+    // A new image rolls out: new pods come up before all old ones go (maxUnavailable 0 of 3).
+    c.apply(deployment("nginx:1.26", 3)).unwrap();
+    let mut min_ready = 3;
+    for t in 31..120 {
+        c.run_until(t * SECOND).unwrap();
+        let ready = pods(&c)
+            .iter()
+            .filter(|p| {
+                p["status"]["conditions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|k| k["type"] == "Ready" && k["status"] == "True")
+            })
+            .count();
+        min_ready = min_ready.min(ready);
+    }
+    assert!(
+        min_ready >= 3,
+        "never below the desired count during the rollout"
+    );
+    let ps = pods(&c);
+    assert_eq!(ps.len(), 3, "old pods are gone");
+    assert!(ps
+        .iter()
+        .all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.26"));
+    let rss = c.list("ReplicaSet");
+    assert_eq!(rss.len(), 2);
+    let scaled: Vec<String> = c
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.reason == "ScalingReplicaSet")
+        .map(|e| e.message.clone())
+        .collect();
+    assert!(
+        scaled[0].starts_with("Scaled up replica set web-") && scaled[0].ends_with(" from 0 to 3"),
+        "{scaled:?}"
+    );
+    assert!(
+        scaled
+            .iter()
+            .any(|m| m.starts_with("Scaled down replica set") && m.ends_with("to 0")),
+        "{scaled:?}"
+    );
+    let d = c.get("Deployment", "default", "web").unwrap();
+    assert_eq!(d["status"]["updatedReplicas"], 3);
+}
+
+#[test]
+fn replicaset_replaces_deleted_pods_and_deletion_cascades() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(deployment("nginx:1.25", 2)).unwrap();
+    c.run_until(10 * SECOND).unwrap();
+    let victim = pods(&c)[0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.delete("Pod", "default", &victim).unwrap();
+    c.run_until(60 * SECOND).unwrap();
+    let names: Vec<String> = pods(&c)
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(!names.contains(&victim));
+    let created = c
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.reason == "SuccessfulCreate")
+        .map(|e| e.count)
+        .sum::<u32>();
+    assert_eq!(created, 3);
+    c.delete("Deployment", "default", "web").unwrap();
+    c.run_until(120 * SECOND).unwrap();
+    assert!(c.list("ReplicaSet").is_empty());
+    assert!(pods(&c).is_empty());
+}
+
+#[test]
+fn workload_validation() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let mut bad = deployment("nginx", 1);
+    bad["spec"]["selector"]["matchLabels"]["app"] = json!("other");
+    let err = c.apply(bad).unwrap_err().to_string();
+    assert_eq!(err, "Deployment.apps \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`");
+    let mut no_image = deployment("", 1);
+    no_image["spec"]["template"]["spec"]["containers"][0]["image"] = json!("");
+    let err = c.apply(no_image).unwrap_err().to_string();
+    assert_eq!(err, "Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].image: Required value");
+}
