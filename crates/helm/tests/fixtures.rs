@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kubeplay_helm::{load_chart, render, RenderOptions, UserValues};
+use kubeplay_helm::{load_chart, render, RenderOptions, TemplateOptions, UserValues};
 use kubeplay_vfs::FileTree;
 
 fn read_dir_tree(dir: &Path, rel: &str, tree: &mut FileTree) {
@@ -102,4 +102,64 @@ fn fixtures_match_helm() {
         }
     }
     assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+/// The `starter` fixtures hold what `kubeplay helm create mychart` writes; keep them in step.
+#[test]
+fn starter_fixture_is_helm_create_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for case in ["starter", "starter-ingress"] {
+        let chart = root.join(case).join("chart");
+        let mut on_disk = Vec::new();
+        files_under(&chart, "", &mut on_disk);
+        let files = kubeplay_helm::starter::starter_files("mychart");
+        assert_eq!(on_disk.len(), files.len(), "{case}: file count");
+        for (rel, text) in files {
+            let disk = std::fs::read_to_string(chart.join(&rel)).unwrap_or_default();
+            assert_eq!(disk, text, "{case}: {rel} differs from starter_files; re-run helm create");
+        }
+    }
+}
+
+/// `helm template` over the starter chart: install order, blank line after each file's last
+/// document, the test hook at the end.
+#[test]
+fn template_stream_of_starter() {
+    let mut tree = FileTree::new();
+    for (rel, text) in kubeplay_helm::starter::starter_files("web") {
+        tree.write(&format!("/web/{rel}"), text).unwrap();
+    }
+    let chart = load_chart(&tree, "/web").unwrap();
+    let opts = kubeplay_helm::TemplateOptions {
+        render: RenderOptions {
+            name: "demo".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let out = kubeplay_helm::template(&chart, &Default::default(), &opts).unwrap();
+    let sources: Vec<&str> = out.manifests.iter().map(|m| m.source.as_str()).collect();
+    assert_eq!(
+        sources,
+        [
+            "web/templates/serviceaccount.yaml",
+            "web/templates/service.yaml",
+            "web/templates/deployment.yaml",
+            "web/templates/tests/test-connection.yaml"
+        ]
+    );
+    let stream = out.to_stream().unwrap();
+    assert!(stream.starts_with("---\n# Source: web/templates/serviceaccount.yaml\napiVersion: v1\nkind: ServiceAccount\n"));
+    assert!(stream.contains("automountServiceAccountToken: true\n\n---\n# Source: web/templates/service.yaml\n"));
+    assert!(out.notes.as_deref().unwrap().contains("port-forward svc/demo-web 8080:80"));
+    let only = kubeplay_helm::TemplateOptions {
+        show_only: vec!["templates/service.yaml".into()],
+        ..opts.clone()
+    };
+    let shown = kubeplay_helm::template(&chart, &Default::default(), &only).unwrap().to_stream().unwrap();
+    assert!(shown.starts_with("---\n# Source: web/templates/service.yaml\n"));
+    assert!(!shown.contains("kind: Deployment"));
+    let missing = TemplateOptions { show_only: vec!["templates/nope.yaml".into()], ..opts };
+    let err = kubeplay_helm::template(&chart, &Default::default(), &missing).unwrap().to_stream().unwrap_err();
+    assert_eq!(err.to_string(), "could not find template templates/nope.yaml in chart");
 }

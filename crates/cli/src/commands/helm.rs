@@ -154,11 +154,7 @@ pub fn run(command: Command) -> CliResult {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .ok_or_else(|| CliError(format!("invalid chart name {}", name.display())))?;
-            if chart_name.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')) {
-                return Err(CliError(format!(
-                    "chart name must match the regular expression ^[a-z0-9]+(-[a-z0-9]+)*$: {chart_name}"
-                )));
-            }
+            kubeplay_helm::starter::validate_name(&chart_name).map_err(CliError)?;
             for (rel, text) in kubeplay_helm::starter::starter_files(&chart_name) {
                 let dest = name.join(rel);
                 if let Some(parent) = dest.parent() {
