@@ -8,9 +8,10 @@
 
 use super::{CliError, CliResult};
 use kubeplay_cluster::clock::{parse_duration, Millis};
+use kubeplay_cluster::limits::MAX_VIRTUAL_TIME;
 use kubeplay_cluster::printers::{event_row, pod_row, table, EVENT_HEADER, POD_HEADER};
 use kubeplay_cluster::scenario::{parse_scenarios, run_all};
-use kubeplay_cluster::{Cluster, ClusterConfig};
+use kubeplay_cluster::{ApiError, Cluster, ClusterConfig, SimError};
 use kubeplay_yaml::{DuplicateKeys, JsonFlavor, JsonOptions, ParseOptions, Schema};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -55,6 +56,13 @@ pub fn run(args: Args) -> CliResult {
         )));
     }
     let duration = parse_duration(&args.duration).map_err(CliError)?;
+    if duration > MAX_VIRTUAL_TIME {
+        let err = SimError::DurationTooLong {
+            requested_ms: duration,
+            max_ms: MAX_VIRTUAL_TIME,
+        };
+        return Err(CliError(err.to_string()));
+    }
     let mut cluster = Cluster::new(cfg);
     let mut failed = 0;
     for path in &args.files {
@@ -68,8 +76,7 @@ pub fn run(args: Args) -> CliResult {
                 }
                 Err(e) => {
                     failed += 1;
-                    // kubectl apply's wording for a rejected object.
-                    eprintln!("Error from server: error when creating {name:?}: {e}");
+                    eprintln!("{}", kubectl_error(&e, &obj, &name));
                 }
             }
         }
@@ -131,6 +138,31 @@ pub fn run(args: Args) -> CliResult {
         return Err(CliError(format!("{failed} object(s) could not be applied")));
     }
     Ok(())
+}
+
+/// How `kubectl apply` reports a rejected object.
+fn kubectl_error(e: &ApiError, obj: &Value, file: &str) -> String {
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let ns = obj
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match e {
+        ApiError::Invalid { .. } => format!("The {e}"),
+        ApiError::NoKindMatch { .. } => format!(
+            "error: resource mapping not found for name: {name:?} namespace: {ns:?} from {file:?}: {e}\nensure CRDs are installed first"
+        ),
+        ApiError::NotFound { .. } => {
+            format!("Error from server (NotFound): error when creating {file:?}: {e}")
+        }
+        ApiError::BadRequest(_) => {
+            format!("Error from server (BadRequest): error when creating {file:?}: {e}")
+        }
+        _ => format!("error: error when creating {file:?}: {e}"),
+    }
 }
 
 /// Steps the cluster to `until`, collecting a row each time a pod's visible state changes.
