@@ -5,7 +5,8 @@
 //! runs containers whose behaviour is derived from their image and command, probes them with the
 //! kubelet's exact semantics (first-probe timing, thresholds, startup gating, timeouts, kills with
 //! the right grace period, restart back-off) and publishes pod status and Events; an
-//! EndpointSlice controller keeps Service endpoints in step with readiness.
+//! EndpointSlice controller keeps Service endpoints in step with readiness; ReplicaSet and
+//! Deployment controllers create pods from templates and roll them out. See ARCHITECTURE.md.
 //!
 //! Deterministic: no wall clock, no OS randomness, no I/O. Same input and seed, same timeline.
 //! Rules cite `specs/probe-semantics.md` by item number ("spec 15").
