@@ -11,7 +11,10 @@
 //!
 //! No I/O: everything runs over values and the simulated cluster, so it runs in the browser.
 
+pub mod activity;
+pub mod api;
 pub mod app;
+pub mod controller;
 pub mod diff;
 pub mod git;
 pub mod health;

@@ -3,6 +3,7 @@
 
 use crate::health::{Assessor, Health};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Identity of an object in the tree (core group is "").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,12 +73,37 @@ struct OwnerRef<'a> {
 /// Builds the tree over live objects, assessing each one's health with `assessor`.
 pub fn build(objects: &[Value], assessor: &Assessor) -> Tree {
     let keys: Vec<ResourceKey> = objects.iter().map(ResourceKey::of).collect();
+    // Candidate parents by UID and by kind/name, so large apps are not quadratic.
+    let mut by_uid: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, obj) in objects.iter().enumerate() {
+        let uid = text(obj, &["metadata", "uid"]);
+        if !uid.is_empty() {
+            by_uid.entry(uid).or_default().push(i);
+        }
+        by_name
+            .entry((keys[i].kind.as_str(), keys[i].name.as_str()))
+            .or_default()
+            .push(i);
+    }
     let nodes = objects
         .iter()
         .enumerate()
         .map(|(i, obj)| {
             let refs = owner_refs(obj);
-            let mut parents: Vec<usize> = (0..objects.len())
+            let mut candidates: Vec<usize> = Vec::new();
+            for r in &refs {
+                let found = if r.uid.is_empty() {
+                    by_name.get(&(r.kind, r.name))
+                } else {
+                    by_uid.get(r.uid)
+                };
+                candidates.extend(found.into_iter().flatten().copied());
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let mut parents: Vec<usize> = candidates
+                .into_iter()
                 .filter(|p| *p != i && is_parent(&objects[*p], &keys[*p], &keys[i], &refs))
                 .collect();
             // StatefulSets own the claims of their volume templates without saying so.
@@ -107,6 +133,55 @@ pub fn build(objects: &[Value], assessor: &Assessor) -> Tree {
             }
         })
         .collect();
+    Tree { nodes }
+}
+
+/// The tree of an application: its managed objects and everything that descends from
+/// them among `others` (ReplicaSets, Pods, EndpointSlices... that the app does not track
+/// but its resources own). Nodes keep the order managed-first.
+pub fn build_app(managed: &[Value], others: &[Value], assessor: &Assessor) -> Tree {
+    let mut all: Vec<Value> = managed.to_vec();
+    let known: std::collections::HashSet<ResourceKey> =
+        managed.iter().map(ResourceKey::of).collect();
+    all.extend(
+        others
+            .iter()
+            .filter(|o| !known.contains(&ResourceKey::of(o)))
+            .cloned(),
+    );
+    let full = build(&all, assessor);
+    // Keep what is reachable from the managed roots.
+    let mut keep = vec![false; all.len()];
+    let mut stack: Vec<usize> = (0..managed.len()).collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
+    for (c, n) in full.nodes.iter().enumerate() {
+        for &p in &n.parents {
+            children[p].push(c);
+        }
+    }
+    while let Some(i) = stack.pop() {
+        if keep[i] {
+            continue;
+        }
+        keep[i] = true;
+        stack.extend(children[i].iter().copied());
+    }
+    let mut index = vec![usize::MAX; all.len()];
+    let mut nodes = Vec::new();
+    for (i, node) in full.nodes.into_iter().enumerate() {
+        if keep[i] {
+            index[i] = nodes.len();
+            nodes.push(node);
+        }
+    }
+    for n in &mut nodes {
+        n.parents = n
+            .parents
+            .iter()
+            .filter(|p| index[**p] != usize::MAX)
+            .map(|p| index[*p])
+            .collect();
+    }
     Tree { nodes }
 }
 
@@ -359,6 +434,26 @@ mod tests {
             names(&tree, &tree.roots()),
             ["web", "web", "bot", "db", "data-db-x"]
         );
+    }
+
+    #[test]
+    fn app_tree_keeps_descendants_of_managed_objects() {
+        let managed = vec![
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "a", "uid": "d1"}}),
+        ];
+        let others = vec![
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-1", "namespace": "a", "uid": "r1",
+                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "d1"}]}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-1-x", "namespace": "a", "uid": "p1",
+                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "r1"}]}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "stranger", "namespace": "a", "uid": "p2"}}),
+            managed[0].clone(),
+        ];
+        let tree = build_app(&managed, &others, &Assessor::new());
+        let all: Vec<String> = tree.nodes.iter().map(|n| n.key.name.clone()).collect();
+        assert_eq!(all, ["web", "web-1", "web-1-x"]);
+        assert_eq!(tree.nodes[2].parents, [1]);
+        assert_eq!(tree.roots(), [0]);
     }
 
     fn pod(status: Value, spec: Value) -> Value {

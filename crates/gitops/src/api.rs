@@ -1,0 +1,342 @@
+//! The API server facade (seed section 5): what the page and the CLI call. It owns the
+//! components (Git repository, repo server with its cache, application controller,
+//! simulated cluster), runs them on the virtual clock and records their activity.
+
+use crate::activity::{ActivityLog, Component};
+use crate::app::{Application, Automated, SpecError};
+use crate::controller::compare::{self, SyncStatus};
+use crate::controller::{AppState, Controller, Env, SyncRequest};
+use crate::git::{GitError, Repo};
+use crate::health::{Assessor, Health, HealthStatus};
+use crate::repo_server::RepoServer;
+use crate::tree::{self, ResourceKey, Tree};
+use kubeplay_cluster::clock::{Millis, SECOND};
+use kubeplay_cluster::{Cluster, SimError};
+use kubeplay_vfs::FileTree;
+use serde_json::{json, Value};
+
+/// The controller looks at its apps this often (its work queue, in virtual time).
+pub const TICK: Millis = SECOND;
+
+/// One node of an app's tree with its sync status (managed resources only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppTreeNode {
+    pub key: ResourceKey,
+    pub parents: Vec<usize>,
+    pub info: Vec<(String, String)>,
+    pub health: Option<Health>,
+    pub sync: Option<SyncStatus>,
+}
+
+pub struct GitOps {
+    pub repo: Repo,
+    pub repo_server: RepoServer,
+    pub controller: Controller,
+    pub cluster: Cluster,
+    pub activity: ActivityLog,
+    pub assessor: Assessor,
+}
+
+impl GitOps {
+    pub fn new(repo_url: &str, cluster: Cluster) -> GitOps {
+        GitOps {
+            repo: Repo::new(repo_url),
+            repo_server: RepoServer::new(),
+            controller: Controller::new(),
+            cluster,
+            activity: ActivityLog::default(),
+            assessor: Assessor::new(),
+        }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.cluster.now()
+    }
+
+    fn env(&mut self) -> (Env<'_>, &mut Controller) {
+        (
+            Env {
+                cluster: &mut self.cluster,
+                repo: &self.repo,
+                repo_server: &mut self.repo_server,
+                activity: &mut self.activity,
+                assessor: &self.assessor,
+            },
+            &mut self.controller,
+        )
+    }
+
+    /// Saves an edit as a commit on the branch; apps are told at once (Argo's Git webhook).
+    pub fn commit(
+        &mut self,
+        tree: FileTree,
+        message: &str,
+        author: &str,
+    ) -> Result<String, GitError> {
+        let now = self.now();
+        let id = self.repo.commit(tree, message, author, now)?;
+        self.activity.record(
+            now,
+            Component::ApiServer,
+            "",
+            format!("commit {} {message:?}", &id[..7]),
+        );
+        self.controller.request_refresh(None);
+        Ok(id)
+    }
+
+    /// Creates or updates the Applications of a YAML file; returns their names.
+    pub fn apply_applications(
+        &mut self,
+        yaml: &str,
+        file: &str,
+    ) -> Result<Vec<String>, Vec<SpecError>> {
+        let apps = Application::parse_all(yaml, file)?;
+        let now = self.now();
+        let mut names = Vec::new();
+        for app in apps {
+            self.activity.record(
+                now,
+                Component::ApiServer,
+                &app.name,
+                "application created/updated",
+            );
+            names.push(app.name.clone());
+            self.controller.upsert(app);
+        }
+        Ok(names)
+    }
+
+    pub fn app(&self, name: &str) -> Option<&AppState> {
+        self.controller.app(name)
+    }
+
+    /// Compares one app now (the Refresh button).
+    pub fn refresh(&mut self, name: &str) {
+        self.controller.request_refresh(Some(name));
+        let now = self.now();
+        let (mut env, controller) = self.env();
+        controller.tick(&mut env, now);
+    }
+
+    pub fn sync(&mut self, name: &str, req: &SyncRequest) -> Result<(), String> {
+        let now = self.now();
+        self.activity
+            .record(now, Component::ApiServer, name, "sync requested");
+        let (mut env, controller) = self.env();
+        controller.sync(name, req, &mut env, now, crate::sync::Initiator::User)
+    }
+
+    pub fn rollback(&mut self, name: &str, history_id: u32) -> Result<(), String> {
+        let now = self.now();
+        self.activity.record(
+            now,
+            Component::ApiServer,
+            name,
+            format!("rollback to history id {history_id}"),
+        );
+        let (mut env, controller) = self.env();
+        controller.rollback(name, history_id, &mut env, now)
+    }
+
+    /// Turns automated sync on or off (the app's "Enable Auto-Sync").
+    pub fn set_automated(
+        &mut self,
+        name: &str,
+        automated: Option<Automated>,
+    ) -> Result<(), String> {
+        let state = self
+            .controller
+            .app_mut(name)
+            .ok_or_else(|| format!("application {name:?} not found"))?;
+        state.app.sync_policy.automated = automated;
+        state.refresh_requested = true;
+        Ok(())
+    }
+
+    /// Runs the cluster and the controller until `t`, one controller tick per second.
+    pub fn run_until(&mut self, t: Millis) -> Result<(), SimError> {
+        let mut now = self.now();
+        while now < t {
+            let next = (now / TICK + 1) * TICK;
+            let next = next.min(t);
+            self.cluster.run_until(next)?;
+            now = next;
+            let (mut env, controller) = self.env();
+            controller.tick(&mut env, now);
+        }
+        Ok(())
+    }
+
+    pub fn advance(&mut self, ms: Millis) -> Result<(), SimError> {
+        self.run_until(self.now() + ms)
+    }
+
+    /// Runs until no app has an operation running, or `limit` ms passed; true if idle.
+    pub fn run_until_idle(&mut self, limit: Millis) -> Result<bool, SimError> {
+        let end = self.now() + limit;
+        while self.now() < end {
+            if !self.controller.apps.iter().any(AppState::operation_running) {
+                return Ok(true);
+            }
+            self.advance(TICK)?;
+        }
+        Ok(!self.controller.apps.iter().any(AppState::operation_running))
+    }
+
+    /// `kubectl scale`: drift made by hand.
+    pub fn scale(
+        &mut self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        replicas: i64,
+    ) -> Result<String, String> {
+        let mut obj = self
+            .cluster
+            .get(kind, namespace, name)
+            .ok_or_else(|| format!("{kind} {name:?} not found"))?;
+        obj["spec"]["replicas"] = json!(replicas);
+        self.edit(obj)
+    }
+
+    /// `kubectl edit`: the object as the user changed it.
+    pub fn edit(&mut self, obj: Value) -> Result<String, String> {
+        let now = self.now();
+        let r = self.cluster.apply(obj).map_err(|e| e.to_string())?;
+        self.activity
+            .record(now, Component::Cluster, "", format!("user: {}", r.summary));
+        self.controller.request_refresh(None);
+        Ok(r.summary)
+    }
+
+    /// `kubectl delete`.
+    pub fn delete_live(&mut self, kind: &str, namespace: &str, name: &str) -> Result<(), String> {
+        let now = self.now();
+        self.cluster
+            .delete(kind, namespace, name)
+            .map_err(|e| e.to_string())?;
+        self.activity.record(
+            now,
+            Component::Cluster,
+            "",
+            format!("user: {} {name} deleted", kind.to_ascii_lowercase()),
+        );
+        self.controller.request_refresh(None);
+        Ok(())
+    }
+
+    /// The app's resource tree: managed live objects, what they own, and desired objects
+    /// that are missing (health Missing), with sync status on managed nodes.
+    pub fn tree(&self, name: &str) -> Vec<AppTreeNode> {
+        let Some(state) = self.controller.app(name) else {
+            return Vec::new();
+        };
+        let Some(cmp) = &state.comparison else {
+            return Vec::new();
+        };
+        let namespaces: Vec<&str> = cmp
+            .live
+            .iter()
+            .filter_map(|l| l.pointer("/metadata/namespace").and_then(Value::as_str))
+            .collect();
+        let mut others = Vec::new();
+        for kind in [
+            "ReplicaSet",
+            "Pod",
+            "EndpointSlice",
+            "Endpoints",
+            "PersistentVolumeClaim",
+            "Job",
+            "Secret",
+        ] {
+            others.extend(self.cluster.list(kind).into_iter().filter(|o| {
+                let ns = o
+                    .pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                namespaces.contains(&ns)
+            }));
+        }
+        let tree: Tree = tree::build_app(&cmp.live, &others, &self.assessor);
+        let mut nodes: Vec<AppTreeNode> = tree
+            .nodes
+            .into_iter()
+            .map(|n| {
+                let sync = cmp.resource(&n.key).map(|r| r.status);
+                AppTreeNode {
+                    key: n.key,
+                    parents: n.parents,
+                    info: n.info,
+                    health: n.health,
+                    sync,
+                }
+            })
+            .collect();
+        for r in cmp.resources.iter().filter(|r| r.diff.live.is_none()) {
+            nodes.push(AppTreeNode {
+                key: r.key.clone(),
+                parents: Vec::new(),
+                info: Vec::new(),
+                health: Some(Health::new(HealthStatus::Missing, "")),
+                sync: Some(r.status),
+            });
+        }
+        nodes
+    }
+
+    /// The tree as text: one line per node, children indented under their parent.
+    pub fn tree_text(&self, name: &str) -> String {
+        let nodes = self.tree(name);
+        let mut out = String::new();
+        fn walk(nodes: &[AppTreeNode], i: usize, depth: usize, out: &mut String) {
+            let n = &nodes[i];
+            let kind = if n.key.group.is_empty() {
+                n.key.kind.clone()
+            } else {
+                format!("{}/{}", n.key.group, n.key.kind)
+            };
+            let health = n.health.as_ref().map_or(String::new(), |h| {
+                if h.message.is_empty() {
+                    h.status.to_string()
+                } else {
+                    format!("{} ({})", h.status, h.message)
+                }
+            });
+            let sync = n.sync.map_or("", SyncStatus::as_str);
+            let info: Vec<String> = n
+                .info
+                .iter()
+                .filter(|(k, _)| k != "Node")
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            out.push_str(&format!(
+                "{}{kind} {}{}  {sync}  {health}{}\n",
+                "  ".repeat(depth),
+                if n.key.namespace.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}/", n.key.namespace)
+                },
+                n.key.name,
+                if info.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{}]", info.join(", "))
+                }
+            ));
+            for c in (0..nodes.len()).filter(|c| nodes[*c].parents.contains(&i)) {
+                walk(nodes, c, depth + 1, out);
+            }
+        }
+        for r in (0..nodes.len()).filter(|i| nodes[*i].parents.is_empty()) {
+            walk(&nodes, r, 0, &mut out);
+        }
+        out
+    }
+
+    /// The live objects an app tracks (for display).
+    pub fn tracked(&self, name: &str) -> Vec<Value> {
+        compare::tracked_live(&self.cluster, name, &[])
+    }
+}

@@ -1,0 +1,610 @@
+//! The application controller (seed section 5): for each Application it compares desired
+//! and live state on a loop driven by the virtual clock, runs sync operations pass by pass,
+//! and starts automated syncs and self-heal (spec 55-72).
+
+pub mod autosync;
+pub mod compare;
+
+use crate::activity::{ActivityLog, Component};
+use crate::app::{Application, Retry};
+use crate::diff::normalize::LAST_APPLIED;
+use crate::git::Repo;
+use crate::health::Assessor;
+use crate::hook::is_hook;
+use crate::repo_server::RepoServer;
+use crate::sync::hooks::generated_name;
+use crate::sync::tasks::{self, Phase, SyncTask};
+use crate::sync::{Initiator, Operation, OperationOptions, OperationPhase};
+use crate::tree::ResourceKey;
+use autosync::{Decision, LastSync};
+use compare::{Comparison, Condition, ConditionKind, SyncStatus};
+use kubeplay_cluster::clock::{Millis, SECOND};
+use kubeplay_cluster::Cluster;
+use serde_json::{json, Value};
+
+/// Apps are re-compared this often even without a change (72).
+pub const RESYNC_PERIOD: Millis = 120 * SECOND;
+
+/// Everything the controller works with, lent by the API facade.
+pub struct Env<'a> {
+    pub cluster: &'a mut Cluster,
+    pub repo: &'a Repo,
+    pub repo_server: &'a mut RepoServer,
+    pub activity: &'a mut ActivityLog,
+    pub assessor: &'a Assessor,
+}
+
+/// A successful sync, as the app's history lists it (rollback targets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub id: u32,
+    pub revision: String,
+    pub deployed_at: Millis,
+    pub initiator: Initiator,
+}
+
+/// What a user asks for with "Sync".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncRequest {
+    /// Defaults to the app's target revision.
+    pub revision: Option<String>,
+    pub prune: bool,
+    pub dry_run: bool,
+    /// Only these resources (all when None).
+    pub resources: Option<Vec<ResourceKey>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub app: Application,
+    pub comparison: Option<Comparison>,
+    /// The running or the last operation.
+    pub operation: Option<Operation>,
+    pub history: Vec<HistoryEntry>,
+    /// Conditions from syncing (the comparison carries its own).
+    pub sync_conditions: Vec<Condition>,
+    /// Events as Argo CD records them on the Application.
+    pub events: Vec<(Millis, String)>,
+    pub refresh_requested: bool,
+    pub next_refresh: Millis,
+    pub self_heal_attempts: u32,
+    pub last_sync: Option<LastSync>,
+    cluster_steps_seen: u64,
+    next_history_id: u32,
+}
+
+impl AppState {
+    fn new(app: Application) -> AppState {
+        AppState {
+            app,
+            comparison: None,
+            operation: None,
+            history: Vec::new(),
+            sync_conditions: Vec::new(),
+            events: Vec::new(),
+            refresh_requested: true,
+            next_refresh: 0,
+            self_heal_attempts: 0,
+            last_sync: None,
+            cluster_steps_seen: u64::MAX,
+            next_history_id: 0,
+        }
+    }
+
+    pub fn operation_running(&self) -> bool {
+        self.operation.as_ref().is_some_and(Operation::is_running)
+    }
+
+    pub fn sync_status(&self) -> SyncStatus {
+        self.comparison
+            .as_ref()
+            .map_or(SyncStatus::Unknown, |c| c.sync_status)
+    }
+
+    /// Comparison and sync conditions together.
+    pub fn conditions(&self) -> Vec<Condition> {
+        let mut c = self
+            .comparison
+            .as_ref()
+            .map(|c| c.conditions.clone())
+            .unwrap_or_default();
+        c.extend(self.sync_conditions.iter().cloned());
+        c
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Controller {
+    pub apps: Vec<AppState>,
+}
+
+impl Controller {
+    pub fn new() -> Controller {
+        Controller::default()
+    }
+
+    pub fn app(&self, name: &str) -> Option<&AppState> {
+        self.apps.iter().find(|a| a.app.name == name)
+    }
+
+    pub fn app_mut(&mut self, name: &str) -> Option<&mut AppState> {
+        self.apps.iter_mut().find(|a| a.app.name == name)
+    }
+
+    /// Adds an Application, or replaces its spec (the user edited it).
+    pub fn upsert(&mut self, app: Application) {
+        match self.app_mut(&app.name) {
+            Some(s) => {
+                s.app = app;
+                s.refresh_requested = true;
+            }
+            None => self.apps.push(AppState::new(app)),
+        }
+    }
+
+    pub fn remove(&mut self, name: &str) -> bool {
+        let before = self.apps.len();
+        self.apps.retain(|a| a.app.name != name);
+        before != self.apps.len()
+    }
+
+    /// Asks every app for a refresh (a new commit: Argo's webhook) or one app.
+    pub fn request_refresh(&mut self, name: Option<&str>) {
+        for a in self
+            .apps
+            .iter_mut()
+            .filter(|a| name.is_none_or(|n| a.app.name == n))
+        {
+            a.refresh_requested = true;
+        }
+    }
+
+    /// One round of the reconcile loop at virtual time `now`.
+    pub fn tick(&mut self, env: &mut Env<'_>, now: Millis) {
+        for state in &mut self.apps {
+            reconcile(state, env, now);
+        }
+    }
+
+    /// Starts a sync the user asked for.
+    pub fn sync(
+        &mut self,
+        name: &str,
+        req: &SyncRequest,
+        env: &mut Env<'_>,
+        now: Millis,
+        initiator: Initiator,
+    ) -> Result<(), String> {
+        let state = self
+            .app_mut(name)
+            .ok_or_else(|| format!("application {name:?} not found"))?;
+        if state.operation_running() {
+            return Err("another operation is already in progress".into());
+        }
+        refresh(state, env, now);
+        start(state, env, now, initiator, req, false)?;
+        state.self_heal_attempts = 0;
+        Ok(())
+    }
+
+    /// Rolls back to a history entry: turns automated sync off (as Argo CD requires) and
+    /// syncs that revision.
+    pub fn rollback(
+        &mut self,
+        name: &str,
+        id: u32,
+        env: &mut Env<'_>,
+        now: Millis,
+    ) -> Result<(), String> {
+        let state = self
+            .app_mut(name)
+            .ok_or_else(|| format!("application {name:?} not found"))?;
+        let entry = state
+            .history
+            .iter()
+            .find(|h| h.id == id)
+            .cloned()
+            .ok_or_else(|| {
+                format!("application {name:?} does not have deployment id '{id}' in history")
+            })?;
+        if state.operation_running() {
+            return Err("another operation is already in progress".into());
+        }
+        if state.app.sync_policy.automated.take().is_some() {
+            env.activity.record(
+                now,
+                Component::ApiServer,
+                name,
+                "rollback: automated sync disabled",
+            );
+        }
+        let req = SyncRequest {
+            revision: Some(entry.revision.clone()),
+            ..SyncRequest::default()
+        };
+        refresh(state, env, now);
+        start(state, env, now, Initiator::Rollback, &req, false)
+    }
+}
+
+fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
+    let name = state.app.name.clone();
+    if let Some(op) = state
+        .operation
+        .as_mut()
+        .filter(|o| o.is_running() && now >= o.next_pass_at)
+    {
+        let before = op.message.clone();
+        op.pass(env.cluster, env.assessor, now);
+        if op.message != before {
+            env.activity.record(
+                now,
+                Component::Controller,
+                &name,
+                format!("sync: {}", op.message),
+            );
+        }
+        if !op.is_running() {
+            finished(state, env, now);
+        }
+        state.refresh_requested = true;
+    }
+    // The controller watches the cluster: any change there is a reason to compare again.
+    let steps = env.cluster.steps();
+    let due = now >= state.next_refresh;
+    if state.refresh_requested || due || steps != state.cluster_steps_seen {
+        if due || state.refresh_requested {
+            env.activity.record(
+                now,
+                Component::Controller,
+                &name,
+                if due {
+                    "resync: periodic refresh"
+                } else {
+                    "refresh requested"
+                },
+            );
+        }
+        refresh(state, env, now);
+    }
+    if state.operation_running() {
+        return;
+    }
+    let Some(cmp) = state.comparison.as_ref() else {
+        return;
+    };
+    let decision = autosync::decide(
+        state.app.sync_policy.automated,
+        false,
+        cmp,
+        state.last_sync.as_ref(),
+        state.self_heal_attempts,
+        now,
+    );
+    state
+        .sync_conditions
+        .retain(|c| c.kind != ConditionKind::SyncError);
+    match decision {
+        Decision::None | Decision::WaitUntil(_) => {}
+        Decision::Condition(message) => state.sync_conditions.push(Condition {
+            kind: ConditionKind::SyncError,
+            message,
+        }),
+        Decision::Sync | Decision::SelfHeal => {
+            let heal = decision == Decision::SelfHeal;
+            let rev = cmp.revision.clone().unwrap_or_default();
+            let req = SyncRequest {
+                prune: state.app.sync_policy.automated.is_some_and(|a| a.prune),
+                ..SyncRequest::default()
+            };
+            let initiator = if heal {
+                Initiator::SelfHeal
+            } else {
+                Initiator::Automated
+            };
+            match start(state, env, now, initiator, &req, heal) {
+                Ok(()) => {
+                    state
+                        .events
+                        .push((now, format!("Initiated automated sync to '{rev}'")));
+                    if heal {
+                        state.self_heal_attempts += 1;
+                        env.activity.record(
+                            now,
+                            Component::Controller,
+                            &name,
+                            format!(
+                                "self-heal attempt {} (drift at {})",
+                                state.self_heal_attempts,
+                                &rev[..7.min(rev.len())]
+                            ),
+                        );
+                    } else {
+                        // The attempt counter is carried over only by self-heal syncs (70).
+                        state.self_heal_attempts = 0;
+                        env.activity.record(
+                            now,
+                            Component::Controller,
+                            &name,
+                            format!("Initiated automated sync to '{rev}'"),
+                        );
+                    }
+                }
+                Err(message) => state.sync_conditions.push(Condition {
+                    kind: ConditionKind::SyncError,
+                    message,
+                }),
+            }
+            // An operation that finished at once shows its outcome in the same round.
+            if state.refresh_requested && !state.operation_running() {
+                refresh(state, env, now);
+            }
+        }
+    }
+}
+
+/// Renders (through the repo server and its cache) and compares.
+fn refresh(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
+    state.refresh_requested = false;
+    state.next_refresh = now + RESYNC_PERIOD;
+    state.cluster_steps_seen = env.cluster.steps();
+    let before = state
+        .comparison
+        .as_ref()
+        .map(|c| (c.sync_status, c.health.status, c.revision.clone()));
+    let cmp = compare_at(&state.app, None, env, now);
+    let after = (cmp.sync_status, cmp.health.status, cmp.revision.clone());
+    if before.as_ref() != Some(&after) {
+        env.activity.record(
+            now,
+            Component::Controller,
+            &state.app.name,
+            format!("compared: {} / {}", after.0.as_str(), after.1.as_str()),
+        );
+    }
+    state.comparison = Some(cmp);
+}
+
+/// A comparison at the app's target revision or at `revision`.
+fn compare_at(
+    app: &Application,
+    revision: Option<&str>,
+    env: &mut Env<'_>,
+    now: Millis,
+) -> Comparison {
+    let mut app = app.clone();
+    if let Some(r) = revision {
+        app.source.target_revision = r.to_string();
+    }
+    let rendered = env.repo_server.render(env.repo, &app);
+    let rev = env
+        .repo
+        .resolve(&app.source.target_revision)
+        .map(|c| c.short().to_string())
+        .unwrap_or_default();
+    if rendered.cache_hit {
+        env.activity.record(
+            now,
+            Component::Redis,
+            &app.name,
+            format!("manifest cache hit ({rev}, path {:?})", app.source.path),
+        );
+    } else {
+        env.activity.record(
+            now,
+            Component::Redis,
+            &app.name,
+            format!("manifest cache miss ({rev}, path {:?})", app.source.path),
+        );
+        let what = match &rendered.result {
+            Ok(m) => format!(
+                "rendered {} objects with {} at {rev}",
+                m.objects.len(),
+                m.source_type.as_str()
+            ),
+            Err(e) => format!("render failed: {e}"),
+        };
+        env.activity
+            .record(now, Component::RepoServer, &app.name, what);
+    }
+    match rendered.result {
+        Ok(m) => {
+            let mut conditions = Vec::new();
+            let targets = compare::prepare_targets(&app, m.objects, &mut conditions);
+            compare::compare(
+                &app,
+                &m.revision,
+                m.source_type,
+                targets,
+                conditions,
+                env.cluster,
+                env.assessor,
+            )
+        }
+        Err(e) => compare::comparison_error(&app, &e, env.cluster, env.assessor),
+    }
+}
+
+/// Builds the tasks of a sync and starts the operation (40-48, 66).
+fn start(
+    state: &mut AppState,
+    env: &mut Env<'_>,
+    now: Millis,
+    initiator: Initiator,
+    req: &SyncRequest,
+    only_out_of_sync: bool,
+) -> Result<(), String> {
+    let at_other_revision = req.revision.is_some();
+    let cmp = if at_other_revision {
+        compare_at(&state.app, req.revision.as_deref(), env, now)
+    } else {
+        state
+            .comparison
+            .clone()
+            .ok_or("the application has not been compared yet")?
+    };
+    if let Some(e) = cmp
+        .conditions
+        .iter()
+        .find(|c| c.kind == ConditionKind::ComparisonError)
+    {
+        return Err(format!("ComparisonError: {}", e.message));
+    }
+    let revision = cmp.revision.clone().unwrap_or_default();
+    let opts = &state.app.sync_policy.options;
+    let apply_only_out_of_sync = only_out_of_sync || opts.apply_out_of_sync_only;
+    let selected = |key: &ResourceKey| req.resources.as_ref().is_none_or(|r| r.contains(key));
+    let start_unix = now / SECOND;
+    let mut desired = Vec::new();
+    for t in &cmp.targets {
+        let mut t = t.clone();
+        if is_hook(&t) {
+            // Hooks always run (66), named if they have no name (44).
+            let phase = crate::hook::hook_types(&t)
+                .first()
+                .copied()
+                .unwrap_or("Sync");
+            if let Some(n) = generated_name(&t, &revision, phase, start_unix) {
+                t["metadata"]["name"] = json!(n);
+            }
+            if req.resources.is_none() {
+                desired.push((t, None));
+            }
+            continue;
+        }
+        let key = ResourceKey::of(&t);
+        let status = cmp.resources.iter().find(|r| {
+            r.key.kind == key.kind
+                && r.key.group == key.group
+                && r.key.name == key.name
+                && (r.key.namespace == key.namespace || r.key.namespace.is_empty())
+        });
+        if !selected(&status.map_or(key.clone(), |s| s.key.clone())) {
+            continue;
+        }
+        if apply_only_out_of_sync && status.is_some_and(|s| s.status == SyncStatus::Synced) {
+            continue;
+        }
+        let live = status.and_then(|s| s.diff.live.clone());
+        with_last_applied(&mut t);
+        desired.push((t, live));
+    }
+    let prune: Vec<Value> = cmp
+        .resources
+        .iter()
+        .filter(|r| r.requires_pruning && selected(&r.key))
+        .filter_map(|r| {
+            cmp.live
+                .iter()
+                .find(|l| ResourceKey::of(l) == r.key)
+                .cloned()
+        })
+        .collect();
+    let mut tasks = tasks::build(&desired, &prune);
+    let ns = &state.app.destination.namespace;
+    let declares_ns = cmp.targets.iter().any(|t| {
+        t.get("kind").and_then(Value::as_str) == Some("Namespace")
+            && t.pointer("/metadata/name").and_then(Value::as_str) == Some(ns)
+    });
+    if opts.create_namespace && !ns.is_empty() && !declares_ns {
+        // CreateNamespace=true: a Namespace task in PreSync (47).
+        let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+        let mut t = SyncTask::new(Phase::PreSync, Some(obj), None);
+        t.wave = 0;
+        tasks.push(t);
+    }
+    let options = OperationOptions {
+        prune: req.prune,
+        dry_run: req.dry_run,
+        prune_last: opts.prune_last,
+    };
+    let op = Operation::new(&revision, tasks, options, initiator, now);
+    env.activity.record(
+        now,
+        Component::Controller,
+        &state.app.name,
+        format!(
+            "sync started ({}) to {}: {} tasks",
+            initiator.as_str(),
+            &revision[..7.min(revision.len())],
+            op.tasks.len()
+        ),
+    );
+    state.operation = Some(op);
+    // Run the first pass right away: Argo starts the operation as soon as it is set.
+    let op = state.operation.as_mut().expect("just set");
+    op.pass(env.cluster, env.assessor, now);
+    if !op.is_running() {
+        finished(state, env, now);
+    }
+    Ok(())
+}
+
+/// kubectl apply records what it applied, for the next three-way diff (32).
+fn with_last_applied(obj: &mut Value) {
+    let mut copy = obj.clone();
+    if let Some(a) = copy
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+    {
+        a.shift_remove(LAST_APPLIED);
+    }
+    let text = copy.to_string();
+    let meta = &mut obj["metadata"];
+    if !meta["annotations"].is_object() {
+        meta["annotations"] = json!({});
+    }
+    meta["annotations"][LAST_APPLIED] = json!(text);
+}
+
+/// Book-keeping when an operation ends: retry, history, last sync.
+fn finished(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
+    let automated = state.app.sync_policy.automated.is_some();
+    let retry: Option<Retry> = state
+        .app
+        .sync_policy
+        .retry
+        .or(automated.then(Retry::default));
+    let name = state.app.name.clone();
+    let Some(op) = state.operation.as_mut() else {
+        return;
+    };
+    env.activity.record(
+        now,
+        Component::Controller,
+        &name,
+        format!("sync {}: {}", op.phase.as_str(), op.message),
+    );
+    if op.phase == OperationPhase::Failed {
+        if let Some(r) = retry.filter(|r| op.retry_count < r.limit) {
+            let delay = r.delay(op.retry_count);
+            op.retry_count += 1;
+            op.reset_for_retry(now + delay);
+            env.activity.record(
+                now,
+                Component::Controller,
+                &name,
+                format!("retry #{} in {} s", op.retry_count, delay / SECOND),
+            );
+            return;
+        }
+    }
+    if op.phase == OperationPhase::Succeeded && !op.options.dry_run {
+        state.next_history_id += 1;
+        state.history.push(HistoryEntry {
+            id: state.next_history_id,
+            revision: op.revision.clone(),
+            deployed_at: now,
+            initiator: op.initiator,
+        });
+    }
+    if !op.options.dry_run {
+        state.last_sync = Some(LastSync {
+            revision: op.revision.clone(),
+            phase: op.phase,
+            message: op.message.clone(),
+            finished_at: now,
+        });
+    }
+    state.refresh_requested = true;
+}
