@@ -83,10 +83,9 @@ const NAMESPACED_STORED: [(&str, &str); 4] = [
     ("ServiceAccount", "v1"),
     ("PersistentVolumeClaim", "v1"),
 ];
-const NOT_YET_SIMULATED: [(&str, &str); 4] = [
+const NOT_YET_SIMULATED: [(&str, &str); 3] = [
     ("StatefulSet", "apps/v1"),
     ("DaemonSet", "apps/v1"),
-    ("Job", "batch/v1"),
     ("CronJob", "batch/v1"),
 ];
 
@@ -239,12 +238,13 @@ impl Cluster {
             ("Pod", "v1") => self.apply_pod(obj),
             ("Service", "v1") => self.apply_service(obj),
             ("Namespace", "v1") => self.apply_plain(obj, false, None),
-            ("Deployment" | "ReplicaSet", "apps/v1") => {
+            ("Deployment" | "ReplicaSet", "apps/v1") | ("Job", "batch/v1") => {
                 let (_, _, name) = Self::names(&obj);
                 let errs = controllers::validate_workload(&obj);
                 if !errs.is_empty() {
+                    let group = if kind == "Job" { "batch" } else { "apps" };
                     return Err(ApiError::Invalid {
-                        kind: format!("{kind}.apps"),
+                        kind: format!("{kind}.{group}"),
                         name,
                         errors: errs,
                     });
@@ -604,7 +604,7 @@ impl Cluster {
                 self.store.remove(&k);
                 self.namespaces.remove(name);
             }
-            "Deployment" | "ReplicaSet" => {
+            "Deployment" | "ReplicaSet" | "Job" => {
                 // Background cascading deletion of what the object owns.
                 let owner_uid = self
                     .store

@@ -132,3 +132,50 @@ fn workload_validation() {
     let err = c.apply(no_image).unwrap_err().to_string();
     assert_eq!(err, "Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].image: Required value");
 }
+
+fn job(name: &str, script: &str, completions: i64, backoff_limit: i64) -> Value {
+    json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+        "spec": {"completions": completions, "backoffLimit": backoff_limit,
+            "template": {"spec": {"restartPolicy": "Never",
+                "containers": [{"name": "work", "image": "busybox:1.36", "command": ["sh", "-c", script]}]}}}})
+}
+
+#[test]
+fn jobs_complete_or_exhaust_their_backoff_limit() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(job("ok", "sleep 3; exit 0", 2, 6)).unwrap();
+    c.apply(job("bad", "exit 1", 1, 1)).unwrap();
+    c.run_until(60 * SECOND).unwrap();
+    let ok = c.get("Job", "default", "ok").unwrap();
+    assert_eq!(ok["status"]["succeeded"], 2);
+    assert_eq!(ok["status"]["conditions"][0]["type"], "Complete");
+    let bad = c.get("Job", "default", "bad").unwrap();
+    assert_eq!(bad["status"]["failed"], 2);
+    assert_eq!(
+        bad["status"]["conditions"][0]["reason"],
+        "BackoffLimitExceeded"
+    );
+    let reasons: Vec<&str> = c
+        .events()
+        .all()
+        .iter()
+        .filter(|e| e.involved.kind == "Job")
+        .map(|e| e.reason.as_str())
+        .collect();
+    assert!(
+        reasons.contains(&"Completed") && reasons.contains(&"BackoffLimitExceeded"),
+        "{reasons:?}"
+    );
+    let job_pods = c
+        .list("Pod")
+        .into_iter()
+        .filter(|p| p["metadata"]["labels"]["job-name"] == "ok")
+        .count();
+    assert_eq!(job_pods, 2, "completed pods stay");
+    let mut always = job("x", "true", 1, 1);
+    always["spec"]["template"]["spec"]["restartPolicy"] = json!("Always");
+    assert_eq!(
+        c.apply(always).unwrap_err().to_string(),
+        "Job.batch \"x\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""
+    );
+}

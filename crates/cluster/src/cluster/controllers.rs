@@ -76,6 +76,48 @@ fn template_hash(template: &Value) -> String {
 /// Validates a workload's selector and pod template at create time, with template paths.
 pub fn validate_workload(obj: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
+    if obj["kind"] == "Job" {
+        // Jobs generate their selector; their pods must not restart forever.
+        match obj
+            .pointer("/spec/template/spec/restartPolicy")
+            .and_then(Value::as_str)
+        {
+            Some("Never" | "OnFailure") => {}
+            Some(other) => errs.push(FieldError {
+                path: "spec.template.spec.restartPolicy".into(),
+                kind: FieldErrorKind::NotSupported(format!("{other:?}")),
+                detail: "supported values: \"OnFailure\", \"Never\"".into(),
+            }),
+            None => errs.push(FieldError {
+                path: "spec.template.spec.restartPolicy".into(),
+                kind: FieldErrorKind::Required,
+                detail: "valid values: \"OnFailure\", \"Never\"".into(),
+            }),
+        }
+        for field in ["completions", "parallelism", "backoffLimit"] {
+            if let Some(n) = obj
+                .pointer(&format!("/spec/{field}"))
+                .and_then(Value::as_i64)
+            {
+                if n < 0 {
+                    errs.push(FieldError {
+                        path: format!("spec.{field}"),
+                        kind: FieldErrorKind::Invalid(n.to_string()),
+                        detail: "must be greater than or equal to 0".into(),
+                    });
+                }
+            }
+        }
+        let mut pod = json!({"metadata": {"name": "template"}, "spec": obj.pointer("/spec/template/spec").cloned().unwrap_or(json!({}))});
+        crate::defaults::default_pod(&mut pod);
+        for mut e in validate_pod(&pod) {
+            if e.path.starts_with("spec") && !e.path.starts_with("spec.restartPolicy") {
+                e.path = format!("spec.template.{}", e.path);
+                errs.push(e);
+            }
+        }
+        return errs;
+    }
     let selector = obj
         .pointer("/spec/selector/matchLabels")
         .and_then(Value::as_object);
@@ -168,6 +210,9 @@ impl Cluster {
             }
             for k in self.keys_of("ReplicaSet") {
                 changed |= self.reconcile_replicaset(&k);
+            }
+            for k in self.keys_of("Job") {
+                changed |= self.reconcile_job(&k);
             }
             if !changed {
                 break;
@@ -509,6 +554,180 @@ impl Cluster {
             "conditions": [available_cond, progressing],
         });
         changed | self.set_status_if_changed(k, status)
+    }
+}
+
+impl Cluster {
+    /// The Job controller: runs pods until `completions` succeeded, or fails the Job once
+    /// failures exceed `backoffLimit` (default 6). Replacement pods are created at once (the
+    /// real controller waits 10 s, doubling, between failures).
+    fn reconcile_job(&mut self, k: &Key) -> bool {
+        let Some(job) = self.store.get(k).cloned() else {
+            return false;
+        };
+        let job_uid = uid(&job).to_string();
+        let done = job["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| (c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True");
+        let parallelism = job
+            .pointer("/spec/parallelism")
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            .max(0);
+        let completions = job
+            .pointer("/spec/completions")
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            .max(0);
+        let backoff_limit = job
+            .pointer("/spec/backoffLimit")
+            .and_then(Value::as_i64)
+            .unwrap_or(6)
+            .max(0);
+        let pods: Vec<Value> = self
+            .list("Pod")
+            .into_iter()
+            .filter(|p| p["metadata"]["namespace"] == k.1.as_str() && owned_by(p, &job_uid))
+            .collect();
+        let phase = |p: &Value| {
+            p.pointer("/status/phase")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let succeeded = pods.iter().filter(|p| phase(p) == "Succeeded").count() as i64;
+        let restarts: i64 = pods
+            .iter()
+            .flat_map(|p| {
+                p["status"]["containerStatuses"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .map(|c| c["restartCount"].as_i64().unwrap_or(0))
+            .sum();
+        let failed = pods.iter().filter(|p| phase(p) == "Failed").count() as i64 + restarts;
+        let active: Vec<&Value> = pods.iter().filter(|p| pod_active(p)).collect();
+        let ready = active.iter().filter(|p| pod_ready(p)).count();
+        let mut changed = false;
+        let mut conditions: Vec<Value> = job["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut completion_time = job["status"]["completionTime"].clone();
+        if !done {
+            if failed > backoff_limit {
+                for p in &active {
+                    if let Some(name) = p["metadata"]["name"].as_str() {
+                        let _ = self.delete("Pod", &k.1, name);
+                    }
+                }
+                let msg = "Job has reached the specified backoff limit";
+                conditions.push(json!({"type": "Failed", "status": "True", "lastProbeTime": rfc3339(self.now),
+                    "lastTransitionTime": rfc3339(self.now), "reason": "BackoffLimitExceeded", "message": msg}));
+                self.controller_event(
+                    &job,
+                    "job-controller",
+                    EventType::Warning,
+                    "BackoffLimitExceeded",
+                    msg.into(),
+                );
+                changed = true;
+            } else if succeeded >= completions {
+                conditions.push(
+                    json!({"type": "Complete", "status": "True", "lastProbeTime": rfc3339(self.now),
+                    "lastTransitionTime": rfc3339(self.now)}),
+                );
+                completion_time = json!(rfc3339(self.now));
+                self.controller_event(
+                    &job,
+                    "job-controller",
+                    EventType::Normal,
+                    "Completed",
+                    "Job completed".into(),
+                );
+                changed = true;
+            } else {
+                let want = parallelism.min(completions - succeeded);
+                for _ in 0..(want - active.len() as i64).clamp(0, 500) {
+                    let mut pod = json!({
+                        "apiVersion": "v1",
+                        "kind": "Pod",
+                        "metadata": job.pointer("/spec/template/metadata").cloned().unwrap_or(json!({})),
+                        "spec": job.pointer("/spec/template/spec").cloned().unwrap_or(json!({})),
+                    });
+                    let name = format!("{}-{}", k.2, self.rng.name_suffix(5));
+                    pod["metadata"]["name"] = json!(name);
+                    pod["metadata"]["generateName"] = json!(format!("{}-", k.2));
+                    pod["metadata"]["namespace"] = json!(k.1);
+                    pod["metadata"]["ownerReferences"] = owner_ref(&job);
+                    for (l, v) in [
+                        ("batch.kubernetes.io/controller-uid", job_uid.as_str()),
+                        ("batch.kubernetes.io/job-name", k.2.as_str()),
+                        ("controller-uid", job_uid.as_str()),
+                        ("job-name", k.2.as_str()),
+                    ] {
+                        pod["metadata"]["labels"][l] = json!(v);
+                    }
+                    match self.apply_pod(pod) {
+                        Ok(_) => self.controller_event(
+                            &job,
+                            "job-controller",
+                            EventType::Normal,
+                            "SuccessfulCreate",
+                            format!("Created pod: {name}"),
+                        ),
+                        Err(e) => {
+                            self.controller_event(
+                                &job,
+                                "job-controller",
+                                EventType::Warning,
+                                "FailedCreate",
+                                format!("Error creating: {e}"),
+                            );
+                            break;
+                        }
+                    }
+                    changed = true;
+                }
+            }
+        }
+        let active_now = self
+            .list("Pod")
+            .into_iter()
+            .filter(|p| {
+                p["metadata"]["namespace"] == k.1.as_str() && owned_by(p, &job_uid) && pod_active(p)
+            })
+            .count();
+        let mut status = Map::new();
+        if !conditions.is_empty() {
+            status.insert("conditions".into(), Value::Array(conditions));
+        }
+        let start = job["status"]["startTime"].clone();
+        status.insert(
+            "startTime".into(),
+            if start.is_null() {
+                json!(rfc3339(self.now))
+            } else {
+                start
+            },
+        );
+        if !completion_time.is_null() {
+            status.insert("completionTime".into(), completion_time);
+        }
+        if active_now > 0 {
+            status.insert("active".into(), json!(active_now));
+        }
+        if succeeded > 0 {
+            status.insert("succeeded".into(), json!(succeeded));
+        }
+        if failed > 0 {
+            status.insert("failed".into(), json!(failed));
+        }
+        status.insert("ready".into(), json!(ready));
+        changed | self.set_status_if_changed(k, Value::Object(status))
     }
 }
 
