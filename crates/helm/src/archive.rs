@@ -44,7 +44,9 @@ pub fn read_chart_archive(bytes: &[u8]) -> Result<Vec<ArchiveFile>, String> {
             continue;
         }
         if rest.split('/').any(|p| p == "..") {
-            return Err(format!("chart illegally references parent directory: {rest}"));
+            return Err(format!(
+                "chart illegally references parent directory: {rest}"
+            ));
         }
         if data.len() as u64 > MAX_DECOMPRESSED_FILE_SIZE {
             return Err(format!(
@@ -80,7 +82,13 @@ fn read_tar(raw: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         let sum: u64 = h
             .iter()
             .enumerate()
-            .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { b as u64 })
+            .map(|(i, &b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    b as u64
+                }
+            })
             .sum();
         if sum != checksum {
             return Err("archive/tar: invalid tar header".into());
@@ -178,7 +186,10 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let tgz = write_chart_archive("c", &[("Chart.yaml", b"name: c\n"), ("templates/a.yaml", b"x")]);
+        let tgz = write_chart_archive(
+            "c",
+            &[("Chart.yaml", b"name: c\n"), ("templates/a.yaml", b"x")],
+        );
         let files = read_chart_archive(&tgz).unwrap();
         assert_eq!(files.len(), 2);
         assert_eq!(files[1].name, "templates/a.yaml");

@@ -128,7 +128,9 @@ impl Object for KubeVersion {
             "GitVersion" => self.version.clone(),
             _ => return None,
         };
-        Some(Func::new(name, &[], None, move |_, _| Ok(Value::from(s.as_str()))))
+        Some(Func::new(name, &[], None, move |_, _| {
+            Ok(Value::from(s.as_str()))
+        }))
     }
     fn format(&self) -> String {
         self.normalized.clone()
@@ -196,7 +198,10 @@ pub struct Capabilities {
 impl Capabilities {
     /// Helm's defaults, optionally with another Kubernetes version and extra API versions
     /// (`--kube-version`, `--api-versions`).
-    pub fn new(kube_version: Option<&str>, extra_api_versions: &[String]) -> Result<Capabilities, String> {
+    pub fn new(
+        kube_version: Option<&str>,
+        extra_api_versions: &[String],
+    ) -> Result<Capabilities, String> {
         let kv = KubeVersion::parse(kube_version.unwrap_or(DEFAULT_KUBE_VERSION))?;
         let mut apis: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
         apis.extend(extra_api_versions.iter().cloned());

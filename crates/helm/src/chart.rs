@@ -82,7 +82,9 @@ impl Chart {
             .iter()
             .filter(|f| {
                 f.name.starts_with("crds/")
-                    && [".yaml", ".yml", ".json"].iter().any(|e| f.name.ends_with(e))
+                    && [".yaml", ".yml", ".json"]
+                        .iter()
+                        .any(|e| f.name.ends_with(e))
             })
             .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
@@ -97,9 +99,7 @@ pub fn load(tree: &FileTree, dir: &str) -> Result<Chart, HelmError> {
         return load_archive(data);
     }
     if !tree.is_dir(dir) {
-        return Err(HelmError::Load(format!(
-            "path {dir:?} not found"
-        )));
+        return Err(HelmError::Load(format!("path {dir:?} not found")));
     }
     let prefix = if dir == "/" || dir.is_empty() {
         String::from("/")
@@ -135,7 +135,9 @@ pub fn load(tree: &FileTree, dir: &str) -> Result<Chart, HelmError> {
         if rules.ignore(rel, false) {
             continue;
         }
-        let data = data.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(data);
+        let data = data
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(data);
         files.push(ChartFile {
             name: rel.to_string(),
             data: data.to_vec(),
@@ -317,10 +319,20 @@ fn parse_dependencies(j: &Json) -> Vec<Dependency> {
 
 fn parse_metadata(j: &Json) -> Result<Metadata, String> {
     if !j.is_object() && !j.is_null() {
-        return Err("error unmarshaling JSON: json: cannot unmarshal into Go value of type chart.Metadata".into());
+        return Err(
+            "error unmarshaling JSON: json: cannot unmarshal into Go value of type chart.Metadata"
+                .into(),
+        );
     }
     // Go's version fields are strings: a YAML number there (version: 1.0) is an error.
-    for k in ["name", "version", "appVersion", "apiVersion", "kubeVersion", "type"] {
+    for k in [
+        "name",
+        "version",
+        "appVersion",
+        "apiVersion",
+        "kubeVersion",
+        "type",
+    ] {
         if let Some(v) = j.get(k) {
             if !v.is_string() && !v.is_null() {
                 let kind = match v {
@@ -363,10 +375,7 @@ fn parse_metadata(j: &Json) -> Result<Metadata, String> {
         description: s(j, "description"),
         keywords: strs(j, "keywords"),
         maintainers: match j.get("maintainers") {
-            Some(Json::Array(a)) => a
-                .iter()
-                .filter_map(|m| m.as_object().cloned())
-                .collect(),
+            Some(Json::Array(a)) => a.iter().filter_map(|m| m.as_object().cloned()).collect(),
             _ => Vec::new(),
         },
         icon: s(j, "icon"),
@@ -403,10 +412,12 @@ fn validate(md: &Metadata) -> Result<(), HelmError> {
         return e("chart.metadata.version is required".into());
     }
     if crate::semver::Version::parse(&md.version).is_none() {
-        return e(format!("chart.metadata.version {:?} is invalid", md.version));
+        return e(format!(
+            "chart.metadata.version {:?} is invalid",
+            md.version
+        ));
     }
-    if !(md.chart_type.is_empty() || md.chart_type == "application" || md.chart_type == "library")
-    {
+    if !(md.chart_type.is_empty() || md.chart_type == "application" || md.chart_type == "library") {
         return e("chart.metadata.type must be application or library".into());
     }
     Ok(())

@@ -113,7 +113,11 @@ fn object_fields(type_name: &str) -> &'static [(&'static str, &'static str)] {
             ("APIVersions", "APIVersions"),
             ("HelmVersion", "HelmVersion"),
         ],
-        "common.KubeVersion" => &[("Version", "Version"), ("Major", "Major"), ("Minor", "Minor")],
+        "common.KubeVersion" => &[
+            ("Version", "Version"),
+            ("Major", "Major"),
+            ("Minor", "Minor"),
+        ],
         "version.BuildInfo" => &[
             ("version", "Version"),
             ("go_version", "GoVersion"),
@@ -149,7 +153,9 @@ fn write_json(out: &mut String, v: &Json, esc: bool, indent: Option<&str>, level
             } else if let Some(u) = n.as_u64() {
                 out.push_str(&u.to_string())
             } else {
-                out.push_str(&kubeplay_yaml::gofmt::go_json_float(n.as_f64().unwrap_or(0.0)))
+                out.push_str(&kubeplay_yaml::gofmt::go_json_float(
+                    n.as_f64().unwrap_or(0.0),
+                ))
             }
         }
         Json::String(s) => write_json_string(out, s, esc),

@@ -23,7 +23,8 @@ fn process_enabled(c: &mut Chart, v: &Values, path: &str) {
         .iter()
         .filter(|existing| {
             !reqs.iter().any(|r| {
-                existing.name() == r.name && is_compatible_range(&r.version, &existing.metadata.version)
+                existing.name() == r.name
+                    && is_compatible_range(&r.version, &existing.metadata.version)
             })
         })
         .cloned()
@@ -59,11 +60,7 @@ fn process_enabled(c: &mut Chart, v: &Values, path: &str) {
                     _ => {}
                 }
             }
-            if !has_true && has_false {
-                r.enabled = false;
-            } else {
-                r.enabled = true;
-            }
+            r.enabled = has_true || !has_false;
         }
     }
     // conditions
@@ -83,7 +80,8 @@ fn process_enabled(c: &mut Chart, v: &Values, path: &str) {
         .filter(|r| !r.enabled)
         .map(|r| r.name.clone())
         .collect();
-    c.dependencies.retain(|d| !removed.contains(&d.metadata.name));
+    c.dependencies
+        .retain(|d| !removed.contains(&d.metadata.name));
     reqs.retain(|r| !removed.contains(&r.name));
     for t in c.dependencies.iter_mut() {
         let subpath = format!("{path}{}.", t.metadata.name);

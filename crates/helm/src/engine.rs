@@ -69,7 +69,11 @@ struct Renderable {
 }
 
 /// Renders `chart` with user-supplied values (already merged from `-f`/`--set`).
-pub fn render(chart: &Chart, user_values: &Values, opts: &RenderOptions) -> Result<Rendered, HelmError> {
+pub fn render(
+    chart: &Chart,
+    user_values: &Values,
+    opts: &RenderOptions,
+) -> Result<Rendered, HelmError> {
     let mut chart = chart.clone();
     crate::dependencies::process_dependencies(&mut chart, user_values);
     let caps = Capabilities::new(opts.kube_version.as_deref(), &opts.api_versions)
@@ -105,7 +109,7 @@ pub fn render(chart: &Chart, user_values: &Values, opts: &RenderOptions) -> Resu
     collect(
         &chart,
         None,
-        &chart.name().to_string(),
+        chart.name(),
         &release,
         &caps,
         &vals,
@@ -152,7 +156,15 @@ fn collect(
     next.insert("Values".into(), values.clone());
     for child in &c.dependencies {
         let child_path = format!("{full_path}/charts/{}", child.name());
-        let sub = collect(child, Some(&values), &child_path, release, caps, root_vals, out);
+        let sub = collect(
+            child,
+            Some(&values),
+            &child_path,
+            release,
+            caps,
+            root_vals,
+            out,
+        );
         subcharts.insert(child.name().to_string(), sub);
     }
     next.insert("Subcharts".into(), Value::from(subcharts));
@@ -232,7 +244,11 @@ fn parse_error(name: &str, e: &kubeplay_gotemplate::Error) -> String {
     if tokens.len() == 1 {
         return format!("parse error in ({name}): {s}");
     }
-    format!("parse error at ({}): {}", tokens[1], tokens[tokens.len() - 1])
+    format!(
+        "parse error at ({}): {}",
+        tokens[1],
+        tokens[tokens.len() - 1]
+    )
 }
 
 const WARN_START: &str = "HELM_ERR_START";
@@ -266,10 +282,7 @@ fn exec_error(name: &str, e: &kubeplay_gotemplate::Error) -> String {
     let mut out = String::new();
     let mut cur = s.as_str();
     let mut last = String::new();
-    loop {
-        let Some(rest) = cur.strip_prefix("template: ") else {
-            break;
-        };
+    while let Some(rest) = cur.strip_prefix("template: ") {
         let entry;
         let mut next = None;
         if let Some((loc, after)) = rest.split_once(": executing \"") {

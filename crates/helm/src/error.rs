@@ -19,7 +19,10 @@ impl HelmError {
     /// The message without a category.
     pub fn message(&self) -> &str {
         match self {
-            HelmError::Load(m) | HelmError::Values(m) | HelmError::Schema(m) | HelmError::Render(m) => m,
+            HelmError::Load(m)
+            | HelmError::Values(m)
+            | HelmError::Schema(m)
+            | HelmError::Render(m) => m,
         }
     }
 }

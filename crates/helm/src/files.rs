@@ -100,15 +100,18 @@ impl Object for Files {
                         s.split('\n').map(Value::from).collect()
                     }
                 };
-                Ok(Value::typed_list(lines, kubeplay_gotemplate::ElemType::String))
+                Ok(Value::typed_list(
+                    lines,
+                    kubeplay_gotemplate::ElemType::String,
+                ))
             }),
             "AsConfig" => Func::new("AsConfig", &[], None, move |_, _| {
                 if me.files.is_empty() {
                     return Ok(Value::from(""));
                 }
-                Ok(Value::from(to_yaml_string(
-                    &me.base_name_map(|d| String::from_utf8_lossy(d).into_owned()),
-                )))
+                Ok(Value::from(to_yaml_string(&me.base_name_map(|d| {
+                    String::from_utf8_lossy(d).into_owned()
+                }))))
             }),
             "AsSecrets" => Func::new("AsSecrets", &[], None, move |_, _| {
                 if me.files.is_empty() {

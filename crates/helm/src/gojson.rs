@@ -79,7 +79,10 @@ impl Scan<'_> {
                 Some(&c) if c == want => self.i += 1,
                 Some(_) if k == 0 => return Err(self.invalid("looking for beginning of value")),
                 Some(_) => {
-                    return Err(self.invalid(&format!("in literal {word} (expecting {})", quote_char(want as char))))
+                    return Err(self.invalid(&format!(
+                        "in literal {word} (expecting {})",
+                        quote_char(want as char)
+                    )))
                 }
             }
         }
@@ -148,7 +151,11 @@ impl Scan<'_> {
                                 match self.b.get(self.i) {
                                     None => return Err("unexpected end of JSON input".into()),
                                     Some(c) if c.is_ascii_hexdigit() => self.i += 1,
-                                    Some(_) => return Err(self.invalid("in \\u hexadecimal character escape")),
+                                    Some(_) => {
+                                        return Err(
+                                            self.invalid("in \\u hexadecimal character escape")
+                                        )
+                                    }
                                 }
                             }
                         }
@@ -224,11 +231,23 @@ mod tests {
 
     #[test]
     fn go_messages() {
-        assert_eq!(syntax_error("nope").unwrap(), "invalid character 'o' in literal null (expecting 'u')");
+        assert_eq!(
+            syntax_error("nope").unwrap(),
+            "invalid character 'o' in literal null (expecting 'u')"
+        );
         assert_eq!(syntax_error("").unwrap(), "unexpected end of JSON input");
-        assert_eq!(syntax_error("{\"a\" 1}").unwrap(), "invalid character '1' after object key");
-        assert_eq!(syntax_error("[1,]").unwrap(), "invalid character ']' looking for beginning of value");
-        assert_eq!(syntax_error("{} x").unwrap(), "invalid character 'x' after top-level value");
+        assert_eq!(
+            syntax_error("{\"a\" 1}").unwrap(),
+            "invalid character '1' after object key"
+        );
+        assert_eq!(
+            syntax_error("[1,]").unwrap(),
+            "invalid character ']' looking for beginning of value"
+        );
+        assert_eq!(
+            syntax_error("{} x").unwrap(),
+            "invalid character 'x' after top-level value"
+        );
         assert!(syntax_error("{\"a\": [1, 2.5e3, \"\\u00e9\"]}").is_none());
     }
 }

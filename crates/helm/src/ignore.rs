@@ -15,7 +15,11 @@ pub fn files_glob(pattern: &str, name: &str) -> bool {
     if let Some(open) = pattern.find('{') {
         if let Some(close_rel) = pattern[open..].find('}') {
             let close = open + close_rel;
-            let (pre, alts, post) = (&pattern[..open], &pattern[open + 1..close], &pattern[close + 1..]);
+            let (pre, alts, post) = (
+                &pattern[..open],
+                &pattern[open + 1..close],
+                &pattern[close + 1..],
+            );
             return alts
                 .split(',')
                 .any(|a| files_glob(&format!("{pre}{a}{post}"), name));

@@ -62,24 +62,32 @@ pub struct UserValues {
 impl UserValues {
     /// Merges everything into one values map (Helm's `values.Options.MergeValues`).
     /// `read_file` supplies the contents of `--set-file` paths.
-    pub fn merged(&self, read_file: &dyn Fn(&str) -> Result<String, String>) -> Result<Values, HelmError> {
+    pub fn merged(
+        &self,
+        read_file: &dyn Fn(&str) -> Result<String, String>,
+    ) -> Result<Values, HelmError> {
         let mut base = Values::new();
         for (name, text) in &self.files {
             let v = values::read_values(text, name)?;
             values::merge_maps(&mut base, v);
         }
-        let bad = |flag: &str, e: String| HelmError::Values(format!("failed parsing {flag} data: {e}"));
+        let bad =
+            |flag: &str, e: String| HelmError::Values(format!("failed parsing {flag} data: {e}"));
         for s in &self.set_json {
-            strvals::parse_into(s, &mut base, &strvals::Mode::Json).map_err(|e| bad("--set-json", e))?;
+            strvals::parse_into(s, &mut base, &strvals::Mode::Json)
+                .map_err(|e| bad("--set-json", e))?;
         }
         for s in &self.set {
-            strvals::parse_into(s, &mut base, &strvals::Mode::Typed).map_err(|e| bad("--set", e))?;
+            strvals::parse_into(s, &mut base, &strvals::Mode::Typed)
+                .map_err(|e| bad("--set", e))?;
         }
         for s in &self.set_string {
-            strvals::parse_into(s, &mut base, &strvals::Mode::String).map_err(|e| bad("--set-string", e))?;
+            strvals::parse_into(s, &mut base, &strvals::Mode::String)
+                .map_err(|e| bad("--set-string", e))?;
         }
         for s in &self.set_file {
-            strvals::parse_into(s, &mut base, &strvals::Mode::File(read_file)).map_err(|e| bad("--set-file", e))?;
+            strvals::parse_into(s, &mut base, &strvals::Mode::File(read_file))
+                .map_err(|e| bad("--set-file", e))?;
         }
         for s in &self.set_literal {
             // --set-literal: the whole value after the first '=' is a string.

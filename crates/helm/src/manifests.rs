@@ -62,14 +62,18 @@ impl TemplateOutput {
                 let Some(rest) = d.lines().find_map(|l| l.strip_prefix("# Source: ")) else {
                     continue;
                 };
-                let Some((_, p)) = rest.split_once('/') else { continue };
+                let Some((_, p)) = rest.split_once('/') else {
+                    continue;
+                };
                 if crate::ignore::path_match(&f, p).unwrap_or(false) {
                     shown.push_str(&format!("---\n{d}\n"));
                     missing = false;
                 }
             }
             if missing {
-                return Err(HelmError::Render(format!("could not find template {f} in chart")));
+                return Err(HelmError::Render(format!(
+                    "could not find template {f} in chart"
+                )));
             }
         }
         Ok(shown)
@@ -124,11 +128,19 @@ pub const INSTALL_ORDER: &[&str] = &[
 /// blank line after it).
 pub fn split_manifests(text: &str) -> Vec<String> {
     static SEP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let sep = SEP.get_or_init(|| regex::Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").expect("static regex"));
+    let sep = SEP.get_or_init(|| {
+        regex::Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").expect("static regex")
+    });
     let text = text.trim_start_matches(crate::funcs::sprig::strings::is_go_space);
     sep.split(text)
-        .filter(|d| !d.trim_matches(crate::funcs::sprig::strings::is_go_space).is_empty())
-        .map(|d| d.trim_start_matches(crate::funcs::sprig::strings::is_go_space).to_string())
+        .filter(|d| {
+            !d.trim_matches(crate::funcs::sprig::strings::is_go_space)
+                .is_empty()
+        })
+        .map(|d| {
+            d.trim_start_matches(crate::funcs::sprig::strings::is_go_space)
+                .to_string()
+        })
         .collect()
 }
 
@@ -139,8 +151,12 @@ struct Head {
 }
 
 fn head(doc: &str, path: &str) -> Result<Head, HelmError> {
-    let j = crate::convert::yaml_to_json(doc, path)
-        .map_err(|e| HelmError::Render(format!("YAML parse error on {path}: error converting YAML to JSON: {}", e.goyaml)))?;
+    let j = crate::convert::yaml_to_json(doc, path).map_err(|e| {
+        HelmError::Render(format!(
+            "YAML parse error on {path}: error converting YAML to JSON: {}",
+            e.goyaml
+        ))
+    })?;
     let s = |v: Option<&serde_json::Value>| v.and_then(|k| k.as_str()).unwrap_or("").to_string();
     let meta = j.get("metadata");
     Ok(Head {
@@ -184,7 +200,9 @@ fn by_kind(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Helm's `SortManifests`: (hooks, plain manifests), each sorted by kind.
-pub fn sort_manifests(files: &std::collections::BTreeMap<String, String>) -> Result<(Vec<Manifest>, Vec<Manifest>), HelmError> {
+pub fn sort_manifests(
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(Vec<Manifest>, Vec<Manifest>), HelmError> {
     let mut hooks = Vec::new();
     let mut generic = Vec::new();
     for (path, content) in files {
@@ -209,10 +227,8 @@ pub fn sort_manifests(files: &std::collections::BTreeMap<String, String>) -> Res
             match hook {
                 None => generic.push(m),
                 Some(types) => {
-                    let events: Vec<String> = types
-                        .split(',')
-                        .map(|t| t.trim().to_lowercase())
-                        .collect();
+                    let events: Vec<String> =
+                        types.split(',').map(|t| t.trim().to_lowercase()).collect();
                     if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
                         continue; // unknown hooks are skipped
                     }
@@ -227,7 +243,11 @@ pub fn sort_manifests(files: &std::collections::BTreeMap<String, String>) -> Res
 }
 
 /// Renders a chart and assembles the `helm template` output.
-pub fn template(chart: &Chart, values: &Values, opts: &TemplateOptions) -> Result<TemplateOutput, HelmError> {
+pub fn template(
+    chart: &Chart,
+    values: &Values,
+    opts: &TemplateOptions,
+) -> Result<TemplateOutput, HelmError> {
     let rendered = render(chart, values, &opts.render)?;
     let top = rendered.chart.name().to_string();
     let mut files = rendered.templates.clone();
@@ -239,11 +259,9 @@ pub fn template(chart: &Chart, values: &Values, opts: &TemplateOptions) -> Resul
         collect_crds(&rendered.chart, &top, &mut manifests);
     }
     manifests.extend(generic);
-    manifests.extend(
-        hooks
-            .into_iter()
-            .filter(|h| !(opts.skip_tests && h.hooks.iter().any(|e| e == "test" || e == "test-success"))),
-    );
+    manifests.extend(hooks.into_iter().filter(|h| {
+        !(opts.skip_tests && h.hooks.iter().any(|e| e == "test" || e == "test-success"))
+    }));
     Ok(TemplateOutput {
         manifests,
         notes,

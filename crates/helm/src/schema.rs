@@ -57,7 +57,8 @@ fn go_type(v: &Json) -> &'static str {
 /// Validates one values map against one schema document; the error text is the list of
 /// failures, one `- at 'PTR': MSG` line each, ending with a newline.
 pub fn validate_single(vals: &Values, schema: &[u8]) -> Result<(), String> {
-    let schema: Json = serde_json::from_slice(schema).map_err(|e| format!("invalid character in schema: {e}"))?;
+    let schema: Json =
+        serde_json::from_slice(schema).map_err(|e| format!("invalid character in schema: {e}"))?;
     let mut errs = Vec::new();
     let v = Json::Object(vals.clone());
     let mut ctx = Ctx {
@@ -88,7 +89,12 @@ struct Failure {
 
 impl Failure {
     fn print(&self, out: &mut String, level: usize) {
-        out.push_str(&format!("{}- at '{}': {}\n", "  ".repeat(level), self.at, self.msg));
+        out.push_str(&format!(
+            "{}- at '{}': {}\n",
+            "  ".repeat(level),
+            self.at,
+            self.msg
+        ));
         for c in &self.children {
             c.print(out, level + 1);
         }
@@ -223,7 +229,10 @@ impl Ctx<'_> {
             let (matches, want) = match t {
                 Json::String(w) => (ok(w), w.clone()),
                 Json::Array(ws) => {
-                    let names: Vec<String> = ws.iter().filter_map(|w| w.as_str().map(String::from)).collect();
+                    let names: Vec<String> = ws
+                        .iter()
+                        .filter_map(|w| w.as_str().map(String::from))
+                        .collect();
                     (names.iter().any(|w| ok(w)), names.join(" or "))
                 }
                 _ => (true, String::new()),
@@ -263,7 +272,10 @@ impl Ctx<'_> {
                             .filter(|(_, b)| **b)
                             .map(|(i, _)| i.to_string())
                             .collect();
-                        self.fail(at, format!("oneOf failed, subschemas {} matched", idx.join(", ")));
+                        self.fail(
+                            at,
+                            format!("oneOf failed, subschemas {} matched", idx.join(", ")),
+                        );
                     }
                     _ => {}
                 }
@@ -280,27 +292,50 @@ impl Ctx<'_> {
                 let get = |k: &str| s.get(k).and_then(Json::as_f64);
                 if let Some(m) = get("minimum") {
                     if f < m {
-                        self.fail(at, format!("minimum: got {}, want {}", num(v), num(&s["minimum"])));
+                        self.fail(
+                            at,
+                            format!("minimum: got {}, want {}", num(v), num(&s["minimum"])),
+                        );
                     }
                 }
                 if let Some(m) = get("maximum") {
                     if f > m {
-                        self.fail(at, format!("maximum: got {}, want {}", num(v), num(&s["maximum"])));
+                        self.fail(
+                            at,
+                            format!("maximum: got {}, want {}", num(v), num(&s["maximum"])),
+                        );
                     }
                 }
                 if let Some(m) = get("exclusiveMinimum") {
                     if f <= m {
-                        self.fail(at, format!("exclusiveMinimum: got {}, want {}", num(v), num(&s["exclusiveMinimum"])));
+                        self.fail(
+                            at,
+                            format!(
+                                "exclusiveMinimum: got {}, want {}",
+                                num(v),
+                                num(&s["exclusiveMinimum"])
+                            ),
+                        );
                     }
                 }
                 if let Some(m) = get("exclusiveMaximum") {
                     if f >= m {
-                        self.fail(at, format!("exclusiveMaximum: got {}, want {}", num(v), num(&s["exclusiveMaximum"])));
+                        self.fail(
+                            at,
+                            format!(
+                                "exclusiveMaximum: got {}, want {}",
+                                num(v),
+                                num(&s["exclusiveMaximum"])
+                            ),
+                        );
                     }
                 }
                 if let Some(m) = get("multipleOf") {
                     if m != 0.0 && (f / m).fract() != 0.0 {
-                        self.fail(at, format!("multipleOf: got {}, want {}", num(v), num(&s["multipleOf"])));
+                        self.fail(
+                            at,
+                            format!("multipleOf: got {}, want {}", num(v), num(&s["multipleOf"])),
+                        );
                     }
                 }
             }
@@ -413,7 +448,13 @@ impl Ctx<'_> {
                     }
                 }
                 if !additional.is_empty() {
-                    self.fail(at, format!("additional properties {} not allowed", additional.join(", ")));
+                    self.fail(
+                        at,
+                        format!(
+                            "additional properties {} not allowed",
+                            additional.join(", ")
+                        ),
+                    );
                 }
             }
             _ => {}
@@ -424,9 +465,13 @@ impl Ctx<'_> {
 fn json_eq(a: &Json, b: &Json) -> bool {
     match (a, b) {
         (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
-        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
         (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
     }

@@ -182,12 +182,13 @@ fn tokenize(s: &str) -> Vec<String> {
 }
 
 fn parse_term(t: &str, whole: &str) -> Result<Term, String> {
-    let op_len = t
-        .find(|c: char| !"<>=!~^".contains(c))
-        .unwrap_or(t.len());
+    let op_len = t.find(|c: char| !"<>=!~^".contains(c)).unwrap_or(t.len());
     let (op, rest) = t.split_at(op_len);
     let op = op.to_string();
-    if !matches!(op.as_str(), "" | "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^") {
+    if !matches!(
+        op.as_str(),
+        "" | "=" | "!=" | ">" | "<" | ">=" | "=>" | "<=" | "=<" | "~" | "~>" | "^"
+    ) {
         return Err(format!("improper constraint: {whole}"));
     }
     let rest = rest.trim();
@@ -235,7 +236,9 @@ fn check_term(t: &Term, v: &Version) -> bool {
     }
     let c = v.compare(&t.v);
     let same_prefix = |n: usize| {
-        (n < 1 || v.major == t.v.major) && (n < 2 || v.minor == t.v.minor) && (n < 3 || v.patch == t.v.patch)
+        (n < 1 || v.major == t.v.major)
+            && (n < 2 || v.minor == t.v.minor)
+            && (n < 3 || v.patch == t.v.patch)
     };
     match t.op.as_str() {
         "" | "=" => {
@@ -319,7 +322,9 @@ mod tests {
     use super::*;
 
     fn ok(c: &str, v: &str) -> bool {
-        Constraints::parse(c).unwrap().check(&Version::parse(v).unwrap())
+        Constraints::parse(c)
+            .unwrap()
+            .check(&Version::parse(v).unwrap())
     }
 
     #[test]
@@ -346,7 +351,9 @@ mod tests {
         assert!(Version::parse("1.2.3.4").is_none());
         assert!(Version::parse("").is_none());
         assert_eq!(
-            Version::parse("1.2.3-alpha").unwrap().compare(&Version::parse("1.2.3").unwrap()),
+            Version::parse("1.2.3-alpha")
+                .unwrap()
+                .compare(&Version::parse("1.2.3").unwrap()),
             Ordering::Less
         );
     }

@@ -192,13 +192,15 @@ impl Parser<'_, '_> {
                 Err(Some(format!("key {k:?} has no value")))
             }
             Stop::At('[') => {
-                let i = self.key_index().map_err(|e| Some(format!("error parsing index: {e}")))?;
+                let i = self
+                    .key_index()
+                    .map_err(|e| Some(format!("error parsing index: {e}")))?;
                 let list = match data.get(&k) {
                     Some(Json::Array(a)) => a.clone(),
                     Some(_) => {
-                        return Err(Some(format!(
-                            "unable to parse key: interface conversion: interface {{}} is not []interface {{}}"
-                        )))
+                        return Err(Some(
+                            "unable to parse key: interface conversion: interface {} is not []interface {}".into(),
+                        ))
                     }
                     None => Vec::new(),
                 };
@@ -284,7 +286,12 @@ impl Parser<'_, '_> {
         };
         let (k, last) = self.runes_until(&['[', '.', '=']);
         if !k.is_empty() {
-            return (list, Err(Some(format!("unexpected data at end of array index: {k:?}"))));
+            return (
+                list,
+                Err(Some(format!(
+                    "unexpected data at end of array index: {k:?}"
+                ))),
+            );
         }
         match last {
             Stop::Eof => (list, Err(None)),
@@ -366,12 +373,19 @@ mod tests {
     #[test]
     fn helm_strvals() {
         assert_eq!(
-            p("a.b=1,c=true,d=null,e=0x1,f=010,g={x,y},h[1].i=s", Mode::Typed).unwrap(),
+            p(
+                "a.b=1,c=true,d=null,e=0x1,f=010,g={x,y},h[1].i=s",
+                Mode::Typed
+            )
+            .unwrap(),
             json!({"a": {"b": 1}, "c": true, "d": null, "e": "0x1", "f": "010", "g": ["x", "y"], "h": [null, {"i": "s"}]})
         );
         assert_eq!(p("a=1", Mode::String).unwrap(), json!({"a": "1"}));
         assert_eq!(p(r"a\.b=c\,d", Mode::Typed).unwrap(), json!({"a.b": "c,d"}));
-        assert_eq!(p(r#"a={"x":[1,2]},b=2"#, Mode::Json).unwrap(), json!({"a": {"x": [1.0, 2.0]}, "b": 2.0}));
+        assert_eq!(
+            p(r#"a={"x":[1,2]},b=2"#, Mode::Json).unwrap(),
+            json!({"a": {"x": [1.0, 2.0]}, "b": 2.0})
+        );
         assert!(p("a", Mode::Typed).is_err());
         assert!(p("a[-1]=2", Mode::Typed).is_err());
         assert!(p("a={x", Mode::Typed).is_err());

@@ -18,7 +18,10 @@ pub fn to_toml(v: &Value) -> Result<String, String> {
 }
 
 fn key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         k.to_string()
     } else {
         quote(k)
@@ -34,7 +37,9 @@ fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -79,7 +84,11 @@ fn is_table_array(v: &Json) -> bool {
     matches!(v, Json::Array(a) if !a.is_empty() && a.iter().all(|x| x.is_object()))
 }
 
-fn write_table(out: &mut String, m: &serde_json::Map<String, Json>, path: &[String]) -> Result<(), String> {
+fn write_table(
+    out: &mut String,
+    m: &serde_json::Map<String, Json>,
+    path: &[String],
+) -> Result<(), String> {
     let mut keys: Vec<&String> = m.keys().collect();
     keys.sort();
     let indent = "  ".repeat(path.len());

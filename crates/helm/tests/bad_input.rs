@@ -5,7 +5,8 @@ use kubeplay_vfs::FileTree;
 
 fn chart_with(templates: &[(&str, &str)], values: &str) -> FileTree {
     let mut tree = FileTree::new();
-    tree.write("/c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n").unwrap();
+    tree.write("/c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+        .unwrap();
     tree.write("/c/values.yaml", values).unwrap();
     for (name, text) in templates {
         tree.write(&format!("/c/templates/{name}"), *text).unwrap();
@@ -51,7 +52,9 @@ fn unknown_function() {
         "parse error at (c/templates/a.yaml:3): function \"frobnicate\" not defined"
     );
     // Helm 4.2 has no `env`: Sprig's is removed from the function map.
-    assert!(err_of(&[("a.yaml", "{{ env \"HOME\" }}")], "").contains("function \"env\" not defined"));
+    assert!(
+        err_of(&[("a.yaml", "{{ env \"HOME\" }}")], "").contains("function \"env\" not defined")
+    );
 }
 
 #[test]
@@ -70,17 +73,26 @@ fn wrong_argument_types() {
     let e = err_of(&[("a.yaml", "{{ indent \"x\" \"y\" }}")], "");
     assert!(e.contains("expected integer; found \"x\""), "{e}");
     let e = err_of(&[("a.yaml", "{{ div 1 0 }}")], "");
-    assert!(e.contains("error calling div: runtime error: integer divide by zero"), "{e}");
+    assert!(
+        e.contains("error calling div: runtime error: integer divide by zero"),
+        "{e}"
+    );
 }
 
 #[test]
 fn infinite_include_recursion() {
     let e = err_of(
-        &[("a.yaml", "{{ define \"loop\" }}{{ include \"loop\" . }}{{ end }}{{ include \"loop\" . }}")],
+        &[(
+            "a.yaml",
+            "{{ define \"loop\" }}{{ include \"loop\" . }}{{ end }}{{ include \"loop\" . }}",
+        )],
         "",
     );
     assert!(e.contains("c/templates/a.yaml"), "{e}");
-    assert!(e.contains("exceeded") || e.contains("nested") || e.contains("limit"), "{e}");
+    assert!(
+        e.contains("exceeded") || e.contains("nested") || e.contains("limit"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -105,14 +117,21 @@ fn huge_ranges() {
 #[test]
 fn malformed_values() {
     let e = err_of(&[("a.yaml", "x")], "a: [1, 2\nb: 3\n");
-    assert!(e.starts_with("cannot load values.yaml: error converting YAML to JSON: yaml: line"), "{e}");
+    assert!(
+        e.starts_with("cannot load values.yaml: error converting YAML to JSON: yaml: line"),
+        "{e}"
+    );
     let uv = UserValues {
         files: vec![("my.yaml".into(), "a:\n  - b\n c: d\n".into())],
         ..Default::default()
     };
     let e = uv.merged(&|_| Err("no".into())).unwrap_err();
     assert!(matches!(e, HelmError::Values(_)));
-    assert!(e.to_string().starts_with("failed to parse my.yaml: error converting YAML to JSON: yaml: line"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("failed to parse my.yaml: error converting YAML to JSON: yaml: line"),
+        "{e}"
+    );
     let uv = UserValues {
         set: vec!["a.b".into()],
         ..Default::default()
@@ -131,16 +150,30 @@ fn malformed_values() {
 #[test]
 fn bad_archives_and_charts() {
     let mut tree = chart_with(&[("a.yaml", "x: 1")], "");
-    tree.write("/c/charts/broken-1.0.0.tgz", b"\x1f\x8b\x08garbage".to_vec()).unwrap();
+    tree.write(
+        "/c/charts/broken-1.0.0.tgz",
+        b"\x1f\x8b\x08garbage".to_vec(),
+    )
+    .unwrap();
     let e = render_err(&tree, &Values::new());
-    assert!(e.starts_with("error unpacking subchart broken-1.0.0.tgz in c: "), "{e}");
+    assert!(
+        e.starts_with("error unpacking subchart broken-1.0.0.tgz in c: "),
+        "{e}"
+    );
 
     let mut tree = FileTree::new();
     tree.write("/c/templates/a.yaml", "x").unwrap();
-    assert_eq!(render_err(&tree, &Values::new()), "Chart.yaml file is missing");
+    assert_eq!(
+        render_err(&tree, &Values::new()),
+        "Chart.yaml file is missing"
+    );
 
     let mut tree = FileTree::new();
-    tree.write("/c/Chart.yaml", "apiVersion: v2\nname: c\nversion: not-semver\n").unwrap();
+    tree.write(
+        "/c/Chart.yaml",
+        "apiVersion: v2\nname: c\nversion: not-semver\n",
+    )
+    .unwrap();
     assert_eq!(
         render_err(&tree, &Values::new()),
         "validation: chart.metadata.version \"not-semver\" is invalid"

@@ -8,7 +8,10 @@ use kubeplay_helm::{load_chart, render, RenderOptions, TemplateOptions, UserValu
 use kubeplay_vfs::FileTree;
 
 fn read_dir_tree(dir: &Path, rel: &str, tree: &mut FileTree) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -16,7 +19,8 @@ fn read_dir_tree(dir: &Path, rel: &str, tree: &mut FileTree) {
         if e.path().is_dir() {
             read_dir_tree(&e.path(), &child, tree);
         } else {
-            tree.write(&child, std::fs::read(e.path()).unwrap()).unwrap();
+            tree.write(&child, std::fs::read(e.path()).unwrap())
+                .unwrap();
         }
     }
 }
@@ -25,7 +29,11 @@ fn files_under(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let e = e.unwrap();
         let name = e.file_name().to_string_lossy().into_owned();
-        let r = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        let r = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
         if e.path().is_dir() {
             files_under(&e.path(), &r, out);
         } else {
@@ -79,7 +87,9 @@ fn fixtures_match_helm() {
                 }
             }
             (Err(e), None) => failures.push(format!("{name}: unexpected error: {e}")),
-            (Ok(_), Some(want)) => failures.push(format!("{name}: rendered, but Helm fails with: {want}")),
+            (Ok(_), Some(want)) => {
+                failures.push(format!("{name}: rendered, but Helm fails with: {want}"))
+            }
             (Ok(out), None) => {
                 let mut want = Vec::new();
                 files_under(&case.join("expected"), "", &mut want);
@@ -101,7 +111,13 @@ fn fixtures_match_helm() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// The `starter` fixtures hold what `kubeplay helm create mychart` writes; keep them in step.
@@ -116,7 +132,10 @@ fn starter_fixture_is_helm_create_output() {
         assert_eq!(on_disk.len(), files.len(), "{case}: file count");
         for (rel, text) in files {
             let disk = std::fs::read_to_string(chart.join(&rel)).unwrap_or_default();
-            assert_eq!(disk, text, "{case}: {rel} differs from starter_files; re-run helm create");
+            assert_eq!(
+                disk, text,
+                "{case}: {rel} differs from starter_files; re-run helm create"
+            );
         }
     }
 }
@@ -149,17 +168,37 @@ fn template_stream_of_starter() {
         ]
     );
     let stream = out.to_stream().unwrap();
-    assert!(stream.starts_with("---\n# Source: web/templates/serviceaccount.yaml\napiVersion: v1\nkind: ServiceAccount\n"));
-    assert!(stream.contains("automountServiceAccountToken: true\n\n---\n# Source: web/templates/service.yaml\n"));
-    assert!(out.notes.as_deref().unwrap().contains("port-forward svc/demo-web 8080:80"));
+    assert!(stream.starts_with(
+        "---\n# Source: web/templates/serviceaccount.yaml\napiVersion: v1\nkind: ServiceAccount\n"
+    ));
+    assert!(stream.contains(
+        "automountServiceAccountToken: true\n\n---\n# Source: web/templates/service.yaml\n"
+    ));
+    assert!(out
+        .notes
+        .as_deref()
+        .unwrap()
+        .contains("port-forward svc/demo-web 8080:80"));
     let only = kubeplay_helm::TemplateOptions {
         show_only: vec!["templates/service.yaml".into()],
         ..opts.clone()
     };
-    let shown = kubeplay_helm::template(&chart, &Default::default(), &only).unwrap().to_stream().unwrap();
+    let shown = kubeplay_helm::template(&chart, &Default::default(), &only)
+        .unwrap()
+        .to_stream()
+        .unwrap();
     assert!(shown.starts_with("---\n# Source: web/templates/service.yaml\n"));
     assert!(!shown.contains("kind: Deployment"));
-    let missing = TemplateOptions { show_only: vec!["templates/nope.yaml".into()], ..opts };
-    let err = kubeplay_helm::template(&chart, &Default::default(), &missing).unwrap().to_stream().unwrap_err();
-    assert_eq!(err.to_string(), "could not find template templates/nope.yaml in chart");
+    let missing = TemplateOptions {
+        show_only: vec!["templates/nope.yaml".into()],
+        ..opts
+    };
+    let err = kubeplay_helm::template(&chart, &Default::default(), &missing)
+        .unwrap()
+        .to_stream()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "could not find template templates/nope.yaml in chart"
+    );
 }

@@ -100,7 +100,8 @@ pub fn run(command: Command) -> CliResult {
                 include_crds,
                 skip_tests,
             };
-            let out = kubeplay_helm::template(&chart, &vals, &opts).map_err(|e| CliError(e.to_string()))?;
+            let out = kubeplay_helm::template(&chart, &vals, &opts)
+                .map_err(|e| CliError(e.to_string()))?;
             match output_dir {
                 None => print!("{}", out.to_stream().map_err(|e| CliError(e.to_string()))?),
                 Some(dir) => {
@@ -117,7 +118,10 @@ pub fn run(command: Command) -> CliResult {
                             std::fs::write(&path, text)?;
                         } else {
                             use std::io::Write;
-                            std::fs::OpenOptions::new().append(true).open(&path)?.write_all(text.as_bytes())?;
+                            std::fs::OpenOptions::new()
+                                .append(true)
+                                .open(&path)?
+                                .write_all(text.as_bytes())?;
                         }
                         println!("wrote {}", path.display());
                     }
@@ -139,7 +143,8 @@ pub fn run(command: Command) -> CliResult {
                 namespace,
                 ..Default::default()
             };
-            let rendered = kubeplay_helm::render(&chart, &vals, &opts).map_err(|e| CliError(e.to_string()))?;
+            let rendered =
+                kubeplay_helm::render(&chart, &vals, &opts).map_err(|e| CliError(e.to_string()))?;
             for (path, text) in &rendered.templates {
                 let dest = out.join(path);
                 if let Some(parent) = dest.parent() {
@@ -173,8 +178,12 @@ fn load(path: &Path) -> Result<Chart, CliError> {
         let bytes = std::fs::read(path)?;
         return kubeplay_helm::load_archive(&bytes).map_err(|e| CliError(e.to_string()));
     }
-    let tree = crate::fsio::read_tree(path)
-        .map_err(|e| CliError(format!("path {:?} not found: {e}", path.display().to_string())))?;
+    let tree = crate::fsio::read_tree(path).map_err(|e| {
+        CliError(format!(
+            "path {:?} not found: {e}",
+            path.display().to_string()
+        ))
+    })?;
     kubeplay_helm::load_chart(&tree, "/").map_err(|e| CliError(e.to_string()))
 }
 

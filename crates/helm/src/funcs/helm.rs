@@ -44,11 +44,13 @@ pub fn register(fs: &mut Vec<Func>) {
         match ctx.execute_text(&set_name, &text, &a[1]) {
             Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
             Err(e) if e.kind == kubeplay_gotemplate::ErrorKind::Limit => Err(FuncError::from(e)),
-            Err(e) if e.kind == kubeplay_gotemplate::ErrorKind::Parse => Err(FuncError::new(format!(
-                "cannot parse template {}: {}",
-                kubeplay_gotemplate::strconv::quote(&text),
-                e
-            ))),
+            Err(e) if e.kind == kubeplay_gotemplate::ErrorKind::Parse => {
+                Err(FuncError::new(format!(
+                    "cannot parse template {}: {}",
+                    kubeplay_gotemplate::strconv::quote(&text),
+                    e
+                )))
+            }
             Err(e) => Err(FuncError::new(format!(
                 "error during tpl function execution for {}: {}",
                 kubeplay_gotemplate::strconv::quote(&text),
@@ -74,7 +76,9 @@ pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("lookup", &[Str, Str, Str, Str], None, |_, _| {
         Ok(MutMap::value(BTreeMap::new()))
     }));
-    fs.push(Func::new("getHostByName", &[Str], None, |_, _| Ok(Value::from(""))));
+    fs.push(Func::new("getHostByName", &[Str], None, |_, _| {
+        Ok(Value::from(""))
+    }));
 
     fs.push(Func::new("toYaml", &[Any], None, |_, a| {
         Ok(Value::from(match to_yaml(&a[0]) {
@@ -119,7 +123,9 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("toJson", &[Any], None, |_, a| {
         Ok(Value::from(
-            value_to_json(&a[0]).map(|j| go_json(&j, true, None)).unwrap_or_default(),
+            value_to_json(&a[0])
+                .map(|j| go_json(&j, true, None))
+                .unwrap_or_default(),
         ))
     }));
     fs.push(Func::new("mustToJson", &[Any], None, |_, a| {
@@ -128,7 +134,9 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("fromJson", &[Str], None, |_, a| {
         Ok(match parse_json(&s(&a[0])) {
-            Ok(serde_json::Value::Object(m)) => mutable(json_to_value(&serde_json::Value::Object(m))),
+            Ok(serde_json::Value::Object(m)) => {
+                mutable(json_to_value(&serde_json::Value::Object(m)))
+            }
             Ok(other) => error_map(format!(
                 "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
                 json_kind(&other)
@@ -147,10 +155,14 @@ pub fn register(fs: &mut Vec<Func>) {
         })
     }));
     fs.push(Func::new("toToml", &[Any], None, |_, a| {
-        Ok(Value::from(crate::toml::to_toml(&a[0]).unwrap_or_else(|e| e)))
+        Ok(Value::from(
+            crate::toml::to_toml(&a[0]).unwrap_or_else(|e| e),
+        ))
     }));
     fs.push(Func::new("mustToToml", &[Any], None, |_, a| {
-        crate::toml::to_toml(&a[0]).map(Value::from).map_err(FuncError::new)
+        crate::toml::to_toml(&a[0])
+            .map(Value::from)
+            .map_err(FuncError::new)
     }));
 }
 

@@ -70,7 +70,12 @@ fn der(tag: u8, content: &[u8]) -> Vec<u8> {
     if n < 128 {
         out.push(n as u8);
     } else {
-        let bytes: Vec<u8> = n.to_be_bytes().iter().copied().skip_while(|b| *b == 0).collect();
+        let bytes: Vec<u8> = n
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|b| *b == 0)
+            .collect();
         out.push(0x80 | bytes.len() as u8);
         out.extend(bytes);
     }
@@ -126,7 +131,10 @@ fn utc_time(secs: i64) -> Vec<u8> {
 }
 
 fn name(cn: &str) -> Vec<u8> {
-    seq(&[der(0x31, &seq(&[oid(&[2, 5, 4, 3]), der(0x13, cn.as_bytes())]))])
+    seq(&[der(
+        0x31,
+        &seq(&[oid(&[2, 5, 4, 3]), der(0x13, cn.as_bytes())]),
+    )])
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
@@ -161,14 +169,16 @@ fn parse_ip(s: &str) -> Option<Vec<u8>> {
     if let Ok(v4) = s.parse::<std::net::Ipv4Addr>() {
         return Some(v4.octets().to_vec());
     }
-    s.parse::<std::net::Ipv6Addr>().ok().map(|v6| v6.octets().to_vec())
+    s.parse::<std::net::Ipv6Addr>()
+        .ok()
+        .map(|v6| v6.octets().to_vec())
 }
 
 fn sign(key: &RsaPrivateKey, data: &[u8]) -> Result<Vec<u8>, FuncError> {
     let digest = sha2::Sha256::digest(data);
     let mut info = vec![
-        0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
-        0x20,
+        0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+        0x05, 0x00, 0x04, 0x20,
     ];
     info.extend_from_slice(&digest);
     key.sign(Pkcs1v15Sign::new_unprefixed(), &info)
@@ -192,20 +202,38 @@ fn build_cert(
         bit_string(pub_der.as_bytes()),
     ]);
     // keyUsage: digitalSignature | keyEncipherment (| keyCertSign for a CA)
-    let ku: &[u8] = if t.is_ca { &[0x02, 0xa4] } else { &[0x05, 0xa0] };
+    let ku: &[u8] = if t.is_ca {
+        &[0x02, 0xa4]
+    } else {
+        &[0x05, 0xa0]
+    };
     let mut exts = vec![
-        seq(&[oid(&[2, 5, 29, 15]), der(0x01, &[0xff]), der(0x04, &der(0x03, ku))]),
+        seq(&[
+            oid(&[2, 5, 29, 15]),
+            der(0x01, &[0xff]),
+            der(0x04, &der(0x03, ku)),
+        ]),
         seq(&[
             oid(&[2, 5, 29, 37]),
             der(
                 0x04,
-                &seq(&[oid(&[1, 3, 6, 1, 5, 5, 7, 3, 1]), oid(&[1, 3, 6, 1, 5, 5, 7, 3, 2])]),
+                &seq(&[
+                    oid(&[1, 3, 6, 1, 5, 5, 7, 3, 1]),
+                    oid(&[1, 3, 6, 1, 5, 5, 7, 3, 2]),
+                ]),
             ),
         ]),
         seq(&[
             oid(&[2, 5, 29, 19]),
             der(0x01, &[0xff]),
-            der(0x04, &if t.is_ca { seq(&[der(0x01, &[0xff])]) } else { seq(&[]) }),
+            der(
+                0x04,
+                &if t.is_ca {
+                    seq(&[der(0x01, &[0xff])])
+                } else {
+                    seq(&[])
+                },
+            ),
         ]),
     ];
     if !t.dns.is_empty() || !t.ips.is_empty() {
@@ -289,7 +317,11 @@ fn common_name(cert_pem: &str) -> Option<String> {
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    list_items(v).unwrap_or_default().iter().map(strval).collect()
+    list_items(v)
+        .unwrap_or_default()
+        .iter()
+        .map(strval)
+        .collect()
 }
 
 fn ip_list(v: &Value) -> Result<Vec<Vec<u8>>, FuncError> {
@@ -312,55 +344,136 @@ pub fn register(fs: &mut Vec<Func>, rng: &Rng) {
     fs.push(Func::new("genCA", &[Str, Int], None, move |_, a| {
         let cn = arg_str(&a[0]);
         let key = new_key(&r, 2048)?;
-        let t = Template { cn: &cn, ips: vec![], dns: vec![], days: arg_int(&a[1]), is_ca: true };
+        let t = Template {
+            cn: &cn,
+            ips: vec![],
+            dns: vec![],
+            days: arg_int(&a[1]),
+            is_ca: true,
+        };
         let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
-        Ok(Value::object(Certificate { cert, key: key_pem(&key)? }))
+        Ok(Value::object(Certificate {
+            cert,
+            key: key_pem(&key)?,
+        }))
     }));
     let r = rng.clone();
-    fs.push(Func::new("genCAWithKey", &[Str, Int, Str], None, move |_, a| {
-        let cn = arg_str(&a[0]);
-        let key = parse_key(&arg_str(&a[2]))?;
-        let t = Template { cn: &cn, ips: vec![], dns: vec![], days: arg_int(&a[1]), is_ca: true };
-        let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
-        Ok(Value::object(Certificate { cert, key: key_pem(&key)? }))
-    }));
+    fs.push(Func::new(
+        "genCAWithKey",
+        &[Str, Int, Str],
+        None,
+        move |_, a| {
+            let cn = arg_str(&a[0]);
+            let key = parse_key(&arg_str(&a[2]))?;
+            let t = Template {
+                cn: &cn,
+                ips: vec![],
+                dns: vec![],
+                days: arg_int(&a[1]),
+                is_ca: true,
+            };
+            let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
+            Ok(Value::object(Certificate {
+                cert,
+                key: key_pem(&key)?,
+            }))
+        },
+    ));
     let r = rng.clone();
-    fs.push(Func::new("genSelfSignedCert", &[Str, Any, Any, Int], None, move |_, a| {
-        let cn = arg_str(&a[0]);
-        let key = new_key(&r, 2048)?;
-        let t = Template { cn: &cn, ips: ip_list(&a[1])?, dns: strings(&a[2]), days: arg_int(&a[3]), is_ca: false };
-        let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
-        Ok(Value::object(Certificate { cert, key: key_pem(&key)? }))
-    }));
+    fs.push(Func::new(
+        "genSelfSignedCert",
+        &[Str, Any, Any, Int],
+        None,
+        move |_, a| {
+            let cn = arg_str(&a[0]);
+            let key = new_key(&r, 2048)?;
+            let t = Template {
+                cn: &cn,
+                ips: ip_list(&a[1])?,
+                dns: strings(&a[2]),
+                days: arg_int(&a[3]),
+                is_ca: false,
+            };
+            let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
+            Ok(Value::object(Certificate {
+                cert,
+                key: key_pem(&key)?,
+            }))
+        },
+    ));
     let r = rng.clone();
-    fs.push(Func::new("genSelfSignedCertWithKey", &[Str, Any, Any, Int, Str], None, move |_, a| {
-        let cn = arg_str(&a[0]);
-        let key = parse_key(&arg_str(&a[4]))?;
-        let t = Template { cn: &cn, ips: ip_list(&a[1])?, dns: strings(&a[2]), days: arg_int(&a[3]), is_ca: false };
-        let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
-        Ok(Value::object(Certificate { cert, key: key_pem(&key)? }))
-    }));
+    fs.push(Func::new(
+        "genSelfSignedCertWithKey",
+        &[Str, Any, Any, Int, Str],
+        None,
+        move |_, a| {
+            let cn = arg_str(&a[0]);
+            let key = parse_key(&arg_str(&a[4]))?;
+            let t = Template {
+                cn: &cn,
+                ips: ip_list(&a[1])?,
+                dns: strings(&a[2]),
+                days: arg_int(&a[3]),
+                is_ca: false,
+            };
+            let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
+            Ok(Value::object(Certificate {
+                cert,
+                key: key_pem(&key)?,
+            }))
+        },
+    ));
     let r = rng.clone();
-    fs.push(Func::new("genSignedCert", &[Str, Any, Any, Int, Any], None, move |_, a| {
-        let cn = arg_str(&a[0]);
-        let (ca_cn, ca_key) = ca_parts(&a[4])?;
-        let key = new_key(&r, 2048)?;
-        let t = Template { cn: &cn, ips: ip_list(&a[1])?, dns: strings(&a[2]), days: arg_int(&a[3]), is_ca: false };
-        let cert = build_cert(&r, &t, &key.to_public_key(), Some((&ca_cn, &ca_key)), &key)?;
-        Ok(Value::object(Certificate { cert, key: key_pem(&key)? }))
-    }));
+    fs.push(Func::new(
+        "genSignedCert",
+        &[Str, Any, Any, Int, Any],
+        None,
+        move |_, a| {
+            let cn = arg_str(&a[0]);
+            let (ca_cn, ca_key) = ca_parts(&a[4])?;
+            let key = new_key(&r, 2048)?;
+            let t = Template {
+                cn: &cn,
+                ips: ip_list(&a[1])?,
+                dns: strings(&a[2]),
+                days: arg_int(&a[3]),
+                is_ca: false,
+            };
+            let cert = build_cert(&r, &t, &key.to_public_key(), Some((&ca_cn, &ca_key)), &key)?;
+            Ok(Value::object(Certificate {
+                cert,
+                key: key_pem(&key)?,
+            }))
+        },
+    ));
     let r = rng.clone();
-    fs.push(Func::new("genSignedCertWithKey", &[Str, Any, Any, Int, Any, Str], None, move |_, a| {
-        let cn = arg_str(&a[0]);
-        let (ca_cn, ca_key) = ca_parts(&a[4])?;
-        let key = parse_key(&arg_str(&a[5]))?;
-        let t = Template { cn: &cn, ips: ip_list(&a[1])?, dns: strings(&a[2]), days: arg_int(&a[3]), is_ca: false };
-        let cert = build_cert(&r, &t, &key.to_public_key(), Some((&ca_cn, &ca_key)), &key)?;
-        Ok(Value::object(Certificate { cert, key: key_pem(&key)? }))
-    }));
+    fs.push(Func::new(
+        "genSignedCertWithKey",
+        &[Str, Any, Any, Int, Any, Str],
+        None,
+        move |_, a| {
+            let cn = arg_str(&a[0]);
+            let (ca_cn, ca_key) = ca_parts(&a[4])?;
+            let key = parse_key(&arg_str(&a[5]))?;
+            let t = Template {
+                cn: &cn,
+                ips: ip_list(&a[1])?,
+                dns: strings(&a[2]),
+                days: arg_int(&a[3]),
+                is_ca: false,
+            };
+            let cert = build_cert(&r, &t, &key.to_public_key(), Some((&ca_cn, &ca_key)), &key)?;
+            Ok(Value::object(Certificate {
+                cert,
+                key: key_pem(&key)?,
+            }))
+        },
+    ));
     fs.push(Func::new("buildCustomCert", &[Str, Str], None, |_, a| {
-        let cert = b64_decode(&arg_str(&a[0])).map_err(|_| FuncError::new("unable to decode base64 certificate"))?;
-        let key = b64_decode(&arg_str(&a[1])).map_err(|_| FuncError::new("unable to decode base64 private key"))?;
+        let cert = b64_decode(&arg_str(&a[0]))
+            .map_err(|_| FuncError::new("unable to decode base64 certificate"))?;
+        let key = b64_decode(&arg_str(&a[1]))
+            .map_err(|_| FuncError::new("unable to decode base64 private key"))?;
         let cert = String::from_utf8_lossy(&cert).into_owned();
         let key = String::from_utf8_lossy(&key).into_owned();
         if !cert.contains("-----BEGIN") {

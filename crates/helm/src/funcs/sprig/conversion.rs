@@ -15,17 +15,18 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
     if body.is_empty() {
         return None;
     }
-    let (radix, digits, prefixed) = if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, r, true)
-    } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (2, r, true)
-    } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-        (8, r, true)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..], true)
-    } else {
-        (10, body, false)
-    };
+    let (radix, digits, prefixed) =
+        if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, r, true)
+        } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+            (2, r, true)
+        } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+            (8, r, true)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (8, &body[1..], true)
+        } else {
+            (10, body, false)
+        };
     let digits: String = if prefixed {
         if digits.starts_with('_') && radix != 8 {
             // "0x_1" is fine in Go, handled by the underscore rule below
@@ -91,7 +92,9 @@ pub fn to_float64(v: &Value) -> f64 {
         Value::Byte(b) => b as f64,
         Value::Float(f) => f,
         Value::Bool(b) => b as i64 as f64,
-        Value::String(s) => kubeplay_gotemplate::strconv::parse_float(&s.to_str_lossy()).unwrap_or(0.0),
+        Value::String(s) => {
+            kubeplay_gotemplate::strconv::parse_float(&s.to_str_lossy()).unwrap_or(0.0)
+        }
         _ => 0.0,
     }
 }
@@ -99,12 +102,7 @@ pub fn to_float64(v: &Value) -> f64 {
 /// Sprig's `strslice`.
 pub fn strslice(v: &Value) -> Vec<String> {
     match data(v) {
-        Value::List(l) => l
-            .items
-            .iter()
-            .filter(|x| !x.is_nil())
-            .map(strval)
-            .collect(),
+        Value::List(l) => l.items.iter().filter(|x| !x.is_nil()).map(strval).collect(),
         Value::Nil => Vec::new(),
         other => vec![strval(&other)],
     }
@@ -116,14 +114,22 @@ pub fn register(fs: &mut Vec<Func>) {
         let s = arg_str(&a[0]);
         Ok(Value::Int(go_atoi(&s).unwrap_or(0)))
     }));
-    fs.push(Func::new("int64", &[Any], None, |_, a| Ok(Value::Int64(to_int64(&a[0])))));
-    fs.push(Func::new("int", &[Any], None, |_, a| Ok(Value::Int(to_int64(&a[0])))));
-    fs.push(Func::new("float64", &[Any], None, |_, a| Ok(Value::Float(to_float64(&a[0])))));
+    fs.push(Func::new("int64", &[Any], None, |_, a| {
+        Ok(Value::Int64(to_int64(&a[0])))
+    }));
+    fs.push(Func::new("int", &[Any], None, |_, a| {
+        Ok(Value::Int(to_int64(&a[0])))
+    }));
+    fs.push(Func::new("float64", &[Any], None, |_, a| {
+        Ok(Value::Float(to_float64(&a[0])))
+    }));
     fs.push(Func::new("toDecimal", &[Any], None, |_, a| {
         let s = strval(&a[0]);
         Ok(Value::Int64(i64::from_str_radix(&s, 8).unwrap_or(0)))
     }));
-    fs.push(Func::new("toString", &[Any], None, |_, a| Ok(Value::from(strval(&a[0])))));
+    fs.push(Func::new("toString", &[Any], None, |_, a| {
+        Ok(Value::from(strval(&a[0])))
+    }));
     fs.push(Func::new("toStrings", &[Any], None, |_, a| {
         Ok(Value::typed_list(
             strslice(&a[0]).into_iter().map(Value::from).collect(),

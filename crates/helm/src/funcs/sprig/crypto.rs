@@ -20,16 +20,24 @@ pub fn adler32(data: &[u8]) -> u32 {
 pub fn register(fs: &mut Vec<Func>, _seed: u64) {
     use ArgType::String as Str;
     fs.push(Func::new("sha1sum", &[Str], None, |_, a| {
-        Ok(Value::from(hex(&sha1::Sha1::digest(a[0].as_bytes().unwrap_or_default()))))
+        Ok(Value::from(hex(&sha1::Sha1::digest(
+            a[0].as_bytes().unwrap_or_default(),
+        ))))
     }));
     fs.push(Func::new("sha256sum", &[Str], None, |_, a| {
-        Ok(Value::from(hex(&sha2::Sha256::digest(a[0].as_bytes().unwrap_or_default()))))
+        Ok(Value::from(hex(&sha2::Sha256::digest(
+            a[0].as_bytes().unwrap_or_default(),
+        ))))
     }));
     fs.push(Func::new("sha512sum", &[Str], None, |_, a| {
-        Ok(Value::from(hex(&sha2::Sha512::digest(a[0].as_bytes().unwrap_or_default()))))
+        Ok(Value::from(hex(&sha2::Sha512::digest(
+            a[0].as_bytes().unwrap_or_default(),
+        ))))
     }));
     fs.push(Func::new("adler32sum", &[Str], None, |_, a| {
-        Ok(Value::from(adler32(a[0].as_bytes().unwrap_or_default()).to_string()))
+        Ok(Value::from(
+            adler32(a[0].as_bytes().unwrap_or_default()).to_string(),
+        ))
     }));
 }
 

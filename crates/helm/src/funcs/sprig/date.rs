@@ -18,10 +18,28 @@ pub struct Time {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -82,7 +100,9 @@ impl Time {
                 ("_2", &|| format!("{d:>2}")),
                 ("06", &|| format!("{:02}", y.rem_euclid(100))),
                 ("15", &|| format!("{h:02}")),
-                ("03", &|| format!("{:02}", if h % 12 == 0 { 12 } else { h % 12 })),
+                ("03", &|| {
+                    format!("{:02}", if h % 12 == 0 { 12 } else { h % 12 })
+                }),
                 ("04", &|| format!("{mi:02}")),
                 ("05", &|| format!("{s:02}")),
                 ("PM", &|| if h >= 12 { "PM" } else { "AM" }.to_string()),
@@ -146,12 +166,17 @@ impl Time {
                 kubeplay_gotemplate::strconv::quote(layout)
             )
         };
-        let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut nanos, mut off) = (1i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32, 0i64);
+        let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut nanos, mut off) =
+            (1i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32, 0i64);
         let mut pm: Option<bool> = None;
         let mut l = layout;
         let mut v = value;
         let num = |v: &mut &str, max: usize, exact: bool| -> Option<i64> {
-            let n = v.bytes().take(max).take_while(|b| b.is_ascii_digit()).count();
+            let n = v
+                .bytes()
+                .take(max)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
             if n == 0 || (exact && n != max) {
                 return None;
             }
@@ -169,14 +194,22 @@ impl Time {
                     }
                 };
             }
-            tok!("2006", { y = num(&mut v, 4, true).ok_or_else(err)?; });
+            tok!("2006", {
+                y = num(&mut v, 4, true).ok_or_else(err)?;
+            });
             tok!("January", {
-                let i = MONTHS.iter().position(|m| v.starts_with(m)).ok_or_else(err)?;
+                let i = MONTHS
+                    .iter()
+                    .position(|m| v.starts_with(m))
+                    .ok_or_else(err)?;
                 v = &v[MONTHS[i].len()..];
                 mo = i as u32 + 1;
             });
             tok!("Jan", {
-                let i = MONTHS.iter().position(|m| v.starts_with(&m[..3])).ok_or_else(err)?;
+                let i = MONTHS
+                    .iter()
+                    .position(|m| v.starts_with(&m[..3]))
+                    .ok_or_else(err)?;
                 v = &v[3..];
                 mo = i as u32 + 1;
             });
@@ -185,7 +218,9 @@ impl Time {
                 v = &v[DAYS[i].len()..];
             });
             tok!("Mon", {
-                DAYS.iter().position(|m| v.starts_with(&m[..3])).ok_or_else(err)?;
+                DAYS.iter()
+                    .position(|m| v.starts_with(&m[..3]))
+                    .ok_or_else(err)?;
                 v = &v[3..];
             });
             tok!("MST", {
@@ -214,16 +249,31 @@ impl Time {
                     break;
                 }
             }
-            tok!("01", { mo = num(&mut v, 2, true).ok_or_else(err)? as u32; });
-            tok!("02", { d = num(&mut v, 2, true).ok_or_else(err)? as u32; });
+            tok!("01", {
+                mo = num(&mut v, 2, true).ok_or_else(err)? as u32;
+            });
+            tok!("02", {
+                d = num(&mut v, 2, true).ok_or_else(err)? as u32;
+            });
             tok!("_2", {
                 v = v.trim_start_matches(' ');
                 d = num(&mut v, 2, false).ok_or_else(err)? as u32;
             });
-            tok!("06", { y = 2000 + num(&mut v, 2, true).ok_or_else(err)?; if y >= 2069 { y -= 100; } });
-            tok!("15", { h = num(&mut v, 2, false).ok_or_else(err)? as u32; });
-            tok!("03", { h = num(&mut v, 2, true).ok_or_else(err)? as u32; });
-            tok!("04", { mi = num(&mut v, 2, true).ok_or_else(err)? as u32; });
+            tok!("06", {
+                y = 2000 + num(&mut v, 2, true).ok_or_else(err)?;
+                if y >= 2069 {
+                    y -= 100;
+                }
+            });
+            tok!("15", {
+                h = num(&mut v, 2, false).ok_or_else(err)? as u32;
+            });
+            tok!("03", {
+                h = num(&mut v, 2, true).ok_or_else(err)? as u32;
+            });
+            tok!("04", {
+                mi = num(&mut v, 2, true).ok_or_else(err)? as u32;
+            });
             tok!("05", {
                 s = num(&mut v, 2, true).ok_or_else(err)? as u32;
                 if let Some(rest) = v.strip_prefix('.') {
@@ -239,13 +289,26 @@ impl Time {
                 pm = Some(v.starts_with("PM"));
                 v = v.get(2..).ok_or_else(err)?;
             });
-            tok!("1", { mo = num(&mut v, 2, false).ok_or_else(err)? as u32; });
-            tok!("2", { d = num(&mut v, 2, false).ok_or_else(err)? as u32; });
-            tok!("3", { h = num(&mut v, 2, false).ok_or_else(err)? as u32; });
-            tok!("4", { mi = num(&mut v, 2, false).ok_or_else(err)? as u32; });
-            tok!("5", { s = num(&mut v, 2, false).ok_or_else(err)? as u32; });
+            tok!("1", {
+                mo = num(&mut v, 2, false).ok_or_else(err)? as u32;
+            });
+            tok!("2", {
+                d = num(&mut v, 2, false).ok_or_else(err)? as u32;
+            });
+            tok!("3", {
+                h = num(&mut v, 2, false).ok_or_else(err)? as u32;
+            });
+            tok!("4", {
+                mi = num(&mut v, 2, false).ok_or_else(err)? as u32;
+            });
+            tok!("5", {
+                s = num(&mut v, 2, false).ok_or_else(err)? as u32;
+            });
             if (l.starts_with(".0") || l.starts_with(".9")) && v.starts_with('.') {
-                let n = l[1..].bytes().take_while(|b| *b == b'0' || *b == b'9').count();
+                let n = l[1..]
+                    .bytes()
+                    .take_while(|b| *b == b'0' || *b == b'9')
+                    .count();
                 l = &l[1 + n..];
                 let rest = &v[1..];
                 let k = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
@@ -275,7 +338,7 @@ impl Time {
                 h = 0;
             }
         }
-        if !(1..=12).contains(&mo) || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 {
+        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 59 {
             return Err(format!(
                 "parsing time {}: month out of range",
                 kubeplay_gotemplate::strconv::quote(value)
@@ -298,14 +361,18 @@ impl Object for Time {
         Some(match name {
             "Unix" => Func::new("Unix", &[], None, move |_, _| Ok(Value::Int64(t.secs))),
             "UnixNano" => Func::new("UnixNano", &[], None, move |_, _| {
-                Ok(Value::Int64(t.secs.saturating_mul(1_000_000_000) + t.nanos as i64))
+                Ok(Value::Int64(
+                    t.secs.saturating_mul(1_000_000_000) + t.nanos as i64,
+                ))
             }),
             "Year" => Func::new("Year", &[], None, move |_, _| Ok(Value::Int(t.parts().0))),
             "Format" => Func::new("Format", &[ArgType::String], None, move |_, a| {
                 Ok(Value::from(t.format(&arg_str(&a[0]))))
             }),
             "UTC" | "Local" => Func::new(name, &[], None, move |_, _| Ok(Value::object(t))),
-            "String" => Func::new("String", &[], None, move |_, _| Ok(Value::from(t.go_string()))),
+            "String" => Func::new("String", &[], None, move |_, _| {
+                Ok(Value::from(t.go_string()))
+            }),
             _ => return None,
         })
     }
@@ -326,30 +393,46 @@ fn to_time(v: &Value) -> Option<Time> {
 }
 
 fn date_fmt(layout: &str, v: &Value) -> String {
-    let t = to_time(v).unwrap_or(Time { secs: NOW_UNIX, nanos: 0 });
+    let t = to_time(v).unwrap_or(Time {
+        secs: NOW_UNIX,
+        nanos: 0,
+    });
     t.format(layout)
 }
 
 pub fn register(fs: &mut Vec<Func>) {
     use ArgType::{Any, String as Str};
-    fs.push(Func::new("now", &[], None, |_, _| Ok(Value::object(Time { secs: NOW_UNIX, nanos: 0 }))));
-    fs.push(Func::new("date", &[Str, Any], None, |_, a| Ok(Value::from(date_fmt(&arg_str(&a[0]), &a[1])))));
+    fs.push(Func::new("now", &[], None, |_, _| {
+        Ok(Value::object(Time {
+            secs: NOW_UNIX,
+            nanos: 0,
+        }))
+    }));
+    fs.push(Func::new("date", &[Str, Any], None, |_, a| {
+        Ok(Value::from(date_fmt(&arg_str(&a[0]), &a[1])))
+    }));
     for n in ["dateInZone", "date_in_zone"] {
         fs.push(Func::new(n, &[Str, Any, Str], None, |_, a| {
             Ok(Value::from(date_fmt(&arg_str(&a[0]), &a[1])))
         }));
     }
-    fs.push(Func::new("htmlDate", &[Any], None, |_, a| Ok(Value::from(date_fmt("2006-01-02", &a[0])))));
+    fs.push(Func::new("htmlDate", &[Any], None, |_, a| {
+        Ok(Value::from(date_fmt("2006-01-02", &a[0])))
+    }));
     fs.push(Func::new("htmlDateInZone", &[Any, Str], None, |_, a| {
         Ok(Value::from(date_fmt("2006-01-02", &a[0])))
     }));
     fs.push(Func::new("unixEpoch", &[Any], None, |_, a| {
-        let t = to_time(&a[0]).ok_or_else(|| FuncError::new("wrong type for value; expected time.Time"))?;
+        let t = to_time(&a[0])
+            .ok_or_else(|| FuncError::new("wrong type for value; expected time.Time"))?;
         Ok(Value::from(t.secs.to_string()))
     }));
     fs.push(Func::new("toDate", &[Str, Str], None, |_, a| {
         Ok(Value::object(
-            Time::parse(&arg_str(&a[0]), &arg_str(&a[1])).unwrap_or(Time { secs: -62_135_596_800, nanos: 0 }),
+            Time::parse(&arg_str(&a[0]), &arg_str(&a[1])).unwrap_or(Time {
+                secs: -62_135_596_800,
+                nanos: 0,
+            }),
         ))
     }));
     fs.push(Func::new("mustToDate", &[Str, Str], None, |_, a| {
@@ -357,9 +440,15 @@ pub fn register(fs: &mut Vec<Func>) {
             .map(Value::object)
             .map_err(FuncError::new)
     }));
-    for (n, must) in [("dateModify", false), ("date_modify", false), ("mustDateModify", true), ("must_date_modify", true)] {
+    for (n, must) in [
+        ("dateModify", false),
+        ("date_modify", false),
+        ("mustDateModify", true),
+        ("must_date_modify", true),
+    ] {
         fs.push(Func::new(n, &[Str, Any], None, move |_, a| {
-            let t = to_time(&a[1]).ok_or_else(|| FuncError::new("wrong type for value; expected time.Time"))?;
+            let t = to_time(&a[1])
+                .ok_or_else(|| FuncError::new("wrong type for value; expected time.Time"))?;
             match parse_duration(&arg_str(&a[0])) {
                 Ok(d) => {
                     let total = t.secs as i128 * 1_000_000_000 + t.nanos as i128 + d as i128;
@@ -374,18 +463,28 @@ pub fn register(fs: &mut Vec<Func>) {
         }));
     }
     fs.push(Func::new("ago", &[Any], None, |_, a| {
-        let t = to_time(&a[0]).unwrap_or(Time { secs: NOW_UNIX, nanos: 0 });
-        Ok(Value::from(format_duration((NOW_UNIX - t.secs).saturating_mul(1_000_000_000))))
+        let t = to_time(&a[0]).unwrap_or(Time {
+            secs: NOW_UNIX,
+            nanos: 0,
+        });
+        Ok(Value::from(format_duration(
+            (NOW_UNIX - t.secs).saturating_mul(1_000_000_000),
+        )))
     }));
     fs.push(Func::new("duration", &[Any], None, |_, a| {
         let n = super::conversion::parse_int_base0(&strval(&a[0])).unwrap_or(0);
-        Ok(Value::from(format_duration(n.saturating_mul(1_000_000_000))))
+        Ok(Value::from(format_duration(
+            n.saturating_mul(1_000_000_000),
+        )))
     }));
     fs.push(Func::new("durationRound", &[Any], None, |_, a| {
         let d: i64 = match &a[0] {
             Value::String(s) => parse_duration(&s.to_str_lossy()).unwrap_or(0),
             Value::Object(o) if o.type_name() == "time.Time" => {
-                let t = to_time(&a[0]).unwrap_or(Time { secs: NOW_UNIX, nanos: 0 });
+                let t = to_time(&a[0]).unwrap_or(Time {
+                    secs: NOW_UNIX,
+                    nanos: 0,
+                });
                 (NOW_UNIX - t.secs).saturating_mul(1_000_000_000)
             }
             other => super::conversion::to_int64(other),
@@ -424,8 +523,14 @@ mod tests {
 
     #[test]
     fn layouts() {
-        let t = Time { secs: NOW_UNIX + 3723, nanos: 500_000_000 };
-        assert_eq!(t.format("2006-01-02T15:04:05Z07:00"), "2025-01-01T01:02:03Z");
+        let t = Time {
+            secs: NOW_UNIX + 3723,
+            nanos: 500_000_000,
+        };
+        assert_eq!(
+            t.format("2006-01-02T15:04:05Z07:00"),
+            "2025-01-01T01:02:03Z"
+        );
         assert_eq!(t.format("Mon Jan _2 3:04PM"), "Wed Jan  1 1:02AM");
         assert_eq!(t.go_string(), "2025-01-01 01:02:03.5 +0000 UTC");
         let p = Time::parse("2006-01-02", "2024-02-29").unwrap();

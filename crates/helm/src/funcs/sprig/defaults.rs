@@ -30,7 +30,10 @@ pub fn empty(v: &Value) -> bool {
 fn deep_copy(v: &Value) -> Value {
     match data(v) {
         Value::Map(m) => crate::funcs::dictvalue::MutMap::value(
-            m.entries.iter().map(|(k, x)| (k.clone(), deep_copy(x))).collect(),
+            m.entries
+                .iter()
+                .map(|(k, x)| (k.clone(), deep_copy(x)))
+                .collect(),
         ),
         Value::List(l) => Value::typed_list(l.items.iter().map(deep_copy).collect(), l.elem),
         other => other,
@@ -43,7 +46,9 @@ fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::Map(x), Value::Map(y)) => {
             x.elem == y.elem
                 && x.entries.len() == y.entries.len()
-                && x.entries.iter().all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal(v, w)))
+                && x.entries
+                    .iter()
+                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal(v, w)))
         }
         (Value::List(x), Value::List(y)) => {
             x.elem == y.elem
@@ -75,12 +80,18 @@ pub fn register(fs: &mut Vec<Func>) {
         }
         Ok(a[1].clone())
     }));
-    fs.push(Func::new("empty", &[Any], None, |_, a| Ok(Value::Bool(empty(&a[0])))));
+    fs.push(Func::new("empty", &[Any], None, |_, a| {
+        Ok(Value::Bool(empty(&a[0])))
+    }));
     fs.push(Func::new("coalesce", &[], Some(Any), |_, a| {
         Ok(a.iter().find(|v| !empty(v)).cloned().unwrap_or(Value::Nil))
     }));
-    fs.push(Func::new("all", &[], Some(Any), |_, a| Ok(Value::Bool(a.iter().all(|v| !empty(v))))));
-    fs.push(Func::new("any", &[], Some(Any), |_, a| Ok(Value::Bool(a.iter().any(|v| !empty(v))))));
+    fs.push(Func::new("all", &[], Some(Any), |_, a| {
+        Ok(Value::Bool(a.iter().all(|v| !empty(v))))
+    }));
+    fs.push(Func::new("any", &[], Some(Any), |_, a| {
+        Ok(Value::Bool(a.iter().any(|v| !empty(v))))
+    }));
     fs.push(Func::new("ternary", &[Any, Any, Bool], None, |_, a| {
         Ok(if matches!(a[2], Value::Bool(true)) {
             a[0].clone()
@@ -89,13 +100,17 @@ pub fn register(fs: &mut Vec<Func>) {
         })
     }));
     fs.push(Func::new("toPrettyJson", &[Any], None, |_, a| {
-        Ok(Value::from(json_enc(&a[0], true, Some("  ")).unwrap_or_default()))
+        Ok(Value::from(
+            json_enc(&a[0], true, Some("  ")).unwrap_or_default(),
+        ))
     }));
     fs.push(Func::new("mustToPrettyJson", &[Any], None, |_, a| {
         Ok(Value::from(json_enc(&a[0], true, Some("  "))?))
     }));
     fs.push(Func::new("toRawJson", &[Any], None, |_, a| {
-        Ok(Value::from(json_enc(&a[0], false, None).unwrap_or_default()))
+        Ok(Value::from(
+            json_enc(&a[0], false, None).unwrap_or_default(),
+        ))
     }));
     fs.push(Func::new("mustToRawJson", &[Any], None, |_, a| {
         Ok(Value::from(json_enc(&a[0], false, None)?))
@@ -105,7 +120,9 @@ pub fn register(fs: &mut Vec<Func>) {
         let j = parse_json(&text).map_err(FuncError::new)?;
         Ok(mutable(json_to_value(&j)))
     }));
-    fs.push(Func::new("deepCopy", &[Any], None, |_, a| Ok(deep_copy(&a[0]))));
+    fs.push(Func::new("deepCopy", &[Any], None, |_, a| {
+        Ok(deep_copy(&a[0]))
+    }));
     fs.push(Func::new("mustDeepCopy", &[Any], None, |_, a| {
         if a[0].is_nil() {
             return Err(FuncError::new("copy: Copy called with nil"));

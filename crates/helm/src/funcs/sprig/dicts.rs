@@ -74,7 +74,9 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("get", &[Any, Str], None, |_, a| {
         let m = want_entries(&a[0])?;
-        Ok(m.get(&arg_str(&a[1])).cloned().unwrap_or_else(|| Value::from("")))
+        Ok(m.get(&arg_str(&a[1]))
+            .cloned()
+            .unwrap_or_else(|| Value::from("")))
     }));
     fs.push(Func::new("set", &[Any, Str, Any], None, |_, a| {
         let m = want_map(&a[0])?;

@@ -1,11 +1,15 @@
 //! Go's `time.Duration` parsing and formatting, for Sprig's date functions. (Helm 4.2 has
 //! no `durationSeconds` family yet: charts calling them fail to parse there, and here.)
 
-
 /// Go's `time.ParseDuration`, in nanoseconds.
 pub fn parse_duration(s: &str) -> Result<i64, String> {
     let orig = s;
-    let err = || format!("time: invalid duration {}", kubeplay_gotemplate::strconv::quote(orig));
+    let err = || {
+        format!(
+            "time: invalid duration {}",
+            kubeplay_gotemplate::strconv::quote(orig)
+        )
+    };
     let (neg, mut s) = match s.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, s.strip_prefix('+').unwrap_or(s)),
@@ -18,13 +22,17 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     }
     let mut total: f64 = 0.0;
     while !s.is_empty() {
-        let num_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+        let num_end = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(s.len());
         if num_end == 0 {
             return Err(err());
         }
         let n: f64 = s[..num_end].parse().map_err(|_| err())?;
         s = &s[num_end..];
-        let unit_end = s.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(s.len());
+        let unit_end = s
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(s.len());
         let unit = &s[..unit_end];
         s = &s[unit_end..];
         let mult = match unit {
@@ -34,7 +42,12 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
             "s" => 1e9,
             "m" => 60e9,
             "h" => 3600e9,
-            "" => return Err(format!("time: missing unit in duration {}", kubeplay_gotemplate::strconv::quote(orig))),
+            "" => {
+                return Err(format!(
+                    "time: missing unit in duration {}",
+                    kubeplay_gotemplate::strconv::quote(orig)
+                ))
+            }
             u => {
                 return Err(format!(
                     "time: unknown unit {} in duration {}",

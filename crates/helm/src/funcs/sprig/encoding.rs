@@ -9,7 +9,11 @@ const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 pub fn b64_std(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..4 {
             if i <= chunk.len() {
@@ -99,7 +103,10 @@ fn b32_std(data: &[u8]) -> String {
 fn b32_decode(s: &str) -> Result<Vec<u8>, String> {
     let clean: Vec<u8> = s.bytes().filter(|c| *c != b'\r' && *c != b'\n').collect();
     if clean.len() % 8 != 0 {
-        return Err(format!("illegal base32 data at input byte {}", (clean.len() / 8) * 8));
+        return Err(format!(
+            "illegal base32 data at input byte {}",
+            (clean.len() / 8) * 8
+        ));
     }
     let mut out = Vec::new();
     let mut buf = 0u64;
@@ -116,7 +123,8 @@ fn b32_decode(s: &str) -> Result<Vec<u8>, String> {
         let v = B32
             .iter()
             .position(|b| b == c)
-            .ok_or_else(|| format!("illegal base32 data at input byte {i}"))? as u64;
+            .ok_or_else(|| format!("illegal base32 data at input byte {i}"))?
+            as u64;
         buf = buf << 5 | v;
         bits += 5;
         if bits >= 8 {

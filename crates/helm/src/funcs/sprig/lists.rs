@@ -33,11 +33,14 @@ fn deep_eq(a: &Value, b: &Value) -> bool {
     }
     match (&a, &b) {
         (Value::List(x), Value::List(y)) => {
-            x.items.len() == y.items.len() && x.items.iter().zip(&y.items).all(|(p, q)| deep_eq(p, q))
+            x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(p, q)| deep_eq(p, q))
         }
         (Value::Map(x), Value::Map(y)) => {
             x.entries.len() == y.entries.len()
-                && x.entries.iter().all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_eq(v, w)))
+                && x.entries
+                    .iter()
+                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_eq(v, w)))
         }
         (Value::Float(p), Value::Float(q)) => p == q,
         _ => {
@@ -62,23 +65,37 @@ fn both(
 
 pub fn register(fs: &mut Vec<Func>) {
     for n in ["list", "tuple"] {
-        fs.push(Func::new(n, &[], Some(Any), |_, a| Ok(Value::list(a.to_vec()))));
+        fs.push(Func::new(n, &[], Some(Any), |_, a| {
+            Ok(Value::list(a.to_vec()))
+        }));
     }
-    both(fs, &["append", "push", "mustAppend", "mustPush"], &[Any, Any], None, |a| {
-        let mut v = items("push", &a[0])?;
-        v.push(a[1].clone());
-        Ok(Value::list(v))
-    });
+    both(
+        fs,
+        &["append", "push", "mustAppend", "mustPush"],
+        &[Any, Any],
+        None,
+        |a| {
+            let mut v = items("push", &a[0])?;
+            v.push(a[1].clone());
+            Ok(Value::list(v))
+        },
+    );
     both(fs, &["prepend", "mustPrepend"], &[Any, Any], None, |a| {
         let mut v = items("prepend", &a[0])?;
         v.insert(0, a[1].clone());
         Ok(Value::list(v))
     });
     both(fs, &["first", "mustFirst"], &[Any], None, |a| {
-        Ok(items("find first", &a[0])?.first().cloned().unwrap_or(Value::Nil))
+        Ok(items("find first", &a[0])?
+            .first()
+            .cloned()
+            .unwrap_or(Value::Nil))
     });
     both(fs, &["last", "mustLast"], &[Any], None, |a| {
-        Ok(items("find last", &a[0])?.last().cloned().unwrap_or(Value::Nil))
+        Ok(items("find last", &a[0])?
+            .last()
+            .cloned()
+            .unwrap_or(Value::Nil))
     });
     both(fs, &["rest", "mustRest"], &[Any], None, |a| {
         let v = items("find rest", &a[0])?;
@@ -116,12 +133,16 @@ pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("without", &[Any], Some(Any), |_, a| {
         let v = items("find without", &a[0])?;
         let omit = &a[1..];
-        Ok(Value::list(v.into_iter().filter(|x| !in_list(omit, x)).collect()))
+        Ok(Value::list(
+            v.into_iter().filter(|x| !in_list(omit, x)).collect(),
+        ))
     }));
     fs.push(Func::new("mustWithout", &[Any], Some(Any), |_, a| {
         let v = items("find without", &a[0])?;
         let omit = &a[1..];
-        Ok(Value::list(v.into_iter().filter(|x| !in_list(omit, x)).collect()))
+        Ok(Value::list(
+            v.into_iter().filter(|x| !in_list(omit, x)).collect(),
+        ))
     }));
     for n in ["has", "mustHas"] {
         fs.push(Func::new(n, &[Any, Any], None, |_, a| {
@@ -147,13 +168,20 @@ pub fn register(fs: &mut Vec<Func>) {
                 return Ok(Value::Nil);
             }
             let start = a.get(1).map(to_int64).unwrap_or(0);
-            let end = if a.len() < 3 { v.len() as i64 } else { to_int64(&a[2]) };
+            let end = if a.len() < 3 {
+                v.len() as i64
+            } else {
+                to_int64(&a[2])
+            };
             if start < 0 || end < start || end > v.len() as i64 {
                 return Err(FuncError::new(format!(
                     "reflect: slice index out of range [{start}:{end}]"
                 )));
             }
-            Ok(Value::typed_list(v[start as usize..end as usize].to_vec(), elem))
+            Ok(Value::typed_list(
+                v[start as usize..end as usize].to_vec(),
+                elem,
+            ))
         }));
     }
     fs.push(Func::new("concat", &[], Some(Any), |_, a| {
@@ -199,21 +227,22 @@ pub fn register(fs: &mut Vec<Func>) {
                     k.type_name()
                 )));
             };
-            let m = match (&cur, data(&cur)) {
-                (Value::Map(m), _) if m.type_name.is_some() => {
-                    return Err(FuncError::new(format!(
+            let m =
+                match (&cur, data(&cur)) {
+                    (Value::Map(m), _) if m.type_name.is_some() => {
+                        return Err(FuncError::new(format!(
                         "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
                         cur.type_name()
                     )))
-                }
-                (_, Value::Map(m)) => m,
-                _ => {
-                    return Err(FuncError::new(format!(
+                    }
+                    (_, Value::Map(m)) => m,
+                    _ => {
+                        return Err(FuncError::new(format!(
                         "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
                         if cur.is_nil() { "nil".to_string() } else { cur.type_name() }
                     )))
-                }
-            };
+                    }
+                };
             match m.entries.get(k) {
                 None => return Ok(def),
                 Some(v) if i + 1 == keys.len() => return Ok(v.clone()),

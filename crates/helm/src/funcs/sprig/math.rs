@@ -60,7 +60,9 @@ pub fn register(fs: &mut Vec<Func>) {
         Ok(Value::Int64(to_int64(&a[0]).wrapping_add(1)))
     }));
     fs.push(Func::new("add", &[], Some(Any), |_, a| {
-        Ok(Value::Int64(a.iter().fold(0i64, |s, x| s.wrapping_add(to_int64(x)))))
+        Ok(Value::Int64(
+            a.iter().fold(0i64, |s, x| s.wrapping_add(to_int64(x))),
+        ))
     }));
     fs.push(Func::new("sub", &[Any, Any], None, |_, a| {
         Ok(Value::Int64(to_int64(&a[0]).wrapping_sub(to_int64(&a[1]))))
@@ -81,7 +83,9 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("mul", &[Any], Some(Any), |_, a| {
         Ok(Value::Int64(
-            a[1..].iter().fold(to_int64(&a[0]), |s, x| s.wrapping_mul(to_int64(x))),
+            a[1..]
+                .iter()
+                .fold(to_int64(&a[0]), |s, x| s.wrapping_mul(to_int64(x))),
         ))
     }));
     for name in ["max", "biggest"] {
@@ -93,37 +97,60 @@ pub fn register(fs: &mut Vec<Func>) {
         Ok(Value::Int64(a.iter().map(to_int64).min().unwrap_or(0)))
     }));
     fs.push(Func::new("maxf", &[Any], Some(Any), |_, a| {
-        Ok(Value::Float(a.iter().map(to_float64).fold(f64::NEG_INFINITY, go_max)))
+        Ok(Value::Float(
+            a.iter().map(to_float64).fold(f64::NEG_INFINITY, go_max),
+        ))
     }));
     fs.push(Func::new("minf", &[Any], Some(Any), |_, a| {
-        Ok(Value::Float(a.iter().map(to_float64).fold(f64::INFINITY, go_min)))
+        Ok(Value::Float(
+            a.iter().map(to_float64).fold(f64::INFINITY, go_min),
+        ))
     }));
-    fs.push(Func::new("ceil", &[Any], None, |_, a| Ok(Value::Float(to_float64(&a[0]).ceil()))));
-    fs.push(Func::new("floor", &[Any], None, |_, a| Ok(Value::Float(to_float64(&a[0]).floor()))));
-    fs.push(Func::new("round", &[Any, Int], Some(ArgType::Float64), |_, a| {
-        let round_on = match a.get(2) {
-            Some(Value::Float(f)) => *f,
-            _ => 0.5,
-        };
-        let val = to_float64(&a[0]);
-        let pow = 10f64.powf(arg_int(&a[1]) as f64);
-        let digit = pow * val;
-        let frac = digit.fract();
-        let r = if frac >= round_on { digit.ceil() } else { digit.floor() };
-        Ok(Value::Float(r / pow))
+    fs.push(Func::new("ceil", &[Any], None, |_, a| {
+        Ok(Value::Float(to_float64(&a[0]).ceil()))
     }));
+    fs.push(Func::new("floor", &[Any], None, |_, a| {
+        Ok(Value::Float(to_float64(&a[0]).floor()))
+    }));
+    fs.push(Func::new(
+        "round",
+        &[Any, Int],
+        Some(ArgType::Float64),
+        |_, a| {
+            let round_on = match a.get(2) {
+                Some(Value::Float(f)) => *f,
+                _ => 0.5,
+            };
+            let val = to_float64(&a[0]);
+            let pow = 10f64.powf(arg_int(&a[1]) as f64);
+            let digit = pow * val;
+            let frac = digit.fract();
+            let r = if frac >= round_on {
+                digit.ceil()
+            } else {
+                digit.floor()
+            };
+            Ok(Value::Float(r / pow))
+        },
+    ));
     decimal_op(fs, "addf", false, |x, y| x + y);
     decimal_op(fs, "subf", true, |x, y| x - y);
     decimal_op(fs, "divf", true, |x, y| x / y);
     decimal_op(fs, "mulf", true, |x, y| x * y);
-    fs.push(Func::new("add1f", &[Any], None, |_, a| Ok(Value::Float(to_float64(&a[0]) + 1.0))));
+    fs.push(Func::new("add1f", &[Any], None, |_, a| {
+        Ok(Value::Float(to_float64(&a[0]) + 1.0))
+    }));
     fs.push(Func::new("until", &[Int], None, |_, a| {
         let n = arg_int(&a[0]);
         let step = if n < 0 { -1 } else { 1 };
         Ok(int_list(until_step(0, n, step)?))
     }));
     fs.push(Func::new("untilStep", &[Int, Int, Int], None, |_, a| {
-        Ok(int_list(until_step(arg_int(&a[0]), arg_int(&a[1]), arg_int(&a[2]))?))
+        Ok(int_list(until_step(
+            arg_int(&a[0]),
+            arg_int(&a[1]),
+            arg_int(&a[2]),
+        )?))
     }));
     fs.push(Func::new("seq", &[], Some(Int), |_, a| {
         let p: Vec<i64> = a.iter().map(arg_int).collect();

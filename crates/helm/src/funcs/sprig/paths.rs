@@ -79,7 +79,9 @@ pub fn register(fs: &mut Vec<Func>) {
         ("osClean", clean),
         ("osExt", ext),
     ] {
-        fs.push(Func::new(name, &[Str], None, move |_, a| Ok(Value::from(f(&arg_str(&a[0]))))));
+        fs.push(Func::new(name, &[Str], None, move |_, a| {
+            Ok(Value::from(f(&arg_str(&a[0]))))
+        }));
     }
     for name in ["isAbs", "osIsAbs"] {
         fs.push(Func::new(name, &[Str], None, |_, a| {

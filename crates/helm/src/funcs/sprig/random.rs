@@ -66,7 +66,9 @@ pub fn register(fs: &mut Vec<Func>, seed: u64) {
         ("randAscii", ascii),
     ] {
         let r = rng.clone();
-        fs.push(Func::new(name, &[Int], None, move |_, a| pick(&r, &set, arg_int(&a[0]))));
+        fs.push(Func::new(name, &[Int], None, move |_, a| {
+            pick(&r, &set, arg_int(&a[0]))
+        }));
     }
     let r = rng.clone();
     fs.push(Func::new("randInt", &[Int, Int], None, move |_, a| {

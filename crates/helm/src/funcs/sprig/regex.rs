@@ -9,7 +9,12 @@ use ArgType::{Int, String as Str};
 fn compile(pat: &str) -> Result<regex::Regex, String> {
     regex::Regex::new(pat).map_err(|e| {
         let msg = e.to_string();
-        let detail = msg.lines().last().unwrap_or("").trim().trim_start_matches("error: ");
+        let detail = msg
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches("error: ");
         format!("error parsing regexp: {detail}: `{pat}`")
     })
 }
@@ -51,33 +56,44 @@ fn split(re: &regex::Regex, s: &str, n: i64) -> Vec<String> {
 
 pub fn register(fs: &mut Vec<Func>) {
     for (name, must) in [("regexMatch", false), ("mustRegexMatch", true)] {
-        fs.push(Func::new(name, &[Str, Str], None, move |_, a| {
-            match compile(&arg_str(&a[0])) {
+        fs.push(Func::new(
+            name,
+            &[Str, Str],
+            None,
+            move |_, a| match compile(&arg_str(&a[0])) {
                 Ok(re) => Ok(Value::Bool(re.is_match(&arg_str(&a[1])))),
                 Err(e) if must => Err(FuncError::new(e)),
                 Err(_) => Ok(Value::Bool(false)),
-            }
-        }));
+            },
+        ));
     }
     for (name, must) in [("regexFindAll", false), ("mustRegexFindAll", true)] {
-        fs.push(Func::new(name, &[Str, Str, Int], None, move |_, a| {
-            match compile(&arg_str(&a[0])) {
+        fs.push(Func::new(
+            name,
+            &[Str, Str, Int],
+            None,
+            move |_, a| match compile(&arg_str(&a[0])) {
                 Ok(re) => Ok(strings(find_all(&re, &arg_str(&a[1]), arg_int(&a[2])))),
                 Err(e) if must => Err(FuncError::new(e)),
                 Err(_) => Ok(strings(vec![])),
-            }
-        }));
+            },
+        ));
     }
     for (name, must) in [("regexFind", false), ("mustRegexFind", true)] {
-        fs.push(Func::new(name, &[Str, Str], None, move |_, a| {
-            match compile(&arg_str(&a[0])) {
+        fs.push(Func::new(
+            name,
+            &[Str, Str],
+            None,
+            move |_, a| match compile(&arg_str(&a[0])) {
                 Ok(re) => Ok(Value::from(
-                    re.find(&arg_str(&a[1])).map(|m| m.as_str().to_string()).unwrap_or_default(),
+                    re.find(&arg_str(&a[1]))
+                        .map(|m| m.as_str().to_string())
+                        .unwrap_or_default(),
                 )),
                 Err(e) if must => Err(FuncError::new(e)),
                 Err(_) => Ok(Value::from("")),
-            }
-        }));
+            },
+        ));
     }
     for (name, must, literal) in [
         ("regexReplaceAll", false, false),
@@ -85,8 +101,11 @@ pub fn register(fs: &mut Vec<Func>) {
         ("regexReplaceAllLiteral", false, true),
         ("mustRegexReplaceAllLiteral", true, true),
     ] {
-        fs.push(Func::new(name, &[Str, Str, Str], None, move |_, a| {
-            match compile(&arg_str(&a[0])) {
+        fs.push(Func::new(
+            name,
+            &[Str, Str, Str],
+            None,
+            move |_, a| match compile(&arg_str(&a[0])) {
                 Ok(re) => {
                     let s = arg_str(&a[1]);
                     let repl = arg_str(&a[2]);
@@ -99,17 +118,20 @@ pub fn register(fs: &mut Vec<Func>) {
                 }
                 Err(e) if must => Err(FuncError::new(e)),
                 Err(_) => Ok(Value::from("")),
-            }
-        }));
+            },
+        ));
     }
     for (name, must) in [("regexSplit", false), ("mustRegexSplit", true)] {
-        fs.push(Func::new(name, &[Str, Str, Int], None, move |_, a| {
-            match compile(&arg_str(&a[0])) {
+        fs.push(Func::new(
+            name,
+            &[Str, Str, Int],
+            None,
+            move |_, a| match compile(&arg_str(&a[0])) {
                 Ok(re) => Ok(strings(split(&re, &arg_str(&a[1]), arg_int(&a[2])))),
                 Err(e) if must => Err(FuncError::new(e)),
                 Err(_) => Ok(strings(vec![])),
-            }
-        }));
+            },
+        ));
     }
     fs.push(Func::new("regexQuoteMeta", &[Str], None, |_, a| {
         let s = arg_str(&a[0]);

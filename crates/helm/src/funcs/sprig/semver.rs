@@ -37,7 +37,9 @@ impl Object for SemverObject {
                         _ => None,
                     };
                     let Some(o) = other else {
-                        return Err(FuncError::new("wrong type for value; expected *semver.Version"));
+                        return Err(FuncError::new(
+                            "wrong type for value; expected *semver.Version",
+                        ));
                     };
                     Ok(Value::Int(v.compare(&o) as i64))
                 }))
@@ -62,7 +64,8 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("semverCompare", &[Str, Str], None, |_, a| {
         let c = Constraints::parse(&arg_str(&a[0])).map_err(FuncError::new)?;
-        let v = Version::parse(&arg_str(&a[1])).ok_or_else(|| FuncError::new("Invalid Semantic Version"))?;
+        let v = Version::parse(&arg_str(&a[1]))
+            .ok_or_else(|| FuncError::new("Invalid Semantic Version"))?;
         Ok(Value::Bool(c.check(&v)))
     }));
 }

@@ -15,7 +15,9 @@ fn sv(s: impl Into<String>) -> Result<Value, FuncError> {
 }
 
 fn str1(fs: &mut Vec<Func>, name: &str, f: fn(&str) -> String) {
-    fs.push(Func::new(name, &[Str], None, move |_, a| sv(f(&arg_str(&a[0])))));
+    fs.push(Func::new(name, &[Str], None, move |_, a| {
+        sv(f(&arg_str(&a[0])))
+    }));
 }
 
 fn str2(fs: &mut Vec<Func>, name: &str, f: fn(&str, &str) -> String) {
@@ -163,7 +165,10 @@ fn abbrevboth(left: i64, right: i64, s: &str) -> String {
         let rest = substr_bytes(s, offset as usize, len as usize);
         return format!("...{}", abbrev(right - 3, &rest));
     }
-    format!("...{}", substr_bytes(s, (len - (right - 3)) as usize, len as usize))
+    format!(
+        "...{}",
+        substr_bytes(s, (len - (right - 3)) as usize, len as usize)
+    )
 }
 
 fn initials(s: &str) -> String {
@@ -257,7 +262,13 @@ fn case_words(s: &str) -> Vec<String> {
             let next = chars.get(i + 1).copied();
             let boundary = match prev {
                 Some(p) if p.is_lowercase() && c.is_uppercase() => true,
-                Some(p) if p.is_uppercase() && c.is_uppercase() && next.is_some_and(|n| n.is_lowercase()) => true,
+                Some(p)
+                    if p.is_uppercase()
+                        && c.is_uppercase()
+                        && next.is_some_and(|n| n.is_lowercase()) =>
+                {
+                    true
+                }
                 Some(p) if p.is_alphabetic() && c.is_ascii_digit() => false,
                 _ => false,
             };
@@ -317,16 +328,26 @@ pub fn register(fs: &mut Vec<Func>) {
     str1(fs, "lower", go_lower);
     str1(fs, "title", go_title);
     str1(fs, "untitle", untitle);
-    str1(fs, "nospace", |s| s.chars().filter(|c| !is_go_space(*c)).collect());
+    str1(fs, "nospace", |s| {
+        s.chars().filter(|c| !is_go_space(*c)).collect()
+    });
     str1(fs, "initials", initials);
     str1(fs, "swapcase", swapcase);
     str1(fs, "snakecase", snakecase);
     str1(fs, "camelcase", camelcase);
     str1(fs, "kebabcase", kebabcase);
-    str2(fs, "trimall", |a, b| b.trim_matches(|c| a.contains(c)).to_string());
-    str2(fs, "trimAll", |a, b| b.trim_matches(|c| a.contains(c)).to_string());
-    str2(fs, "trimSuffix", |a, b| b.strip_suffix(a).unwrap_or(b).to_string());
-    str2(fs, "trimPrefix", |a, b| b.strip_prefix(a).unwrap_or(b).to_string());
+    str2(fs, "trimall", |a, b| {
+        b.trim_matches(|c| a.contains(c)).to_string()
+    });
+    str2(fs, "trimAll", |a, b| {
+        b.trim_matches(|c| a.contains(c)).to_string()
+    });
+    str2(fs, "trimSuffix", |a, b| {
+        b.strip_suffix(a).unwrap_or(b).to_string()
+    });
+    str2(fs, "trimPrefix", |a, b| {
+        b.strip_prefix(a).unwrap_or(b).to_string()
+    });
     pred2(fs, "contains", |sub, s| s.contains(sub));
     pred2(fs, "hasPrefix", |p, s| s.starts_with(p));
     pred2(fs, "hasSuffix", |p, s| s.ends_with(p));
@@ -382,7 +403,12 @@ pub fn register(fs: &mut Vec<Func>) {
         sv(wrap_custom(&arg_str(&a[1]), arg_int(&a[0]), "\n", false))
     }));
     fs.push(Func::new("wrapWith", &[Int, Str, Str], None, |_, a| {
-        sv(wrap_custom(&arg_str(&a[2]), arg_int(&a[0]), &arg_str(&a[1]), true))
+        sv(wrap_custom(
+            &arg_str(&a[2]),
+            arg_int(&a[0]),
+            &arg_str(&a[1]),
+            true,
+        ))
     }));
     fs.push(Func::new("quote", &[], Some(Any), |_, a| {
         let parts: Vec<String> = a
@@ -455,7 +481,9 @@ pub fn register(fs: &mut Vec<Func>) {
                 v
             }
         } else {
-            orig.splitn(n as usize, sep.as_str()).map(String::from).collect()
+            orig.splitn(n as usize, sep.as_str())
+                .map(String::from)
+                .collect()
         };
         let m: BTreeMap<String, Value> = parts
             .into_iter()
@@ -525,8 +553,14 @@ mod tests {
 
     #[test]
     fn title_and_wrap() {
-        assert_eq!(go_title("hello world-foo bar_baz"), "Hello World-Foo Bar_baz");
-        assert_eq!(wrap_custom("hello world foo", 5, "\n", false), "hello\nworld\nfoo");
+        assert_eq!(
+            go_title("hello world-foo bar_baz"),
+            "Hello World-Foo Bar_baz"
+        );
+        assert_eq!(
+            wrap_custom("hello world foo", 5, "\n", false),
+            "hello\nworld\nfoo"
+        );
         assert_eq!(abbrev(5, "hello world"), "he...");
         assert_eq!(snakecase("FirstName"), "first_name");
         assert_eq!(camelcase("http_server"), "HttpServer");

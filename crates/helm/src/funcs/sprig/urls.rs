@@ -20,11 +20,20 @@ pub fn register(fs: &mut Vec<Func>) {
             None => (rest, String::new()),
         };
         let (scheme, rest) = match rest.split_once("://") {
-            Some((sc, r)) if !sc.is_empty() && sc.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => {
+            Some((sc, r))
+                if !sc.is_empty()
+                    && sc
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+            {
                 (sc.to_string(), format!("//{r}"))
             }
             _ => match rest.split_once(':') {
-                Some((sc, r)) if !sc.is_empty() && !sc.contains('/') && sc.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) => {
+                Some((sc, r))
+                    if !sc.is_empty()
+                        && !sc.contains('/')
+                        && sc.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) =>
+                {
                     (sc.to_string(), r.to_string())
                 }
                 _ => (String::new(), rest),
@@ -55,7 +64,11 @@ pub fn register(fs: &mut Vec<Func>) {
             _ => String::new(),
         };
         let hostname = if host.starts_with('[') {
-            host.trim_start_matches('[').split(']').next().unwrap_or("").to_string()
+            host.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .to_string()
         } else {
             host.split(':').next().unwrap_or("").to_string()
         };
@@ -63,7 +76,9 @@ pub fn register(fs: &mut Vec<Func>) {
         Ok(MutMap::value(m))
     }));
     fs.push(Func::new("urlJoin", &[ArgType::Any], None, |_, a| {
-        let d = entries(&a[0]).ok_or_else(|| FuncError::new("wrong type for value; expected map[string]interface {}"))?;
+        let d = entries(&a[0]).ok_or_else(|| {
+            FuncError::new("wrong type for value; expected map[string]interface {}")
+        })?;
         let get = |k: &str| d.get(k).map(strval).unwrap_or_default();
         let mut out = String::new();
         let scheme = get("scheme");
