@@ -108,9 +108,9 @@ pub fn run() -> Result {
     s.stage("wasm tests (wasm-bindgen-test in headless Chromium)", |s| {
         stream(
             Command::new("cargo")
+                // No --quiet: cargo would pass it on to wasm-bindgen-test-runner, which refuses it.
                 .args([
                     "test",
-                    "--quiet",
                     "-p",
                     "kubeplay-web",
                     "--target",
