@@ -178,6 +178,13 @@ impl Cluster {
                 let pod = &self.pods[id];
                 if let Some(status) = &pod.status {
                     obj["status"] = status.to_json(pod);
+                    let stored: u64 = obj["metadata"]["resourceVersion"]
+                        .as_str()
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    if pod.status_rv > stored {
+                        obj["metadata"]["resourceVersion"] = json!(pod.status_rv.to_string());
+                    }
                 }
             }
         }
@@ -696,13 +703,11 @@ impl Cluster {
     fn publish(&mut self, id: PodId) {
         let pod = &mut self.pods[id];
         pod.changed = false;
-        let k = key("Pod", &pod.namespace, &pod.name);
         let Some(status) = pod.status.as_ref() else {
             return;
         };
-        if self.store.contains(&k) {
-            self.store.touch(&k);
-        }
+        // A status write is a new resourceVersion; the JSON is built when read (materialize).
+        pod.status_rv = self.store.next_resource_version();
         let snapshot = PodSnapshot {
             at: self.now,
             namespace: pod.namespace.clone(),
@@ -729,7 +734,8 @@ impl Cluster {
             self.history.push(snapshot);
         }
         if gone {
-            self.store.remove(&k);
+            let pod = &self.pods[id];
+            self.store.remove(&key("Pod", &pod.namespace, &pod.name));
             self.nodes[self.pods[id].node].pods -= 1;
         }
         if self.slices.keys().any(|(n, _)| *n == ns) {

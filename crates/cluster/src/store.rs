@@ -152,17 +152,10 @@ impl Store {
         }
     }
 
-    /// Records a change made elsewhere (a status kept outside the store): bumps resourceVersion.
-    pub fn touch(&mut self, key: &Key) {
-        let rv = self.bump();
-        if let Some(meta) = self
-            .objects
-            .get_mut(key)
-            .and_then(|o| o.get_mut("metadata"))
-            .and_then(Value::as_object_mut)
-        {
-            meta.insert("resourceVersion".into(), json!(rv));
-        }
+    /// Takes a resourceVersion for a change kept outside the store (pod status).
+    pub fn next_resource_version(&mut self) -> u64 {
+        self.resource_version += 1;
+        self.resource_version
     }
 
     /// Sets metadata fields (deletionTimestamp ...); bumps resourceVersion.

@@ -150,6 +150,8 @@ pub struct ContainerRuntime {
     pub frozen: Option<status::ContainerStatusView>,
     /// The involvedObject of this container's events (built once).
     obj: ObjectRef,
+    /// This container's BackOff event, once recorded.
+    backoff_event: Option<usize>,
 }
 
 impl ContainerRuntime {
@@ -242,6 +244,8 @@ pub struct PodRuntime {
     /// Status changed since the cluster last published it.
     pub changed: bool,
     pub readiness_gates: Vec<String>,
+    /// resourceVersion of the latest published status (the store's counter).
+    pub status_rv: u64,
     obj: ObjectRef,
 }
 
@@ -279,6 +283,7 @@ impl PodRuntime {
                     field_path: Some(c.field_path()),
                     ..obj.clone()
                 },
+                backoff_event: None,
             })
             .collect();
         PodRuntime {
@@ -305,6 +310,7 @@ impl PodRuntime {
             dirty: true,
             changed: false,
             readiness_gates,
+            status_rv: 0,
             obj,
         }
     }
@@ -773,13 +779,22 @@ impl PodRuntime {
             if self.backoff.in_backoff_since(ci, f, ctx.now) {
                 let name = self.containers[ci].spec.name.clone();
                 let pod = self.format_pod();
-                self.event(
-                    ctx,
-                    Some(ci),
-                    EventType::Warning,
-                    "BackOff",
-                    format!("Back-off restarting failed container {name} in pod {pod}"),
-                );
+                // The BackOff message never changes for a container: repeats bump it directly.
+                match self.containers[ci].backoff_event {
+                    Some(event) => ctx.events.repeat(event, ctx.now),
+                    None => {
+                        let event = ctx.events.record(
+                            ctx.now,
+                            &self.containers[ci].obj,
+                            EventType::Warning,
+                            "BackOff",
+                            format!("Back-off restarting failed container {name} in pod {pod}"),
+                            "kubelet",
+                            &self.node_name,
+                        );
+                        self.containers[ci].backoff_event = event;
+                    }
+                }
                 let message = format!(
                     "back-off {} restarting failed container={name} pod={pod}",
                     go_duration(self.backoff.get(ci))
