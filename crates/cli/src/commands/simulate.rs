@@ -288,3 +288,65 @@ fn check_scenarios(path: &Path, cfg: &ClusterConfig) -> CliResult {
     writeln!(out, "{passed} passed, {} failed", reports.len() - passed)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(name: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+            "spec": {"containers": [{"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 5; exit 1"]}]}})
+    }
+
+    #[test]
+    fn watch_rows_follow_status_changes() {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        cluster.apply(pod("crash")).unwrap();
+        let rows = watch_pods(&mut cluster, 30_000).unwrap();
+        let statuses: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+        assert_eq!(statuses[0], "Pending");
+        assert!(
+            statuses.contains(&"Running") && statuses.contains(&"Error"),
+            "{statuses:?}"
+        );
+        assert!(statuses.contains(&"CrashLoopBackOff"), "{statuses:?}");
+        // RESTARTS only grows.
+        let restarts: Vec<u32> = rows
+            .iter()
+            .map(|r| r[3].split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(restarts.windows(2).all(|w| w[0] <= w[1]), "{restarts:?}");
+    }
+
+    #[test]
+    fn apply_errors_read_like_kubectl() {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        let widget =
+            json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}});
+        let e = cluster.apply(widget.clone()).unwrap_err();
+        assert_eq!(
+            kubectl_error(&e, &widget, "f.yaml"),
+            "error: resource mapping not found for name: \"w\" namespace: \"\" from \"f.yaml\": no matches for kind \"Widget\" in version \"example.com/v1\"\nensure CRDs are installed first"
+        );
+        let mut bad = pod("bad");
+        bad["spec"]["containers"][0]["image"] = json!("");
+        let e = cluster.apply(bad.clone()).unwrap_err();
+        assert_eq!(
+            kubectl_error(&e, &bad, "f.yaml"),
+            "The Pod \"bad\" is invalid: spec.containers[0].image: Required value"
+        );
+    }
+
+    #[test]
+    fn scenario_files_use_yaml_1_2_typing() {
+        // `n` is a boolean key in YAML 1.1; the scenario checks need it as a string key.
+        let docs = yaml_documents_with(
+            "n: 1\n",
+            "s",
+            &ParseOptions::default(),
+            &JsonOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(docs[0]["n"], 1);
+    }
+}

@@ -42,6 +42,8 @@ enum Decision {
 const SANDBOX_SETUP: Millis = 500;
 /// The pod worker's retry period after a failed sync such as a refused restart (backOffPeriod).
 const SYNC_RETRY: Millis = 10 * SECOND;
+/// The PLEG relist period: how often the kubelet looks for containers that changed state.
+const PLEG_RELIST: Millis = SECOND;
 /// Kubelet's minimum kill grace period (minimumGracePeriodInSeconds = 2).
 const MIN_GRACE: Millis = 2 * SECOND;
 /// Retries of an errored probe within one tick (spec 22).
@@ -1014,7 +1016,9 @@ impl PodRuntime {
                 restart_after: true,
                 prev_finish,
             }) => self.restart_with_backoff(ctx, id, ci, prev_finish),
-            _ => self.sync(ctx, id),
+            // The kubelet learns about an exit it did not cause at its next PLEG relist (every
+            // second) and only then syncs the pod: the exited state is visible until the restart.
+            _ => ctx.at(PLEG_RELIST - ctx.now % PLEG_RELIST, id, Task::Sync),
         }
     }
 
