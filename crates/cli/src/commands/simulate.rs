@@ -6,7 +6,7 @@
 //! `--check-scenarios FILE` runs a probe scenario file and prints `FAIL <id>: <why>` per failing
 //! scenario and `N passed, M failed` last; it exits 0 unless the file cannot be read or parsed.
 
-use super::{CliError, CliResult};
+use super::{engine_not_ready, CliError, CliResult};
 use kubeplay_cluster::clock::{parse_duration, Millis};
 use kubeplay_cluster::limits::MAX_VIRTUAL_TIME;
 use kubeplay_cluster::printers::{event_row, pod_row, table, EVENT_HEADER, POD_HEADER};
@@ -27,7 +27,7 @@ pub struct Args {
     #[arg(long = "for", default_value = "60s")]
     pub duration: String,
     /// table (like `kubectl get pods -w`), events, or json
-    #[arg(long, default_value = "table")]
+    #[arg(short = 'o', long, default_value = "table")]
     pub output: String,
     /// Run a probe scenario file (conformance/probes/scenarios.yaml form) and report
     #[arg(
@@ -48,6 +48,13 @@ pub fn run(args: Args) -> CliResult {
     };
     if let Some(path) = &args.check_scenarios {
         return check_scenarios(path, &cfg);
+    }
+    if matches!(args.output.as_str(), "yaml" | "wide" | "name") {
+        // kubectl's other output forms are planned with the rest of the simulator (issue #5).
+        return Err(engine_not_ready(
+            &format!("simulate --output {}", args.output),
+            5,
+        ));
     }
     if !matches!(args.output.as_str(), "table" | "events" | "json") {
         return Err(CliError(format!(
