@@ -109,8 +109,19 @@ impl Corpus {
 }
 
 fn runner(dir: &Path, command: &str, cases_arg: Option<PathBuf>) -> Command {
-    let mut cmd = Command::new("bash");
-    cmd.arg(dir.join("run.sh")).arg(command);
+    let script = dir.join("run.sh");
+    // The corpora's runners are bash or python (read-only copies may lack exec bits).
+    let first_line = std::fs::read_to_string(&script)
+        .ok()
+        .and_then(|s| s.lines().next().map(str::to_string))
+        .unwrap_or_default();
+    let interpreter = if first_line.contains("python") {
+        "python3"
+    } else {
+        "bash"
+    };
+    let mut cmd = Command::new(interpreter);
+    cmd.arg(script).arg(command);
     if let Some(cases) = cases_arg {
         cmd.arg(cases);
     }
