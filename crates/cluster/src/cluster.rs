@@ -8,7 +8,7 @@ use crate::defaults::default_pod;
 use crate::error::{ApiError, FieldError, FieldErrorKind, SimError};
 use crate::events::{EventLog, EventType, ObjectRef};
 use crate::kubelet::{Ctx, Phase, PodId, PodRuntime, Task};
-use crate::limits::{MAX_OBJECTS, MAX_PROCESSED_TASKS, MAX_VIRTUAL_TIME};
+use crate::limits::{MAX_HISTORY, MAX_OBJECTS, MAX_PROCESSED_TASKS, MAX_VIRTUAL_TIME};
 use crate::podspec::PodSpec;
 use crate::queue::EventQueue;
 use crate::rng::Rng;
@@ -146,7 +146,7 @@ impl Cluster {
         &self.events
     }
 
-    /// Every pod status change so far, in time order.
+    /// Every pod status change so far, in time order (the most recent [`MAX_HISTORY`] at most).
     pub fn history(&self) -> &[PodSnapshot] {
         &self.history
     }
@@ -731,6 +731,9 @@ impl Cluster {
         let ns = pod.namespace.clone();
         let gone = pod.gone;
         if self.history.last() != Some(&snapshot) {
+            if self.history.len() >= MAX_HISTORY {
+                self.history.drain(..MAX_HISTORY / 2);
+            }
             self.history.push(snapshot);
         }
         if gone {

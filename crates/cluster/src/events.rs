@@ -3,7 +3,7 @@
 //! new event. Every occurrence is also kept with its time, for timelines and scenario checks.
 
 use crate::clock::{rfc3339, Millis};
-use crate::limits::MAX_EVENTS;
+use crate::limits::{MAX_EVENTS, MAX_EVENT_OCCURRENCES};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -144,7 +144,7 @@ impl EventLog {
                 {
                     e.count += 1;
                     e.last = now;
-                    self.occurrences.push((now, i));
+                    self.push_occurrence(now, i);
                     return Some(i as usize);
                 }
             }
@@ -172,7 +172,7 @@ impl EventLog {
             count: 1,
         });
         self.index.entry(hash).or_default().push(i as u32);
-        self.occurrences.push((now, i as u32));
+        self.push_occurrence(now, i as u32);
         Some(i)
     }
 
@@ -181,8 +181,15 @@ impl EventLog {
         if let Some(e) = self.events.get_mut(i) {
             e.count += 1;
             e.last = now;
-            self.occurrences.push((now, i as u32));
+            self.push_occurrence(now, i as u32);
         }
+    }
+
+    fn push_occurrence(&mut self, now: Millis, i: u32) {
+        if self.occurrences.len() >= MAX_EVENT_OCCURRENCES {
+            self.occurrences.drain(..MAX_EVENT_OCCURRENCES / 2);
+        }
+        self.occurrences.push((now, i));
     }
 
     /// Aggregated events, in order of first occurrence.
@@ -190,7 +197,8 @@ impl EventLog {
         &self.events
     }
 
-    /// Every emission as (time, event), in time order.
+    /// Every emission as (time, event), in time order (the most recent
+    /// [`MAX_EVENT_OCCURRENCES`] at most).
     pub fn occurrences(&self) -> impl Iterator<Item = (Millis, &Event)> {
         self.occurrences
             .iter()

@@ -18,3 +18,10 @@ pub const MAX_EVENTS: usize = 200_000;
 
 /// Largest seconds value accepted in probe and grace fields (int32 in the API).
 pub const MAX_INT32: i64 = i32::MAX as i64;
+
+/// Event occurrences kept for timelines (16 bytes each); past this the oldest half is dropped.
+/// Aggregated events (counts, first/last time) are unaffected.
+pub const MAX_EVENT_OCCURRENCES: usize = 4_000_000;
+
+/// Pod status snapshots kept in `Cluster::history`; past this the oldest half is dropped.
+pub const MAX_HISTORY: usize = 1_000_000;
