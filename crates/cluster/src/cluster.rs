@@ -13,7 +13,7 @@ use crate::podspec::PodSpec;
 use crate::queue::EventQueue;
 use crate::rng::Rng;
 use crate::scheduler::{self, Node};
-use crate::service::{default_service, endpoint_slice, validate_service};
+use crate::service::{default_service, endpoint_slice, endpoints, validate_service};
 use crate::store::{Key, Store};
 use crate::validation::{decode_check_pod, validate_metadata, validate_pod};
 use serde_json::{json, Value};
@@ -531,6 +531,24 @@ impl Cluster {
                 .filter(|(k, _)| k.1 == ns)
                 .map(|(k, v)| self.materialize(k, v))
                 .collect();
+            if let Some(ep) = endpoints(&svc, pods.iter()) {
+                let ek = key("Endpoints", ns, &k_name(&svc));
+                let same = self
+                    .store
+                    .get(&ek)
+                    .is_some_and(|old| old.get("subsets") == ep.get("subsets"));
+                if !same {
+                    let mut ep = ep;
+                    let meta = self.store.get(&ek).map(|o| o["metadata"].clone());
+                    let (uid, created) = match meta {
+                        Some(m) => (m["uid"].clone(), m["creationTimestamp"].clone()),
+                        None => (json!(self.uid()), json!(rfc3339(self.now))),
+                    };
+                    ep["metadata"]["uid"] = uid;
+                    ep["metadata"]["creationTimestamp"] = created;
+                    self.store.put(ek, ep);
+                }
+            }
             let Some(mut slice) = endpoint_slice(&svc, &slice_name, pods.iter()) else {
                 continue;
             };
@@ -600,6 +618,7 @@ impl Cluster {
             }
             "Service" => {
                 self.store.remove(&k);
+                self.store.remove(&key("Endpoints", namespace, name));
                 if let Some(slice) = self
                     .slices
                     .remove(&(namespace.to_string(), name.to_string()))
@@ -745,6 +764,13 @@ impl Cluster {
             self.sync_endpoints(&ns);
         }
     }
+}
+
+fn k_name(obj: &Value) -> String {
+    obj.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 /// The plural resource name used in NotFound messages.

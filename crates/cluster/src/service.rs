@@ -193,6 +193,83 @@ pub fn endpoint_slice<'a>(
     }))
 }
 
+/// The legacy Endpoints object for `svc` (spec 52): ready pods in `addresses`, the others in
+/// `notReadyAddresses`; terminating pods are left out unless not-ready addresses are published.
+pub fn endpoints<'a>(svc: &Value, pods: impl Iterator<Item = &'a Value>) -> Option<Value> {
+    let selector = svc.pointer("/spec/selector")?.as_object()?;
+    if selector.is_empty() {
+        return None;
+    }
+    let publish_not_ready = svc["spec"]["publishNotReadyAddresses"].as_bool() == Some(true);
+    let ns = svc["metadata"]["namespace"].as_str().unwrap_or("default");
+    let mut ready = Vec::new();
+    let mut not_ready = Vec::new();
+    let mut ports: Option<Vec<Value>> = None;
+    for pod in pods {
+        let phase = pod.pointer("/status/phase").and_then(Value::as_str);
+        let Some(ip) = pod.pointer("/status/podIP").and_then(Value::as_str) else {
+            continue;
+        };
+        if matches!(phase, Some("Succeeded" | "Failed")) || !selects(selector, pod) {
+            continue;
+        }
+        let terminating = pod.pointer("/metadata/deletionTimestamp").is_some();
+        if terminating && !publish_not_ready {
+            continue;
+        }
+        if ports.is_none() {
+            ports = Some(
+                svc["spec"]["ports"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| {
+                        let mut port = json!({
+                            "port": target_port(&p["targetPort"], pod)?,
+                            "protocol": p["protocol"].as_str().unwrap_or("TCP"),
+                        });
+                        if let Some(name) = p["name"].as_str().filter(|n| !n.is_empty()) {
+                            port["name"] = json!(name);
+                        }
+                        Some(port)
+                    })
+                    .collect(),
+            );
+        }
+        let address = json!({
+            "ip": ip,
+            "nodeName": pod["spec"]["nodeName"],
+            "targetRef": {"kind": "Pod", "namespace": ns, "name": pod["metadata"]["name"], "uid": pod["metadata"]["uid"]},
+        });
+        if publish_not_ready || pod_ready(pod) {
+            ready.push(address);
+        } else {
+            not_ready.push(address);
+        }
+    }
+    let mut out = json!({
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": svc["metadata"]["name"], "namespace": ns,
+            "labels": svc["metadata"]["labels"].clone()},
+    });
+    if out["metadata"]["labels"].is_null() {
+        out["metadata"].as_object_mut()?.remove("labels");
+    }
+    if !ready.is_empty() || !not_ready.is_empty() {
+        let mut subset = json!({});
+        if !ready.is_empty() {
+            subset["addresses"] = Value::Array(ready);
+        }
+        if !not_ready.is_empty() {
+            subset["notReadyAddresses"] = Value::Array(not_ready);
+        }
+        subset["ports"] = Value::Array(ports.unwrap_or_default());
+        out["subsets"] = json!([subset]);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +311,23 @@ mod tests {
             .unwrap()
             .iter()
             .all(|e| e["conditions"]["ready"] == true));
+    }
+
+    #[test]
+    fn legacy_endpoints_split_ready_and_not_ready() {
+        let mut svc = json!({"metadata": {"name": "web", "namespace": "default", "uid": "s"},
+            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}});
+        default_service(&mut svc, "10.96.0.10".into());
+        let pods = [
+            pod("a", true, false),
+            pod("bb", false, false),
+            pod("ccc", true, true),
+        ];
+        let ep = endpoints(&svc, pods.iter()).unwrap();
+        let subset = &ep["subsets"][0];
+        assert_eq!(subset["addresses"].as_array().unwrap().len(), 1);
+        assert_eq!(subset["notReadyAddresses"].as_array().unwrap().len(), 1);
+        assert_eq!(subset["ports"][0]["port"], 8080);
     }
 
     #[test]

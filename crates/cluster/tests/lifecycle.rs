@@ -128,6 +128,15 @@ fn readiness_failure_takes_the_pod_out_of_endpoints() {
     assert_eq!(slice_ready(&c), Some(true));
     c.run_until(30 * SECOND).unwrap();
     assert_eq!(slice_ready(&c), Some(false));
+    let ep = c.get("Endpoints", "default", "web").unwrap();
+    assert!(ep["subsets"][0].get("addresses").is_none());
+    assert_eq!(
+        ep["subsets"][0]["notReadyAddresses"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(c.list("EndpointSlice")[0]["ports"][0]["port"], 8080);
 }
 
