@@ -112,30 +112,11 @@ pub fn run(args: Args) -> CliResult {
             cluster
                 .run_until(duration)
                 .map_err(|e| CliError(e.to_string()))?;
-            let mut items = Vec::new();
-            for kind in [
-                "Namespace",
-                "Pod",
-                "Service",
-                "EndpointSlice",
-                "ConfigMap",
-                "Secret",
-            ] {
-                if kind == "Namespace" {
-                    continue;
-                }
-                items.extend(cluster.list(kind));
-            }
-            for kind in [
-                "Deployment",
-                "ReplicaSet",
-                "StatefulSet",
-                "DaemonSet",
-                "Job",
-                "CronJob",
-            ] {
-                items.extend(cluster.list(kind));
-            }
+            // Like `kubectl get all,endpoints,endpointslices,configmaps,secrets -o json`.
+            let items: Vec<Value> = OUTPUT_KINDS
+                .iter()
+                .flat_map(|kind| cluster.list(kind))
+                .collect();
             let list = json!({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}});
             let text = serde_json::to_string_pretty(&list).map_err(|e| CliError(e.to_string()))?;
             writeln!(out, "{text}")?;
@@ -146,6 +127,23 @@ pub fn run(args: Args) -> CliResult {
     }
     Ok(())
 }
+
+/// Kinds printed by `--output json`, workloads first.
+const OUTPUT_KINDS: [&str; 13] = [
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "Pod",
+    "Service",
+    "Endpoints",
+    "EndpointSlice",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+];
 
 /// How `kubectl apply` reports a rejected object.
 fn kubectl_error(e: &ApiError, obj: &Value, file: &str) -> String {
