@@ -42,6 +42,8 @@ enum Decision {
 const SANDBOX_SETUP: Millis = 500;
 /// The pod worker's retry period after a failed sync such as a refused restart (backOffPeriod).
 const SYNC_RETRY: Millis = 10 * SECOND;
+/// The kubelet's syncFrequency: every pod is synced at least this often.
+const RESYNC: Millis = 60 * SECOND;
 /// The PLEG relist period: how often the kubelet looks for containers that changed state.
 const PLEG_RELIST: Millis = SECOND;
 /// Kubelet's minimum kill grace period (minimumGracePeriodInSeconds = 2).
@@ -54,6 +56,8 @@ pub enum Task {
     Admit,
     SandboxReady,
     Sync,
+    /// The pod worker's periodic resync (syncFrequency 1 min, jittered up to +50 %).
+    Resync,
     PullDone {
         container: usize,
         requested_at: Millis,
@@ -360,6 +364,16 @@ impl PodRuntime {
                 self.retry_queued = false;
                 self.sync(ctx, id);
             }
+            Task::Resync => {
+                if self.phase.terminal() {
+                    return;
+                }
+                self.sync(ctx, id);
+                // A sync recomputes the status, which re-triggers unready readiness probes.
+                self.dirty = true;
+                let next = RESYNC + ctx.rng.below(RESYNC / 2);
+                ctx.at(next, id, Task::Resync);
+            }
             Task::PullDone {
                 container,
                 requested_at,
@@ -432,6 +446,8 @@ impl PodRuntime {
             }
         }
         ctx.at(SANDBOX_SETUP, id, Task::SandboxReady);
+        let resync = RESYNC + ctx.rng.below(RESYNC / 2);
+        ctx.at(resync, id, Task::Resync);
         self.dirty = true;
     }
 
