@@ -94,13 +94,18 @@ pub fn apply(
     create: CreateKind,
     set: &mut dyn FnMut(&mut Json) -> Result<()>,
 ) -> Result<()> {
-    if !fs.matches(&res.gvk()) {
+    if !res.gvk_selected_by(&fs.gvk) {
         return Ok(());
     }
     let path = split_path(&fs.path);
-    let id = res.cur_id();
-    walk(&mut res.obj, &path, fs.create, create, set)
-        .map_err(|e| e.wrap(format!("considering field '{}' of object {}", fs.path, id)))
+    let result = walk(&mut res.obj, &path, fs.create, create, set);
+    result.map_err(|e| {
+        e.wrap(format!(
+            "considering field '{}' of object {}",
+            fs.path,
+            res.cur_id()
+        ))
+    })
 }
 
 fn walk(

@@ -125,24 +125,33 @@ pub fn sort(m: &mut ResMap, opts: Option<&Json>) -> Result<()> {
                 }
                 0
             };
-            m.list.sort_by(|a, b| {
-                let (ia, ib) = (a.cur_id(), b.cur_id());
+            // Ids and their sort keys are worked out once, not per comparison.
+            let mut keyed: Vec<(ResId, String, String, crate::resource::Resource)> =
+                std::mem::take(&mut m.list)
+                    .into_iter()
+                    .map(|r| {
+                        let id = r.cur_id();
+                        let (gk, ik) = (gvk_key(&id.gvk), id_key(&id));
+                        (id, gk, ik, r)
+                    })
+                    .collect();
+            keyed.sort_by(|(ia, ka, xa, _), (ib, kb, xb, _)| {
                 if ia.gvk != ib.gvk {
                     let (ra, rb) = (rank(&ia.gvk.kind), rank(&ib.gvk.kind));
                     if ra != rb {
                         return ra.cmp(&rb);
                     }
-                    let (ka, kb) = (gvk_key(&ia.gvk), gvk_key(&ib.gvk));
                     if ia.gvk.kind == "Namespace"
                         && ib.gvk.kind == "Namespace"
                         && (ia.gvk.group.is_empty() || ib.gvk.group.is_empty())
                     {
-                        return kb.cmp(&ka);
+                        return kb.cmp(ka);
                     }
-                    return ka.cmp(&kb);
+                    return ka.cmp(kb);
                 }
-                id_key(&ia).cmp(&id_key(&ib))
+                xa.cmp(xb)
             });
+            m.list = keyed.into_iter().map(|(_, _, _, r)| r).collect();
             Ok(())
         }
         _ => Err(err!(

@@ -13,42 +13,39 @@ pub struct Gvk {
 
 /// Kinds the Kubernetes API serves without a namespace, by group. kustomize asks the
 /// OpenAPI schema it bundles (Kubernetes 1.21: no ValidatingAdmissionPolicy yet, so kustomize
-/// namespaces those); a kind of the same name in another group (a custom resource
-/// called `Namespace`, say) is namespaced.
-const CLUSTER_SCOPED: &[(&str, &str)] = &[
-    ("", "ComponentStatus"),
-    ("", "Namespace"),
-    ("", "Node"),
-    ("", "PersistentVolume"),
-    (
-        "admissionregistration.k8s.io",
-        "MutatingWebhookConfiguration",
-    ),
-    (
-        "admissionregistration.k8s.io",
-        "ValidatingWebhookConfiguration",
-    ),
-    ("apiextensions.k8s.io", "CustomResourceDefinition"),
-    ("apiregistration.k8s.io", "APIService"),
-    ("authentication.k8s.io", "TokenReview"),
-    ("authorization.k8s.io", "SelfSubjectAccessReview"),
-    ("authorization.k8s.io", "SelfSubjectRulesReview"),
-    ("authorization.k8s.io", "SubjectAccessReview"),
-    ("certificates.k8s.io", "CertificateSigningRequest"),
-    ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
-    ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
-    ("networking.k8s.io", "IngressClass"),
-    ("node.k8s.io", "RuntimeClass"),
-    ("policy", "PodSecurityPolicy"),
-    ("extensions", "PodSecurityPolicy"),
-    ("rbac.authorization.k8s.io", "ClusterRole"),
-    ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
-    ("scheduling.k8s.io", "PriorityClass"),
-    ("storage.k8s.io", "CSIDriver"),
-    ("storage.k8s.io", "CSINode"),
-    ("storage.k8s.io", "StorageClass"),
-    ("storage.k8s.io", "VolumeAttachment"),
-];
+/// namespaces those); a kind of the same name in another group (a custom resource called
+/// `Namespace`, say) is namespaced.
+fn cluster_scoped(group: &str, kind: &str) -> bool {
+    match kind {
+        "APIService" => matches!(group, "apiregistration.k8s.io"),
+        "CSIDriver" => matches!(group, "storage.k8s.io"),
+        "CSINode" => matches!(group, "storage.k8s.io"),
+        "CertificateSigningRequest" => matches!(group, "certificates.k8s.io"),
+        "ClusterRole" => matches!(group, "rbac.authorization.k8s.io"),
+        "ClusterRoleBinding" => matches!(group, "rbac.authorization.k8s.io"),
+        "ComponentStatus" => matches!(group, ""),
+        "CustomResourceDefinition" => matches!(group, "apiextensions.k8s.io"),
+        "FlowSchema" => matches!(group, "flowcontrol.apiserver.k8s.io"),
+        "IngressClass" => matches!(group, "networking.k8s.io"),
+        "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
+            matches!(group, "admissionregistration.k8s.io")
+        }
+        "Namespace" => matches!(group, ""),
+        "Node" => matches!(group, ""),
+        "PersistentVolume" => matches!(group, ""),
+        "PodSecurityPolicy" => matches!(group, "extensions" | "policy"),
+        "PriorityClass" => matches!(group, "scheduling.k8s.io"),
+        "PriorityLevelConfiguration" => matches!(group, "flowcontrol.apiserver.k8s.io"),
+        "RuntimeClass" => matches!(group, "node.k8s.io"),
+        "SelfSubjectAccessReview" => matches!(group, "authorization.k8s.io"),
+        "SelfSubjectRulesReview" => matches!(group, "authorization.k8s.io"),
+        "StorageClass" => matches!(group, "storage.k8s.io"),
+        "SubjectAccessReview" => matches!(group, "authorization.k8s.io"),
+        "TokenReview" => matches!(group, "authentication.k8s.io"),
+        "VolumeAttachment" => matches!(group, "storage.k8s.io"),
+        _ => false,
+    }
+}
 
 impl Gvk {
     pub fn new(group: &str, version: &str, kind: &str) -> Self {
@@ -76,9 +73,7 @@ impl Gvk {
     }
 
     pub fn is_cluster_scoped(&self) -> bool {
-        CLUSTER_SCOPED
-            .iter()
-            .any(|(g, k)| *g == self.group && *k == self.kind)
+        cluster_scoped(&self.group, &self.kind)
     }
 
     /// True when every non-empty field of `selector` equals ours.
@@ -168,6 +163,24 @@ mod tests {
         assert_eq!(id.to_string(), "Deployment.v1.apps/web.[noNs]");
         let id = ResId::new(Gvk::from_api_version("v1", "Service"), "s", "prod");
         assert_eq!(id.to_string(), "Service.v1.[noGrp]/s.prod");
+    }
+
+    #[test]
+    fn cluster_scope_depends_on_group() {
+        assert!(Gvk::new("", "v1", "Namespace").is_cluster_scoped());
+        assert!(!Gvk::new("servicebus.azure.com", "v1", "Namespace").is_cluster_scoped());
+        assert!(Gvk::new(
+            "admissionregistration.k8s.io",
+            "v1",
+            "ValidatingWebhookConfiguration"
+        )
+        .is_cluster_scoped());
+        assert!(!Gvk::new(
+            "admissionregistration.k8s.io",
+            "v1",
+            "ValidatingAdmissionPolicy"
+        )
+        .is_cluster_scoped());
     }
 
     #[test]

@@ -26,7 +26,12 @@ impl ResMap {
     /// Appends, refusing a second resource with the same current id.
     pub fn append(&mut self, r: Resource) -> Result<()> {
         let id = r.cur_id();
-        if self.list.iter().any(|x| x.cur_id().equals(&id)) {
+        // Names differ for almost every pair; compare them before building ids.
+        if self
+            .list
+            .iter()
+            .any(|x| x.name() == id.name && x.cur_id().equals(&id))
+        {
             return Err(err!(
                 "may not add resource with an already registered id: {id}"
             ));

@@ -88,6 +88,15 @@ impl Resource {
         Gvk::from_api_version(self.api_version(), self.kind())
     }
 
+    /// `gvk().is_selected_by(sel)` without building the Gvk.
+    pub fn gvk_selected_by(&self, sel: &Gvk) -> bool {
+        let av = self.api_version();
+        let (group, version) = av.split_once('/').unwrap_or(("", av));
+        (sel.group.is_empty() || sel.group == group)
+            && (sel.version.is_empty() || sel.version == version)
+            && (sel.kind.is_empty() || sel.kind == self.kind())
+    }
+
     pub fn cur_id(&self) -> ResId {
         ResId::new(self.gvk(), self.name(), self.namespace())
     }

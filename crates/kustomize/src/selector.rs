@@ -33,40 +33,74 @@ impl Selector {
         }
     }
 
+    /// Compiles the patterns once for a pass over many resources.
+    pub fn compile(&self) -> Result<CompiledSelector<'_>> {
+        let opt = |p: &str| -> Result<Option<Regex>> {
+            if p.is_empty() {
+                Ok(None)
+            } else {
+                anchored(p).map(Some)
+            }
+        };
+        Ok(CompiledSelector {
+            sel: self,
+            group: opt(&self.group)?,
+            version: opt(&self.version)?,
+            kind: opt(&self.kind)?,
+            name: opt(&self.name)?,
+            namespace: opt(&self.namespace)?,
+        })
+    }
+
+    /// Whether the resource is selected.
+    pub fn matches(&self, r: &Resource) -> Result<bool> {
+        self.compile()?.matches(r)
+    }
+}
+
+pub struct CompiledSelector<'s> {
+    sel: &'s Selector,
+    group: Option<Regex>,
+    version: Option<Regex>,
+    kind: Option<Regex>,
+    name: Option<Regex>,
+    namespace: Option<Regex>,
+}
+
+impl CompiledSelector<'_> {
     /// Whether the resource is selected (kustomize tries the original name and namespace,
     /// then the current ones).
     pub fn matches(&self, r: &Resource) -> Result<bool> {
         let cur = r.cur_id();
-        let org = r.org_id();
-        if !self.namespace.is_empty() {
-            let re = anchored(&self.namespace)?;
-            if !re.is_match(org.effective_namespace()) && !re.is_match(cur.effective_namespace()) {
-                return Ok(false);
-            }
-        }
-        if !self.name.is_empty() {
-            let re = anchored(&self.name)?;
-            if !re.is_match(&org.name) && !re.is_match(&cur.name) {
-                return Ok(false);
-            }
-        }
-        let gvk = r.gvk();
-        for (pat, val) in [
+        let gvk = &cur.gvk;
+        for (re, val) in [
             (&self.group, &gvk.group),
             (&self.version, &gvk.version),
             (&self.kind, &gvk.kind),
         ] {
-            if !pat.is_empty() && !anchored(pat)?.is_match(val) {
+            if re.as_ref().is_some_and(|re| !re.is_match(val)) {
                 return Ok(false);
             }
         }
-        if !self.label_selector.is_empty()
-            && !label_selector_matches(&self.label_selector, &r.labels())?
+        let org = r.org_id();
+        if let Some(re) = &self.namespace {
+            if !re.is_match(org.effective_namespace()) && !re.is_match(cur.effective_namespace()) {
+                return Ok(false);
+            }
+        }
+        if let Some(re) = &self.name {
+            if !re.is_match(&org.name) && !re.is_match(&cur.name) {
+                return Ok(false);
+            }
+        }
+        let sel = self.sel;
+        if !sel.label_selector.is_empty()
+            && !label_selector_matches(&sel.label_selector, &r.labels())?
         {
             return Ok(false);
         }
-        if !self.annotation_selector.is_empty()
-            && !label_selector_matches(&self.annotation_selector, &r.annotations())?
+        if !sel.annotation_selector.is_empty()
+            && !label_selector_matches(&sel.annotation_selector, &r.annotations())?
         {
             return Ok(false);
         }

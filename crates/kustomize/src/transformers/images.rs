@@ -33,10 +33,10 @@ impl ImageSpec {
 }
 
 /// kustomize matches `^NAME(:tag)?(@sha256:digest)?$` with NAME used as a regular
-/// expression.
-fn matches(image: &str, name: &str) -> bool {
+/// expression (an invalid one matches nothing).
+fn matcher(name: &str) -> Option<regex::Regex> {
     let re = format!("^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$");
-    regex::Regex::new(&re).is_ok_and(|r| r.is_match(image))
+    regex::Regex::new(&re).ok()
 }
 
 /// Splits `registry:5000/name:tag@digest` the way kustomize does.
@@ -75,9 +75,9 @@ pub fn split(image: &str) -> (String, String, String) {
     }
 }
 
-fn update(value: &mut Json, spec: &ImageSpec) {
+fn update(value: &mut Json, spec: &ImageSpec, re: &regex::Regex) {
     let Json::String(image) = value else { return };
-    if !matches(image, &spec.name) {
+    if !re.is_match(image) {
         return;
     }
     let (mut name, mut tag, mut digest) = split(image);
@@ -109,14 +109,17 @@ fn update(value: &mut Json, spec: &ImageSpec) {
 /// Every `containers`/`initContainers` list anywhere in the object (kustomize's legacy
 /// walk), then the configured field specs.
 pub fn transform(m: &mut ResMap, spec: &ImageSpec, fieldspecs: &[FieldSpec]) -> Result<()> {
+    let Some(re) = matcher(&spec.name) else {
+        return Ok(());
+    };
     for r in &mut m.list {
         if r.kind() == "CustomResourceDefinition" {
             continue;
         }
-        walk_containers(&mut r.obj, spec);
+        walk_containers(&mut r.obj, spec, &re);
         for fs in fieldspecs {
             fieldspec::apply(r, fs, CreateKind::None, &mut |v| {
-                update(v, spec);
+                update(v, spec, &re);
                 Ok(())
             })?;
         }
@@ -124,23 +127,23 @@ pub fn transform(m: &mut ResMap, spec: &ImageSpec, fieldspecs: &[FieldSpec]) -> 
     Ok(())
 }
 
-fn walk_containers(v: &mut Json, spec: &ImageSpec) {
+fn walk_containers(v: &mut Json, spec: &ImageSpec, re: &regex::Regex) {
     match v {
         Json::Object(map) => {
             for (k, child) in map.iter_mut() {
-                walk_containers(child, spec);
+                walk_containers(child, spec, re);
                 if k == "containers" || k == "initContainers" {
                     if let Json::Array(items) = child {
                         for item in items {
                             if let Some(img) = item.get_mut("image") {
-                                update(img, spec);
+                                update(img, spec, re);
                             }
                         }
                     }
                 }
             }
         }
-        Json::Array(items) => items.iter_mut().for_each(|i| walk_containers(i, spec)),
+        Json::Array(items) => items.iter_mut().for_each(|i| walk_containers(i, spec, re)),
         _ => {}
     }
 }
@@ -174,11 +177,12 @@ mod tests {
             new_tag: "1.23.1".into(),
             ..Default::default()
         };
+        let re = matcher(&spec.name).unwrap();
         let mut v = Json::String("nginx:1.0".into());
-        update(&mut v, &spec);
+        update(&mut v, &spec, &re);
         assert_eq!(v, "new-nginx:1.23.1");
         let mut other = Json::String("nginx-other:1.0".into());
-        update(&mut other, &spec);
+        update(&mut other, &spec, &re);
         assert_eq!(other, "nginx-other:1.0");
     }
 }

@@ -10,39 +10,48 @@ use crate::config::TransformerConfig;
 use crate::err;
 use crate::error::Result;
 use crate::fieldspec::{self, CreateKind, FieldSpec};
-use crate::resid::Gvk;
+use crate::resid::{Gvk, ResId};
 use crate::resmap::ResMap;
 use crate::resource::Resource;
 
 pub fn fix_back_references(m: &mut ResMap, tc: &TransformerConfig) -> Result<()> {
-    for ri in 0..m.len() {
-        let org = m.list[ri].org_id();
-        let mut filters: Vec<(FieldSpec, Gvk)> = Vec::new();
+    // Names only change before this step, so one snapshot serves every referrer. Only
+    // resources that were renamed or moved can be referrals (see `Ctx::select`).
+    let snapshot: Vec<Resource> = m.list.clone();
+    let renamed: Vec<Cand> = snapshot
+        .iter()
+        .filter(|r| !r.prev.is_empty())
+        .map(Cand::new)
+        .collect();
+    for (ri, referrer) in snapshot.iter().enumerate() {
+        let org = referrer.org_id();
+        let mut filters: Vec<(&FieldSpec, &Gvk)> = Vec::new();
         for backref in &tc.name_reference {
             for spec in &backref.referrers {
                 if org.gvk.is_selected_by(&spec.gvk) {
-                    filters.push((spec.clone(), backref.gvk.clone()));
+                    filters.push((spec, &backref.gvk));
                 }
             }
         }
         if filters.is_empty() {
             continue;
         }
-        let candidates = candidates_for(m, ri)?;
+        let candidates = candidates_for(referrer, &renamed)?;
+        if candidates.is_empty() {
+            continue;
+        }
+        let id = referrer.cur_id();
         for (spec, target) in filters {
-            let mut referrer = m.list[ri].clone();
             let mut fs = spec.clone();
             fs.gvk = referrer.gvk();
-            let snapshot: Vec<Resource> = candidates.iter().map(|&i| m.list[i].clone()).collect();
-            let referrer_view = m.list[ri].clone();
             let ctx = Ctx {
-                referrer: &referrer_view,
-                target: &target,
+                referrer,
+                rid: &id,
+                target,
                 path: &spec.path,
-                candidates: &snapshot,
+                candidates: &candidates,
             };
-            let id = referrer.cur_id();
-            fieldspec::apply(&mut referrer, &fs, CreateKind::None, &mut |v| ctx.set(v)).map_err(
+            fieldspec::apply(&mut m.list[ri], &fs, CreateKind::None, &mut |v| ctx.set(v)).map_err(
                 |e| {
                     e.wrap(format!(
                         "updating name reference in '{}' field of '{}'",
@@ -50,19 +59,38 @@ pub fn fix_back_references(m: &mut ResMap, tc: &TransformerConfig) -> Result<()>
                     ))
                 },
             )?;
-            m.list[ri].obj = referrer.obj;
         }
     }
     Ok(())
 }
 
+/// A possible referral with its ids worked out once.
+struct Cand<'a> {
+    r: &'a Resource,
+    prev: Vec<ResId>,
+    cur: ResId,
+}
+
+impl<'a> Cand<'a> {
+    fn new(r: &'a Resource) -> Self {
+        Cand {
+            r,
+            prev: r.prev_ids(),
+            cur: r.cur_id(),
+        }
+    }
+
+    fn org(&self) -> &ResId {
+        self.prev.first().unwrap_or(&self.cur)
+    }
+}
+
 /// Resources the referrer may point at: cluster-scoped ones, ones in its namespace, and,
 /// for role bindings, ones in its subjects' namespaces.
-fn candidates_for(m: &ResMap, ri: usize) -> Result<Vec<usize>> {
-    let referrer = &m.list[ri];
+fn candidates_for<'c, 'a>(referrer: &Resource, all: &'c [Cand<'a>]) -> Result<Vec<&'c Cand<'a>>> {
     let rid = referrer.cur_id();
     if rid.gvk.is_cluster_scoped() {
-        return Ok((0..m.len()).collect());
+        return Ok(all.iter().collect());
     }
     let mut binding_ns = BTreeSet::new();
     if rid.gvk.kind == "RoleBinding" {
@@ -86,24 +114,25 @@ fn candidates_for(m: &ResMap, ri: usize) -> Result<Vec<usize>> {
             }
         }
     }
-    Ok((0..m.len())
-        .filter(|&i| {
-            let id = m.list[i].cur_id();
-            id.gvk.is_cluster_scoped()
-                || id.ns_equals(&rid)
-                || binding_ns.contains(m.list[i].namespace())
+    Ok(all
+        .iter()
+        .filter(|c| {
+            c.cur.gvk.is_cluster_scoped()
+                || c.cur.ns_equals(&rid)
+                || binding_ns.contains(c.r.namespace())
         })
         .collect())
 }
 
-struct Ctx<'a> {
+struct Ctx<'a, 'c> {
     referrer: &'a Resource,
+    rid: &'a ResId,
     target: &'a Gvk,
     path: &'a str,
-    candidates: &'a [Resource],
+    candidates: &'a [&'c Cand<'c>],
 }
 
-impl Ctx<'_> {
+impl<'c> Ctx<'_, 'c> {
     fn set(&self, v: &mut Json) -> Result<()> {
         match v {
             Json::Null => Ok(()),
@@ -125,7 +154,7 @@ impl Ctx<'_> {
 
     fn set_scalar(&self, v: &mut Json) -> Result<()> {
         let Json::String(old) = v else { return Ok(()) };
-        let all: Vec<&Resource> = self.candidates.iter().collect();
+        let all: Vec<&Cand> = self.candidates.to_vec();
         let Some(referral) = self.select(old, all, false)? else {
             return Ok(());
         };
@@ -140,14 +169,15 @@ impl Ctx<'_> {
         let Some(old) = map.get("name").and_then(Json::as_str).map(str::to_string) else {
             return Err(err!("path config error; no 'name' field in node"));
         };
-        let candidates: Vec<&Resource> = match map.get("namespace").and_then(Json::as_str) {
-            None => self.candidates.iter().collect(),
+        let candidates: Vec<&Cand> = match map.get("namespace").and_then(Json::as_str) {
+            None => self.candidates.to_vec(),
             Some(ns) => {
-                let by_org: Vec<&Resource> = self
+                let by_org: Vec<&Cand> = self
                     .candidates
                     .iter()
-                    .filter(|r| {
-                        !r.gvk().is_cluster_scoped() && r.org_id().effective_namespace() == ns
+                    .copied()
+                    .filter(|c| {
+                        !c.cur.gvk.is_cluster_scoped() && c.org().effective_namespace() == ns
                     })
                     .collect();
                 if !by_org.is_empty() {
@@ -155,8 +185,9 @@ impl Ctx<'_> {
                 } else {
                     self.candidates
                         .iter()
-                        .filter(|r| {
-                            !r.gvk().is_cluster_scoped() && r.cur_id().effective_namespace() == ns
+                        .copied()
+                        .filter(|c| {
+                            !c.cur.gvk.is_cluster_scoped() && c.cur.effective_namespace() == ns
                         })
                         .collect()
                 }
@@ -178,34 +209,31 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn select<'r>(
+    fn select(
         &self,
         old: &str,
-        candidates: Vec<&'r Resource>,
+        candidates: Vec<&'c Cand<'c>>,
         with_ns: bool,
-    ) -> Result<Option<&'r Resource>> {
+    ) -> Result<Option<&'c Resource>> {
         let role_ref = self.role_ref_gvk();
-        let rid = self.referrer.cur_id();
+        let rid = self.rid;
         // Only resources that were renamed (or moved) qualify, matched by an earlier id:
         // a reference to a name that never changed needs no update.
         let mut c: Vec<&Resource> = candidates
             .into_iter()
-            .filter(|r| r.prev_ids().iter().any(|id| id.name == old))
-            .filter(|r| {
-                r.prev_ids()
-                    .iter()
-                    .any(|id| id.gvk.is_selected_by(self.target))
-            })
-            .filter(|r| match &role_ref {
-                Some(g) => r.prev_ids().iter().any(|id| id.gvk.is_selected_by(g)),
+            .filter(|c| c.prev.iter().any(|id| id.name == old))
+            .filter(|c| c.prev.iter().any(|id| id.gvk.is_selected_by(self.target)))
+            .filter(|c| match &role_ref {
+                Some(g) => c.prev.iter().any(|id| id.gvk.is_selected_by(g)),
                 None => true,
             })
-            .filter(|r| {
+            .filter(|c| {
                 rid.gvk.is_cluster_scoped()
-                    || r.cur_id().gvk.is_cluster_scoped()
-                    || r.kind() == "ServiceAccount"
-                    || rid.ns_equals(&r.cur_id())
+                    || c.cur.gvk.is_cluster_scoped()
+                    || c.cur.gvk.kind == "ServiceAccount"
+                    || rid.ns_equals(&c.cur)
             })
+            .map(|c| c.r)
             .collect();
         if c.len() == 1 {
             return Ok(c.pop());

@@ -82,7 +82,11 @@ pub fn transform(m: &mut ResMap, o: &NamespaceOptions) -> Result<()> {
             fieldspec::apply(r, fs, CreateKind::Scalar, &mut setter)?;
         }
         let id = m.list[i].cur_id();
-        let count = m.list.iter().filter(|x| x.cur_id().equals(&id)).count();
+        let count = m
+            .list
+            .iter()
+            .filter(|x| x.name() == id.name && x.cur_id().equals(&id))
+            .count();
         if count != 1 {
             return Err(err!("namespace transformation produces ID conflict: {id}"));
         }

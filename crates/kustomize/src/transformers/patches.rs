@@ -113,6 +113,7 @@ pub fn transform(m: &mut ResMap, p: &Patch, custom: Option<&Json>) -> Result<()>
 
 pub fn select(m: &ResMap, sel: &Selector) -> Result<Vec<usize>> {
     let mut out = Vec::new();
+    let sel = sel.compile()?;
     for (i, r) in m.list.iter().enumerate() {
         if sel.matches(r)? {
             out.push(i);
