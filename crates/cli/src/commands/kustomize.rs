@@ -19,8 +19,8 @@ pub enum Command {
     },
 }
 
-/// How many parent directories the CLI will add to the tree when a kustomization refers to
-/// files above its own directory (`../base`).
+/// How many times the CLI widens the tree when a kustomization refers to files above its
+/// own directory (`../base`).
 const MAX_PARENT_LEVELS: usize = 4;
 
 pub fn run(command: Command) -> CliResult {
@@ -33,8 +33,12 @@ pub fn run(command: Command) -> CliResult {
                 load_restrictor: LoadRestrictor::parse(&load_restrictor)
                     .map_err(|e| e.to_string())?,
             };
-            let dir = std::path::absolute(&dir)
-                .map_err(|err| format!("must build at directory: '{}': {err}", dir.display()))?;
+            let dir = dir.canonicalize().map_err(|err| {
+                format!(
+                    "must build at directory: not a valid directory: evalsymlink failure on '{}' : {err}",
+                    dir.display()
+                )
+            })?;
             if !dir.is_dir() {
                 return Err(format!(
                     "must build at directory: not a valid directory: '{}'",
@@ -44,8 +48,8 @@ pub fn run(command: Command) -> CliResult {
             }
             let root = slash_path(&dir);
             // The engine sees a tree holding the directory at its real path. Kustomizations
-            // often reach upwards (`../base`): on a missing-path error the tree is widened
-            // to the parent directory and the build retried.
+            // often reach upwards (`../base`): when the build misses a path above the tree,
+            // the tree is widened to hold it and the build retried.
             let mut base = dir.clone();
             let mut levels = 0;
             loop {
@@ -56,22 +60,37 @@ pub fn run(command: Command) -> CliResult {
                         stdout.write_all(out.as_bytes())?;
                         return Ok(());
                     }
-                    Err(err) => {
-                        let missing = err.message.contains("no such file or directory")
-                            || err.message.contains("is not in or below");
-                        let parent = base.parent().filter(|p| p.parent().is_some());
-                        match parent {
-                            Some(p) if missing && levels < MAX_PARENT_LEVELS => {
-                                base = p.to_path_buf();
-                                levels += 1;
-                            }
-                            _ => return Err(err.message.into()),
+                    Err(err) => match missing_outside(&err.message, &base) {
+                        // Widen to the nearest directory holding the missing path; a path
+                        // inside the tree is really missing and is reported as is.
+                        Some(wider) if levels < MAX_PARENT_LEVELS => {
+                            base = wider;
+                            levels += 1;
                         }
-                    }
+                        _ => return Err(err.message.into()),
+                    },
                 }
             }
         }
     }
+}
+
+/// When a build failed because a path outside `base` is missing from the tree, the
+/// directory to read instead: `base`'s nearest ancestor that holds that path.
+fn missing_outside(message: &str, base: &Path) -> Option<PathBuf> {
+    let start = message.find("lstat ")? + "lstat ".len();
+    let rest = &message[start..];
+    let missing = Path::new(&rest[..rest.find(": no such file or directory")?]);
+    if missing.starts_with(base) {
+        return None;
+    }
+    let mut wider = base.parent()?;
+    while !missing.starts_with(wider) {
+        wider = wider.parent()?;
+    }
+    // Never read the whole file system.
+    wider.parent()?;
+    Some(wider.to_path_buf())
 }
 
 fn slash_path(p: &Path) -> String {
