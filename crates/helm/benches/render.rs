@@ -1,1 +1,168 @@
-fn main() {}
+//! Time per render (load excluded): kubeplay's starter chart, a generated chart with 200
+//! templates over shared helpers, and, when the shared conformance corpus is beside the
+//! repository, its largest charts (Bitnami nginx with the common library, kube-state-metrics).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use kubeplay_helm::{load_chart, render, Chart, RenderOptions, UserValues, Values};
+use kubeplay_vfs::FileTree;
+use std::hint::black_box;
+use std::path::Path;
+
+fn starter() -> Chart {
+    let mut tree = FileTree::new();
+    for (rel, text) in kubeplay_helm::starter::starter_files("web") {
+        tree.write(&format!("/web/{rel}"), text).unwrap();
+    }
+    load_chart(&tree, "/web").unwrap()
+}
+
+/// 200 Deployments and Services sharing the starter's helpers, with values per component.
+fn large() -> (Chart, Values) {
+    let mut tree = FileTree::new();
+    for (rel, text) in kubeplay_helm::starter::starter_files("big") {
+        if rel.starts_with("templates/") && rel != "templates/_helpers.tpl" {
+            continue;
+        }
+        tree.write(&format!("/big/{rel}"), text).unwrap();
+    }
+    let mut values = String::from("components:\n");
+    for i in 0..100 {
+        values.push_str(&format!(
+            "  c{i}:\n    replicas: {}\n    image: registry.example.com/team/c{i}:1.{i}.0\n    port: {}\n    env: {{A: \"1\", B: two, C: \"{i}\"}}\n    labels: {{tier: t{}, owner: team{}}}\n",
+            i % 5 + 1,
+            8000 + i,
+            i % 3,
+            i % 7
+        ));
+    }
+    let deployment = r#"{{- $c := index .Values.components "NAME" }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "big.fullname" . }}-NAME
+  labels:
+    {{- include "big.labels" . | nindent 4 }}
+    {{- toYaml $c.labels | nindent 4 }}
+spec:
+  replicas: {{ $c.replicas }}
+  selector:
+    matchLabels:
+      {{- include "big.selectorLabels" . | nindent 6 }}
+  template:
+    spec:
+      containers:
+        - name: NAME
+          image: {{ $c.image | quote }}
+          ports:
+            - containerPort: {{ $c.port }}
+          env:
+            {{- range $k, $v := $c.env }}
+            - name: {{ $k }}
+              value: {{ $v | quote }}
+            {{- end }}
+"#;
+    let service = r#"{{- $c := index .Values.components "NAME" }}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "big.fullname" . }}-NAME
+  labels: {{- include "big.labels" . | nindent 4 }}
+spec:
+  ports:
+    - port: {{ $c.port }}
+      targetPort: {{ $c.port }}
+  selector: {{- include "big.selectorLabels" . | nindent 4 }}
+"#;
+    for i in 0..100 {
+        let name = format!("c{i}");
+        tree.write(
+            &format!("/big/templates/{name}-deployment.yaml"),
+            deployment.replace("NAME", &name),
+        )
+        .unwrap();
+        tree.write(
+            &format!("/big/templates/{name}-service.yaml"),
+            service.replace("NAME", &name),
+        )
+        .unwrap();
+    }
+    let chart = load_chart(&tree, "/big").unwrap();
+    let uv = UserValues {
+        files: vec![("values.yaml".into(), values)],
+        ..Default::default()
+    };
+    (chart, uv.merged(&|_| Err("none".into())).unwrap())
+}
+
+fn corpus_case(name: &str, values: &str) -> Option<(Chart, Values)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/helm/cases")
+        .join(name)
+        .join("chart");
+    if !dir.is_dir() {
+        return None;
+    }
+    let mut tree = FileTree::new();
+    fn walk(dir: &Path, rel: &str, tree: &mut FileTree) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let child = format!("{rel}/{}", e.file_name().to_string_lossy());
+            if e.path().is_dir() {
+                walk(&e.path(), &child, tree);
+            } else {
+                tree.write(&child, std::fs::read(e.path()).unwrap())
+                    .unwrap();
+            }
+        }
+    }
+    walk(&dir, "/c", &mut tree);
+    let chart = load_chart(&tree, "/c").ok()?;
+    let uv = UserValues {
+        files: vec![("values.yaml".into(), values.into())],
+        ..Default::default()
+    };
+    Some((chart, uv.merged(&|_| Err("none".into())).ok()?))
+}
+
+fn bench(c: &mut Criterion) {
+    let opts = RenderOptions {
+        name: "demo".into(),
+        namespace: "play".into(),
+        ..Default::default()
+    };
+    let s = starter();
+    let none = Values::new();
+    c.bench_function("render starter chart", |b| {
+        b.iter(|| black_box(render(&s, &none, &opts).unwrap().templates.len()))
+    });
+    let mut warm = kubeplay_helm::Renderer::default();
+    c.bench_function("re-render starter chart (parsed templates reused)", |b| {
+        b.iter(|| black_box(warm.render(&s, &none, &opts).unwrap().templates.len()))
+    });
+    let (big, big_values) = large();
+    c.bench_function("render generated chart (200 templates)", |b| {
+        b.iter(|| black_box(render(&big, &big_values, &opts).unwrap().templates.len()))
+    });
+    // TLS off: its certificates (RSA key generation) would dominate the measure.
+    if let Some((chart, values)) = corpus_case("bitnami-nginx", "tls:\n  enabled: false\n") {
+        c.bench_function("render bitnami-nginx (corpus, tls off)", |b| {
+            b.iter(|| black_box(render(&chart, &values, &opts).unwrap().templates.len()))
+        });
+        let mut warm = kubeplay_helm::Renderer::default();
+        c.bench_function("re-render bitnami-nginx (parsed templates reused)", |b| {
+            b.iter(|| black_box(warm.render(&chart, &values, &opts).unwrap().templates.len()))
+        });
+    }
+    if let Some((chart, values)) = corpus_case("kube-state-metrics", "{}\n") {
+        c.bench_function("render kube-state-metrics (corpus)", |b| {
+            b.iter(|| black_box(render(&chart, &values, &opts).unwrap().templates.len()))
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = bench
+}
+criterion_main!(benches);

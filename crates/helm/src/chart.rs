@@ -13,7 +13,8 @@ use crate::ignore::Rules;
 #[derive(Debug, Clone)]
 pub struct ChartFile {
     pub name: String,
-    pub data: Vec<u8>,
+    /// Shared: renders hand the same bytes to `.Files` without copying.
+    pub data: std::sync::Arc<[u8]>,
 }
 
 /// One entry of `dependencies:`.
@@ -140,7 +141,7 @@ pub fn load(tree: &FileTree, dir: &str) -> Result<Chart, HelmError> {
             .unwrap_or(data);
         files.push(ChartFile {
             name: rel.to_string(),
-            data: data.to_vec(),
+            data: std::sync::Arc::from(data),
         });
     }
     load_files(files)
@@ -154,7 +155,7 @@ pub fn load_archive(bytes: &[u8]) -> Result<Chart, HelmError> {
             .into_iter()
             .map(|f| ChartFile {
                 name: f.name,
-                data: f.data,
+                data: std::sync::Arc::from(f.data),
             })
             .collect(),
     )
@@ -192,7 +193,7 @@ fn load_files(files: Vec<ChartFile>) -> Result<Chart, HelmError> {
                     }
                 };
             }
-            "values.schema.json" => c.schema = Some(f.data),
+            "values.schema.json" => c.schema = Some(f.data.to_vec()),
             "requirements.yaml" | "requirements.lock" => {
                 if f.name == "requirements.yaml" {
                     let j = parse_yaml(&f.data, "requirements.yaml").map_err(|e| {

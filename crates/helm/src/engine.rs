@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use kubeplay_gotemplate::{ErrorKind, Limits, MissingKey, Templates, Value};
 
+/// Parsed templates kept by a [`Renderer`]: the texts they came from and the set.
+type ParsedSet = (Vec<(String, String)>, Limits, Arc<Templates>);
+
 use crate::capabilities::Capabilities;
 use crate::chart::{metadata_map, Chart};
 use crate::convert::{json_to_value, values_map};
@@ -74,6 +77,34 @@ pub fn render(
     user_values: &Values,
     opts: &RenderOptions,
 ) -> Result<Rendered, HelmError> {
+    Renderer::default().render(chart, user_values, opts)
+}
+
+/// Renders again and again, reusing the parsed templates while the chart's templates stay
+/// the same (the page re-renders on every edit of the values; Helm parses every time).
+#[derive(Default)]
+pub struct Renderer {
+    parsed: Option<ParsedSet>,
+}
+
+impl Renderer {
+    /// Like [`render`].
+    pub fn render(
+        &mut self,
+        chart: &Chart,
+        user_values: &Values,
+        opts: &RenderOptions,
+    ) -> Result<Rendered, HelmError> {
+        render_with(self, chart, user_values, opts)
+    }
+}
+
+fn render_with(
+    renderer: &mut Renderer,
+    chart: &Chart,
+    user_values: &Values,
+    opts: &RenderOptions,
+) -> Result<Rendered, HelmError> {
     let mut chart = chart.clone();
     crate::dependencies::process_dependencies(&mut chart, user_values);
     let caps = Capabilities::new(opts.kube_version.as_deref(), &opts.api_versions)
@@ -115,7 +146,7 @@ pub fn render(
         &vals,
         &mut tpls,
     );
-    let templates = execute(&tpls, opts)?;
+    let templates = execute(renderer, &tpls, opts)?;
     Ok(Rendered {
         templates,
         chart,
@@ -199,19 +230,31 @@ fn sort_templates<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a String
 }
 
 fn execute(
+    renderer: &mut Renderer,
     tpls: &BTreeMap<String, Renderable>,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, HelmError> {
-    let mut t = Templates::new("gotpl");
-    t.missing_key(MissingKey::Zero);
-    t.limits(opts.limits);
-    crate::funcs::install(&mut t, opts.seed);
+    crate::funcs::sprig::random::reseed(opts.seed);
     let keys = sort_templates(tpls.keys());
-    for name in &keys {
-        let r = &tpls[name.as_str()];
-        t.parse(name, &r.text)
-            .map_err(|e| HelmError::Render(parse_error(name, &e)))?;
-    }
+    let texts: Vec<(String, String)> = keys
+        .iter()
+        .map(|k| (k.to_string(), tpls[k.as_str()].text.clone()))
+        .collect();
+    let t = match &renderer.parsed {
+        Some((old, limits, set)) if *old == texts && *limits == opts.limits => set.clone(),
+        _ => {
+            let mut t = crate::funcs::base_set();
+            t.missing_key(MissingKey::Zero);
+            t.limits(opts.limits);
+            for (name, text) in &texts {
+                t.parse(name, text)
+                    .map_err(|e| HelmError::Render(parse_error(name, &e)))?;
+            }
+            let t = Arc::new(t);
+            renderer.parsed = Some((texts, opts.limits, t.clone()));
+            t
+        }
+    };
     let mut rendered = BTreeMap::new();
     for name in &keys {
         let base = name.rsplit('/').next().unwrap_or(name);

@@ -14,14 +14,9 @@ pub struct Files {
 }
 
 impl Files {
-    pub fn new(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Files {
+    pub fn new(files: impl IntoIterator<Item = (String, Arc<[u8]>)>) -> Files {
         Files {
-            files: Arc::new(
-                files
-                    .into_iter()
-                    .map(|(k, v)| (k, Arc::from(v.into_boxed_slice())))
-                    .collect(),
-            ),
+            files: Arc::new(files.into_iter().collect()),
         }
     }
 

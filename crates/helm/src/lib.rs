@@ -41,7 +41,7 @@ pub mod toml;
 pub mod values;
 
 pub use chart::{load as load_chart, load_archive, Chart};
-pub use engine::{render, RenderOptions, Rendered};
+pub use engine::{render, RenderOptions, Rendered, Renderer};
 pub use error::HelmError;
 pub use manifests::{template, TemplateOptions};
 pub use values::Values;

@@ -42,18 +42,44 @@ fn files_under(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) {
     }
 }
 
-#[test]
-fn fixtures_match_helm() {
+fn fixture_dirs(slow: bool) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("chart").is_dir())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("slow-")
+                == slow
+        })
         .collect();
     cases.sort();
+    cases
+}
+
+#[test]
+fn fixtures_match_helm() {
+    let cases = fixture_dirs(false);
     assert!(cases.len() >= 10, "fixtures missing");
+    check_fixtures(&cases);
+}
+
+/// `slow-*` fixtures use scrypt (derivePassword), bcrypt and RSA key generation, which take
+/// minutes in an unoptimised build: `cargo test --release -p kubeplay-helm` runs them.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "minutes unoptimised; run with --release")]
+fn slow_fixtures_match_helm() {
+    let cases = fixture_dirs(true);
+    assert!(!cases.is_empty(), "slow fixtures missing");
+    check_fixtures(&cases);
+}
+
+fn check_fixtures(cases: &[PathBuf]) {
     let mut failures = Vec::new();
-    for case in &cases {
+    for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let mut tree = FileTree::new();
         read_dir_tree(&case.join("chart"), "/chart", &mut tree);
@@ -201,4 +227,38 @@ fn template_stream_of_starter() {
         err.to_string(),
         "could not find template templates/nope.yaml in chart"
     );
+}
+
+/// A `Renderer` reuses its parsed templates only while the texts are the same.
+#[test]
+fn renderer_reuses_parsed_templates_only_for_same_texts() {
+    let mut tree = FileTree::new();
+    tree.write("/c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+        .unwrap();
+    tree.write(
+        "/c/templates/a.yaml",
+        "v: {{ .Values.x }} {{ randAlphaNum 4 }}\n",
+    )
+    .unwrap();
+    let chart = load_chart(&tree, "/c").unwrap();
+    let opts = RenderOptions::default();
+    let mut r = kubeplay_helm::Renderer::default();
+    let vals = |x: &str| {
+        UserValues {
+            set: vec![format!("x={x}")],
+            ..Default::default()
+        }
+        .merged(&|_| Err("no".into()))
+        .unwrap()
+    };
+    let first = r.render(&chart, &vals("1"), &opts).unwrap().templates;
+    let again = r.render(&chart, &vals("1"), &opts).unwrap().templates;
+    assert_eq!(first, again, "same seed, same output");
+    let two = r.render(&chart, &vals("2"), &opts).unwrap().templates;
+    assert!(two["c/templates/a.yaml"].starts_with("v: 2 "));
+    tree.write("/c/templates/a.yaml", "w: {{ .Values.x }}\n")
+        .unwrap();
+    let changed = load_chart(&tree, "/c").unwrap();
+    let out = r.render(&changed, &vals("3"), &opts).unwrap().templates;
+    assert_eq!(out["c/templates/a.yaml"], "w: 3\n");
 }

@@ -12,14 +12,21 @@ use kubeplay_gotemplate::{Func, Templates, Value};
 
 pub use dictvalue::MutMap;
 
-/// Adds every function to `t`. `seed` drives the random functions.
-pub fn install(t: &mut Templates, seed: u64) {
-    let mut fs: Vec<Func> = Vec::new();
-    sprig::register(&mut fs, seed);
-    helm::register(&mut fs);
-    for f in fs {
-        t.add_func(f);
-    }
+/// An empty template set named `gotpl` (Helm's) with every function, built once per
+/// process and cloned per render.
+pub fn base_set() -> Templates {
+    static BASE: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut t = Templates::new("gotpl");
+        let mut fs: Vec<Func> = Vec::new();
+        sprig::register(&mut fs);
+        helm::register(&mut fs);
+        for f in fs {
+            t.add_func(f);
+        }
+        t
+    })
+    .clone()
 }
 
 /// Sprig's `strval`: strings as they are, everything else through `fmt.Sprint`.

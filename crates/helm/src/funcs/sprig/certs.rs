@@ -3,8 +3,6 @@
 //! from the render's seeded generator, so a render is reproducible; certificates are X.509 v3
 //! DER built here and signed with SHA-256 (PKCS#1 v1.5).
 
-use std::sync::Arc;
-
 use kubeplay_gotemplate::{ArgType, Func, FuncError, Object, Value};
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
@@ -264,7 +262,7 @@ fn build_cert(
 }
 
 fn new_key(rng: &Rng, bits: usize) -> Result<RsaPrivateKey, FuncError> {
-    RsaPrivateKey::new(&mut CryptoRng(rng.clone()), bits)
+    RsaPrivateKey::new(&mut CryptoRng(*rng), bits)
         .map_err(|e| FuncError::new(format!("error generating RSA private key: {e}")))
 }
 
@@ -331,16 +329,17 @@ fn ip_list(v: &Value) -> Result<Vec<Vec<u8>>, FuncError> {
         .collect()
 }
 
-pub fn register(fs: &mut Vec<Func>, rng: &Rng) {
+pub fn register(fs: &mut Vec<Func>) {
+    let rng = &Rng::CERTS;
     use ArgType::{Any, Int, String as Str};
-    let r = rng.clone();
+    let r = *rng;
     fs.push(Func::new("genPrivateKey", &[Str], None, move |_, a| {
         Ok(Value::from(match arg_str(&a[0]).as_str() {
             "rsa" => key_pem(&new_key(&r, 4096)?)?,
             other => format!("Unknown type {other}"),
         }))
     }));
-    let r = rng.clone();
+    let r = *rng;
     fs.push(Func::new("genCA", &[Str, Int], None, move |_, a| {
         let cn = arg_str(&a[0]);
         let key = new_key(&r, 2048)?;
@@ -357,7 +356,7 @@ pub fn register(fs: &mut Vec<Func>, rng: &Rng) {
             key: key_pem(&key)?,
         }))
     }));
-    let r = rng.clone();
+    let r = *rng;
     fs.push(Func::new(
         "genCAWithKey",
         &[Str, Int, Str],
@@ -379,7 +378,7 @@ pub fn register(fs: &mut Vec<Func>, rng: &Rng) {
             }))
         },
     ));
-    let r = rng.clone();
+    let r = *rng;
     fs.push(Func::new(
         "genSelfSignedCert",
         &[Str, Any, Any, Int],
@@ -401,7 +400,7 @@ pub fn register(fs: &mut Vec<Func>, rng: &Rng) {
             }))
         },
     ));
-    let r = rng.clone();
+    let r = *rng;
     fs.push(Func::new(
         "genSelfSignedCertWithKey",
         &[Str, Any, Any, Int, Str],
@@ -423,7 +422,7 @@ pub fn register(fs: &mut Vec<Func>, rng: &Rng) {
             }))
         },
     ));
-    let r = rng.clone();
+    let r = *rng;
     fs.push(Func::new(
         "genSignedCert",
         &[Str, Any, Any, Int, Any],
@@ -446,7 +445,7 @@ pub fn register(fs: &mut Vec<Func>, rng: &Rng) {
             }))
         },
     ));
-    let r = rng.clone();
+    let r = *rng;
     fs.push(Func::new(
         "genSignedCertWithKey",
         &[Str, Any, Any, Int, Any, Str],
@@ -482,5 +481,4 @@ pub fn register(fs: &mut Vec<Func>, rng: &Rng) {
         parse_key(&key)?;
         Ok(Value::object(Certificate { cert, key }))
     }));
-    let _ = Arc::new(());
 }

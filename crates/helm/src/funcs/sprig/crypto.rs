@@ -17,7 +17,7 @@ pub fn adler32(data: &[u8]) -> u32 {
     b << 16 | a
 }
 
-pub fn register(fs: &mut Vec<Func>, _seed: u64) {
+pub fn register(fs: &mut Vec<Func>) {
     use ArgType::String as Str;
     fs.push(Func::new("sha1sum", &[Str], None, |_, a| {
         Ok(Value::from(hex(&sha1::Sha1::digest(

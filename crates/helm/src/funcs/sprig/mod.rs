@@ -11,6 +11,7 @@ pub mod duration;
 pub mod encoding;
 pub mod lists;
 pub mod math;
+pub mod passwords;
 pub mod paths;
 pub mod random;
 pub mod reflection;
@@ -21,7 +22,7 @@ pub mod urls;
 
 use kubeplay_gotemplate::{FuncError, Value};
 
-pub fn register(fs: &mut Vec<kubeplay_gotemplate::Func>, seed: u64) {
+pub fn register(fs: &mut Vec<kubeplay_gotemplate::Func>) {
     strings::register(fs);
     conversion::register(fs);
     math::register(fs);
@@ -31,12 +32,12 @@ pub fn register(fs: &mut Vec<kubeplay_gotemplate::Func>, seed: u64) {
     encoding::register(fs);
     regex::register(fs);
     semver::register(fs);
-    crypto::register(fs, seed);
+    crypto::register(fs);
     date::register(fs);
     paths::register(fs);
-    random::register(fs, seed);
-    // Keys draw from their own stream so that adding a random call elsewhere keeps them.
-    certs::register(fs, &random::Rng::new(seed ^ 0x6365_7274));
+    random::register(fs);
+    certs::register(fs);
+    passwords::register(fs);
     reflection::register(fs);
     urls::register(fs);
 }

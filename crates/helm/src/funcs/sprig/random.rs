@@ -1,25 +1,42 @@
-//! Random functions, made reproducible: Helm draws from the OS; here a SplitMix64 stream
-//! seeded per render gives the same chart the same output.
+//! Random functions, made reproducible: Helm draws from the OS; here SplitMix64 streams
+//! reseeded at the start of every render ([`reseed`]) give the same chart the same output.
+//! The streams are per thread, so the function map itself can be built once and shared.
 
-use std::sync::{Arc, Mutex};
+use std::cell::Cell;
 
 use kubeplay_gotemplate::{ArgType, Func, FuncError, GoStr, Value};
 
 use super::{arg_int, arg_str};
 
-/// A shared SplitMix64 generator.
-#[derive(Clone)]
-pub struct Rng(Arc<Mutex<u64>>);
+thread_local! {
+    static STREAMS: [Cell<u64>; 2] = const { [Cell::new(0), Cell::new(0)] };
+}
+
+/// Restarts the random streams of this thread from `seed` (the engine calls it per render).
+pub fn reseed(seed: u64) {
+    STREAMS.with(|s| {
+        s[0].set(seed ^ 0x9E37_79B9_7F4A_7C15);
+        // Keys draw from their own stream so that a random call elsewhere does not move them.
+        s[1].set(seed ^ 0x6365_7274 ^ 0x9E37_79B9_7F4A_7C15);
+    });
+}
+
+/// One of the SplitMix64 streams of this thread.
+#[derive(Clone, Copy)]
+pub struct Rng(usize);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(Arc::new(Mutex::new(seed ^ 0x9E37_79B9_7F4A_7C15)))
-    }
+    /// `randAlphaNum`, `uuidv4`... draw from this one.
+    pub const RANDOM: Rng = Rng(0);
+    /// Certificate keys and serial numbers draw from this one.
+    pub const CERTS: Rng = Rng(1);
 
     pub fn next_u64(&self) -> u64 {
-        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *s;
+        let mut z = STREAMS.with(|s| {
+            let v = s[self.0].get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            s[self.0].set(v);
+            v
+        });
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
@@ -52,9 +69,9 @@ fn pick(rng: &Rng, set: &[char], n: i64) -> Result<Value, FuncError> {
     ))
 }
 
-pub fn register(fs: &mut Vec<Func>, seed: u64) {
+pub fn register(fs: &mut Vec<Func>) {
     use ArgType::{Int, String as Str};
-    let rng = Rng::new(seed);
+    let rng = Rng::RANDOM;
     let alnum: Vec<char> = format!("{ALPHA}{NUM}").chars().collect();
     let alpha: Vec<char> = ALPHA.chars().collect();
     let num: Vec<char> = NUM.chars().collect();
@@ -65,12 +82,12 @@ pub fn register(fs: &mut Vec<Func>, seed: u64) {
         ("randNumeric", num),
         ("randAscii", ascii),
     ] {
-        let r = rng.clone();
+        let r = rng;
         fs.push(Func::new(name, &[Int], None, move |_, a| {
             pick(&r, &set, arg_int(&a[0]))
         }));
     }
-    let r = rng.clone();
+    let r = rng;
     fs.push(Func::new("randInt", &[Int, Int], None, move |_, a| {
         let (min, max) = (arg_int(&a[0]), arg_int(&a[1]));
         if max <= min {
@@ -78,12 +95,12 @@ pub fn register(fs: &mut Vec<Func>, seed: u64) {
         }
         Ok(Value::Int(min + r.below((max - min) as u64) as i64))
     }));
-    let r = rng.clone();
+    let r = rng;
     fs.push(Func::new("randBytes", &[Int], None, move |_, a| {
         let n = arg_int(&a[0]).clamp(0, 1 << 20) as usize;
         Ok(Value::from(super::encoding::b64_std(&r.bytes(n))))
     }));
-    let r = rng.clone();
+    let r = rng;
     fs.push(Func::new("shuffle", &[Str], None, move |_, a| {
         let mut c: Vec<char> = arg_str(&a[0]).chars().collect();
         for i in (1..c.len()).rev() {
