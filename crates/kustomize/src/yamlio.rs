@@ -37,36 +37,36 @@ pub fn parse_resources(src: &str, file: &str) -> Result<Vec<Json>> {
             ));
         }
         let mut json = to_json(&doc).map_err(|e| yaml_err(&e))?;
-        stringify_metadata_maps(&doc, &mut json);
+        stringify_annotations(&doc, &mut json);
         expand_lists(json, &mut out);
     }
     Ok(out)
 }
 
-/// kustomize reads `metadata.labels` and `metadata.annotations` as string maps: every
-/// value keeps its source text (`0x10` stays `"0x10"`, `true` becomes `"true"`).
-fn stringify_metadata_maps(doc: &Node, json: &mut Json) {
-    let Some(meta) = doc.get("metadata") else {
+/// kustomize's reader round-trips `metadata.annotations` through a string map: every value
+/// keeps its source text (`0x10` stays `"0x10"`, `~` becomes `"~"`). Labels keep their
+/// types (`0x10` is printed as `16`).
+fn stringify_annotations(doc: &Node, json: &mut Json) {
+    let Some(map) = doc
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(Node::as_mapping)
+    else {
         return;
     };
-    for field in ["labels", "annotations"] {
-        let Some(map) = meta.get(field).and_then(Node::as_mapping) else {
+    let Some(target) = json
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(Json::as_object_mut)
+    else {
+        return;
+    };
+    for (k, v) in &map.entries {
+        let (Some(key), Some(scalar)) = (k.as_scalar(), v.as_scalar()) else {
             continue;
         };
-        let Some(target) = json
-            .get_mut("metadata")
-            .and_then(|m| m.get_mut(field))
-            .and_then(Json::as_object_mut)
-        else {
-            continue;
-        };
-        for (k, v) in &map.entries {
-            let (Some(key), Some(scalar)) = (k.as_scalar(), v.as_scalar()) else {
-                continue;
-            };
-            if let Some(slot) = target.get_mut(&key.value) {
-                *slot = Json::String(scalar.value.clone());
-            }
+        if let Some(slot) = target.get_mut(&key.value) {
+            *slot = Json::String(scalar.value.clone());
         }
     }
 }
