@@ -369,8 +369,21 @@ impl PodRuntime {
                     return;
                 }
                 self.sync(ctx, id);
-                // A sync recomputes the status, which re-triggers unready readiness probes.
-                self.dirty = true;
+                // A sync recomputes the status, which re-triggers unready readiness probes
+                // (spec 18); nothing else in the status can have changed unseen.
+                for wi in 0..self.workers.len() {
+                    let w = &self.workers[wi];
+                    let c = &self.containers[w.container];
+                    if w.kind == ProbeKind::Readiness
+                        && !w.manual_queued
+                        && !w.stopped
+                        && c.started()
+                        && !c.ready()
+                    {
+                        self.workers[wi].manual_queued = true;
+                        ctx.at(0, id, Task::Manual { worker: wi });
+                    }
+                }
                 let next = RESYNC + ctx.rng.below(RESYNC / 2);
                 ctx.at(next, id, Task::Resync);
             }
