@@ -179,3 +179,25 @@ fn jobs_complete_or_exhaust_their_backoff_limit() {
         "Job.batch \"x\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""
     );
 }
+
+#[test]
+fn malformed_templates_are_rejected_or_tolerated_without_panics() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let mut j = job("odd", "true", 1, 0);
+    j["spec"]["template"]["metadata"] = json!("not a map");
+    c.apply(j).unwrap();
+    let mut j2 = job("odd2", "true", 1, 0);
+    j2["spec"]["template"]["metadata"] = json!({"labels": ["a"]});
+    c.apply(j2).unwrap();
+    let mut d = deployment("nginx", 1);
+    d["spec"]["template"] = json!("nope");
+    assert!(c.apply(d).is_err());
+    let mut d2 = deployment("nginx", 1);
+    d2["spec"] = json!(42);
+    assert!(c.apply(d2).is_err());
+    c.run_until(30 * SECOND).unwrap();
+    assert_eq!(
+        c.get("Job", "default", "odd").unwrap()["status"]["succeeded"],
+        1
+    );
+}

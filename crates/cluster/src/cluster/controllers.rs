@@ -60,6 +60,20 @@ fn pod_active(pod: &Value) -> bool {
         && !matches!(phase, Some("Succeeded" | "Failed"))
 }
 
+/// A pod template's metadata as an object whose labels (if any) are a map, so controllers can
+/// add names and labels without tripping over malformed input.
+fn template_metadata(owner: &Value) -> Value {
+    let mut meta = owner
+        .pointer("/spec/template/metadata")
+        .filter(|m| m.is_object())
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    if !meta["labels"].is_object() {
+        meta["labels"] = json!({});
+    }
+    meta
+}
+
 /// `pod-template-hash`: a stable hash of the template, in the alphabet Kubernetes uses.
 fn template_hash(template: &Value) -> String {
     let text = template.to_string();
@@ -247,7 +261,7 @@ impl Cluster {
                 let mut pod = json!({
                     "apiVersion": "v1",
                     "kind": "Pod",
-                    "metadata": rs.pointer("/spec/template/metadata").cloned().unwrap_or(json!({})),
+                    "metadata": template_metadata(&rs),
                     "spec": rs.pointer("/spec/template/spec").cloned().unwrap_or(json!({})),
                 });
                 let name = format!("{}-{}", k.2, self.rng.name_suffix(5));
@@ -655,7 +669,7 @@ impl Cluster {
                     let mut pod = json!({
                         "apiVersion": "v1",
                         "kind": "Pod",
-                        "metadata": job.pointer("/spec/template/metadata").cloned().unwrap_or(json!({})),
+                        "metadata": template_metadata(&job),
                         "spec": job.pointer("/spec/template/spec").cloned().unwrap_or(json!({})),
                     });
                     let name = format!("{}-{}", k.2, self.rng.name_suffix(5));
