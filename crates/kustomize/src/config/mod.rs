@@ -89,7 +89,9 @@ impl TransformerConfig {
                 continue;
             }
             let Some(table) = tc.table_mut(key) else {
-                return Err(err!("json: unknown field \"{key}\""));
+                return Err(err!(
+                    "error unmarshaling JSON: while decoding JSON: json: unknown field \"{key}\""
+                ));
             };
             for fs in val.as_array().into_iter().flatten() {
                 table.push(FieldSpec::from_json(fs)?);
