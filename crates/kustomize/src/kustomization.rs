@@ -445,6 +445,27 @@ impl Kustomization {
         })
     }
 
+    /// kustomize's warnings for deprecated fields, in its order.
+    pub fn deprecation_warnings(raw: &Json) -> Vec<String> {
+        let fix = "Run 'kustomize edit fix' to update your Kustomization automatically.";
+        [
+            ("bases", "resources", ""),
+            ("commonLabels", "labels", ""),
+            ("imageTags", "images", ""),
+            ("patchesJson6902", "patches", ""),
+            ("patchesStrategicMerge", "patches", ""),
+            ("vars", "replacements", " [EXPERIMENTAL]"),
+        ]
+        .iter()
+        .filter(|(field, _, _)| raw.get(field).is_some_and(|v| !v.is_null()))
+        .map(|(field, instead, note)| {
+            format!(
+                "# Warning: '{field}' is deprecated. Please use '{instead}' instead.{note} {fix}"
+            )
+        })
+        .collect()
+    }
+
     pub fn is_component(&self) -> bool {
         self.kind == COMPONENT_KIND
     }
@@ -525,6 +546,16 @@ mod tests {
             e.message,
             "invalid Kustomization: json: unknown field \"nope\""
         );
+    }
+
+    #[test]
+    fn deprecated_fields_warn_in_kustomize_order() {
+        let w =
+            Kustomization::deprecation_warnings(&json!({"vars": [], "commonLabels": {"a": "b"}}));
+        assert_eq!(w.len(), 2);
+        assert!(w[0]
+            .starts_with("# Warning: 'commonLabels' is deprecated. Please use 'labels' instead."));
+        assert!(w[1].contains("'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix'"));
     }
 
     #[test]

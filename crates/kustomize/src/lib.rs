@@ -57,6 +57,34 @@ const MANAGED_BY: &str = "kustomize-(devel)";
 /// order.
 pub fn build_objects(tree: &FileTree, root: &str, opts: &BuildOptions) -> Result<Vec<Json>> {
     let ldr = Loader::new(tree, root, opts.load_restrictor)?;
+    build_with(ldr)
+}
+
+/// A build's result and the warnings kustomize would print on stderr before it
+/// (deprecated fields of each kustomization read).
+pub struct Report {
+    pub result: Result<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Like [`build`], also returning kustomize's warnings.
+pub fn build_reporting(tree: &FileTree, root: &str, opts: &BuildOptions) -> Report {
+    let ldr = match Loader::new(tree, root, opts.load_restrictor) {
+        Ok(l) => l,
+        Err(e) => {
+            return Report {
+                result: Err(e),
+                warnings: Vec::new(),
+            }
+        }
+    };
+    let warnings = std::rc::Rc::clone(&ldr.warnings);
+    let result = build_with(ldr).and_then(|objs| yamlio::emit(&objs));
+    let warnings = warnings.borrow().clone();
+    Report { result, warnings }
+}
+
+fn build_with(ldr: Loader) -> Result<Vec<Json>> {
     let mut target = Target::load(ldr, 0)?;
     target.tracking = origin::Tracking::from_build_metadata(&target.k.strings("buildMetadata"));
     let mut ra = target.make_customized_resmap()?;

@@ -46,6 +46,8 @@ pub struct Loader<'t> {
     /// The OpenAPI schema of the build: like kustomize's global schema, the first
     /// kustomization with an `openapi` field chooses it for all.
     pub openapi: Rc<RefCell<SchemaChoice>>,
+    /// Warnings for the user (deprecated fields), in the order kustomize prints them.
+    pub warnings: Rc<RefCell<Vec<String>>>,
 }
 
 /// Which OpenAPI schema strategic merge patches consult.
@@ -93,6 +95,7 @@ impl<'t> Loader<'t> {
             restrictor,
             referrers: Vec::new(),
             openapi: Rc::default(),
+            warnings: Rc::default(),
         })
     }
 
@@ -174,6 +177,7 @@ impl<'t> Loader<'t> {
             restrictor: self.restrictor,
             referrers,
             openapi: Rc::clone(&self.openapi),
+            warnings: Rc::clone(&self.warnings),
         })
     }
 

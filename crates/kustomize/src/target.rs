@@ -43,6 +43,9 @@ impl<'t> Target<'t> {
         let (file_name, text) = ldr.kustomization_file()?;
         let path = kubeplay_vfs::join(&ldr.root, &file_name);
         let json = yamlio::parse_kustomization(&text, &path)?;
+        ldr.warnings
+            .borrow_mut()
+            .extend(Kustomization::deprecation_warnings(&json));
         let k = Kustomization::from_json(&json).map_err(|e| {
             if e.message.starts_with("kind should") || e.message.starts_with("apiVersion for") {
                 err!(

@@ -54,8 +54,12 @@ pub fn run(command: Command) -> CliResult {
             let mut levels = 0;
             loop {
                 let tree = mount(&base)?;
-                match kubeplay_kustomize::build(&tree, &root, &opts) {
+                let report = kubeplay_kustomize::build_reporting(&tree, &root, &opts);
+                match report.result {
                     Ok(out) => {
+                        for w in &report.warnings {
+                            eprintln!("{w}");
+                        }
                         let mut stdout = std::io::stdout().lock();
                         stdout.write_all(out.as_bytes())?;
                         return Ok(());
@@ -67,7 +71,12 @@ pub fn run(command: Command) -> CliResult {
                             base = wider;
                             levels += 1;
                         }
-                        _ => return Err(err.message.into()),
+                        _ => {
+                            for w in &report.warnings {
+                                eprintln!("{w}");
+                            }
+                            return Err(err.message.into());
+                        }
                     },
                 }
             }
