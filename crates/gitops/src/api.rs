@@ -259,11 +259,13 @@ impl GitOps {
             }));
         }
         let tree: Tree = tree::build_app(&cmp.live, &others, &self.assessor);
+        let statuses: std::collections::HashMap<&ResourceKey, SyncStatus> =
+            cmp.resources.iter().map(|r| (&r.key, r.status)).collect();
         let mut nodes: Vec<AppTreeNode> = tree
             .nodes
             .into_iter()
             .map(|n| {
-                let sync = cmp.resource(&n.key).map(|r| r.status);
+                let sync = statuses.get(&n.key).copied();
                 AppTreeNode {
                     key: n.key,
                     parents: n.parents,
@@ -310,8 +312,8 @@ impl GitOps {
                 .filter(|(k, _)| k != "Node")
                 .map(|(k, v)| format!("{k}: {v}"))
                 .collect();
-            out.push_str(&format!(
-                "{}{kind} {}{}  {sync}  {health}{}\n",
+            let line = format!(
+                "{}{kind} {}{}  {sync}  {health}{}",
                 "  ".repeat(depth),
                 if n.key.namespace.is_empty() {
                     String::new()
@@ -324,7 +326,9 @@ impl GitOps {
                 } else {
                     format!("  [{}]", info.join(", "))
                 }
-            ));
+            );
+            out.push_str(line.trim_end());
+            out.push('\n');
             for c in (0..nodes.len()).filter(|c| nodes[*c].parents.contains(&i)) {
                 walk(nodes, c, depth + 1, out);
             }

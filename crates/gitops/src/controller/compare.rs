@@ -265,7 +265,7 @@ pub fn compare(
     }
     // Desired objects (not hooks, not ignored, not Skip) with their live counterparts.
     let mut pairs: Vec<(Option<&Value>, Option<&Value>)> = Vec::new();
-    let mut desired_keys: Vec<ResourceKey> = Vec::new();
+    let mut desired_keys: std::collections::HashSet<ResourceKey> = std::collections::HashSet::new();
     for t in &targets {
         if is_hook(t) || is_ignored(t) || is_skip(t) {
             continue;
@@ -278,10 +278,10 @@ pub fn compare(
                 ..key.clone()
             };
             pairs.push((Some(t), live_by_key.get(&k).copied()));
-            desired_keys.push(k);
+            desired_keys.insert(k);
         } else {
             pairs.push((Some(t), live_by_key.get(&key).copied()));
-            desired_keys.push(key);
+            desired_keys.insert(key);
         }
     }
     for (k, l) in &live_by_key {

@@ -1,0 +1,94 @@
+//! An application of 500 resources (ConfigMaps, Secrets, Services, Deployments and Pods in
+//! one directory): compare + health + tree once synced (target < 20 ms), and a full sync
+//! simulated to completion (target < 200 ms).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use kubeplay_cluster::{Cluster, ClusterConfig};
+use kubeplay_gitops::api::GitOps;
+use kubeplay_gitops::controller::SyncRequest;
+use kubeplay_vfs::FileTree;
+use std::hint::black_box;
+
+fn manifests() -> FileTree {
+    let mut t = FileTree::new();
+    for i in 0..100 {
+        let docs = [
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-{i}\ndata:\n  key: value-{i}\n"),
+            format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: secret-{i}\nstringData:\n  password: p{i}\n"),
+            format!(
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\nspec:\n  selector: {{app: web-{i}}}\n  ports:\n  - port: 80\n"
+            ),
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{i}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: web-{i}}}}}\n  template:\n    metadata: {{labels: {{app: web-{i}}}}}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n"
+            ),
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-{i}\n  labels: {{app: web-{i}}}\nspec:\n  containers:\n  - name: web\n    image: nginx:1.25\n"
+            ),
+        ];
+        t.write(&format!("/app/res-{i:03}.yaml"), docs.join("---\n"))
+            .unwrap();
+    }
+    t
+}
+
+const APP: &str = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: big}
+spec:
+  source: {repoURL: https://git.example/big, path: app}
+  destination: {namespace: default}
+";
+
+fn fresh() -> GitOps {
+    let mut g = GitOps::new(
+        "https://git.example/big",
+        Cluster::new(ClusterConfig::default()),
+    );
+    g.commit(manifests(), "500 resources", "bench").unwrap();
+    g.apply_applications(APP, "app.yaml").unwrap();
+    g.refresh("big");
+    g
+}
+
+fn bench(c: &mut Criterion) {
+    let mut synced = fresh();
+    synced.sync("big", &SyncRequest::default()).unwrap();
+    synced.run_until_idle(600_000).unwrap();
+    synced.advance(30_000).unwrap();
+    assert_eq!(
+        synced
+            .app("big")
+            .unwrap()
+            .comparison
+            .as_ref()
+            .unwrap()
+            .resources
+            .len(),
+        500
+    );
+
+    c.bench_function("app_500/compare_health_tree", |b| {
+        b.iter(|| {
+            synced.refresh("big");
+            black_box(synced.tree("big").len())
+        })
+    });
+    c.bench_function("app_500/full_sync", |b| {
+        b.iter_batched(
+            fresh,
+            |mut g| {
+                g.sync("big", &SyncRequest::default()).unwrap();
+                assert!(g.run_until_idle(600_000).unwrap());
+                black_box(g)
+            },
+            BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = bench
+}
+criterion_main!(benches);
