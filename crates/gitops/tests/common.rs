@@ -1,6 +1,9 @@
 //! Helpers shared by the scenario tests: a repository from (path, text) pairs and an
 //! Application over it.
 
+// Each test binary includes this module and uses a subset of it.
+#![allow(dead_code)]
+
 use kubeplay_cluster::{Cluster, ClusterConfig};
 use kubeplay_gitops::api::GitOps;
 use kubeplay_vfs::FileTree;
