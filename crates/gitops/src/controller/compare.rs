@@ -10,7 +10,7 @@ use crate::repo_server::SourceType;
 use crate::tree::ResourceKey;
 use kubeplay_cluster::Cluster;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const ANNOTATION_TRACKING_ID: &str = "argocd.argoproj.io/tracking-id";
 pub const ANNOTATION_COMPARE_OPTIONS: &str = "argocd.argoproj.io/compare-options";
@@ -88,6 +88,22 @@ impl Comparison {
     pub fn resource(&self, key: &ResourceKey) -> Option<&ResourceStatus> {
         self.resources.iter().find(|r| &r.key == key)
     }
+}
+
+/// Diffs of the last comparison, reused while neither side changed: the same desired
+/// object, the same live uid and resourceVersion, the same ignore rules. Like Argo CD's
+/// cluster cache, this keeps a steady app cheap to re-compare; status (which does not bump
+/// resourceVersion for pods here) is never part of a diff (30).
+#[derive(Debug, Clone, Default)]
+pub struct DiffCache {
+    entries: HashMap<ResourceKey, (Option<Value>, String, ResourceDiff)>,
+    ignore: Vec<crate::app::IgnoreDifference>,
+}
+
+fn live_version(live: Option<&Value>) -> String {
+    let Some(l) = live else { return String::new() };
+    let m = |f: &str| l.pointer(f).and_then(Value::as_str).unwrap_or("");
+    format!("{}/{}", m("/metadata/uid"), m("/metadata/resourceVersion"))
 }
 
 /// Kinds the simulated API serves; live objects are listed from these and the desired kinds.
@@ -257,7 +273,14 @@ pub fn compare(
     mut conditions: Vec<Condition>,
     cluster: &Cluster,
     assessor: &Assessor,
+    mut cache: Option<&mut DiffCache>,
 ) -> Comparison {
+    if let Some(c) = cache.as_deref_mut() {
+        if c.ignore != app.ignore_differences {
+            c.entries.clear();
+            c.ignore = app.ignore_differences.clone();
+        }
+    }
     let live_objects = tracked_live(cluster, &app.name, &targets);
     let mut live_by_key: BTreeMap<ResourceKey, &Value> = BTreeMap::new();
     for l in &live_objects {
@@ -317,7 +340,26 @@ pub fn compare(
     let mut app_status = SyncStatus::Synced;
     let mut resources = Vec::with_capacity(pairs.len());
     for (i, (d, l)) in pairs.iter().enumerate() {
-        let rd = diff::diff(*d, *l, &app.ignore_differences);
+        let version = live_version(*l);
+        let cached = cache.as_deref().and_then(|c| {
+            let obj = d.or(*l).expect("one side is present");
+            c.entries
+                .get(&ResourceKey::of(obj))
+                .filter(|(desired, v, _)| desired.as_ref() == d.as_deref() && *v == version)
+                .map(|(_, _, rd)| rd.clone())
+        });
+        let rd = match cached {
+            Some(rd) => rd,
+            None => {
+                let rd = diff::diff(*d, *l, &app.ignore_differences);
+                if let Some(c) = cache.as_deref_mut() {
+                    let obj = d.or(*l).expect("one side is present");
+                    c.entries
+                        .insert(ResourceKey::of(obj), (d.cloned(), version, rd.clone()));
+                }
+                rd
+            }
+        };
         let requires_pruning = d.is_none();
         let status = if rd.modified || requires_pruning {
             SyncStatus::OutOfSync

@@ -69,6 +69,7 @@ pub struct AppState {
     pub next_refresh: Millis,
     pub self_heal_attempts: u32,
     pub last_sync: Option<LastSync>,
+    diff_cache: compare::DiffCache,
     cluster_steps_seen: u64,
     next_history_id: u32,
 }
@@ -86,6 +87,7 @@ impl AppState {
             next_refresh: 0,
             self_heal_attempts: 0,
             last_sync: None,
+            diff_cache: compare::DiffCache::default(),
             cluster_steps_seen: u64::MAX,
             next_history_id: 0,
         }
@@ -352,7 +354,7 @@ fn refresh(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
         .comparison
         .as_ref()
         .map(|c| (c.sync_status, c.health.status, c.revision.clone()));
-    let cmp = compare_at(&state.app, None, env, now);
+    let cmp = compare_at(&state.app, None, Some(&mut state.diff_cache), env, now);
     let after = (cmp.sync_status, cmp.health.status, cmp.revision.clone());
     if before.as_ref() != Some(&after) {
         env.activity.record(
@@ -369,6 +371,7 @@ fn refresh(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
 fn compare_at(
     app: &Application,
     revision: Option<&str>,
+    cache: Option<&mut compare::DiffCache>,
     env: &mut Env<'_>,
     now: Millis,
 ) -> Comparison {
@@ -419,6 +422,7 @@ fn compare_at(
                 conditions,
                 env.cluster,
                 env.assessor,
+                cache,
             )
         }
         Err(e) => compare::comparison_error(&app, &e, env.cluster, env.assessor),
@@ -436,7 +440,7 @@ fn start(
 ) -> Result<(), String> {
     let at_other_revision = req.revision.is_some();
     let cmp = if at_other_revision {
-        compare_at(&state.app, req.revision.as_deref(), env, now)
+        compare_at(&state.app, req.revision.as_deref(), None, env, now)
     } else {
         state
             .comparison
