@@ -264,13 +264,18 @@ pub fn tracked_live(cluster: &Cluster, app: &str, targets: &[Value]) -> Vec<Valu
     out
 }
 
+/// What the repo server rendered, prepared for comparison.
+pub struct Desired {
+    pub revision: String,
+    pub source_type: SourceType,
+    pub targets: Vec<Value>,
+    pub conditions: Vec<Condition>,
+}
+
 /// Compares prepared targets with the cluster.
 pub fn compare(
     app: &Application,
-    revision: &str,
-    source_type: SourceType,
-    targets: Vec<Value>,
-    mut conditions: Vec<Condition>,
+    desired: Desired,
     cluster: &Cluster,
     assessor: &Assessor,
     mut cache: Option<&mut DiffCache>,
@@ -281,6 +286,12 @@ pub fn compare(
             c.ignore = app.ignore_differences.clone();
         }
     }
+    let Desired {
+        revision,
+        source_type,
+        targets,
+        mut conditions,
+    } = desired;
     let live_objects = tracked_live(cluster, &app.name, &targets);
     let mut live_by_key: BTreeMap<ResourceKey, &Value> = BTreeMap::new();
     for l in &live_objects {
@@ -388,7 +399,7 @@ pub fn compare(
     }
     conditions.retain(|c| c.kind != ConditionKind::ComparisonError);
     Comparison {
-        revision: Some(revision.to_string()),
+        revision: Some(revision),
         source_type: Some(source_type),
         sync_status: app_status,
         health: health.health,

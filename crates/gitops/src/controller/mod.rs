@@ -416,10 +416,12 @@ fn compare_at(
             let targets = compare::prepare_targets(&app, m.objects, &mut conditions);
             compare::compare(
                 &app,
-                &m.revision,
-                m.source_type,
-                targets,
-                conditions,
+                compare::Desired {
+                    revision: m.revision,
+                    source_type: m.source_type,
+                    targets,
+                    conditions,
+                },
                 env.cluster,
                 env.assessor,
                 cache,
