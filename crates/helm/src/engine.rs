@@ -8,7 +8,7 @@ use std::sync::Arc;
 use kubeplay_gotemplate::{ErrorKind, Limits, MissingKey, Templates, Value};
 
 /// Parsed templates kept by a [`Renderer`]: the texts they came from and the set.
-type ParsedSet = (Vec<(String, String)>, Limits, Arc<Templates>);
+type ParsedSet = (Vec<(String, Arc<[u8]>)>, Limits, Arc<Templates>);
 
 use crate::capabilities::Capabilities;
 use crate::chart::{metadata_map, Chart};
@@ -66,7 +66,7 @@ pub struct Rendered {
 }
 
 struct Renderable {
-    text: String,
+    text: Arc<[u8]>,
     vals: Arc<BTreeMap<String, Value>>,
     base_path: String,
 }
@@ -210,7 +210,7 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: String::from_utf8_lossy(&t.data).into_owned(),
+                text: t.data.clone(),
                 vals: next.clone(),
                 base_path: format!("{full_path}/templates"),
             },
@@ -236,18 +236,25 @@ fn execute(
 ) -> Result<BTreeMap<String, String>, HelmError> {
     crate::funcs::sprig::random::reseed(opts.seed);
     let keys = sort_templates(tpls.keys());
-    let texts: Vec<(String, String)> = keys
+    let texts: Vec<(String, Arc<[u8]>)> = keys
         .iter()
         .map(|k| (k.to_string(), tpls[k.as_str()].text.clone()))
         .collect();
+    let same = |old: &[(String, Arc<[u8]>)]| {
+        old.len() == texts.len()
+            && old
+                .iter()
+                .zip(&texts)
+                .all(|((n1, t1), (n2, t2))| n1 == n2 && (Arc::ptr_eq(t1, t2) || t1[..] == t2[..]))
+    };
     let t = match &renderer.parsed {
-        Some((old, limits, set)) if *old == texts && *limits == opts.limits => set.clone(),
+        Some((old, limits, set)) if same(old) && *limits == opts.limits => set.clone(),
         _ => {
             let mut t = crate::funcs::base_set();
             t.missing_key(MissingKey::Zero);
             t.limits(opts.limits);
             for (name, text) in &texts {
-                t.parse(name, text)
+                t.parse(name, &String::from_utf8_lossy(text))
                     .map_err(|e| HelmError::Render(parse_error(name, &e)))?;
             }
             let t = Arc::new(t);

@@ -6,7 +6,30 @@ use super::{arg_int, arg_str};
 
 use ArgType::{Int, String as Str};
 
-fn compile(pat: &str) -> Result<regex::Regex, String> {
+thread_local! {
+    /// Compiled patterns: charts call the same few regexes in every template, and the regex
+    /// crate's compilation costs far more than Go's.
+    static CACHE: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<regex::Regex>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn compile(pat: &str) -> Result<std::rc::Rc<regex::Regex>, String> {
+    if let Some(re) = CACHE.with(|c| c.borrow().get(pat).cloned()) {
+        return Ok(re);
+    }
+    // Shared, not cloned: a cloned Regex starts with empty matching caches.
+    let re = std::rc::Rc::new(compile_uncached(pat)?);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 256 {
+            c.clear();
+        }
+        c.insert(pat.to_string(), re.clone());
+    });
+    Ok(re)
+}
+
+fn compile_uncached(pat: &str) -> Result<regex::Regex, String> {
     regex::Regex::new(pat).map_err(|e| {
         let msg = e.to_string();
         let detail = msg
