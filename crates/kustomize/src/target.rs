@@ -60,8 +60,19 @@ impl<'t> Target<'t> {
         let unset = matches!(*ldr.openapi.borrow(), SchemaChoice::Unset);
         if let (Some(openapi), true) = (k.get("openapi"), unset) {
             *ldr.openapi.borrow_mut() = SchemaChoice::Builtin;
+            let version = openapi.get("version").and_then(Json::as_str);
+            let path = openapi.get("path").and_then(Json::as_str);
+            if version.is_some() && path.is_some() {
+                return Err(err!(
+                    "builtin version and custom schema provided, cannot use both"
+                ));
+            }
+            // kustomize v5.5.0 bundles one Kubernetes schema.
+            if version.is_some_and(|v| v != "v1.21.2") {
+                return Err(err!("the specified OpenAPI version is not built in"));
+            }
             {
-                if let Some(path) = openapi.get("path").and_then(Json::as_str) {
+                if let Some(path) = path {
                     let text = ldr.load_string(path)?;
                     let doc = if text.trim_start().starts_with('{') {
                         serde_json::from_str(&text).map_err(|e| err!("invalid schema file: {e}"))?

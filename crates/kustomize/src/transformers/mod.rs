@@ -61,6 +61,8 @@ pub enum Plugin {
         secret: bool,
     },
     IamPolicy(Json),
+    /// Adds the content hash to the names of generated resources that want one.
+    Hash,
 }
 
 fn fieldspecs(v: Option<&Json>) -> Result<Vec<FieldSpec>> {
@@ -418,6 +420,7 @@ impl Plugin {
                 secret: true,
             },
             "IAMPolicyGenerator" => Plugin::IamPolicy(cfg.clone()),
+            "HashTransformer" => Plugin::Hash,
             "HelmChartInflationGenerator" => {
                 return Err(err!("helmCharts is not supported by kubeplay's kustomize yet (it comes with Helm support)"))
             }
@@ -460,6 +463,7 @@ impl Plugin {
                 fieldspecs,
             } => replicas::transform(m, name, count, fieldspecs),
             Plugin::Replacements(list) => replacements::transform(m, list, ldr),
+            Plugin::Hash => hash::add_hashes_to_names(m),
             Plugin::Sequence(list) => {
                 for p in list {
                     p.transform(ra, ldr)?;
