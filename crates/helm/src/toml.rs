@@ -1,5 +1,5 @@
 //! `toToml`: BurntSushi/toml's encoder for maps (simple keys first, then tables, keys
-//! sorted).
+//! sorted); `fromToml` through the toml crate's parser.
 
 use kubeplay_gotemplate::Value;
 
@@ -126,4 +126,33 @@ fn write_table(
         }
     }
     Ok(())
+}
+
+/// `fromToml`: a map, or `{"Error": message}` when the text is not TOML.
+pub fn from_toml(text: &str) -> Value {
+    match text.parse::<::toml::Table>() {
+        Ok(t) => toml_value(&::toml::Value::Table(t)),
+        Err(e) => {
+            let mut m = std::collections::BTreeMap::new();
+            m.insert(
+                "Error".to_string(),
+                Value::from(format!("toml: {}", e.message())),
+            );
+            crate::funcs::MutMap::value(m)
+        }
+    }
+}
+
+fn toml_value(v: &::toml::Value) -> Value {
+    match v {
+        ::toml::Value::String(s) => Value::from(s.as_str()),
+        ::toml::Value::Integer(i) => Value::Int64(*i),
+        ::toml::Value::Float(f) => Value::Float(*f),
+        ::toml::Value::Boolean(b) => Value::Bool(*b),
+        ::toml::Value::Datetime(d) => Value::from(d.to_string()),
+        ::toml::Value::Array(a) => Value::list(a.iter().map(toml_value).collect()),
+        ::toml::Value::Table(t) => {
+            crate::funcs::MutMap::value(t.iter().map(|(k, v)| (k.clone(), toml_value(v))).collect())
+        }
+    }
 }

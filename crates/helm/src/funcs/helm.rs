@@ -159,6 +159,9 @@ pub fn register(fs: &mut Vec<Func>) {
             crate::toml::to_toml(&a[0]).unwrap_or_else(|e| e),
         ))
     }));
+    fs.push(Func::new("fromToml", &[Str], None, |_, a| {
+        Ok(crate::toml::from_toml(&s(&a[0])))
+    }));
     fs.push(Func::new("mustToToml", &[Any], None, |_, a| {
         crate::toml::to_toml(&a[0])
             .map(Value::from)

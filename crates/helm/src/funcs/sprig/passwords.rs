@@ -97,20 +97,73 @@ pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, sit
         .collect()
 }
 
-fn bcrypt_hash(rng: Rng, input: &str) -> String {
-    let mut salt = [0u8; 16];
-    for (i, b) in salt.iter_mut().enumerate() {
-        *b = (rng.next_u64() >> (i % 8)) as u8;
+/// bcrypt's own base64 (no padding).
+fn bcrypt_b64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
     }
-    // Go's bcrypt refuses passwords over 72 bytes.
+    out
+}
+
+/// The bcrypt (EksBlowfish) hash of `key` (password with its NUL, at most 72 bytes).
+fn eks_blowfish(cost: u32, salt: &[u8; 16], key: &[u8]) -> [u8; 24] {
+    let mut state = blowfish::Blowfish::bc_init_state();
+    state.salted_expand_key(salt, key);
+    for _ in 0..1u32 << cost {
+        state.bc_expand_key(key);
+        state.bc_expand_key(salt);
+    }
+    // "OrpheanBeholderScryDoubt", encrypted 64 times.
+    let mut words = [
+        0x4f72_7068u32,
+        0x6561_6e42,
+        0x6568_6f6c,
+        0x6465_7253,
+        0x6372_7944,
+        0x6f75_6274,
+    ];
+    for pair in words.chunks_mut(2) {
+        for _ in 0..64 {
+            let [l, r] = state.bc_encrypt([pair[0], pair[1]]);
+            pair[0] = l;
+            pair[1] = r;
+        }
+    }
+    let mut out = [0u8; 24];
+    for (i, w) in words.iter().enumerate() {
+        out[i * 4..i * 4 + 4].copy_from_slice(&w.to_be_bytes());
+    }
+    out
+}
+
+/// golang.org/x/crypto/bcrypt `GenerateFromPassword` at the default cost, `$2a$` form.
+fn bcrypt_hash(rng: Rng, input: &str) -> String {
     if input.len() > 72 {
         return "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
             .into();
     }
-    match bcrypt::hash_with_salt(input, GO_DEFAULT_COST, salt) {
-        Ok(h) => h.format_for_version(bcrypt::Version::TwoA),
-        Err(e) => format!("failed to encrypt string with bcrypt: {e}"),
+    let mut salt = [0u8; 16];
+    for b in salt.iter_mut() {
+        *b = rng.next_u64() as u8;
     }
+    let mut key = input.as_bytes().to_vec();
+    key.push(0);
+    let hash = eks_blowfish(GO_DEFAULT_COST, &salt, &key);
+    format!(
+        "$2a${GO_DEFAULT_COST:02}${}{}",
+        bcrypt_b64(&salt),
+        bcrypt_b64(&hash[..23])
+    )
 }
 
 fn aes_key(password: &str) -> [u8; 32] {
@@ -222,6 +275,20 @@ pub fn register(fs: &mut Vec<Func>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bcrypt_known_vector() {
+        // OpenBSD's test vector: password "", cost 6.
+        let salt: [u8; 16] = [
+            0x14, 0x4b, 0x3d, 0x69, 0x1a, 0x7b, 0x4e, 0xcf, 0x39, 0xcf, 0x73, 0x5c, 0x7f, 0xa7,
+            0xa7, 0x9c,
+        ];
+        let h = eks_blowfish(6, &salt, b"\0");
+        assert_eq!(
+            format!("$2a$06${}{}", bcrypt_b64(&salt), bcrypt_b64(&h[..23])),
+            "$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s."
+        );
+    }
 
     #[test]
     fn aes_round_trip() {
