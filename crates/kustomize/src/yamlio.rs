@@ -111,6 +111,27 @@ pub fn parse_kustomization(src: &str, file: &str) -> Result<Json> {
     .map_err(|e| yaml_err(&e).wrap("invalid Kustomization"))
 }
 
+/// Reads one document the way sigs.k8s.io/yaml does (go-yaml v2 rules): JSON patches.
+pub fn parse_sigs_yaml(src: &str, file: &str) -> Result<Json> {
+    let opts = ParseOptions {
+        schema: Schema::GoYamlV2,
+        duplicate_keys: DuplicateKeys::LastWins,
+        ..ParseOptions::default()
+    };
+    let docs = parse_documents_with(src, file, &opts).map_err(|e| yaml_err(&e))?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Ok(Json::Null);
+    };
+    to_json_with(
+        &doc,
+        &JsonOptions {
+            flavor: JsonFlavor::SigsYaml,
+            numbers_as_f64: false,
+        },
+    )
+    .map_err(|e| yaml_err(&e))
+}
+
 /// Reads any YAML document as JSON (configurations, patches, plugin configs).
 pub fn parse_any(src: &str, file: &str) -> Result<Vec<Json>> {
     let docs = parse_documents(src, file).map_err(|e| yaml_err(&e))?;

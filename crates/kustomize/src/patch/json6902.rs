@@ -1,6 +1,9 @@
 //! RFC 6902 JSON patches. kustomize converts the resource to JSON, applies the operations
-//! with evanphx/json-patch and reads the result back; the `json-patch` crate gives the same
-//! results on `serde_json` values. The operations may be written in YAML or JSON.
+//! with evanphx/json-patch and reads the result back; the `json-patch` crate does the same on
+//! `serde_json` values, with two adjustments checked against kubectl: the operations are read
+//! the way sigs.k8s.io/yaml reads them (YAML 1.1: `value: y` is `true`), and `replace` of a
+//! key an object lacks adds it, as evanphx's implementation does. Error texts differ from
+//! evanphx's.
 
 use serde_json::Value as Json;
 
@@ -13,10 +16,7 @@ pub fn parse_ops(text: &str) -> Result<json_patch::Patch> {
     let value: Json = if text.trim_start().starts_with('[') {
         serde_json::from_str(text).map_err(|e| err!("{e}"))?
     } else {
-        yamlio::parse_any(text, "patch")?
-            .into_iter()
-            .next()
-            .unwrap_or(Json::Null)
+        yamlio::parse_sigs_yaml(text, "patch")?
     };
     if !value.is_array() {
         return Err(err!("json patch is not a list of operations"));
@@ -33,9 +33,29 @@ pub fn looks_like_ops(text: &str) -> bool {
 /// Applies the operations to an object.
 pub fn apply(obj: &mut Json, ops: &json_patch::Patch) -> Result<()> {
     let mut copy = obj.clone();
-    json_patch::patch(&mut copy, ops).map_err(|e| err!("{e}"))?;
+    for op in ops.iter() {
+        let op = match op {
+            json_patch::PatchOperation::Replace(r) if replace_adds(&copy, &r.path.to_string()) => {
+                json_patch::PatchOperation::Add(json_patch::AddOperation {
+                    path: r.path.clone(),
+                    value: r.value.clone(),
+                })
+            }
+            other => other.clone(),
+        };
+        json_patch::patch(&mut copy, std::slice::from_ref(&op)).map_err(|e| err!("{e}"))?;
+    }
     *obj = copy;
     Ok(())
+}
+
+/// `replace` of a missing key in an existing object behaves as `add`.
+fn replace_adds(doc: &Json, path: &str) -> bool {
+    if doc.pointer(path).is_some() {
+        return false;
+    }
+    path.rsplit_once('/')
+        .is_some_and(|(parent, _)| doc.pointer(parent).is_some_and(Json::is_object))
 }
 
 #[cfg(test)]
@@ -52,6 +72,14 @@ mod tests {
             obj,
             json!({"metadata": {"name": "x", "labels": {"a": "b"}}, "spec": {"replicas": 3}})
         );
+    }
+
+    #[test]
+    fn replace_of_a_missing_key_adds_it() {
+        let ops = parse_ops("- op: replace\n  path: /data/new\n  value: y\n").unwrap();
+        let mut obj = json!({"data": {"a": "b"}});
+        apply(&mut obj, &ops).unwrap();
+        assert_eq!(obj, json!({"data": {"a": "b", "new": true}}));
     }
 
     #[test]
