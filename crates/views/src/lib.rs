@@ -6,3 +6,4 @@
 
 pub mod clock;
 pub mod pod_lifecycle;
+pub mod tree_layout;
