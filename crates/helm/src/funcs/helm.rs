@@ -212,7 +212,5 @@ fn floats(v: serde_json::Value) -> serde_json::Value {
 /// `toYamlPretty`: go-yaml v3's encoder with indent 2 (sequences indented under keys).
 fn to_yaml_pretty(v: &Value) -> Result<String, String> {
     let j = value_to_json(v)?;
-    let mut opts = kubeplay_yaml::EmitOptions::sigs_yaml();
-    opts.schema = kubeplay_yaml::Schema::GoYamlV3;
-    kubeplay_yaml::emit_json(&j, &opts).map_err(|e| e.goyaml)
+    kubeplay_yaml::emit_json(&j, &kubeplay_yaml::EmitOptions::helm_pretty()).map_err(|e| e.goyaml)
 }
