@@ -88,6 +88,11 @@ impl Comparison {
     pub fn resource(&self, key: &ResourceKey) -> Option<&ResourceStatus> {
         self.resources.iter().find(|r| &r.key == key)
     }
+
+    /// The first resource of that name (handy when names are unique).
+    pub fn resource_named(&self, name: &str) -> Option<&ResourceStatus> {
+        self.resources.iter().find(|r| r.key.name == name)
+    }
 }
 
 /// Diffs of the last comparison, reused while neither side changed: the same desired
