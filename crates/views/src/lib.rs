@@ -5,5 +5,6 @@
 //! No I/O, no wall clock, no panics; the same input always gives the same output.
 
 pub mod clock;
+pub mod diff_view;
 pub mod pod_lifecycle;
 pub mod tree_layout;
