@@ -5,7 +5,7 @@
 use crate::activity::{ActivityLog, Component};
 use crate::app::{Application, Automated, SpecError};
 use crate::controller::compare::{self, SyncStatus};
-use crate::controller::{AppState, Controller, Env, SyncRequest};
+use crate::controller::{AppObjects, AppState, Controller, Env, SyncRequest};
 use crate::git::{GitError, Repo};
 use crate::health::{Assessor, Health, HealthStatus};
 use crate::repo_server::RepoServer;
@@ -33,6 +33,8 @@ pub struct GitOps {
     pub repo_server: RepoServer,
     pub controller: Controller,
     pub cluster: Cluster,
+    /// Application objects created by parent apps (app-of-apps).
+    pub app_objects: AppObjects,
     pub activity: ActivityLog,
     pub assessor: Assessor,
 }
@@ -44,6 +46,7 @@ impl GitOps {
             repo_server: RepoServer::new(),
             controller: Controller::new(),
             cluster,
+            app_objects: AppObjects::default(),
             activity: ActivityLog::default(),
             assessor: Assessor::new(),
         }
@@ -57,6 +60,7 @@ impl GitOps {
         (
             Env {
                 cluster: &mut self.cluster,
+                app_objects: &mut self.app_objects,
                 repo: &self.repo,
                 repo_server: &mut self.repo_server,
                 activity: &mut self.activity,
@@ -341,6 +345,6 @@ impl GitOps {
 
     /// The live objects an app tracks (for display).
     pub fn tracked(&self, name: &str) -> Vec<Value> {
-        compare::tracked_live(&self.cluster, name, &[])
+        compare::tracked_live(&self.cluster, &self.app_objects, name, &[])
     }
 }

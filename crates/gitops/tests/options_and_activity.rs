@@ -139,3 +139,63 @@ fn activity_shows_cache_misses_then_hits() {
             && a.message.starts_with("rendered 1 objects with Directory")));
     assert_eq!((g.repo_server.hits, g.repo_server.misses), (1, 1));
 }
+
+#[test]
+fn app_of_apps_adopts_and_prunes_children() {
+    let child = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: child
+  namespace: argocd
+spec:
+  source: {repoURL: https://git.example/demo, path: child}
+  destination: {namespace: default}
+  syncPolicy:
+    automated: {prune: true}
+";
+    let files = [
+        ("/apps/child.yaml", child),
+        ("/child/cm.yaml", &cm("from-child", "1", "") as &str),
+    ];
+    let mut g = gitops(&files, &app_yaml("demo", "apps", ""));
+    g.sync("demo", &SyncRequest::default()).unwrap();
+    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    assert_eq!(op.tasks[0].message, "application.argoproj.io/child created");
+    g.advance(2_000).unwrap();
+    // The child is an app of its own and synced itself.
+    let child_state = g.app("child").expect("child adopted");
+    assert_eq!(child_state.sync_status(), SyncStatus::Synced);
+    assert!(g
+        .cluster
+        .get("ConfigMap", "default", "from-child")
+        .is_some());
+    // The parent sees its Application object Synced, with the child's status on it.
+    let parent = g.app("demo").unwrap().comparison.clone().unwrap();
+    assert_eq!(parent.sync_status, SyncStatus::Synced);
+    assert_eq!(
+        g.app_objects.objects[&("argocd".to_string(), "child".to_string())]["status"]["sync"]
+            ["status"],
+        "Synced"
+    );
+    // Removing the child from Git and pruning removes the child app.
+    g.commit(
+        tree(&[
+            ("/apps/README.md", "none\n"),
+            ("/child/cm.yaml", &cm("from-child", "1", "")),
+        ]),
+        "drop child",
+        "dev",
+    )
+    .unwrap();
+    g.refresh("demo");
+    g.sync(
+        "demo",
+        &SyncRequest {
+            prune: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    g.advance(1_000).unwrap();
+    assert!(g.app("child").is_none());
+}

@@ -248,7 +248,12 @@ pub fn prepare_targets(
 }
 
 /// Live objects tracked by `app`, from the listed kinds and the kinds of `targets`.
-pub fn tracked_live(cluster: &Cluster, app: &str, targets: &[Value]) -> Vec<Value> {
+pub fn tracked_live(
+    cluster: &Cluster,
+    apps: &super::AppObjects,
+    app: &str,
+    targets: &[Value],
+) -> Vec<Value> {
     let mut kinds: Vec<String> = LISTED_KINDS.iter().map(|k| k.to_string()).collect();
     for t in targets {
         if let Some(k) = t.get("kind").and_then(Value::as_str) {
@@ -266,6 +271,12 @@ pub fn tracked_live(cluster: &Cluster, app: &str, targets: &[Value]) -> Vec<Valu
                 .filter(|o| is_tracked_by(o, app)),
         );
     }
+    out.extend(
+        apps.objects
+            .values()
+            .filter(|o| is_tracked_by(o, app))
+            .cloned(),
+    );
     out
 }
 
@@ -282,6 +293,7 @@ pub fn compare(
     app: &Application,
     desired: Desired,
     cluster: &Cluster,
+    apps: &super::AppObjects,
     assessor: &Assessor,
     mut cache: Option<&mut DiffCache>,
 ) -> Comparison {
@@ -297,7 +309,7 @@ pub fn compare(
         targets,
         mut conditions,
     } = desired;
-    let live_objects = tracked_live(cluster, &app.name, &targets);
+    let live_objects = tracked_live(cluster, apps, &app.name, &targets);
     let mut live_by_key: BTreeMap<ResourceKey, &Value> = BTreeMap::new();
     for l in &live_objects {
         live_by_key.insert(ResourceKey::of(l), l);
@@ -421,9 +433,10 @@ pub fn comparison_error(
     app: &Application,
     message: &str,
     cluster: &Cluster,
+    apps: &super::AppObjects,
     assessor: &Assessor,
 ) -> Comparison {
-    let live = tracked_live(cluster, &app.name, &[]);
+    let live = tracked_live(cluster, apps, &app.name, &[]);
     let resources = live
         .iter()
         .map(|l| ResourceStatus {

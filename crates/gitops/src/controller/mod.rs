@@ -13,6 +13,7 @@ use crate::health::Assessor;
 use crate::hook::is_hook;
 use crate::repo_server::RepoServer;
 use crate::sync::hooks::generated_name;
+use crate::sync::kube::Kube;
 use crate::sync::tasks::{self, Phase, SyncTask};
 use crate::sync::{Initiator, Operation, OperationOptions, OperationPhase};
 use crate::tree::ResourceKey;
@@ -21,13 +22,95 @@ use compare::{Comparison, Condition, ConditionKind, SyncStatus};
 use kubeplay_cluster::clock::{Millis, SECOND};
 use kubeplay_cluster::Cluster;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// Apps are re-compared this often even without a change (72).
 pub const RESYNC_PERIOD: Millis = 120 * SECOND;
 
+/// Application objects applied by parent apps (app-of-apps). Argo CD keeps Applications as
+/// custom resources; the simulated cluster has no CRDs, so the controller stores them.
+#[derive(Debug, Clone, Default)]
+pub struct AppObjects {
+    pub objects: BTreeMap<(String, String), Value>,
+}
+
+fn is_application(obj: &Value) -> bool {
+    obj.get("kind").and_then(Value::as_str) == Some("Application")
+        && obj
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("argoproj.io/"))
+}
+
+/// The API a sync talks to: Application objects go to the controller's store, everything
+/// else to the cluster.
+struct Api<'a> {
+    cluster: &'a mut Cluster,
+    apps: &'a mut AppObjects,
+}
+
+impl Kube for Api<'_> {
+    fn apply(&mut self, obj: Value) -> Result<String, String> {
+        if !is_application(&obj) {
+            return Kube::apply(self.cluster, obj);
+        }
+        let key = ResourceKey::of(&obj);
+        let id = (key.namespace.clone(), key.name.clone());
+        let summary = |verb: &str| format!("application.argoproj.io/{} {verb}", key.name);
+        let mut stored = obj.clone();
+        let verb = match self.apps.objects.get(&id) {
+            None => "created",
+            Some(old) => {
+                stored["status"] = old.get("status").cloned().unwrap_or(Value::Null);
+                let mut a = old.clone();
+                let mut b = obj.clone();
+                for v in [&mut a, &mut b] {
+                    if let Some(m) = v.as_object_mut() {
+                        m.remove("status");
+                    }
+                }
+                if a == b {
+                    "unchanged"
+                } else {
+                    "configured"
+                }
+            }
+        };
+        if stored["status"].is_null() {
+            if let Some(m) = stored.as_object_mut() {
+                m.remove("status");
+            }
+        }
+        self.apps.objects.insert(id, stored);
+        Ok(summary(verb))
+    }
+
+    fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<Value> {
+        if kind == "Application" {
+            if let Some(o) = self
+                .apps
+                .objects
+                .get(&(namespace.to_string(), name.to_string()))
+            {
+                return Some(o.clone());
+            }
+        }
+        Kube::get(&*self.cluster, kind, namespace, name)
+    }
+
+    fn delete(&mut self, kind: &str, namespace: &str, name: &str) -> Result<(), String> {
+        let id = (namespace.to_string(), name.to_string());
+        if kind == "Application" && self.apps.objects.remove(&id).is_some() {
+            return Ok(());
+        }
+        Kube::delete(self.cluster, kind, namespace, name)
+    }
+}
+
 /// Everything the controller works with, lent by the API facade.
 pub struct Env<'a> {
     pub cluster: &'a mut Cluster,
+    pub app_objects: &'a mut AppObjects,
     pub repo: &'a Repo,
     pub repo_server: &'a mut RepoServer,
     pub activity: &'a mut ActivityLog,
@@ -69,6 +152,8 @@ pub struct AppState {
     pub next_refresh: Millis,
     pub self_heal_attempts: u32,
     pub last_sync: Option<LastSync>,
+    /// Created from an Application object a parent app synced.
+    pub from_object: bool,
     diff_cache: compare::DiffCache,
     cluster_steps_seen: u64,
     next_history_id: u32,
@@ -87,6 +172,7 @@ impl AppState {
             next_refresh: 0,
             self_heal_attempts: 0,
             last_sync: None,
+            from_object: false,
             diff_cache: compare::DiffCache::default(),
             cluster_steps_seen: u64::MAX,
             next_history_id: 0,
@@ -166,6 +252,60 @@ impl Controller {
         for state in &mut self.apps {
             reconcile(state, env, now);
         }
+        self.adopt_children(env, now);
+    }
+
+    /// App-of-apps: Application objects that parent apps synced become apps of their own
+    /// (and go when pruned); their objects show the child's sync and health status.
+    fn adopt_children(&mut self, env: &mut Env<'_>, now: Millis) {
+        for ((ns, name), obj) in &env.app_objects.objects {
+            let mut spec = obj.clone();
+            if let Some(m) = spec.as_object_mut() {
+                m.remove("status");
+            }
+            let node = kubeplay_yaml::from_json(&spec);
+            match Application::from_node(&node, &format!("Application {ns}/{name}")) {
+                Ok(app) => {
+                    let known = self.app(&app.name).map(|s| s.app.manifest == app.manifest);
+                    if known != Some(true) {
+                        env.activity.record(
+                            now,
+                            Component::Controller,
+                            &app.name,
+                            "child application adopted",
+                        );
+                        let child = app.name.clone();
+                        self.upsert(app);
+                        if let Some(s) = self.app_mut(&child) {
+                            s.from_object = true;
+                        }
+                    }
+                }
+                Err(errs) => {
+                    let msg: Vec<String> = errs.iter().map(ToString::to_string).collect();
+                    env.activity.record(
+                        now,
+                        Component::Controller,
+                        name,
+                        format!("invalid child application: {}", msg.join("; ")),
+                    );
+                }
+            }
+        }
+        let objects = &env.app_objects.objects;
+        self.apps.retain(|a| {
+            !a.from_object || objects.contains_key(&(a.app.namespace.clone(), a.app.name.clone()))
+        });
+        for s in &self.apps {
+            let id = (s.app.namespace.clone(), s.app.name.clone());
+            if let Some(o) = env.app_objects.objects.get_mut(&id) {
+                let health = s
+                    .comparison
+                    .as_ref()
+                    .map_or("Unknown", |c| c.health.status.as_str());
+                o["status"] = json!({"sync": {"status": s.sync_status().as_str()}, "health": {"status": health}});
+            }
+        }
     }
 
     /// Starts a sync the user asked for.
@@ -237,7 +377,14 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
         .filter(|o| o.is_running() && now >= o.next_pass_at)
     {
         let before = op.message.clone();
-        op.pass(env.cluster, env.assessor, now);
+        op.pass(
+            &mut Api {
+                cluster: env.cluster,
+                apps: env.app_objects,
+            },
+            env.assessor,
+            now,
+        );
         if op.message != before {
             env.activity.record(
                 now,
@@ -423,11 +570,12 @@ fn compare_at(
                     conditions,
                 },
                 env.cluster,
+                env.app_objects,
                 env.assessor,
                 cache,
             )
         }
-        Err(e) => compare::comparison_error(&app, &e, env.cluster, env.assessor),
+        Err(e) => compare::comparison_error(&app, &e, env.cluster, env.app_objects, env.assessor),
     }
 }
 
@@ -539,7 +687,14 @@ fn start(
     state.operation = Some(op);
     // Run the first pass right away: Argo starts the operation as soon as it is set.
     let op = state.operation.as_mut().expect("just set");
-    op.pass(env.cluster, env.assessor, now);
+    op.pass(
+        &mut Api {
+            cluster: env.cluster,
+            apps: env.app_objects,
+        },
+        env.assessor,
+        now,
+    );
     if !op.is_running() {
         finished(state, env, now);
     }

@@ -3,6 +3,7 @@
 //! against the cluster ([`operation`]), with hooks ([`hooks`]) and pruning ([`prune`]).
 
 pub mod hooks;
+pub mod kube;
 pub mod operation;
 pub mod order;
 pub mod prune;

@@ -4,11 +4,11 @@
 
 use crate::health::{Assessor, HealthStatus};
 use crate::sync::hooks::{self, DeletePolicy, HookProgress};
+use crate::sync::kube::Kube;
 use crate::sync::order;
 use crate::sync::prune;
 use crate::sync::tasks::{Action, Phase, ResultCode, SyncTask, TaskState};
 use kubeplay_cluster::clock::{Millis, SECOND};
-use kubeplay_cluster::Cluster;
 
 /// Argo CD waits this long after a wave that is not the last (65).
 pub const WAVE_DELAY: Millis = 2 * SECOND;
@@ -136,7 +136,7 @@ impl Operation {
     }
 
     /// One pass (55): judge running tasks, handle failure, or run the next group.
-    pub fn pass(&mut self, cluster: &mut Cluster, assessor: &Assessor, now: Millis) {
+    pub fn pass(&mut self, cluster: &mut dyn Kube, assessor: &Assessor, now: Millis) {
         if !self.is_running() {
             return;
         }
@@ -271,7 +271,7 @@ impl Operation {
     }
 
     /// Running tasks become Succeeded/Failed from live health (59-60).
-    fn judge_running(&mut self, cluster: &Cluster, assessor: &Assessor) {
+    fn judge_running(&mut self, cluster: &dyn Kube, assessor: &Assessor) {
         for t in self
             .tasks
             .iter_mut()
@@ -316,7 +316,7 @@ impl Operation {
 
     /// After a failure: start SyncFail hooks and wait for them, then fail (63). True when
     /// the pass is over.
-    fn handle_failure(&mut self, cluster: &mut Cluster, now: Millis) -> bool {
+    fn handle_failure(&mut self, cluster: &mut dyn Kube, now: Millis) -> bool {
         let failed = self
             .tasks
             .iter()
@@ -377,7 +377,7 @@ impl Operation {
         true
     }
 
-    fn run_prune(&mut self, i: usize, cluster: &mut Cluster) {
+    fn run_prune(&mut self, i: usize, cluster: &mut dyn Kube) {
         let prune_enabled = self.options.prune;
         let t = &mut self.tasks[i];
         if let Some(reason) = prune::skip_reason(t, prune_enabled) {
@@ -404,7 +404,7 @@ impl Operation {
                 t.result = Some(ResultCode::SyncFailed);
                 t.action = Action::Failed;
                 t.state = TaskState::Failed;
-                t.message = e.to_string();
+                t.message = e;
                 return;
             }
         }
@@ -415,7 +415,7 @@ impl Operation {
         };
     }
 
-    fn run_apply(&mut self, i: usize, cluster: &mut Cluster) {
+    fn run_apply(&mut self, i: usize, cluster: &mut dyn Kube) {
         let dry_run = self.options.dry_run;
         let t = &mut self.tasks[i];
         let Some(target) = t.target.clone() else {
@@ -432,29 +432,29 @@ impl Operation {
             return;
         }
         match cluster.apply(target) {
-            Ok(applied) => {
+            Ok(summary) => {
                 t.result = Some(ResultCode::Synced);
-                t.action = if applied.summary.ends_with(" created") {
+                t.action = if summary.ends_with(" created") {
                     Action::Created
-                } else if applied.summary.ends_with(" unchanged") {
+                } else if summary.ends_with(" unchanged") {
                     Action::Unchanged
                 } else {
                     Action::Configured
                 };
-                t.message = applied.summary;
+                t.message = summary;
                 t.state = TaskState::Running;
             }
             Err(e) => {
                 t.result = Some(ResultCode::SyncFailed);
                 t.action = Action::Failed;
-                t.message = e.to_string();
+                t.message = e;
                 t.state = TaskState::Failed;
             }
         }
     }
 
     /// Ends the operation; hooks are deleted according to their policies (64).
-    fn finish(&mut self, cluster: &mut Cluster, phase: OperationPhase, now: Millis) {
+    fn finish(&mut self, cluster: &mut dyn Kube, phase: OperationPhase, now: Millis) {
         self.phase = phase;
         self.finished_at = Some(now);
         let policy = if phase == OperationPhase::Succeeded {
@@ -500,6 +500,6 @@ fn waiting(reason: &str, tasks: &[SyncTask], which: &[usize], only_hooks: bool) 
     m
 }
 
-fn get(cluster: &Cluster, t: &SyncTask) -> Option<serde_json::Value> {
+fn get(cluster: &dyn Kube, t: &SyncTask) -> Option<serde_json::Value> {
     cluster.get(&t.key.kind, &t.key.namespace, &t.key.name)
 }
