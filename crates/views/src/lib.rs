@@ -7,4 +7,5 @@
 pub mod clock;
 pub mod diff_view;
 pub mod pod_lifecycle;
+pub mod probe_timeline;
 pub mod tree_layout;
