@@ -35,6 +35,8 @@ pub struct RenderOptions {
     pub limits: Limits,
     /// Seed for Sprig's random functions (Helm uses the OS; we stay reproducible).
     pub seed: u64,
+    /// What `now` returns, in Unix seconds (Helm reads the clock; the engine has none).
+    pub now: i64,
 }
 
 impl Default for RenderOptions {
@@ -50,6 +52,7 @@ impl Default for RenderOptions {
             skip_schema_validation: false,
             limits: Limits::default(),
             seed: 0,
+            now: crate::funcs::sprig::date::DEFAULT_NOW_UNIX,
         }
     }
 }
@@ -235,6 +238,7 @@ fn execute(
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, HelmError> {
     crate::funcs::sprig::random::reseed(opts.seed);
+    crate::funcs::sprig::date::set_now(opts.now);
     let keys = sort_templates(tpls.keys());
     let texts: Vec<(String, Arc<[u8]>)> = keys
         .iter()

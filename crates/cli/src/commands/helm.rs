@@ -94,6 +94,7 @@ pub fn run(command: Command) -> CliResult {
                     namespace,
                     kube_version,
                     api_versions,
+                    now: wall_clock(),
                     ..Default::default()
                 },
                 show_only,
@@ -141,6 +142,7 @@ pub fn run(command: Command) -> CliResult {
             let opts = RenderOptions {
                 name,
                 namespace,
+                now: wall_clock(),
                 ..Default::default()
             };
             let rendered =
@@ -171,6 +173,14 @@ pub fn run(command: Command) -> CliResult {
             Ok(())
         }
     }
+}
+
+/// The CLI reads the clock for `now` and certificate dates, as `helm template` does.
+fn wall_clock() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 fn load(path: &Path) -> Result<Chart, CliError> {

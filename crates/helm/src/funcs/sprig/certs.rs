@@ -1,14 +1,21 @@
 //! Certificates and keys: `genCA`, `genSelfSignedCert`, `genSignedCert` (and their
-//! `...WithKey` forms), `genPrivateKey`, `buildCustomCert`. Keys are RSA like Sprig's, drawn
-//! from the render's seeded generator, so a render is reproducible; certificates are X.509 v3
-//! DER built here and signed with SHA-256 (PKCS#1 v1.5).
+//! `...WithKey` forms), `genPrivateKey`, `buildCustomCert`. Certificates are X.509 v3 DER
+//! built here and signed with SHA-256 (PKCS#1 v1.5), with serial numbers from the render's
+//! seeded stream.
+//!
+//! Keys are RSA like Sprig's, but taken from a fixed pool of pre-generated keys
+//! ([`key_pool`](super::key_pool)) chosen by the seeded stream, not generated per call:
+//! finding 1024-bit primes takes seconds of bignum arithmetic per key (tens of seconds in an
+//! unoptimised build), which a chart calling `genCA` on every keystroke in the page cannot
+//! afford, and a playground's keys must not be trusted anyway. Never use these keys outside
+//! kubeplay.
 
 use kubeplay_gotemplate::{ArgType, Func, FuncError, Object, Value};
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use sha1::Digest;
 
-use super::date::NOW_UNIX;
+use super::date::now_unix;
 use super::encoding::{b64_decode, b64_std};
 use super::random::Rng;
 use super::{arg_int, arg_str};
@@ -36,29 +43,6 @@ impl Object for Certificate {
         format!("{{{} {}}}", self.cert, self.key)
     }
 }
-
-struct CryptoRng(Rng);
-
-impl rand_core::RngCore for CryptoRng {
-    fn next_u32(&mut self) -> u32 {
-        self.0.next_u64() as u32
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        for chunk in dest.chunks_mut(8) {
-            let v = self.0.next_u64().to_le_bytes();
-            chunk.copy_from_slice(&v[..chunk.len()]);
-        }
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-
-impl rand_core::CryptoRng for CryptoRng {}
 
 // --- DER ---
 
@@ -250,7 +234,7 @@ fn build_cert(
         integer(&serial),
         sha256_rsa.clone(),
         name(issuer_cn),
-        seq(&[utc_time(NOW_UNIX), utc_time(NOW_UNIX + t.days * 86_400)]),
+        seq(&[utc_time(now_unix()), utc_time(now_unix() + t.days * 86_400)]),
         name(t.cn),
         spki,
         der(0xa3, &seq(&exts)),
@@ -261,8 +245,16 @@ fn build_cert(
     Ok(pem("CERTIFICATE", &cert))
 }
 
+/// A key of `bits` bits from the pool, chosen by the seeded stream.
 fn new_key(rng: &Rng, bits: usize) -> Result<RsaPrivateKey, FuncError> {
-    RsaPrivateKey::new(&mut CryptoRng(*rng), bits)
+    let pool = if bits > 2048 {
+        super::key_pool::KEYS_4096
+    } else {
+        super::key_pool::KEYS_2048
+    };
+    let pick = pool[(rng.next_u64() % pool.len() as u64) as usize];
+    let der = b64_decode(pick).map_err(FuncError::new)?;
+    RsaPrivateKey::from_pkcs1_der(&der)
         .map_err(|e| FuncError::new(format!("error generating RSA private key: {e}")))
 }
 

@@ -1,5 +1,6 @@
 //! Dates with Go's reference-time layouts. There is no wall clock below the page: `now` is
-//! a fixed instant (see [`NOW_UNIX`]), and every zone is UTC.
+//! the instant the caller gives in [`RenderOptions::now`](crate::RenderOptions) (the CLI
+//! passes the real time, tests a fixed one), and every zone is UTC.
 
 use kubeplay_gotemplate::{ArgType, Func, FuncError, Object, Value};
 
@@ -7,8 +8,22 @@ use super::arg_str;
 use super::duration::{format_duration, parse_duration};
 use crate::funcs::strval;
 
-/// The instant `now` returns: 2025-01-01T00:00:00Z.
-pub const NOW_UNIX: i64 = 1_735_689_600;
+/// The default instant `now` returns: 2025-01-01T00:00:00Z.
+pub const DEFAULT_NOW_UNIX: i64 = 1_735_689_600;
+
+thread_local! {
+    static NOW: std::cell::Cell<i64> = const { std::cell::Cell::new(DEFAULT_NOW_UNIX) };
+}
+
+/// Sets the instant `now` returns on this thread (the engine calls it per render).
+pub fn set_now(unix: i64) {
+    NOW.with(|n| n.set(unix));
+}
+
+/// The instant `now` returns, in Unix seconds.
+pub fn now_unix() -> i64 {
+    NOW.with(|n| n.get())
+}
 
 /// A `time.Time` in UTC.
 #[derive(Clone, Copy, Debug)]
@@ -394,7 +409,7 @@ fn to_time(v: &Value) -> Option<Time> {
 
 fn date_fmt(layout: &str, v: &Value) -> String {
     let t = to_time(v).unwrap_or(Time {
-        secs: NOW_UNIX,
+        secs: now_unix(),
         nanos: 0,
     });
     t.format(layout)
@@ -404,7 +419,7 @@ pub fn register(fs: &mut Vec<Func>) {
     use ArgType::{Any, String as Str};
     fs.push(Func::new("now", &[], None, |_, _| {
         Ok(Value::object(Time {
-            secs: NOW_UNIX,
+            secs: now_unix(),
             nanos: 0,
         }))
     }));
@@ -464,11 +479,11 @@ pub fn register(fs: &mut Vec<Func>) {
     }
     fs.push(Func::new("ago", &[Any], None, |_, a| {
         let t = to_time(&a[0]).unwrap_or(Time {
-            secs: NOW_UNIX,
+            secs: now_unix(),
             nanos: 0,
         });
         Ok(Value::from(format_duration(
-            (NOW_UNIX - t.secs).saturating_mul(1_000_000_000),
+            (now_unix() - t.secs).saturating_mul(1_000_000_000),
         )))
     }));
     fs.push(Func::new("duration", &[Any], None, |_, a| {
@@ -482,10 +497,10 @@ pub fn register(fs: &mut Vec<Func>) {
             Value::String(s) => parse_duration(&s.to_str_lossy()).unwrap_or(0),
             Value::Object(o) if o.type_name() == "time.Time" => {
                 let t = to_time(&a[0]).unwrap_or(Time {
-                    secs: NOW_UNIX,
+                    secs: now_unix(),
                     nanos: 0,
                 });
-                (NOW_UNIX - t.secs).saturating_mul(1_000_000_000)
+                (now_unix() - t.secs).saturating_mul(1_000_000_000)
             }
             other => super::conversion::to_int64(other),
         };
@@ -524,7 +539,7 @@ mod tests {
     #[test]
     fn layouts() {
         let t = Time {
-            secs: NOW_UNIX + 3723,
+            secs: now_unix() + 3723,
             nanos: 500_000_000,
         };
         assert_eq!(

@@ -9,6 +9,7 @@ pub mod defaults;
 pub mod dicts;
 pub mod duration;
 pub mod encoding;
+mod key_pool;
 pub mod lists;
 pub mod math;
 pub mod passwords;
