@@ -48,7 +48,7 @@ pub fn values_map(j: &serde_json::Map<String, Json>) -> Value {
 }
 
 /// A template value to JSON, as `json.Marshal` sees it. Host objects are turned into their
-/// data or, for plain structs, into the fields listed by [`object_fields`].
+/// data or, for plain structs, into the fields Helm's JSON tags name.
 pub fn value_to_json(v: &Value) -> Result<Json, String> {
     value_to_json_depth(v, 0)
 }

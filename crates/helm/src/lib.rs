@@ -16,6 +16,18 @@
 //! assert_eq!(out.templates["c/templates/cm.yaml"], "msg: hi demo\n");
 //! ```
 //!
+//! # For kustomize's `helmCharts`
+//!
+//! `kustomize build --enable-helm` runs `helm template` per entry; the same through this
+//! crate: [`load_chart`]`(tree, "<chartHome>/<name>")`; values as [`UserValues`] (the
+//! `valuesFile` in `files`, then `valuesInline` merged over it with [`values::merge_maps`]
+//! for `valuesMerge: merge`/`override`, or alone for `replace`); then [`template`] with
+//! [`TemplateOptions`] { `render`: [`RenderOptions`] { `name`: releaseName, `namespace`,
+//! `kube_version`, `api_versions` }, `include_crds`: includeCRDs, `skip_tests`: skipTests }
+//! and [`manifests::TemplateOutput::to_stream`] (or its `manifests`, already split and in
+//! Helm's order) as the resources to add. A [`Renderer`] keeps parsed templates between
+//! builds.
+//!
 //! Files name their concepts as Helm's do: [`chart`] (loading), [`values`] (coalescing),
 //! [`dependencies`] (condition/tags/alias/import-values), [`engine`] (rendering),
 //! [`funcs`] (Sprig and Helm's functions), [`files`] (`.Files`), [`manifests`] (the

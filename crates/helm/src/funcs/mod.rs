@@ -1,7 +1,7 @@
 //! The function map: Sprig (minus `env`/`expandenv`) plus Helm's own functions.
 //!
 //! `include` and `tpl` need the running template set; the engine gives functions a
-//! [`Context`] for that, so unlike Helm (which rebinds them late on a clone) they are
+//! [`Context`](kubeplay_gotemplate::Context) for that, so unlike Helm (which rebinds them late on a clone) they are
 //! registered once like every other function.
 
 pub mod dictvalue;
