@@ -96,5 +96,8 @@ fn mutated_objects_end_in_errors_or_bounded_runs() {
         cluster.run_until(300 * SECOND).expect("bounded");
     }
     // Both paths are exercised: validation rejects some mutants, others get simulated.
-    assert!(rejected > 100 && accepted > 20, "{rejected} rejected, {accepted} accepted");
+    assert!(
+        rejected > 100 && accepted > 20,
+        "{rejected} rejected, {accepted} accepted"
+    );
 }

@@ -17,6 +17,11 @@
 //! | `exit-code=N` | exit code for `crash-after` (0-255) |
 //! | `slow=D` | every probe answer takes D longer (beyond timeoutSeconds it times out) |
 //! | `sigterm=ignore` / `sigterm=D` | ignore SIGTERM (killed at the grace period's end) / exit 0 D after SIGTERM |
+//! | `image-pull=not-found` / `denied` / `no-such-host` | every pull of the image fails that way (ErrImagePull, then ImagePullBackOff) |
+//!
+//! Without the annotation a pull also fails when the image's registry host is not a public
+//! registry the playground knows (`kubelet::images::KNOWN_REGISTRIES`: "no such host") or its tag
+//! is one of `doesnotexist`, `does-not-exist`, `nonexistent`, `invalid` ("not found").
 //!
 //! Example: `kubeplay.dev/behavior: "ready-after=20s, fail-healthz-from=1m, crash-after=5m, exit-code=3"`.
 //! An invalid value is rejected at create time like an API validation error.
@@ -34,6 +39,7 @@ pub struct Overrides {
     pub exit_code: Option<i32>,
     pub slow: Millis,
     pub sigterm: Option<SigtermOverride>,
+    pub image_pull: Option<crate::kubelet::images::PullFailure>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +66,11 @@ impl Overrides {
                 "fail-healthz-for" => o.fail_for = Some(dur()?),
                 "crash-after" => o.crash_after = Some(dur()?),
                 "slow" => o.slow = dur()?,
+                "image-pull" => {
+                    o.image_pull = Some(crate::kubelet::images::PullFailure::parse(val).ok_or_else(
+                        || format!("image-pull: {val:?} is not one of not-found, denied, no-such-host"),
+                    )?)
+                }
                 "exit-code" => {
                     let code: i32 = val
                         .parse()
@@ -77,7 +88,7 @@ impl Overrides {
                 }
                 other => {
                     return Err(format!(
-                        "unknown key {other:?} (known: ready-after, fail-healthz-from, fail-healthz-for, crash-after, exit-code, slow, sigterm)"
+                        "unknown key {other:?} (known: ready-after, fail-healthz-from, fail-healthz-for, crash-after, exit-code, slow, sigterm, image-pull)"
                     ))
                 }
             }

@@ -158,6 +158,10 @@ pub struct ContainerRuntime {
     obj: ObjectRef,
     /// This container's BackOff event, once recorded.
     backoff_event: Option<usize>,
+    /// Every pull of this container's image fails this way (see `images::pull_failure`).
+    pub pull_failure: Option<images::PullFailure>,
+    /// The last start stopped at a failed or backed-off pull: the next sync tries again.
+    pub retry_pull: bool,
 }
 
 impl ContainerRuntime {
@@ -237,6 +241,8 @@ pub struct PodRuntime {
     pub phase: Phase,
     pub initialized: bool,
     pub backoff: BackOff,
+    /// The image manager's pull back-off for this pod's images.
+    pub pull_backoff: images::PullBackOff,
     /// Deletion requested: (when, grace period).
     pub deletion: Option<(Millis, Millis)>,
     pub terminating_since: Option<Millis>,
@@ -268,28 +274,32 @@ impl PodRuntime {
         let containers = spec
             .containers
             .iter()
-            .map(|c| ContainerRuntime {
-                program: Program::for_container(
-                    c,
-                    Overrides::for_container(&spec.annotations, &c.name).unwrap_or_default(),
-                ),
-                spec: c.clone(),
-                state: CState::NotCreated,
-                latest_exit: None,
-                prev_exit: None,
-                instances: 0,
-                results: [None; 3],
-                kill: None,
-                waiting: None,
-                pulling: false,
-                image_id: String::new(),
-                ever_started: false,
-                frozen: None,
-                obj: ObjectRef {
-                    field_path: Some(c.field_path()),
-                    ..obj.clone()
-                },
-                backoff_event: None,
+            .map(|c| {
+                let overrides =
+                    Overrides::for_container(&spec.annotations, &c.name).unwrap_or_default();
+                let pull_failure = images::pull_failure(&c.image, overrides.image_pull);
+                ContainerRuntime {
+                    program: Program::for_container(c, overrides),
+                    spec: c.clone(),
+                    state: CState::NotCreated,
+                    latest_exit: None,
+                    prev_exit: None,
+                    instances: 0,
+                    results: [None; 3],
+                    kill: None,
+                    waiting: None,
+                    pulling: false,
+                    image_id: String::new(),
+                    ever_started: false,
+                    frozen: None,
+                    obj: ObjectRef {
+                        field_path: Some(c.field_path()),
+                        ..obj.clone()
+                    },
+                    backoff_event: None,
+                    pull_failure,
+                    retry_pull: false,
+                }
             })
             .collect();
         PodRuntime {
@@ -307,6 +317,7 @@ impl PodRuntime {
             phase: Phase::Pending,
             initialized: false,
             backoff: BackOff::default(),
+            pull_backoff: images::PullBackOff::default(),
             deletion: None,
             terminating_since: None,
             gone: false,
@@ -739,7 +750,7 @@ impl PodRuntime {
                 }
                 match (&c.state, c.spec.role) {
                     (CState::NotCreated, _) => {
-                        if c.waiting.is_none() {
+                        if c.waiting.is_none() || c.retry_pull {
                             self.start(ctx, id, ci);
                         }
                         blocked = true;
@@ -772,7 +783,9 @@ impl PodRuntime {
                 continue;
             }
             match &c.state {
-                CState::NotCreated if c.waiting.is_none() => self.start(ctx, id, ci),
+                CState::NotCreated if c.waiting.is_none() || c.retry_pull => {
+                    self.start(ctx, id, ci)
+                }
                 CState::Exited => {
                     let code = c.latest_exit.as_ref().map_or(0, |t| t.exit_code);
                     let restart = c.spec.role == Role::Sidecar
@@ -850,6 +863,15 @@ impl PodRuntime {
         // kubelet's reason cache does.
         let image = self.containers[ci].spec.image.clone();
         let policy = self.containers[ci].spec.pull_policy;
+        self.containers[ci].retry_pull = false;
+        if let (Some(failure), false) = (
+            self.containers[ci].pull_failure,
+            policy == crate::podspec::PullPolicy::Never,
+        ) {
+            self.start_failing_pull(ctx, id, ci, &image, failure);
+            self.dirty = true;
+            return;
+        }
         let node = &mut ctx.nodes[self.node];
         match images::plan(node, &image, policy, ctx.now) {
             images::Plan::Present => {
@@ -899,6 +921,73 @@ impl PodRuntime {
         self.dirty = true;
     }
 
+    /// `EnsureImageExists` for an image whose pulls fail: refused while in back-off
+    /// (ImagePullBackOff), else a pull that fails at `PullDone`.
+    fn start_failing_pull(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: PodId,
+        ci: usize,
+        image: &str,
+        failure: images::PullFailure,
+    ) {
+        if self.pull_backoff.in_backoff(image, ctx.now) {
+            self.event(
+                ctx,
+                Some(ci),
+                EventType::Normal,
+                "BackOff",
+                format!("Back-off pulling image \"{image}\""),
+            );
+            self.event(
+                ctx,
+                Some(ci),
+                EventType::Warning,
+                "Failed",
+                "Error: ImagePullBackOff".into(),
+            );
+            // 1.30+: the waiting message wraps the previous pull error.
+            let message = format!(
+                "Back-off pulling image \"{image}\": ErrImagePull: {}",
+                images::pull_error(image, failure)
+            );
+            self.containers[ci].waiting = Some(("ImagePullBackOff".into(), message));
+            self.pull_failed_retry(ctx, id, ci);
+            return;
+        }
+        self.event(
+            ctx,
+            Some(ci),
+            EventType::Normal,
+            "Pulling",
+            format!("Pulling image \"{image}\""),
+        );
+        self.containers[ci].pulling = true;
+        let requested_at = ctx.now;
+        let done_at = images::plan_failing(&mut ctx.nodes[self.node], image, failure, ctx.now);
+        ctx.queue.push(
+            done_at,
+            (
+                id,
+                Task::PullDone {
+                    container: ci,
+                    requested_at,
+                },
+            ),
+        );
+    }
+
+    /// The pod sync failed on a pull: the pod worker retries after its back-off period.
+    fn pull_failed_retry(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize) {
+        self.containers[ci].retry_pull = true;
+        self.containers[ci].frozen = None;
+        self.dirty = true;
+        if !self.retry_queued {
+            self.retry_queued = true;
+            ctx.at(SYNC_RETRY, id, Task::Sync);
+        }
+    }
+
     fn pull_done(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize, requested_at: Millis) {
         self.containers[ci].pulling = false;
         if self.deletion.is_some() {
@@ -906,6 +995,27 @@ impl PodRuntime {
             return;
         }
         let image = self.containers[ci].spec.image.clone();
+        if let Some(failure) = self.containers[ci].pull_failure {
+            let error = images::pull_error(&image, failure);
+            self.event(
+                ctx,
+                Some(ci),
+                EventType::Warning,
+                "Failed",
+                format!("Failed to pull image \"{image}\": {error}"),
+            );
+            self.pull_backoff.failed(&image, ctx.now);
+            self.event(
+                ctx,
+                Some(ci),
+                EventType::Warning,
+                "Failed",
+                "Error: ErrImagePull".into(),
+            );
+            self.containers[ci].waiting = Some(("ErrImagePull".into(), error));
+            self.pull_failed_retry(ctx, id, ci);
+            return;
+        }
         let (pull_time, size) =
             images::finish(&mut ctx.nodes[self.node], &image, requested_at, ctx.now);
         self.event(
