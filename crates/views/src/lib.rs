@@ -4,6 +4,7 @@
 //! what the page draws, so the Yew components stay thin and the logic is tested natively.
 //! No I/O, no wall clock, no panics; the same input always gives the same output.
 
+pub mod architecture;
 pub mod clock;
 pub mod diff_view;
 pub mod pod_lifecycle;
