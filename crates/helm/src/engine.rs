@@ -12,7 +12,7 @@ type ParsedSet = (Vec<(String, Arc<[u8]>)>, Limits, Arc<Templates>);
 
 use crate::capabilities::Capabilities;
 use crate::chart::{metadata_map, Chart};
-use crate::convert::{json_to_value, values_map};
+use crate::convert::json_to_value;
 use crate::error::HelmError;
 use crate::files::Files;
 use crate::values::{self, Values};
@@ -168,17 +168,25 @@ fn collect(
     out: &mut BTreeMap<String, Renderable>,
 ) -> Value {
     let is_root = parent_values.is_none();
+    // `.Values` maps are shared and changeable, as Go maps are: `set .Values "k" v` is seen
+    // by later reads, and a subchart's `.Values` is the parent's entry for it.
     let values = match parent_values {
-        None => values_map(root_vals),
-        Some(Value::Map(m)) => match m.entries.get(c.name()) {
-            Some(Value::Map(sub)) => {
-                let mut sub = (**sub).clone();
-                sub.type_name = Some(Arc::from("common.Values"));
-                Value::Map(Arc::new(sub))
-            }
-            _ => values_map(&Default::default()),
+        None => match crate::funcs::helm::mutable(crate::convert::json_to_value(
+            &serde_json::Value::Object(root_vals.clone()),
+        )) {
+            v @ Value::Object(_) => crate::funcs::MutMap::of(&v)
+                .map(|m| m.as_values())
+                .unwrap_or(v),
+            v => v,
         },
-        Some(_) => values_map(&Default::default()),
+        Some(parent) => {
+            let entry =
+                crate::funcs::MutMap::of(parent).and_then(|m| m.lock().get(c.name()).cloned());
+            match entry.as_ref().and_then(crate::funcs::MutMap::of) {
+                Some(m) => m.as_values(),
+                None => crate::funcs::MutMap::default().as_values(),
+            }
+        }
     };
     let mut subcharts = BTreeMap::new();
     let files = Files::new(c.files.iter().map(|f| (f.name.clone(), f.data.clone())));

@@ -15,24 +15,45 @@ use kubeplay_gotemplate::{ArgType, Func, Object, Value};
 /// A method name no template can spell: marks objects that are [`MutMap`]s.
 const MARKER: &str = "\u{0}kubeplay-helm-mutmap";
 
-/// A `map[string]interface {}` that functions can change in place.
+/// A `map[string]interface {}` (or Helm's `common.Values`) that functions can change in
+/// place.
 #[derive(Clone, Default)]
-pub struct MutMap(pub Arc<Mutex<BTreeMap<String, Value>>>);
+pub struct MutMap {
+    map: Arc<Mutex<BTreeMap<String, Value>>>,
+    /// Helm's named `common.Values` type (`.Values`), for `%T` and `typeOf`.
+    values_type: bool,
+}
 
 impl MutMap {
+    fn new(entries: BTreeMap<String, Value>) -> MutMap {
+        MutMap {
+            map: Arc::new(Mutex::new(entries)),
+            values_type: false,
+        }
+    }
+
     /// A new map value.
     pub fn value(entries: BTreeMap<String, Value>) -> Value {
-        Value::object(MutMap(Arc::new(Mutex::new(entries))))
+        Value::object(MutMap::new(entries))
+    }
+
+    /// The same shared map, typed `common.Values` (what `.Values` is in Helm).
+    pub fn as_values(&self) -> Value {
+        Value::object(MutMap {
+            map: self.map.clone(),
+            values_type: true,
+        })
     }
 
     pub fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Value>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The shared map behind a value, if it is one of ours.
     pub fn of(v: &Value) -> Option<MutMap> {
         let Value::Object(o) = v else { return None };
-        if o.type_name() != "map[string]interface {}" || o.method(MARKER).is_none() {
+        let t = o.type_name();
+        if (t != "map[string]interface {}" && t != "common.Values") || o.method(MARKER).is_none() {
             return None;
         }
         // SAFETY: only `MutMap` answers the marker method (its name holds a NUL byte, which
@@ -48,7 +69,7 @@ impl MutMap {
             return Some(m);
         }
         match crate::funcs::data(v) {
-            Value::Map(m) => Some(MutMap(Arc::new(Mutex::new(m.entries.clone())))),
+            Value::Map(m) => Some(MutMap::new(m.entries.clone())),
             _ => None,
         }
     }
@@ -61,7 +82,11 @@ impl MutMap {
 
 impl Object for MutMap {
     fn type_name(&self) -> String {
-        "map[string]interface {}".into()
+        if self.values_type {
+            "common.Values".into()
+        } else {
+            "map[string]interface {}".into()
+        }
     }
     fn field(&self, name: &str) -> Option<Value> {
         self.lock().get(name).cloned()

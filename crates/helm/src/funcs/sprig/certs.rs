@@ -4,7 +4,7 @@
 //! seeded stream.
 //!
 //! Keys are RSA like Sprig's, but taken from a fixed pool of pre-generated keys
-//! ([`key_pool`](super::key_pool)) chosen by the seeded stream, not generated per call:
+//! (`key_pool.rs`) chosen by the seeded stream, not generated per call:
 //! finding 1024-bit primes takes seconds of bignum arithmetic per key (tens of seconds in an
 //! unoptimised build), which a chart calling `genCA` on every keystroke in the page cannot
 //! afford, and a playground's keys must not be trusted anyway. Never use these keys outside
