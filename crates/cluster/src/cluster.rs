@@ -7,6 +7,7 @@ use crate::clock::{rfc3339, Millis, SECOND};
 use crate::defaults::default_pod;
 use crate::error::{ApiError, FieldError, FieldErrorKind, SimError};
 use crate::events::{EventLog, EventType, ObjectRef};
+use crate::kubelet::config::ConfigIndex;
 use crate::kubelet::{Ctx, Phase, PodId, PodRuntime, Task};
 use crate::limits::{MAX_HISTORY, MAX_OBJECTS, MAX_PROCESSED_TASKS, MAX_VIRTUAL_TIME};
 use crate::podspec::PodSpec;
@@ -107,6 +108,8 @@ pub struct Cluster {
     next_service_ip: u32,
     /// A Deployment or ReplicaSet exists: the controllers must run.
     has_workloads: bool,
+    /// ConfigMaps and Secrets, for the kubelets.
+    config: ConfigIndex,
 }
 
 fn key(kind: &str, ns: &str, name: &str) -> Key {
@@ -135,6 +138,7 @@ impl Cluster {
             processed: 0,
             next_service_ip: 10,
             has_workloads: false,
+            config: ConfigIndex::default(),
         }
     }
 
@@ -261,7 +265,18 @@ impl Cluster {
                 self.reconcile_controllers();
                 Ok(applied)
             }
-            p if NAMESPACED_STORED.contains(&p) => self.apply_plain(obj, true, None),
+            p if NAMESPACED_STORED.contains(&p) => {
+                let (_, ns, name) = Self::names(&obj);
+                let applied = self.apply_plain(obj, true, None)?;
+                let k = key(&kind, &ns, &name);
+                if kind == "PersistentVolumeClaim" {
+                    self.bind_claim(&k);
+                }
+                if let Some(stored) = self.store.get(&k) {
+                    self.config.put(stored);
+                }
+                Ok(applied)
+            }
             p if NOT_YET_SIMULATED.contains(&p) => {
                 let warning = format!(
                     "{kind} objects are stored but not simulated yet (no controller runs them)"
@@ -270,6 +285,39 @@ impl Cluster {
             }
             _ => Err(ApiError::NoKindMatch { kind, api_version }),
         }
+    }
+
+    /// A PersistentVolumeClaim binds at once to a dynamically provisioned volume (the
+    /// `standard` class of kind's local-path provisioner, with immediate binding).
+    fn bind_claim(&mut self, k: &Key) {
+        let Some(claim) = self.store.get(k) else {
+            return;
+        };
+        if claim["status"]["phase"] == "Bound" {
+            return;
+        }
+        let uid = claim["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        let modes = match &claim["spec"]["accessModes"] {
+            Value::Array(a) if !a.is_empty() => Value::Array(a.clone()),
+            _ => json!(["ReadWriteOnce"]),
+        };
+        let storage = claim
+            .pointer("/spec/resources/requests/storage")
+            .cloned()
+            .unwrap_or(json!("1Gi"));
+        let mut claim = claim.clone();
+        if claim["spec"]["storageClassName"].is_null() {
+            claim["spec"]["storageClassName"] = json!("standard");
+        }
+        claim["spec"]["volumeName"] = json!(format!("pvc-{uid}"));
+        claim["spec"]["volumeMode"] = claim["spec"]["volumeMode"]
+            .as_str()
+            .map_or(json!("Filesystem"), |m| json!(m));
+        self.store.update(k, &claim);
+        self.store.set_status(
+            k,
+            json!({"phase": "Bound", "accessModes": modes, "capacity": {"storage": storage}}),
+        );
     }
 
     fn generate_name(&mut self, obj: &mut Value) {
@@ -610,6 +658,7 @@ impl Cluster {
                     rng: &mut self.rng,
                     nodes: &mut self.nodes,
                     kubelet_started_at: self.cfg.kubelet_started_at,
+                    config: &self.config,
                 };
                 self.pods[id].request_deletion(&mut ctx, id, grace.saturating_mul(SECOND));
                 self.pods[id].changed = true;
@@ -658,6 +707,7 @@ impl Cluster {
             }
             _ => {
                 self.store.remove(&k);
+                self.config.remove(kind, namespace, name);
             }
         }
         Ok(())
@@ -695,6 +745,7 @@ impl Cluster {
                 rng: &mut self.rng,
                 nodes: &mut self.nodes,
                 kubelet_started_at: self.cfg.kubelet_started_at,
+                config: &self.config,
             };
             self.pods[id].handle(&mut ctx, id, task);
             if self.pods[id].changed {

@@ -114,6 +114,110 @@ pub struct ContainerSpec {
     pub role: Role,
     /// `spec.initContainers` or `spec.containers`, for event field paths.
     pub list: &'static str,
+    /// ConfigMaps and Secrets the container's environment reads, in the kubelet's order
+    /// (`envFrom` first, then `env`).
+    pub config_refs: Vec<ConfigRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ConfigKind {
+    ConfigMap,
+    Secret,
+}
+
+impl ConfigKind {
+    pub fn kind(self) -> &'static str {
+        match self {
+            ConfigKind::ConfigMap => "ConfigMap",
+            ConfigKind::Secret => "Secret",
+        }
+    }
+
+    /// The resource name in API errors (`configmap "x" not found`).
+    pub fn resource(self) -> &'static str {
+        match self {
+            ConfigKind::ConfigMap => "configmap",
+            ConfigKind::Secret => "secret",
+        }
+    }
+}
+
+/// A reference from a container's environment (or a volume) to a ConfigMap or Secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigRef {
+    pub kind: ConfigKind,
+    pub name: String,
+    /// The key a `valueFrom` reads; `None` for `envFrom` and volumes.
+    pub key: Option<String>,
+    pub optional: bool,
+}
+
+/// A pod volume that needs an API object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeRef {
+    pub volume: String,
+    pub source: ConfigRef,
+}
+
+fn config_refs(c: &Value) -> Vec<ConfigRef> {
+    let mut refs = Vec::new();
+    let optional = |r: &Value| r["optional"].as_bool().unwrap_or(false);
+    for e in c["envFrom"].as_array().into_iter().flatten() {
+        for (field, kind) in [
+            ("configMapRef", ConfigKind::ConfigMap),
+            ("secretRef", ConfigKind::Secret),
+        ] {
+            if let Some(name) = e[field]["name"].as_str() {
+                refs.push(ConfigRef {
+                    kind,
+                    name: name.to_string(),
+                    key: None,
+                    optional: optional(&e[field]),
+                });
+            }
+        }
+    }
+    for e in c["env"].as_array().into_iter().flatten() {
+        for (field, kind) in [
+            ("configMapKeyRef", ConfigKind::ConfigMap),
+            ("secretKeyRef", ConfigKind::Secret),
+        ] {
+            let r = &e["valueFrom"][field];
+            if let Some(name) = r["name"].as_str() {
+                refs.push(ConfigRef {
+                    kind,
+                    name: name.to_string(),
+                    key: Some(r["key"].as_str().unwrap_or("").to_string()),
+                    optional: optional(r),
+                });
+            }
+        }
+    }
+    refs
+}
+
+fn volume_refs(spec: &Value) -> Vec<VolumeRef> {
+    let mut refs = Vec::new();
+    for v in spec["volumes"].as_array().into_iter().flatten() {
+        let volume = v["name"].as_str().unwrap_or("").to_string();
+        let source = if let Some(name) = v["configMap"]["name"].as_str() {
+            (ConfigKind::ConfigMap, name, &v["configMap"])
+        } else if let Some(name) = v["secret"]["secretName"].as_str() {
+            (ConfigKind::Secret, name, &v["secret"])
+        } else {
+            continue;
+        };
+        refs.push(VolumeRef {
+            volume,
+            source: ConfigRef {
+                kind: source.0,
+                name: source.1.to_string(),
+                key: None,
+                optional: source.2["optional"].as_bool().unwrap_or(false),
+            },
+        });
+    }
+    refs
 }
 
 impl ContainerSpec {
@@ -148,6 +252,8 @@ pub struct PodSpec {
     pub grace_s: u64,
     pub labels: Vec<(String, String)>,
     pub annotations: Vec<(String, String)>,
+    /// ConfigMap and Secret volumes.
+    pub volumes: Vec<VolumeRef>,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -289,6 +395,7 @@ fn parse_container(c: &Value, role: Role, list: &'static str) -> ContainerSpec {
         },
         role,
         list,
+        config_refs: config_refs(c),
     }
 }
 
@@ -328,6 +435,7 @@ impl PodSpec {
             grace_s: secs(spec.get("terminationGracePeriodSeconds")),
             labels: pairs(pod.pointer("/metadata/labels")),
             annotations: pairs(pod.pointer("/metadata/annotations")),
+            volumes: volume_refs(spec),
         }
     }
 

@@ -99,3 +99,118 @@ fn bad_image_with_never_policy_is_err_image_never_pull() {
     c.run_until(5 * SECOND).unwrap();
     assert_eq!(waiting(&c, "never").0, "ErrImageNeverPull");
 }
+
+fn env_pod(name: &str, env: Value, env_from: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.25", "env": env, "envFrom": env_from}]}})
+}
+
+fn config_map(name: &str, data: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data})
+}
+
+#[test]
+fn missing_config_map_is_create_container_config_error_until_created() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(env_pod(
+        "env",
+        json!([]),
+        json!([{"configMapRef": {"name": "settings"}}]),
+    ))
+    .unwrap();
+    c.run_until(20 * SECOND).unwrap();
+    assert_eq!(
+        waiting(&c, "env"),
+        (
+            "CreateContainerConfigError".to_string(),
+            "configmap \"settings\" not found".to_string()
+        )
+    );
+    let p = c.get("Pod", "default", "env").unwrap();
+    assert_eq!(
+        kubeplay_cluster::printers::pod_row(&p, c.now())[2],
+        "CreateContainerConfigError"
+    );
+    let ev = events(&c, "env");
+    assert!(ev
+        .iter()
+        .any(|e| e.1 == "Error: configmap \"settings\" not found" && e.2 >= 2));
+    c.apply(config_map("settings", json!({"a": "1"}))).unwrap();
+    c.run_until(35 * SECOND).unwrap();
+    let p = c.get("Pod", "default", "env").unwrap();
+    assert_eq!(p["status"]["phase"], "Running");
+}
+
+#[test]
+fn optional_refs_are_skipped_and_missing_keys_named() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(config_map("cm", json!({"a": "1"}))).unwrap();
+    c.apply(env_pod(
+        "opt",
+        json!([{"name": "X", "valueFrom": {"secretKeyRef": {"name": "nope", "key": "k", "optional": true}}}]),
+        json!([{"secretRef": {"name": "nope", "optional": true}}]),
+    ))
+    .unwrap();
+    c.apply(env_pod(
+        "key",
+        json!([{"name": "X", "valueFrom": {"configMapKeyRef": {"name": "cm", "key": "b"}}}]),
+        json!([]),
+    ))
+    .unwrap();
+    c.apply(env_pod(
+        "secret",
+        json!([{"name": "X", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "k"}}}]),
+        json!([]),
+    ))
+    .unwrap();
+    c.run_until(20 * SECOND).unwrap();
+    assert_eq!(
+        c.get("Pod", "default", "opt").unwrap()["status"]["phase"],
+        "Running"
+    );
+    assert_eq!(
+        waiting(&c, "key").1,
+        "couldn't find key b in ConfigMap default/cm"
+    );
+    assert_eq!(waiting(&c, "secret").1, "secret \"creds\" not found");
+}
+
+#[test]
+fn missing_volume_source_fails_mount_and_recovers() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "vol"},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.25",
+            "volumeMounts": [{"name": "cfg", "mountPath": "/etc/cfg"}]}],
+            "volumes": [{"name": "cfg", "configMap": {"name": "cfg"}},
+                        {"name": "opt", "secret": {"secretName": "opt", "optional": true}}]}}),
+    )
+    .unwrap();
+    c.run_until(15 * SECOND).unwrap();
+    assert_eq!(waiting(&c, "vol").0, "ContainerCreating");
+    assert!(events(&c, "vol").iter().any(|e| e.0 == "FailedMount"
+        && e.1 == "MountVolume.SetUp failed for volume \"cfg\" : configmap \"cfg\" not found"));
+    c.apply(config_map("cfg", json!({}))).unwrap();
+    c.run_until(30 * SECOND).unwrap();
+    assert_eq!(
+        c.get("Pod", "default", "vol").unwrap()["status"]["phase"],
+        "Running"
+    );
+}
+
+#[test]
+fn claims_bind_at_once() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(
+        json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "2Gi"}}}}),
+    )
+    .unwrap();
+    let pvc = c.get("PersistentVolumeClaim", "default", "data").unwrap();
+    assert_eq!(pvc["status"]["phase"], "Bound");
+    assert_eq!(pvc["status"]["capacity"]["storage"], "2Gi");
+    assert!(pvc["spec"]["volumeName"]
+        .as_str()
+        .unwrap()
+        .starts_with("pvc-"));
+}

@@ -5,6 +5,7 @@
 //! containers and mark the pod dirty, and the cluster then publishes the new status.
 
 pub mod backoff;
+pub mod config;
 pub mod images;
 pub mod prober;
 pub mod status;
@@ -93,6 +94,8 @@ pub struct Ctx<'a> {
     pub nodes: &'a mut [Node],
     /// When the kubelets started, relative to virtual 0 (spec 13 jitter).
     pub kubelet_started_at: i64,
+    /// The ConfigMaps and Secrets in the API.
+    pub config: &'a config::ConfigIndex,
 }
 
 impl Ctx<'_> {
@@ -161,7 +164,7 @@ pub struct ContainerRuntime {
     /// Every pull of this container's image fails this way (see `images::pull_failure`).
     pub pull_failure: Option<images::PullFailure>,
     /// The last start stopped at a failed or backed-off pull: the next sync tries again.
-    pub retry_pull: bool,
+    pub retry_start: bool,
 }
 
 impl ContainerRuntime {
@@ -249,6 +252,8 @@ pub struct PodRuntime {
     /// All containers stopped after deletion; the object can go.
     pub gone: bool,
     pub retry_queued: bool,
+    /// ConfigMap and Secret volumes were set up.
+    pub volumes_mounted: bool,
     pub conditions: Vec<Condition>,
     pub status: Option<PodStatusView>,
     /// Status must be recomputed.
@@ -298,7 +303,7 @@ impl PodRuntime {
                     },
                     backoff_event: None,
                     pull_failure,
-                    retry_pull: false,
+                    retry_start: false,
                 }
             })
             .collect();
@@ -322,6 +327,7 @@ impl PodRuntime {
             terminating_since: None,
             gone: false,
             retry_queued: false,
+            volumes_mounted: false,
             conditions: Vec::new(),
             status: None,
             dirty: true,
@@ -693,6 +699,9 @@ impl PodRuntime {
             self.sync_terminating(ctx, id);
             return;
         }
+        if !self.volumes_mounted && !self.mount_volumes(ctx, id) {
+            return;
+        }
         for ci in 0..self.containers.len() {
             let c = &self.containers[ci];
             if c.running().is_none() || c.kill.is_some() {
@@ -735,6 +744,37 @@ impl PodRuntime {
         self.start_what_is_due(ctx, id);
     }
 
+    /// The volume manager: ConfigMap and Secret volumes must exist before any container
+    /// starts; a missing one fails its SetUp (FailedMount) and is retried.
+    fn mount_volumes(&mut self, ctx: &mut Ctx<'_>, id: PodId) -> bool {
+        let failed = self.spec.volumes.iter().find_map(|v| {
+            ctx.config
+                .check(&self.namespace, &v.source)
+                .err()
+                .map(|e| (v.volume.clone(), e))
+        });
+        match failed {
+            None => {
+                self.volumes_mounted = true;
+                true
+            }
+            Some((volume, error)) => {
+                self.event(
+                    ctx,
+                    None,
+                    EventType::Warning,
+                    "FailedMount",
+                    format!("MountVolume.SetUp failed for volume \"{volume}\" : {error}"),
+                );
+                if !self.retry_queued {
+                    self.retry_queued = true;
+                    ctx.at(SYNC_RETRY, id, Task::Sync);
+                }
+                false
+            }
+        }
+    }
+
     fn start_what_is_due(&mut self, ctx: &mut Ctx<'_>, id: PodId) {
         let n = self.containers.len();
         if !self.initialized {
@@ -750,7 +790,7 @@ impl PodRuntime {
                 }
                 match (&c.state, c.spec.role) {
                     (CState::NotCreated, _) => {
-                        if c.waiting.is_none() || c.retry_pull {
+                        if c.waiting.is_none() || c.retry_start {
                             self.start(ctx, id, ci);
                         }
                         blocked = true;
@@ -783,7 +823,7 @@ impl PodRuntime {
                 continue;
             }
             match &c.state {
-                CState::NotCreated if c.waiting.is_none() || c.retry_pull => {
+                CState::NotCreated if c.waiting.is_none() || c.retry_start => {
                     self.start(ctx, id, ci)
                 }
                 CState::Exited => {
@@ -863,7 +903,7 @@ impl PodRuntime {
         // kubelet's reason cache does.
         let image = self.containers[ci].spec.image.clone();
         let policy = self.containers[ci].spec.pull_policy;
-        self.containers[ci].retry_pull = false;
+        self.containers[ci].retry_start = false;
         if let (Some(failure), false) = (
             self.containers[ci].pull_failure,
             policy == crate::podspec::PullPolicy::Never,
@@ -977,9 +1017,10 @@ impl PodRuntime {
         );
     }
 
-    /// The pod sync failed on a pull: the pod worker retries after its back-off period.
+    /// The pod sync failed (pull, container config): the pod worker retries after its
+    /// back-off period.
     fn pull_failed_retry(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize) {
-        self.containers[ci].retry_pull = true;
+        self.containers[ci].retry_start = true;
         self.containers[ci].frozen = None;
         self.dirty = true;
         if !self.retry_queued {
@@ -1033,6 +1074,24 @@ impl PodRuntime {
     }
 
     fn create_and_start(&mut self, ctx: &mut Ctx<'_>, id: PodId, ci: usize) {
+        // generateContainerConfig: the environment's ConfigMaps and Secrets must resolve.
+        let missing = self.containers[ci]
+            .spec
+            .config_refs
+            .iter()
+            .find_map(|r| ctx.config.check(&self.namespace, r).err());
+        if let Some(message) = missing {
+            self.event(
+                ctx,
+                Some(ci),
+                EventType::Warning,
+                "Failed",
+                format!("Error: {message}"),
+            );
+            self.containers[ci].waiting = Some(("CreateContainerConfigError".into(), message));
+            self.pull_failed_retry(ctx, id, ci);
+            return;
+        }
         let container_id: Rc<str> = format!("containerd://{}", ctx.rng.hex(64)).into();
         let c = &mut self.containers[ci];
         c.instances += 1;
