@@ -333,7 +333,7 @@ pub fn architecture(
     let mut listed: Vec<&Activity> = entries.iter().filter(relevant).collect();
     // Stable: equal times keep log order, newest first.
     listed.reverse();
-    listed.sort_by(|a, b| b.at.cmp(&a.at));
+    listed.sort_by_key(|a| std::cmp::Reverse(a.at));
     let recent = listed
         .into_iter()
         .take(recent)

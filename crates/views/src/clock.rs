@@ -134,9 +134,7 @@ impl ClockModel {
             return None;
         }
         let wall_us = to_micros(wall_ms);
-        let Some(last) = self.last_frame_us.replace(wall_us) else {
-            return None;
-        };
+        let last = self.last_frame_us.replace(wall_us)?;
         let gap_us = wall_us
             .saturating_sub(last)
             .min(to_micros(MAX_FRAME_GAP_MS));

@@ -352,13 +352,12 @@ pub fn build<'a>(
                 if count > pc && (start..=end).contains(&s.at) {
                     let cause = events
                         .iter()
-                        .filter(|e| {
+                        .rfind(|e| {
                             e.reason == "Killing"
                                 && e.container.as_deref() == Some(cname)
                                 && e.at >= last_start
                                 && e.at <= s.at
                         })
-                        .next_back()
                         .map(|e| e.message.clone());
                     restarts.push(RestartMark {
                         at: s.at,

@@ -165,7 +165,7 @@ impl Filter {
     }
 
     pub fn matches(&self, n: &NodeView) -> bool {
-        (self.kinds.is_empty() || self.kinds.iter().any(|k| *k == n.kind))
+        (self.kinds.is_empty() || self.kinds.contains(&n.kind))
             && (self.health.is_empty() || n.health.is_some_and(|h| self.health.contains(&h)))
             && (self.sync.is_empty() || n.sync.is_some_and(|s| self.sync.contains(&s)))
             && (self.name.is_empty() || n.name.to_lowercase().contains(&self.name.to_lowercase()))
