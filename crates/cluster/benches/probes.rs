@@ -48,7 +48,11 @@ fn simulate() -> (u64, usize) {
 }
 
 fn run() -> Cluster {
-    let mut cluster = Cluster::new(ClusterConfig::default());
+    // 1,000 pods on the default 3 nodes: above the kubelet's 110 pods per node.
+    let mut cluster = Cluster::new(ClusterConfig {
+        node_max_pods: 1_000,
+        ..ClusterConfig::default()
+    });
     for i in 0..1_000 {
         cluster.apply(pod(i)).expect("valid pod");
     }

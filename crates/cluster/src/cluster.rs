@@ -9,7 +9,9 @@ use crate::error::{ApiError, FieldError, FieldErrorKind, SimError};
 use crate::events::{EventLog, EventType, ObjectRef};
 use crate::kubelet::config::ConfigIndex;
 use crate::kubelet::{Ctx, Phase, PodId, PodRuntime, Task};
-use crate::limits::{MAX_HISTORY, MAX_OBJECTS, MAX_PROCESSED_TASKS, MAX_VIRTUAL_TIME};
+use crate::limits::{
+    MAX_HISTORY, MAX_NODES, MAX_OBJECTS, MAX_PODS_PER_NODE, MAX_PROCESSED_TASKS, MAX_VIRTUAL_TIME,
+};
 use crate::podspec::PodSpec;
 use crate::queue::EventQueue;
 use crate::rng::Rng;
@@ -32,6 +34,12 @@ pub struct ClusterConfig {
     pub kubelet_started_at: i64,
     /// Tasks the simulation may execute before it stops with [`SimError::TooManySteps`].
     pub max_steps: u64,
+    /// Each node's allocatable CPU in millicores (default 4000).
+    pub node_cpu_millis: i64,
+    /// Each node's allocatable memory in bytes (default 8 GiB).
+    pub node_memory_bytes: i64,
+    /// Pods per node (default 110, the kubelet's maxPods).
+    pub node_max_pods: usize,
 }
 
 impl Default for ClusterConfig {
@@ -42,6 +50,9 @@ impl Default for ClusterConfig {
             // Kubelets have been up for an hour: no start-up jitter, like a long-lived cluster.
             kubelet_started_at: -3_600_000,
             max_steps: MAX_PROCESSED_TASKS,
+            node_cpu_millis: 4000,
+            node_memory_bytes: 8 << 30,
+            node_max_pods: 110,
         }
     }
 }
@@ -110,6 +121,12 @@ pub struct Cluster {
     has_workloads: bool,
     /// ConfigMaps and Secrets, for the kubelets.
     config: ConfigIndex,
+    /// Pods the scheduler could not place yet, oldest first.
+    unscheduled: Vec<(String, String)>,
+    /// What each bound, unfinished pod requests of its node.
+    booked: BTreeMap<PodId, scheduler::Resources>,
+    /// A pod finished or went: unscheduled pods get another attempt.
+    capacity_freed: bool,
 }
 
 fn key(kind: &str, ns: &str, name: &str) -> Key {
@@ -118,7 +135,13 @@ fn key(kind: &str, ns: &str, name: &str) -> Key {
 
 impl Cluster {
     pub fn new(cfg: ClusterConfig) -> Cluster {
-        let nodes = (0..cfg.nodes.clamp(1, 100)).map(Node::new).collect();
+        let allocatable = scheduler::Resources {
+            cpu_milli: cfg.node_cpu_millis.max(0),
+            memory: cfg.node_memory_bytes.max(0),
+        };
+        let nodes = (0..cfg.nodes.clamp(1, MAX_NODES))
+            .map(|i| Node::with_capacity(i, allocatable, cfg.node_max_pods.min(MAX_PODS_PER_NODE)))
+            .collect();
         Cluster {
             rng: Rng::new(cfg.seed),
             cfg,
@@ -139,6 +162,9 @@ impl Cluster {
             next_service_ip: 10,
             has_workloads: false,
             config: ConfigIndex::default(),
+            unscheduled: Vec::new(),
+            booked: BTreeMap::new(),
+            capacity_freed: false,
         }
     }
 
@@ -450,17 +476,107 @@ impl Cluster {
             .pointer("/spec/nodeName")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let node = scheduler::pick(&self.nodes, requested.as_deref());
         let uid = self.uid();
-        if let Some(n) = node {
-            obj["spec"]["nodeName"] = json!(self.nodes[n].name);
+        obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(&obj["spec"])});
+        self.store.create(k.clone(), obj, uid, self.now);
+        let created = Applied {
+            summary: format!("pod/{name} created"),
+            warning: None,
+        };
+        match requested {
+            // Bound by the user: the scheduler is bypassed; a node that does not exist leaves
+            // the pod Pending, like the real thing.
+            Some(node) => {
+                if let Some(n) = self.nodes.iter().position(|x| x.name == node) {
+                    self.bind_pod(&k, n);
+                }
+            }
+            None => {
+                if !self.try_schedule(&k) {
+                    self.unscheduled.push((ns, name));
+                }
+            }
         }
-        obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
-        let stored = self
-            .store
-            .create(k.clone(), obj, uid.clone(), self.now)
-            .clone();
+        Ok(created)
+    }
+
+    /// One scheduling attempt for a stored, unbound pod: binds it, or records
+    /// FailedScheduling and the PodScheduled=False condition.
+    fn try_schedule(&mut self, k: &Key) -> bool {
+        let Some(obj) = self.store.get(k) else {
+            return true;
+        };
+        let request = scheduler::pod_request(&obj["spec"]);
+        match scheduler::schedule(&self.nodes, request) {
+            Ok(n) => {
+                self.bind_pod(k, n);
+                true
+            }
+            Err(message) => {
+                let obj_ref = ObjectRef {
+                    kind: "Pod".into(),
+                    namespace: k.1.clone(),
+                    name: k.2.clone(),
+                    uid: obj["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+                    field_path: None,
+                };
+                let mut status = obj["status"].clone();
+                let since = match status["conditions"][0]["lastTransitionTime"].as_str() {
+                    Some(t) => json!(t),
+                    None => json!(rfc3339(self.now)),
+                };
+                status["conditions"] = json!([{"type": "PodScheduled", "status": "False",
+                    "lastProbeTime": null, "lastTransitionTime": since,
+                    "reason": "Unschedulable", "message": message}]);
+                self.store.set_status(k, status);
+                self.events.record(
+                    self.now,
+                    &obj_ref,
+                    EventType::Warning,
+                    "FailedScheduling",
+                    message,
+                    "default-scheduler",
+                    "",
+                );
+                false
+            }
+        }
+    }
+
+    /// Pods the scheduler gave up on get another attempt once capacity frees, oldest first.
+    fn retry_unscheduled(&mut self) {
+        self.capacity_freed = false;
+        let pending = std::mem::take(&mut self.unscheduled);
+        for (ns, name) in pending {
+            let k = key("Pod", &ns, &name);
+            let deleting = self
+                .store
+                .get(&k)
+                .is_none_or(|o| !o["metadata"]["deletionTimestamp"].is_null());
+            if deleting {
+                self.store.remove(&k);
+                continue;
+            }
+            if !self.try_schedule(&k) {
+                self.unscheduled.push((ns, name));
+            }
+        }
+    }
+
+    /// Binds a stored pod to node `n` and hands it to that node's kubelet.
+    fn bind_pod(&mut self, k: &Key, n: usize) {
+        let Some(mut stored) = self.store.get(k).cloned() else {
+            return;
+        };
+        let (ns, name) = (k.1.clone(), k.2.clone());
+        stored["spec"]["nodeName"] = json!(self.nodes[n].name);
+        if let Some(st) = stored.get_mut("status").and_then(Value::as_object_mut) {
+            st.remove("conditions");
+        }
+        self.store.put(k.clone(), stored.clone());
+        let uid = stored["metadata"]["uid"].as_str().unwrap_or("").to_string();
         let spec = PodSpec::from_pod(&stored);
+        let request = scheduler::pod_request(&stored["spec"]);
         let obj_ref = ObjectRef {
             kind: "Pod".into(),
             namespace: ns.clone(),
@@ -468,14 +584,8 @@ impl Cluster {
             uid,
             field_path: None,
         };
-        let Some(n) = node else {
-            // Bound to a node that does not exist: stays Pending, like the real thing.
-            return Ok(Applied {
-                summary: format!("pod/{name} created"),
-                warning: None,
-            });
-        };
         self.nodes[n].pods += 1;
+        self.nodes[n].book(request, 1);
         self.events.record(
             self.now,
             &obj_ref,
@@ -505,11 +615,8 @@ impl Cluster {
             gates,
         ));
         self.pod_ids.insert((ns, name.clone()), id);
+        self.booked.insert(id, request);
         self.queue.push(self.now, (id, Task::Admit));
-        Ok(Applied {
-            summary: format!("pod/{name} created"),
-            warning: None,
-        })
     }
 
     fn apply_service(&mut self, mut obj: Value) -> Result<Applied, ApiError> {
@@ -636,6 +743,8 @@ impl Cluster {
             "Pod" => {
                 let Some(&id) = self.pod_ids.get(&(namespace.to_string(), name.to_string())) else {
                     self.store.remove(&k);
+                    self.unscheduled
+                        .retain(|(n, p)| !(n == namespace && p == name));
                     return Ok(());
                 };
                 if self.pods[id].deletion.is_some() {
@@ -752,6 +861,9 @@ impl Cluster {
                 self.publish(id);
             }
         }
+        if self.capacity_freed && !self.unscheduled.is_empty() {
+            self.retry_unscheduled();
+        }
         self.reconcile_controllers();
         Ok(Some(t))
     }
@@ -800,6 +912,13 @@ impl Cluster {
         };
         let ns = pod.namespace.clone();
         let gone = pod.gone;
+        if gone || status.phase.terminal() {
+            // The scheduler's cache drops terminated pods: their requests are free again.
+            if let Some(r) = self.booked.remove(&id) {
+                self.nodes[pod.node].book(r, -1);
+                self.capacity_freed = true;
+            }
+        }
         if self.history.last() != Some(&snapshot) {
             if self.history.len() >= MAX_HISTORY {
                 self.history.drain(..MAX_HISTORY / 2);
@@ -814,6 +933,35 @@ impl Cluster {
         if self.slices.keys().any(|(n, _)| *n == ns) {
             self.sync_endpoints(&ns);
         }
+    }
+}
+
+/// The pod's QoS class from its containers' requests and limits.
+fn qos_class(spec: &Value) -> &'static str {
+    let containers: Vec<&Value> = ["initContainers", "containers"]
+        .iter()
+        .flat_map(|f| spec[*f].as_array().into_iter().flatten())
+        .collect();
+    let set = |c: &Value, what: &str, r: &str| !c["resources"][what][r].is_null();
+    let any = containers.iter().any(|c| {
+        ["cpu", "memory"]
+            .iter()
+            .any(|r| set(c, "requests", r) || set(c, "limits", r))
+    });
+    if !any {
+        return "BestEffort";
+    }
+    let guaranteed = containers.iter().all(|c| {
+        ["cpu", "memory"].iter().all(|r| {
+            set(c, "limits", r)
+                && (!set(c, "requests", r)
+                    || c["resources"]["requests"][*r] == c["resources"]["limits"][*r])
+        })
+    });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
     }
 }
 

@@ -1,7 +1,8 @@
 //! kubeplay-cluster: a simulated Kubernetes cluster on a virtual clock.
 //!
 //! Objects are `serde_json::Value`s in an in-memory API store with the API server's defaulting
-//! and validation; a trivial scheduler binds pods to three nodes; a kubelet model pulls images,
+//! and validation; a scheduler fits pods' requests to the
+//! nodes' capacity (three nodes by default); a kubelet model pulls images,
 //! runs containers whose behaviour is derived from their image and command, probes them with the
 //! kubelet's exact semantics (first-probe timing, thresholds, startup gating, timeouts, kills with
 //! the right grace period, restart back-off) and publishes pod status and Events; an

@@ -25,3 +25,9 @@ pub const MAX_EVENT_OCCURRENCES: usize = 4_000_000;
 
 /// Pod status snapshots kept in `Cluster::history`; past this the oldest half is dropped.
 pub const MAX_HISTORY: usize = 1_000_000;
+
+/// Nodes in a simulated cluster.
+pub const MAX_NODES: usize = 100;
+
+/// `ClusterConfig::node_max_pods` is capped here (the kubelet's default is 110).
+pub const MAX_PODS_PER_NODE: usize = 10_000;

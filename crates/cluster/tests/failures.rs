@@ -214,3 +214,64 @@ fn claims_bind_at_once() {
         .unwrap()
         .starts_with("pvc-"));
 }
+
+fn hungry(name: &str, cpu: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+        "spec": {"restartPolicy": "Never", "containers": [{"name": "app", "image": "busybox:1.36",
+            "command": ["sh", "-c", "sleep 60"],
+            "resources": {"requests": {"cpu": cpu, "memory": "64Mi"}}}]}})
+}
+
+#[test]
+fn pods_that_do_not_fit_wait_for_capacity() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    for i in 0..3 {
+        c.apply(hungry(&format!("big-{i}"), "3")).unwrap();
+    }
+    c.apply(hungry("late", "2")).unwrap();
+    c.run_until(10 * SECOND).unwrap();
+    let late = c.get("Pod", "default", "late").unwrap();
+    assert_eq!(late["status"]["phase"], "Pending");
+    assert!(late["spec"]["nodeName"].is_null());
+    assert_eq!(late["status"]["qosClass"], "Burstable");
+    let cond = &late["status"]["conditions"][0];
+    assert_eq!(
+        (cond["type"].as_str(), cond["reason"].as_str()),
+        (Some("PodScheduled"), Some("Unschedulable"))
+    );
+    let ev = events(&c, "late");
+    assert_eq!(ev[0].0, "FailedScheduling");
+    assert_eq!(ev[0].1, "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.");
+    // The big pods exit after 60 s; the late one is scheduled then.
+    c.run_until(90 * SECOND).unwrap();
+    let late = c.get("Pod", "default", "late").unwrap();
+    assert!(late["spec"]["nodeName"].is_string(), "{late}");
+    assert!(events(&c, "late").iter().any(|e| e.0 == "Scheduled"));
+    assert_eq!(late["status"]["phase"], "Running");
+}
+
+#[test]
+fn node_capacity_and_count_are_configurable() {
+    let mut c = Cluster::new(ClusterConfig {
+        nodes: 2,
+        node_cpu_millis: 1000,
+        node_max_pods: 1,
+        ..ClusterConfig::default()
+    });
+    c.apply(hungry("a", "500m")).unwrap();
+    c.apply(hungry("b", "2")).unwrap();
+    c.apply(hungry("c", "100m")).unwrap();
+    c.apply(hungry("d", "100m")).unwrap();
+    assert_eq!(
+        events(&c, "b")[0].1,
+        "0/2 nodes are available: 1 Too many pods, 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+    );
+    assert_eq!(events(&c, "c")[0].0, "Scheduled");
+    assert_eq!(
+        events(&c, "d")[0].1,
+        "0/2 nodes are available: 2 Too many pods. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+    );
+    // Deleting an unscheduled pod removes it at once.
+    c.delete("Pod", "default", "d").unwrap();
+    assert!(c.get("Pod", "default", "d").is_none());
+}
