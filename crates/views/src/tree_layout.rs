@@ -310,8 +310,31 @@ pub fn failing_container(pod: &Value) -> Option<FailingContainer> {
         })
 }
 
-fn sort_key(v: &NodeView) -> (usize, &str, &str, &str, &str) {
-    (kind_rank(&v.kind), &v.kind, &v.namespace, &v.name, &v.group)
+/// Sibling order: kind rank, kind, namespace, name, group. Ranks are computed once per call
+/// (a rank is a scan of the kind list; sorting would otherwise repeat it per comparison).
+struct Order<'a> {
+    views: &'a [NodeView],
+    ranks: Vec<usize>,
+}
+
+impl<'a> Order<'a> {
+    fn new(views: &'a [NodeView]) -> Order<'a> {
+        Order {
+            views,
+            ranks: views.iter().map(|v| kind_rank(&v.kind)).collect(),
+        }
+    }
+
+    fn cmp(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let (x, y) = (&self.views[a], &self.views[b]);
+        (self.ranks[a], &x.kind, &x.namespace, &x.name, &x.group).cmp(&(
+            self.ranks[b],
+            &y.kind,
+            &y.namespace,
+            &y.name,
+            &y.group,
+        ))
+    }
 }
 
 /// The tree's structure over the primary parents: children per node, in sort order.
@@ -322,7 +345,7 @@ struct Structure {
     edges: Vec<(usize, usize)>,
 }
 
-fn structure(nodes: &[AppTreeNode], views: &[NodeView]) -> Structure {
+fn structure(nodes: &[AppTreeNode], order: &Order<'_>) -> Structure {
     let n = nodes.len();
     let mut children = vec![Vec::new(); n + 1];
     let mut edges = Vec::new();
@@ -333,7 +356,7 @@ fn structure(nodes: &[AppTreeNode], views: &[NodeView]) -> Structure {
             .copied()
             .filter(|p| *p < n && *p != i)
             .collect();
-        parents.sort_by(|a, b| sort_key(&views[*a]).cmp(&sort_key(&views[*b])));
+        parents.sort_by(|a, b| order.cmp(*a, *b));
         parents.dedup();
         match parents.first() {
             Some(p) => children[*p].push(i),
@@ -345,15 +368,15 @@ fn structure(nodes: &[AppTreeNode], views: &[NodeView]) -> Structure {
         edges.extend(parents.iter().map(|p| (*p, i)));
     }
     for c in &mut children {
-        c.sort_by(|a, b| sort_key(&views[*a]).cmp(&sort_key(&views[*b])));
+        c.sort_by(|a, b| order.cmp(*a, *b));
     }
     Structure { children, edges }
 }
 
 /// Pre-order over the primary-parent forest from the Application: (node, depth, parent).
 /// Nodes caught in an owner cycle (unreachable from the Application) are hung under it.
-fn preorder(s: &Structure, views: &[NodeView]) -> Vec<(usize, usize, usize)> {
-    let n = views.len();
+fn preorder(s: &Structure, order: &Order<'_>) -> Vec<(usize, usize, usize)> {
+    let n = order.views.len();
     let mut seen = vec![false; n + 1];
     let mut out = Vec::with_capacity(n + 1);
     let walk =
@@ -372,7 +395,7 @@ fn preorder(s: &Structure, views: &[NodeView]) -> Vec<(usize, usize, usize)> {
         };
     walk(n, 0, n, &mut seen, &mut out);
     let mut rest: Vec<usize> = (0..n).filter(|i| !seen[*i]).collect();
-    rest.sort_by(|a, b| sort_key(&views[*a]).cmp(&sort_key(&views[*b])));
+    rest.sort_by(|a, b| order.cmp(*a, *b));
     for i in rest {
         walk(i, 1, n, &mut seen, &mut out);
     }
@@ -389,8 +412,9 @@ pub fn layout(
     let n = nodes.len().min(views.len());
     let nodes = &nodes[..n];
     let views = &views[..n];
-    let s = structure(nodes, views);
-    let order = preorder(&s, views);
+    let sort = Order::new(views);
+    let s = structure(nodes, &sort);
+    let order = preorder(&s, &sort);
 
     // Visibility: matching, or on the way to a match (reverse pre-order = children first).
     let matches: Vec<bool> = views.iter().map(|v| opts.filter.matches(v)).collect();
@@ -587,7 +611,8 @@ pub struct ListRow {
 pub fn list_view(nodes: &[AppTreeNode], views: &[NodeView], filter: &Filter) -> Vec<ListRow> {
     let n = nodes.len().min(views.len());
     let mut rows: Vec<usize> = (0..n).filter(|i| filter.matches(&views[*i])).collect();
-    rows.sort_by(|a, b| sort_key(&views[*a]).cmp(&sort_key(&views[*b])));
+    let order = Order::new(&views[..n]);
+    rows.sort_by(|a, b| order.cmp(*a, *b));
     rows.into_iter()
         .map(|i| ListRow {
             view: views[i].clone(),
