@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod controllers;
+mod sets;
 
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
@@ -95,11 +96,7 @@ const NAMESPACED_STORED: [(&str, &str); 4] = [
     ("ServiceAccount", "v1"),
     ("PersistentVolumeClaim", "v1"),
 ];
-const NOT_YET_SIMULATED: [(&str, &str); 3] = [
-    ("StatefulSet", "apps/v1"),
-    ("DaemonSet", "apps/v1"),
-    ("CronJob", "batch/v1"),
-];
+const NOT_YET_SIMULATED: [(&str, &str); 1] = [("CronJob", "batch/v1")];
 
 pub struct Cluster {
     cfg: ClusterConfig,
@@ -275,7 +272,14 @@ impl Cluster {
             ("Pod", "v1") => self.apply_pod(obj),
             ("Service", "v1") => self.apply_service(obj),
             ("Namespace", "v1") => self.apply_plain(obj, false, None),
-            ("Deployment" | "ReplicaSet", "apps/v1") | ("Job", "batch/v1") => {
+            ("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet", "apps/v1")
+            | ("Job", "batch/v1") => {
+                let mut obj = obj;
+                match kind.as_str() {
+                    "StatefulSet" => sets::default_statefulset(&mut obj),
+                    "DaemonSet" => sets::default_daemonset(&mut obj),
+                    _ => {}
+                }
                 let (_, _, name) = Self::names(&obj);
                 let errs = controllers::validate_workload(&obj);
                 if !errs.is_empty() {
@@ -788,7 +792,7 @@ impl Cluster {
                 self.store.remove(&k);
                 self.namespaces.remove(name);
             }
-            "Deployment" | "ReplicaSet" | "Job" => {
+            "Deployment" | "ReplicaSet" | "Job" | "StatefulSet" | "DaemonSet" => {
                 // Background cascading deletion of what the object owns.
                 let owner_uid = self
                     .store

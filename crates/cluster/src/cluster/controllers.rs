@@ -21,13 +21,13 @@ fn replicas(obj: &Value) -> i64 {
         .max(0)
 }
 
-fn uid(obj: &Value) -> &str {
+pub(super) fn uid(obj: &Value) -> &str {
     obj.pointer("/metadata/uid")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
-fn owned_by(obj: &Value, owner_uid: &str) -> bool {
+pub(super) fn owned_by(obj: &Value, owner_uid: &str) -> bool {
     obj.pointer("/metadata/ownerReferences")
         .and_then(Value::as_array)
         .into_iter()
@@ -35,7 +35,7 @@ fn owned_by(obj: &Value, owner_uid: &str) -> bool {
         .any(|r| r["uid"] == owner_uid && r["controller"] == true)
 }
 
-fn owner_ref(owner: &Value) -> Value {
+pub(super) fn owner_ref(owner: &Value) -> Value {
     json!([{
         "apiVersion": owner["apiVersion"],
         "kind": owner["kind"],
@@ -46,7 +46,7 @@ fn owner_ref(owner: &Value) -> Value {
     }])
 }
 
-fn pod_ready(pod: &Value) -> bool {
+pub(super) fn pod_ready(pod: &Value) -> bool {
     pod.pointer("/status/conditions")
         .and_then(Value::as_array)
         .into_iter()
@@ -62,7 +62,7 @@ fn pod_active(pod: &Value) -> bool {
 
 /// A pod template's metadata as an object whose labels (if any) are a map, so controllers can
 /// add names and labels without tripping over malformed input.
-fn template_metadata(owner: &Value) -> Value {
+pub(super) fn template_metadata(owner: &Value) -> Value {
     let mut meta = owner
         .pointer("/spec/template/metadata")
         .filter(|m| m.is_object())
@@ -75,7 +75,7 @@ fn template_metadata(owner: &Value) -> Value {
 }
 
 /// `pod-template-hash`: a stable hash of the template, in the alphabet Kubernetes uses.
-fn template_hash(template: &Value) -> String {
+pub(super) fn template_hash(template: &Value) -> String {
     let text = template.to_string();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
@@ -186,7 +186,7 @@ pub fn validate_workload(obj: &Value) -> Vec<FieldError> {
 }
 
 impl Cluster {
-    fn controller_event(
+    pub(super) fn controller_event(
         &mut self,
         owner: &Value,
         component: &str,
@@ -228,13 +228,19 @@ impl Cluster {
             for k in self.keys_of("Job") {
                 changed |= self.reconcile_job(&k);
             }
+            for k in self.keys_of("StatefulSet") {
+                changed |= self.reconcile_statefulset(&k);
+            }
+            for k in self.keys_of("DaemonSet") {
+                changed |= self.reconcile_daemonset(&k);
+            }
             if !changed {
                 break;
             }
         }
     }
 
-    fn set_status_if_changed(&mut self, k: &Key, status: Value) -> bool {
+    pub(super) fn set_status_if_changed(&mut self, k: &Key, status: Value) -> bool {
         let same = self.store.get(k).is_some_and(|o| o["status"] == status);
         if !same {
             self.store.set_status(k, status);
