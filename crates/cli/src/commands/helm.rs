@@ -104,7 +104,10 @@ pub fn run(command: Command) -> CliResult {
             let out = kubeplay_helm::template(&chart, &vals, &opts)
                 .map_err(|e| CliError(e.to_string()))?;
             match output_dir {
-                None => print!("{}", out.to_stream().map_err(|e| CliError(e.to_string()))?),
+                None => {
+                    let text = out.to_stream().map_err(|e| CliError(e.to_string()))?;
+                    write_stdout(&text)?;
+                }
                 Some(dir) => {
                     // Helm writes each manifest under DIR/<source path>, appending to a file
                     // that several manifests share.
@@ -172,6 +175,15 @@ pub fn run(command: Command) -> CliResult {
             println!("Creating {}", name.display());
             Ok(())
         }
+    }
+}
+
+/// Prints to stdout; a closed pipe (`| head`) ends the output quietly, as Helm's does.
+fn write_stdout(text: &str) -> CliResult {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(CliError::from),
     }
 }
 
