@@ -124,6 +124,10 @@ pub struct Cluster {
     booked: BTreeMap<PodId, scheduler::Resources>,
     /// A pod finished or went: unscheduled pods get another attempt.
     capacity_freed: bool,
+    /// Times a controller asked to be woken at (Job back-off).
+    wakeups: BTreeSet<Millis>,
+    /// Job uid -> pod failure back-off.
+    job_backoff: BTreeMap<String, controllers::JobBackoff>,
 }
 
 fn key(kind: &str, ns: &str, name: &str) -> Key {
@@ -162,6 +166,8 @@ impl Cluster {
             unscheduled: Vec::new(),
             booked: BTreeMap::new(),
             capacity_freed: false,
+            wakeups: BTreeSet::new(),
+            job_backoff: BTreeMap::new(),
         }
     }
 
@@ -828,7 +834,19 @@ impl Cluster {
 
     /// Time of the next scheduled task, if any.
     pub fn next_task_time(&self) -> Option<Millis> {
-        self.queue.peek_time()
+        let wake = self.wakeups.first().copied();
+        match (self.queue.peek_time(), wake) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Makes `step` run the controllers at `t` even when no pod task is due then.
+    fn wake_at(&mut self, t: Millis) {
+        // Bounded: one entry per distinct time, and Jobs are bounded objects.
+        if self.wakeups.len() < MAX_OBJECTS {
+            self.wakeups.insert(t);
+        }
     }
 
     /// Runs every task due at the next task time, if that is at or before `limit`; returns that
@@ -840,10 +858,13 @@ impl Cluster {
                 max_ms: MAX_VIRTUAL_TIME,
             });
         }
-        let Some(t) = self.queue.peek_time().filter(|t| *t <= limit) else {
+        let Some(t) = self.next_task_time().filter(|t| *t <= limit) else {
             return Ok(None);
         };
         self.now = self.now.max(t);
+        while self.wakeups.first().is_some_and(|w| *w <= t) {
+            self.wakeups.pop_first();
+        }
         while let Some((_, (id, task))) = self.queue.pop_due(t) {
             self.processed += 1;
             if self.processed > self.cfg.max_steps {

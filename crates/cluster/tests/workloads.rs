@@ -201,3 +201,38 @@ fn malformed_templates_are_rejected_or_tolerated_without_panics() {
         1
     );
 }
+
+#[test]
+fn failing_job_backs_off_then_exceeds_its_limit() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "fail"},
+        "spec": {"backoffLimit": 3, "template": {"spec": {"restartPolicy": "Never",
+            "containers": [{"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 1; exit 1"]}]}}}}))
+        .unwrap();
+    // Creation times of the job's pods, from the SuccessfulCreate events.
+    c.run_until(600 * SECOND).unwrap();
+    let creates: Vec<u64> = c
+        .events()
+        .occurrences()
+        .filter(|(_, e)| e.reason == "SuccessfulCreate" && e.involved.name == "fail")
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(creates.len(), 4, "{creates:?}");
+    let gaps: Vec<u64> = creates.windows(2).map(|w| w[1] - w[0]).collect();
+    // Each gap is the pod's run (a few seconds) plus 10 s, 20 s, 40 s of back-off.
+    for (gap, backoff) in gaps.iter().zip([10, 20, 40]) {
+        assert!(
+            *gap >= backoff * SECOND && *gap < (backoff + 8) * SECOND,
+            "{gaps:?}"
+        );
+    }
+    let job = c.get("Job", "default", "fail").unwrap();
+    let cond = &job["status"]["conditions"][0];
+    assert_eq!(cond["type"], "Failed");
+    assert_eq!(cond["reason"], "BackoffLimitExceeded");
+    assert_eq!(
+        cond["message"],
+        "Job has reached the specified backoff limit"
+    );
+    assert_eq!(job["status"]["failed"], 4);
+}

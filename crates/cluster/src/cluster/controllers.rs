@@ -11,6 +11,18 @@ use crate::store::Key;
 use crate::validation::validate_pod;
 use serde_json::{json, Map, Value};
 
+/// The Job controller's pod failure back-off.
+const JOB_BACKOFF_INITIAL: crate::clock::Millis = 10 * crate::clock::SECOND;
+const JOB_BACKOFF_MAX: crate::clock::Millis = 6 * 60 * crate::clock::SECOND;
+
+/// A Job's failures since its last success, as its controller saw them.
+#[derive(Debug, Default, Clone)]
+pub(super) struct JobBackoff {
+    failures: u32,
+    last_failure: crate::clock::Millis,
+    seen: std::collections::BTreeSet<String>,
+}
+
 /// Passes over the controllers per reconcile; each pass feeds the next (deployment -> RS -> pods).
 const MAX_PASSES: usize = 6;
 
@@ -629,6 +641,26 @@ impl Cluster {
             .map(|c| c["restartCount"].as_i64().unwrap_or(0))
             .sum();
         let failed = pods.iter().filter(|p| phase(p) == "Failed").count() as i64 + restarts;
+        // Pod failure back-off: consecutive failures since the last success delay the next pod
+        // 10 s, doubling, capped at 6 minutes (the Job docs' "10s, 20s, 40s ... capped at six
+        // minutes"); the controller notices a failure when it reconciles.
+        let entry = self.job_backoff.entry(job_uid.clone()).or_default();
+        for p in &pods {
+            let name = p["metadata"]["name"].as_str().unwrap_or("").to_string();
+            match phase(p).as_str() {
+                "Failed" if entry.seen.insert(name.clone()) => {
+                    entry.failures += 1;
+                    entry.last_failure = self.now;
+                }
+                "Succeeded" if entry.seen.insert(name) => entry.failures = 0,
+                _ => {}
+            }
+        }
+        let backoff_until = (entry.failures > 0).then(|| {
+            let exp = (entry.failures - 1).min(16);
+            let delay = (JOB_BACKOFF_INITIAL << exp).min(JOB_BACKOFF_MAX);
+            entry.last_failure.saturating_add(delay)
+        });
         let active: Vec<&Value> = pods.iter().filter(|p| pod_active(p)).collect();
         let ready = active.iter().filter(|p| pod_ready(p)).count();
         let mut changed = false;
@@ -671,7 +703,14 @@ impl Cluster {
                 changed = true;
             } else {
                 let want = parallelism.min(completions - succeeded);
-                for _ in 0..(want - active.len() as i64).clamp(0, 500) {
+                let mut to_create = (want - active.len() as i64).clamp(0, 500);
+                if let Some(until) = backoff_until.filter(|u| *u > self.now) {
+                    if to_create > 0 {
+                        self.wake_at(until);
+                    }
+                    to_create = 0;
+                }
+                for _ in 0..to_create {
                     let mut pod = json!({
                         "apiVersion": "v1",
                         "kind": "Pod",
