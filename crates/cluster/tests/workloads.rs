@@ -236,3 +236,76 @@ fn failing_job_backs_off_then_exceeds_its_limit() {
     );
     assert_eq!(job["status"]["failed"], 4);
 }
+
+#[test]
+fn stuck_rollout_exceeds_its_progress_deadline() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    let mut d = deployment("nginx:1.25", 2);
+    d["spec"]["progressDeadlineSeconds"] = json!(60);
+    c.apply(d.clone()).unwrap();
+    c.run_until(30 * SECOND).unwrap();
+    let dep = c.get("Deployment", "default", "web").unwrap();
+    assert_eq!(
+        dep["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "1"
+    );
+    // A bad image never becomes available: 60 s without progress.
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:doesnotexist");
+    c.apply(d.clone()).unwrap();
+    c.run_until(60 * SECOND).unwrap();
+    let progressing = |c: &Cluster| {
+        c.get("Deployment", "default", "web").unwrap()["status"]["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["type"] == "Progressing")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(progressing(&c)["reason"], "ReplicaSetUpdated");
+    c.run_until(200 * SECOND).unwrap();
+    let p = progressing(&c);
+    assert_eq!(p["status"], "False");
+    assert_eq!(p["reason"], "ProgressDeadlineExceeded");
+    let dep = c.get("Deployment", "default", "web").unwrap();
+    let rs = dep["metadata"]["annotations"]["deployment.kubernetes.io/revision"].clone();
+    assert_eq!(rs, "2");
+    assert!(p["message"]
+        .as_str()
+        .unwrap()
+        .ends_with("has timed out progressing."));
+    // Rolling back to the first template moves its ReplicaSet to revision 3 and completes.
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.25");
+    c.apply(d).unwrap();
+    c.run_until(300 * SECOND).unwrap();
+    let p = progressing(&c);
+    assert_eq!(p["reason"], "NewReplicaSetAvailable");
+    let dep = c.get("Deployment", "default", "web").unwrap();
+    assert_eq!(
+        dep["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "3"
+    );
+}
+
+#[test]
+fn old_replicasets_beyond_the_history_limit_are_removed() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    for (i, tag) in ["1.21", "1.22", "1.23", "1.24", "1.25"].iter().enumerate() {
+        let mut d = deployment(&format!("nginx:{tag}"), 1);
+        d["spec"]["revisionHistoryLimit"] = json!(2);
+        c.apply(d).unwrap();
+        c.run_until((i as u64 + 1) * 60 * SECOND).unwrap();
+    }
+    let rs = c.list("ReplicaSet");
+    let mut revs: Vec<String> = rs
+        .iter()
+        .map(|r| {
+            r["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    revs.sort();
+    assert_eq!(revs, ["3", "4", "5"]);
+}

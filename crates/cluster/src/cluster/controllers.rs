@@ -401,6 +401,15 @@ impl Cluster {
             .cloned()
             .collect();
         let old_total: i64 = olds.iter().map(|(_, v)| replicas(v)).sum();
+        // deployment.kubernetes.io/revision: the new ReplicaSet takes max(old) + 1 (a rollback
+        // to an old template moves that ReplicaSet to the top).
+        let revision_of = |v: &Value| {
+            v.pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+                .and_then(Value::as_str)
+                .and_then(|r| r.parse::<i64>().ok())
+                .unwrap_or(0)
+        };
+        let max_old_revision = olds.iter().map(|(_, v)| revision_of(v)).max().unwrap_or(0);
         let recreate = d.pointer("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate");
         if !self.store.contains(&new_key) {
             let mut labels = template
@@ -421,7 +430,9 @@ impl Cluster {
                 "apiVersion": "apps/v1",
                 "kind": "ReplicaSet",
                 "metadata": {"name": new_name, "namespace": k.1, "labels": labels,
-                    "annotations": {"deployment.kubernetes.io/desired-replicas": desired.to_string()},
+                    "annotations": {"deployment.kubernetes.io/desired-replicas": desired.to_string(),
+                        "deployment.kubernetes.io/max-replicas": (desired + pct_or_int(d.pointer("/spec/strategy/rollingUpdate/maxSurge"), desired, true)).to_string(),
+                        "deployment.kubernetes.io/revision": (max_old_revision + 1).to_string()},
                     "ownerReferences": owner_ref(&d)},
                 "spec": {"replicas": start, "selector": selector, "template": rs_template},
             });
@@ -437,6 +448,59 @@ impl Cluster {
                 );
             }
             changed = true;
+        }
+        if let Some(rs) = self.store.get(&new_key) {
+            let current = revision_of(rs);
+            if current <= max_old_revision {
+                self.store.set_metadata(
+                    &new_key,
+                    "annotations",
+                    merged_annotation(
+                        rs,
+                        "deployment.kubernetes.io/revision",
+                        &(max_old_revision + 1).to_string(),
+                    ),
+                );
+                changed = true;
+            }
+            let rev = revision_of(self.store.get(&new_key).unwrap_or(&Value::Null)).to_string();
+            if d.pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+                .and_then(Value::as_str)
+                != Some(rev.as_str())
+            {
+                self.store.set_metadata(
+                    k,
+                    "annotations",
+                    merged_annotation(&d, "deployment.kubernetes.io/revision", &rev),
+                );
+            }
+        }
+        // revisionHistoryLimit (default 10): old ReplicaSets scaled to zero beyond it go,
+        // oldest revision first.
+        let limit = d
+            .pointer("/spec/revisionHistoryLimit")
+            .and_then(Value::as_i64)
+            .unwrap_or(10)
+            .max(0) as usize;
+        let mut idle: Vec<(i64, String)> = olds
+            .iter()
+            .filter(|(rk, v)| {
+                replicas(v) == 0
+                    && v.pointer("/status/replicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0)
+                        == 0
+                    && self.store.contains(rk)
+            })
+            .map(|(rk, v)| (revision_of(v), rk.2.clone()))
+            .collect();
+        if idle.len() > limit {
+            idle.sort();
+            let excess = idle.len() - limit;
+            for (_, name) in idle.into_iter().take(excess) {
+                let _ = self.delete("ReplicaSet", &k.1, &name);
+                changed = true;
+            }
         }
         let new_rs = self.store.get(&new_key).cloned().unwrap_or(Value::Null);
         let available = |v: &Value| {
@@ -561,6 +625,27 @@ impl Cluster {
         };
         let complete =
             updated == desired && available(&new_rs) == desired && sum("replicas") == desired;
+        // util.DeploymentProgressing: more updated, ready or available pods, or fewer old ones,
+        // than the last status says.
+        let old_int = |f: &str| old_status[f].as_i64().unwrap_or(0);
+        let made_progress = old_status.is_null()
+            || updated > old_int("updatedReplicas")
+            || sum("readyReplicas") > old_int("readyReplicas")
+            || avail > old_int("availableReplicas")
+            || sum("replicas") - updated < old_int("replicas") - old_int("updatedReplicas")
+            || d["metadata"]["generation"] != old_status["observedGeneration"];
+        let deadline = d
+            .pointer("/spec/progressDeadlineSeconds")
+            .and_then(Value::as_i64)
+            .or(Some(600))
+            .map(|s| s.clamp(0, crate::limits::MAX_INT32) as u64 * crate::clock::SECOND);
+        let previous = old_status["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["type"] == "Progressing")
+            .cloned()
+            .unwrap_or(Value::Null);
         let progressing = if complete {
             condition(
                 "Progressing",
@@ -568,13 +653,39 @@ impl Cluster {
                 "NewReplicaSetAvailable",
                 format!("ReplicaSet \"{new_name}\" has successfully progressed."),
             )
-        } else {
-            condition(
+        } else if made_progress || previous.is_null() {
+            let mut c = condition(
                 "Progressing",
                 true,
                 "ReplicaSetUpdated",
                 format!("ReplicaSet \"{new_name}\" is progressing."),
-            )
+            );
+            c["lastUpdateTime"] = json!(rfc3339(self.now));
+            if let Some(dl) = deadline {
+                self.wake_at(
+                    self.now
+                        .saturating_add(dl)
+                        .saturating_add(crate::clock::SECOND),
+                );
+            }
+            c
+        } else {
+            let since = previous["lastUpdateTime"]
+                .as_str()
+                .and_then(crate::clock::parse_rfc3339)
+                .unwrap_or(self.now);
+            let timed_out = previous["reason"] == "ProgressDeadlineExceeded"
+                || deadline.is_some_and(|dl| self.now > since.saturating_add(dl));
+            if timed_out {
+                condition(
+                    "Progressing",
+                    false,
+                    "ProgressDeadlineExceeded",
+                    format!("ReplicaSet \"{new_name}\" has timed out progressing."),
+                )
+            } else {
+                previous.clone()
+            }
         };
         let status = json!({
             "observedGeneration": d["metadata"]["generation"],
@@ -788,6 +899,17 @@ impl Cluster {
         status.insert("ready".into(), json!(ready));
         changed | self.set_status_if_changed(k, Value::Object(status))
     }
+}
+
+/// The object's annotations with `key` set.
+fn merged_annotation(obj: &Value, key: &str, value: &str) -> Value {
+    let mut a = obj
+        .pointer("/metadata/annotations")
+        .filter(|a| a.is_object())
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    a[key] = json!(value);
+    a
 }
 
 /// maxSurge/maxUnavailable: an int or a percentage of `desired` (surge rounds up,
