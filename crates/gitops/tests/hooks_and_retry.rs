@@ -119,3 +119,46 @@ fn failed_operations_are_retried_with_backoff_then_reported() {
         "{conds:?}"
     );
 }
+
+#[test]
+fn presync_job_hook_completes_before_the_sync_phase() {
+    let job = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/hook-delete-policy: HookSucceeded
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: busybox
+        command: [sh, -c, 'sleep 2; exit 0']
+";
+    let mut g = setup(
+        &[("/app/cm.yaml", &cm("a", "1", "")), ("/app/job.yaml", job)],
+        "app",
+        "",
+    );
+    g.sync("demo", &SyncRequest::default()).unwrap();
+    assert!(
+        g.cluster.get("ConfigMap", "default", "a").is_none(),
+        "waits for the Job"
+    );
+    assert_eq!(
+        g.app("demo").unwrap().operation.as_ref().unwrap().message,
+        "waiting for completion of hook batch/Job/migrate"
+    );
+    assert!(g.run_until_idle(120 * SECOND).unwrap());
+    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    assert_eq!(op.phase, OperationPhase::Succeeded, "{}", op.message);
+    assert!(g.cluster.get("ConfigMap", "default", "a").is_some());
+    assert!(
+        g.cluster.get("Job", "default", "migrate").is_none(),
+        "HookSucceeded"
+    );
+}
