@@ -48,6 +48,8 @@ use crate::target::Target;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuildOptions {
     pub load_restrictor: LoadRestrictor,
+    /// `--enable-helm`: inflate `helmCharts` (without it they are an error, as in kubectl).
+    pub enable_helm: bool,
 }
 
 /// What kubectl's embedded kustomize writes as its version in `app.kubernetes.io/managed-by`.
@@ -56,7 +58,8 @@ const MANAGED_BY: &str = "kustomize-(devel)";
 /// Builds the kustomization in `root` and returns the resources as JSON objects, in output
 /// order.
 pub fn build_objects(tree: &FileTree, root: &str, opts: &BuildOptions) -> Result<Vec<Json>> {
-    let ldr = Loader::new(tree, root, opts.load_restrictor)?;
+    let mut ldr = Loader::new(tree, root, opts.load_restrictor)?;
+    ldr.enable_helm = opts.enable_helm;
     build_with(ldr)
 }
 
@@ -70,7 +73,10 @@ pub struct Report {
 /// Like [`build`], also returning kustomize's warnings.
 pub fn build_reporting(tree: &FileTree, root: &str, opts: &BuildOptions) -> Report {
     let ldr = match Loader::new(tree, root, opts.load_restrictor) {
-        Ok(l) => l,
+        Ok(mut l) => {
+            l.enable_helm = opts.enable_helm;
+            l
+        }
         Err(e) => {
             return Report {
                 result: Err(e),

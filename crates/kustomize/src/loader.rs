@@ -48,6 +48,8 @@ pub struct Loader<'t> {
     pub openapi: Rc<RefCell<SchemaChoice>>,
     /// Warnings for the user (deprecated fields), in the order kustomize prints them.
     pub warnings: Rc<RefCell<Vec<String>>>,
+    /// `--enable-helm`: helmCharts may be inflated.
+    pub enable_helm: bool,
 }
 
 /// Which OpenAPI schema strategic merge patches consult.
@@ -96,6 +98,7 @@ impl<'t> Loader<'t> {
             referrers: Vec::new(),
             openapi: Rc::default(),
             warnings: Rc::default(),
+            enable_helm: false,
         })
     }
 
@@ -178,6 +181,7 @@ impl<'t> Loader<'t> {
             referrers,
             openapi: Rc::clone(&self.openapi),
             warnings: Rc::clone(&self.warnings),
+            enable_helm: self.enable_helm,
         })
     }
 

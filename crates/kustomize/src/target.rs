@@ -277,11 +277,23 @@ impl<'t> Target<'t> {
                     .map_err(|e| e.wrap("merging from generator"))?;
             }
         }
-        if self.k.get("helmCharts").is_some() || self.k.get("helmChartInflationGenerator").is_some()
-        {
-            return Err(err!(
-                "helmCharts is not supported by kubeplay's kustomize yet (it comes with Helm support)"
-            ));
+        let charts = generators::helm_chart::from_kustomization(&self.k);
+        let mut configured = Vec::new();
+        for (globals, chart) in &charts {
+            configured.push(generators::helm_chart::configure(
+                globals, chart, &self.ldr,
+            )?);
+        }
+        for chart in &configured {
+            let mut m = generators::helm_chart::generate(chart, &self.ldr)?;
+            self.mark_generated(
+                &mut m,
+                &self.configured_in(),
+                &ConfiguredBy::builtin("HelmChartInflationGenerator"),
+            );
+            ra.resmap
+                .absorb_all(m)
+                .map_err(|e| e.wrap("merging from generator"))?;
         }
         for (plugin, configured_in, by) in self.external_plugins("generators")? {
             let mut generated = plugin.generate(&self.ldr)?;

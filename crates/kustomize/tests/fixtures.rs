@@ -47,6 +47,7 @@ fn fixtures_match_kubectl() {
             } else {
                 LoadRestrictor::RootOnly
             },
+            enable_helm: flags.contains("--enable-helm"),
         };
         let got = build(&tree, &build_root, &opts);
         match (fs::read_to_string(dir.join("expected.yaml")), got) {

@@ -16,6 +16,9 @@ pub enum Command {
         /// LoadRestrictionsRootOnly (default) or LoadRestrictionsNone
         #[arg(long = "load-restrictor", default_value = "LoadRestrictionsRootOnly")]
         load_restrictor: String,
+        /// Inflate helmCharts (local charts only: kubeplay pulls nothing)
+        #[arg(long = "enable-helm")]
+        enable_helm: bool,
     },
 }
 
@@ -28,10 +31,12 @@ pub fn run(command: Command) -> CliResult {
         Command::Build {
             dir,
             load_restrictor,
+            enable_helm,
         } => {
             let opts = BuildOptions {
                 load_restrictor: LoadRestrictor::parse(&load_restrictor)
                     .map_err(|e| e.to_string())?,
+                enable_helm,
             };
             let dir = dir.canonicalize().map_err(|err| {
                 format!(

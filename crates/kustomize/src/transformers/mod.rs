@@ -30,6 +30,7 @@ use patches::{Patch, PatchBody};
 
 pub enum Plugin {
     Patch(Patch),
+    HelmChart(Box<generators::helm_chart::HelmChart>),
     Namespace {
         namespace: String,
         fieldspecs: Vec<FieldSpec>,
@@ -322,9 +323,17 @@ impl Plugin {
             "PatchTransformer" => Plugin::Patch(patch_from(ldr, cfg)?),
             "PatchStrategicMergeTransformer" => {
                 let mut docs = Vec::new();
-                for path in cfg.get("paths").and_then(Json::as_array).into_iter().flatten() {
+                for path in cfg
+                    .get("paths")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let text = ldr.load_string(path.as_str().unwrap_or(""))?;
-                    docs.extend(crate::yamlio::parse_resources(&text, path.as_str().unwrap_or(""))?);
+                    docs.extend(crate::yamlio::parse_resources(
+                        &text,
+                        path.as_str().unwrap_or(""),
+                    )?);
                 }
                 let inline = s("patches");
                 if !inline.is_empty() {
@@ -351,12 +360,17 @@ impl Plugin {
                     .unwrap_or("")
                     .to_string(),
                 fieldspecs: fss()?,
-                unset_only: cfg.get("unsetOnly").and_then(Json::as_bool).unwrap_or(false),
+                unset_only: cfg
+                    .get("unsetOnly")
+                    .and_then(Json::as_bool)
+                    .unwrap_or(false),
                 subjects: match s("setRoleBindingSubjects").as_str() {
                     "" | "defaultOnly" => SubjectMode::DefaultOnly,
                     "none" => SubjectMode::None,
                     "allServiceAccounts" => SubjectMode::AllServiceAccounts,
-                    other => return Err(err!("invalid value \"{other}\" for setRoleBindingSubjects")),
+                    other => {
+                        return Err(err!("invalid value \"{other}\" for setRoleBindingSubjects"))
+                    }
                 },
             },
             "PrefixTransformer" => Plugin::Affix {
@@ -397,7 +411,11 @@ impl Plugin {
             "ReplicaCountTransformer" => {
                 let rep = cfg.get("replica").cloned().unwrap_or(Json::Null);
                 Plugin::Replicas {
-                    name: rep.get("name").and_then(Json::as_str).unwrap_or("").to_string(),
+                    name: rep
+                        .get("name")
+                        .and_then(Json::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                     count: rep.get("count").cloned().unwrap_or(Json::from(0)),
                     fieldspecs: fss()?,
                 }
@@ -410,7 +428,11 @@ impl Plugin {
             ),
             // kustomize sorts once, at the end, from the top kustomization's sortOptions; it
             // refuses the sorter as a plugin.
-            "SortOrderTransformer" => return Err(err!("unable to load builtin SortOrderTransformer.builtin.[noGrp]")),
+            "SortOrderTransformer" => {
+                return Err(err!(
+                    "unable to load builtin SortOrderTransformer.builtin.[noGrp]"
+                ))
+            }
             "ConfigMapGenerator" => Plugin::Generator {
                 args: generator_args(cfg),
                 secret: false,
@@ -421,14 +443,12 @@ impl Plugin {
             },
             "IAMPolicyGenerator" => Plugin::IamPolicy(cfg.clone()),
             "HashTransformer" => Plugin::Hash,
-            "HelmChartInflationGenerator" => {
-                return Err(err!("helmCharts is not supported by kubeplay's kustomize yet (it comes with Helm support)"))
-            }
-            other => {
-                return Err(err!(
-                    "unable to load plugin {api_version}/{other}: not a builtin plugin kubeplay knows"
-                ))
-            }
+            "HelmChartInflationGenerator" => Plugin::HelmChart(Box::new(
+                generators::helm_chart::configure(&Json::Null, cfg, ldr)?,
+            )),
+            other => return Err(err!(
+                "unable to load plugin {api_version}/{other}: not a builtin plugin kubeplay knows"
+            )),
         })
     }
 
@@ -470,7 +490,7 @@ impl Plugin {
                 }
                 Ok(())
             }
-            Plugin::Generator { .. } | Plugin::IamPolicy(_) => {
+            Plugin::Generator { .. } | Plugin::IamPolicy(_) | Plugin::HelmChart(_) => {
                 let generated = self.generate(ldr)?;
                 m.absorb_all(generated)
             }
@@ -485,6 +505,7 @@ impl Plugin {
                 m.list.push(r);
                 Ok(m)
             }
+            Plugin::HelmChart(c) => generators::helm_chart::generate(c, ldr),
             Plugin::IamPolicy(cfg) => {
                 let mut m = ResMap::new();
                 m.list.push(generators::iampolicy::generate(cfg)?);
