@@ -190,6 +190,18 @@ impl Cluster {
         self.store.get(&k).map(|obj| self.materialize(&k, obj))
     }
 
+    /// The store-wide resourceVersion: it moves whenever any object is created, changed
+    /// (spec, metadata or status, pod status included) or deleted, and only then; probe ticks
+    /// that change nothing leave it alone. A cheap "did anything change?" for watchers.
+    pub fn resource_version(&self) -> u64 {
+        self.store.resource_version()
+    }
+
+    /// The kinds the store holds objects of (sorted; `Node` is not stored).
+    pub fn kinds(&self) -> Vec<String> {
+        self.store.kinds()
+    }
+
     /// Objects of a kind, by namespace and name. `Node` lists the simulated nodes.
     pub fn list(&self, kind: &str) -> Vec<Value> {
         if kind == "Node" {

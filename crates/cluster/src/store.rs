@@ -180,7 +180,29 @@ impl Store {
     }
 
     pub fn remove(&mut self, key: &Key) -> Option<Value> {
-        self.objects.remove(key)
+        let removed = self.objects.remove(key);
+        if removed.is_some() {
+            // A deletion is a change too: watchers of the counter see it move.
+            self.resource_version += 1;
+        }
+        removed
+    }
+
+    /// The latest resourceVersion handed out (moves on every create, update, status write
+    /// and deletion).
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    /// The kinds that have at least one object, sorted.
+    pub fn kinds(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = Vec::new();
+        for (k, _) in self.objects.iter() {
+            if kinds.last() != Some(&k.0) {
+                kinds.push(k.0.clone());
+            }
+        }
+        kinds
     }
 }
 

@@ -275,3 +275,45 @@ fn node_capacity_and_count_are_configurable() {
     c.delete("Pod", "default", "d").unwrap();
     assert!(c.get("Pod", "default", "d").is_none());
 }
+
+#[test]
+fn deleting_a_completed_pod_removes_it() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "done"},
+        "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox:1.36", "command": ["true"]}]}}))
+        .unwrap();
+    c.run_until(20 * SECOND).unwrap();
+    assert_eq!(
+        c.get("Pod", "default", "done").unwrap()["status"]["phase"],
+        "Succeeded"
+    );
+    c.delete("Pod", "default", "done").unwrap();
+    c.run_until(21 * SECOND).unwrap();
+    assert!(c.get("Pod", "default", "done").is_none());
+    // The name can be used again.
+    c.apply(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "done"},
+        "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox:1.36", "command": ["true"]}]}}))
+        .unwrap();
+}
+
+#[test]
+fn resource_version_moves_only_on_changes() {
+    let mut c = Cluster::new(ClusterConfig::default());
+    c.apply(
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+        "spec": {"containers": [{"name": "c", "image": "nginx:1.25",
+            "readinessProbe": {"httpGet": {"path": "/", "port": 80}, "periodSeconds": 1}}]}}),
+    )
+    .unwrap();
+    c.apply(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}}))
+        .unwrap();
+    assert_eq!(c.kinds(), ["ConfigMap", "Pod"]);
+    c.run_until(30 * SECOND).unwrap();
+    let rv = c.resource_version();
+    let steps = c.steps();
+    c.run_until(60 * SECOND).unwrap();
+    assert!(c.steps() > steps, "probes ran");
+    assert_eq!(c.resource_version(), rv, "a steady pod changes nothing");
+    c.delete("ConfigMap", "default", "cm").unwrap();
+    assert!(c.resource_version() > rv);
+}

@@ -1280,8 +1280,9 @@ impl PodRuntime {
         self.dirty = true;
         self.wake(ctx, id, None);
         ctx.at(0, id, Task::Sync);
-        if self.pod_ip.is_none() {
-            // Never got a sandbox: nothing to stop.
+        if self.pod_ip.is_none() || self.phase.terminal() {
+            // Never got a sandbox, or every container has already stopped: nothing to stop,
+            // the object goes at once.
             self.gone = true;
         }
     }
