@@ -446,9 +446,11 @@ impl Plugin {
             "HelmChartInflationGenerator" => Plugin::HelmChart(Box::new(
                 generators::helm_chart::configure(&Json::Null, cfg, ldr)?,
             )),
-            other => return Err(err!(
+            other => {
+                return Err(err!(
                 "unable to load plugin {api_version}/{other}: not a builtin plugin kubeplay knows"
-            )),
+            ))
+            }
         })
     }
 
