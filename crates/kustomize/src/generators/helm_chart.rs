@@ -158,15 +158,15 @@ pub fn configure(globals: &Json, chart: &Json, ldr: &Loader) -> Result<HelmChart
     if c.values_file.is_empty() {
         c.values_file = format!("{}/{}/values.yaml", c.abs_chart_home(ldr), c.name);
     }
-    for file in &mut c.additional_values_files {
-        ldr.load(file).map_err(|e| {
-            Error::new(format!(
-                "could not load additionalValuesFile: {}",
-                e.message
-            ))
-        })?;
-        *file = ldr.abs(file);
+    let mut files = Vec::new();
+    for file in &c.additional_values_files {
+        if let Err(e) = ldr.load(file) {
+            let why = format!("could not load additionalValuesFile: {}", e.message);
+            return Err(c.config_error(&why));
+        }
+        files.push(ldr.abs(file));
     }
+    c.additional_values_files = files;
     if c.values_merge.is_empty() {
         c.values_merge = "override".into();
     } else if !MERGE_OPTIONS.contains(&c.values_merge.as_str()) {
