@@ -2,36 +2,18 @@
 //! so the same input always yields the same timeline.
 
 use crate::clock::Millis;
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-struct Entry<T> {
-    at: Millis,
-    seq: u64,
-    task: T,
-}
-
-impl<T> PartialEq for Entry<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.at == other.at && self.seq == other.seq
-    }
-}
-impl<T> Eq for Entry<T> {}
-impl<T> PartialOrd for Entry<T> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<T> Ord for Entry<T> {
-    // Reversed: BinaryHeap is a max-heap and we want the earliest (then first-queued) task.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
-    }
-}
-
 /// A min-queue of tasks keyed by time; FIFO among tasks due at the same millisecond.
+///
+/// The heap holds only 24-byte keys (time, insertion number, slot); the tasks wait in a slab,
+/// so sifting moves small values whatever the task's size (the heap was the simulator's
+/// hottest spot with the tasks inline).
 pub struct EventQueue<T> {
-    heap: BinaryHeap<Entry<T>>,
+    heap: BinaryHeap<Reverse<(Millis, u64, u32)>>,
+    slots: Vec<Option<T>>,
+    free: Vec<u32>,
     seq: u64,
 }
 
@@ -39,6 +21,8 @@ impl<T> Default for EventQueue<T> {
     fn default() -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
             seq: 0,
         }
     }
@@ -47,24 +31,36 @@ impl<T> Default for EventQueue<T> {
 impl<T> EventQueue<T> {
     pub fn push(&mut self, at: Millis, task: T) {
         self.seq += 1;
-        self.heap.push(Entry {
-            at,
-            seq: self.seq,
-            task,
-        });
+        let slot = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Some(task);
+                i
+            }
+            None => {
+                // More than u32::MAX waiting tasks cannot happen within the step limits; the
+                // conversion saturates rather than wraps if it ever did.
+                let i = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+                self.slots.push(Some(task));
+                i
+            }
+        };
+        self.heap.push(Reverse((at, self.seq, slot)));
     }
 
     /// Time of the next task, if any.
     pub fn peek_time(&self) -> Option<Millis> {
-        self.heap.peek().map(|e| e.at)
+        self.heap.peek().map(|Reverse(e)| e.0)
     }
 
     /// Removes the next task if it is due at or before `limit`.
     pub fn pop_due(&mut self, limit: Millis) -> Option<(Millis, T)> {
-        if self.heap.peek()?.at > limit {
+        if self.heap.peek()?.0 .0 > limit {
             return None;
         }
-        self.heap.pop().map(|e| (e.at, e.task))
+        let Reverse((at, _, slot)) = self.heap.pop()?;
+        let task = self.slots.get_mut(slot as usize)?.take()?;
+        self.free.push(slot);
+        Some((at, task))
     }
 
     pub fn len(&self) -> usize {
@@ -93,5 +89,12 @@ mod tests {
         assert_eq!(q.pop_due(15), None);
         assert_eq!(q.peek_time(), Some(20));
         assert_eq!(q.len(), 1);
+        // Freed slots are reused without mixing tasks up.
+        q.push(20, "d");
+        q.push(1, "e");
+        assert_eq!(q.pop_due(100), Some((1, "e")));
+        assert_eq!(q.pop_due(100), Some((20, "c")));
+        assert_eq!(q.pop_due(100), Some((20, "d")));
+        assert!(q.is_empty());
     }
 }
