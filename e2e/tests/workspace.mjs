@@ -86,4 +86,36 @@ export default {
     ]);
     assert.equal(readFileSync(file).subarray(0, 2).toString(), 'PK');
   },
+
+  async 'commit, history, diff and restore through the in-browser Git repo'({ page, origin, shots }) {
+    await open(page, origin);
+    await openExample(page, 'kustomize-image');
+    assert.match(await page.locator('.history .changes').textContent(), /2 changed files/);
+    await page.getByLabel('Commit message').fill('seed example');
+    await page.getByRole('button', { name: 'Commit', exact: true }).click();
+    await page.locator('.history .commit', { hasText: 'seed example' }).waitFor();
+    assert.equal(await page.locator('.history .changes').count(), 0, 'clean after the commit');
+    const text = await editor(page).inputValue();
+    await editor(page).fill(text.replace('1.23.1', '1.25.0'));
+    await waitRendered(page, 'new-nginx:1.25.0');
+    await page.getByLabel('Commit message').fill('bump the tag');
+    await page.getByRole('button', { name: 'Commit', exact: true }).click();
+    const log = page.locator('.history .commit');
+    await log.nth(1).waitFor();
+    assert.match(await log.nth(0).textContent(), /^[0-9a-f]{7}bump the tag$/);
+    // View the newest revision: its diff against its parent.
+    await log.nth(0).click();
+    const diff = page.getByTestId('diff');
+    assert.match(await diff.textContent(), /-    newTag: 1\.23\.1/);
+    assert.match(await diff.textContent(), /\+    newTag: 1\.25\.0/);
+    await page.screenshot({ path: `${shots}/history-diff.png` });
+    await page.keyboard.press('Escape');
+    // Restore the first revision.
+    await log.nth(1).click();
+    answer(page, true);
+    await page.getByRole('button', { name: 'Restore the files of this revision' }).click();
+    await waitRendered(page, 'new-nginx:1.23.1');
+    assert.match(await editor(page).inputValue(), /newTag: 1\.23\.1/);
+    assert.match(await page.locator('.history .changes').textContent(), /1 changed file/);
+  },
 };

@@ -6,6 +6,7 @@ use crate::browser;
 use crate::components::dialogs::{EmbedSnippet, Gallery, Help, Share};
 use crate::components::editor::{Editor, JumpTo};
 use crate::components::file_tree::{FileOp, FileTree};
+use crate::components::history::{DiffDialog, History};
 use crate::components::output::{OutputPane, OutputView, SettingsChange};
 use crate::components::problems::Problems;
 use crate::components::splitter::Splitter;
@@ -13,7 +14,7 @@ use crate::examples::{self, Example};
 use crate::provenance::{self, Origin};
 use crate::render::{self, Diagnostic, Rendered, Target};
 use crate::workspace::{parent, Workspace};
-use crate::{share, storage};
+use crate::{history, share, storage};
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -88,7 +89,7 @@ pub fn initial_workspace(layout: &Layout, search: &str, hash: &str) -> Workspace
     if let Some(data) = share::param(hash, share::KEY) {
         // The address bar trails the edits by up to 300 ms: a reload of our own link opens the
         // autosave, which is never older. A link from elsewhere opens as it is.
-        if !layout.embed && storage::last_link().as_deref() == Some(data) {
+        if !layout.embed && storage::is_recent_link(data) {
             if let Some(ws) = storage::load() {
                 return ws;
             }
@@ -116,6 +117,8 @@ enum Dialog {
     Help,
     Share(String),
     Embed(String),
+    /// A commit (its index) or, with `None`, the uncommitted changes.
+    Revision(Option<usize>),
 }
 
 fn theme_label(theme: &str) -> &'static str {
@@ -191,7 +194,7 @@ pub fn app() -> Html {
                     pending.set(false);
                     if let Some(ws) = latest.borrow().as_ref() {
                         let data = share::encode(ws);
-                        storage::set_last_link(&data);
+                        storage::remember_link(&data);
                         browser::replace_hash(&format!("{}={data}", share::KEY));
                     }
                 })
@@ -524,6 +527,36 @@ pub fn app() -> Html {
         Dialog::Embed(data) => {
             html! { <EmbedSnippet base={browser::base_url()} data={data.clone()} on_close={close.clone()} /> }
         }
+        Dialog::Revision(None) => html! {
+            <DiffDialog title="Uncommitted changes" diffs={history::changes(ws)} on_close={close.clone()} />
+        },
+        Dialog::Revision(Some(index)) => {
+            let entry = history::log(ws).into_iter().find(|e| e.index == *index);
+            let title = entry.map_or("Revision".to_string(), |e| {
+                format!("{} {}", e.id, e.message)
+            });
+            let restore = {
+                let (apply, dialog, index) = (apply.clone(), dialog.clone(), *index);
+                Callback::from(move |_: ()| {
+                    if browser::confirm("Replace the files with this revision's? Uncommitted changes are discarded.") {
+                        apply(Rc::new(move |w: &mut Workspace| {
+                            if let Some(s) = w.history.get(index) {
+                                w.files = s.files.clone();
+                                w.dirs.clear();
+                                let sel = w.selected.clone();
+                                *w = w.clone().repaired();
+                                w.select(&sel);
+                            }
+                        }));
+                        dialog.set(Dialog::None);
+                    }
+                })
+            };
+            html! {
+                <DiffDialog title={title} diffs={history::diff_of(ws, *index)} on_close={close.clone()}
+                    on_restore={(!layout.readonly).then_some(restore)} />
+            }
+        }
     };
 
     let values_candidates: Vec<String> = match &current_target {
@@ -571,9 +604,36 @@ pub fn app() -> Html {
     let mut panes = Vec::new();
     if layout.files {
         columns.push(format!("{tree_px}px"));
+        let on_commit = {
+            let (apply, toast) = (apply.clone(), toast.clone());
+            let ws = ws.clone();
+            Callback::from(move |message: String| {
+                let time = js_sys::Date::now() as u64;
+                let mut probe = ws.clone();
+                match history::commit(&mut probe, &message, time) {
+                    Ok(id) => {
+                        apply(Rc::new(move |w: &mut Workspace| {
+                            let _ = history::commit(w, &message, time);
+                        }));
+                        toast.set(Some(format!("Committed {id}.")));
+                    }
+                    Err(e) => toast.set(Some(e)),
+                }
+            })
+        };
+        let on_view = {
+            let dialog = dialog.clone();
+            Callback::from(move |which: Option<usize>| dialog.set(Dialog::Revision(which)))
+        };
         panes.push(html! {
-            <FileTree files={ws.files.keys().cloned().collect::<Vec<_>>()} folders={ws.folders()} selected={ws.selected.clone()}
-                readonly={layout.readonly} on_op={on_op.clone()} />
+            <div class="side">
+                <FileTree files={ws.files.keys().cloned().collect::<Vec<_>>()} folders={ws.folders()} selected={ws.selected.clone()}
+                    readonly={layout.readonly} on_op={on_op.clone()} />
+                if !layout.embed {
+                    <History changed={history::changes(ws).len()} entries={history::log(ws)} readonly={layout.readonly}
+                        {on_commit} {on_view} />
+                }
+            </div>
         });
     }
     if layout.editor {

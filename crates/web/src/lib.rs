@@ -11,6 +11,7 @@ pub mod browser;
 pub mod components;
 pub mod examples;
 pub mod highlight;
+pub mod history;
 pub mod provenance;
 pub mod render;
 pub mod share;

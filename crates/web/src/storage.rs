@@ -32,14 +32,21 @@ pub fn set_theme(theme: &str) {
     let _ = LocalStorage::set(THEME_KEY, theme);
 }
 
-/// The share data this browser last wrote into the address bar. A reload of that URL must not
-/// bring back an older state than the autosave (the address bar is updated with a delay).
-pub const LAST_LINK_KEY: &str = "kubeplay.last-link";
+/// The share data this browser recently wrote into the address bar (newest last). A reload
+/// of such a URL must not bring back an older state than the autosave: the address bar trails
+/// the edits by up to 300 ms, and a write can land while a reload is already under way.
+pub const RECENT_LINKS_KEY: &str = "kubeplay.recent-links";
+const RECENT_LINKS: usize = 32;
 
-pub fn last_link() -> Option<String> {
-    LocalStorage::get::<String>(LAST_LINK_KEY).ok()
+pub fn is_recent_link(data: &str) -> bool {
+    LocalStorage::get::<Vec<String>>(RECENT_LINKS_KEY).is_ok_and(|l| l.iter().any(|d| d == data))
 }
 
-pub fn set_last_link(data: &str) {
-    let _ = LocalStorage::set(LAST_LINK_KEY, data);
+pub fn remember_link(data: &str) {
+    let mut list = LocalStorage::get::<Vec<String>>(RECENT_LINKS_KEY).unwrap_or_default();
+    list.retain(|d| d != data);
+    list.push(data.to_string());
+    let extra = list.len().saturating_sub(RECENT_LINKS);
+    list.drain(..extra);
+    let _ = LocalStorage::set(RECENT_LINKS_KEY, list);
 }

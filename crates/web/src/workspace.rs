@@ -15,6 +15,17 @@ pub struct Workspace {
     pub dirs: BTreeSet<String>,
     #[serde(default)]
     pub settings: Settings,
+    /// Commits, oldest first (see `history`: the Git repository is replayed from these).
+    #[serde(default)]
+    pub history: Vec<Snapshot>,
+}
+
+/// A commit as the workspace keeps it: its message, its time (ms) and the whole tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub message: String,
+    pub time: u64,
+    pub files: BTreeMap<String, String>,
 }
 
 /// How the workspace renders: part of the share link, so a link shows the same output.
@@ -64,6 +75,7 @@ impl Workspace {
             selected,
             dirs: BTreeSet::new(),
             settings: Settings::default(),
+            history: Vec::new(),
         }
     }
 

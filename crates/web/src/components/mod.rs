@@ -3,6 +3,7 @@
 pub mod dialogs;
 pub mod editor;
 pub mod file_tree;
+pub mod history;
 pub mod output;
 pub mod problems;
 pub mod splitter;
