@@ -6,12 +6,21 @@ import { resolve } from 'node:path';
 import { serveDist } from './serve.mjs';
 import { launch, isolatedPage } from './browser.mjs';
 import slice from './tests/slice.mjs';
+import examples from './tests/examples.mjs';
+import editing from './tests/editing.mjs';
+import provenance from './tests/provenance.mjs';
+import workspace from './tests/workspace.mjs';
+import share from './tests/share.mjs';
+import embed from './tests/embed.mjs';
+import offline from './tests/offline.mjs';
+import chrome from './tests/chrome.mjs';
+import perf from './tests/perf.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const shots = resolve(root, 'target/e2e');
 await mkdir(shots, { recursive: true });
 
-const suites = [slice];
+const suites = [slice, examples, editing, provenance, workspace, share, embed, offline, chrome, perf];
 const { server, origin } = await serveDist(resolve(root, 'dist'));
 const browser = await launch();
 let passed = 0;

@@ -77,3 +77,73 @@ async fn app_opens_on_the_example_and_rerenders_on_input() {
     assert!(root.query_selector(".output.stale").unwrap().is_some());
     assert!(root.query_selector(".gutter .ln.err").unwrap().is_some());
 }
+
+#[wasm_bindgen_test]
+fn a_share_link_opens_its_workspace_before_the_autosave() {
+    storage::save(&examples::DEFAULT.workspace()).unwrap();
+    let mut ws = examples::HELM.workspace();
+    ws.settings.release = "linked".into();
+    let hash = format!("#w={}", kubeplay_web::share::encode(&ws));
+    let layout = kubeplay_web::app::Layout::from_url("", "");
+    assert_eq!(kubeplay_web::app::initial_workspace(&layout, "", &hash), ws);
+    // A broken link falls back to the autosave.
+    assert_eq!(
+        kubeplay_web::app::initial_workspace(&layout, "", "#w=broken"),
+        examples::DEFAULT.workspace()
+    );
+    // An embed never reads the autosave: it shows what its URL says.
+    let embed = kubeplay_web::app::Layout::from_url("?embed", "");
+    assert_eq!(
+        kubeplay_web::app::initial_workspace(&embed, "", "#example=crashloop"),
+        examples::CRASHLOOP.workspace()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn embed_mode_mounts_only_the_chosen_panes() {
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let before = window.location().href().unwrap();
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some("?embed&panes=output&readonly#example=helm-chart"),
+        )
+        .unwrap();
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
+        .unwrap();
+    assert!(root.query_selector("textarea").unwrap().is_none());
+    assert!(root.query_selector(".file-tree").unwrap().is_none());
+    assert!(root.query_selector(".topbar.compact").unwrap().is_some());
+    assert!(rendered_text(&root).contains("# Source: mychart/templates/deployment.yaml"));
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_highlights_and_opens_find_on_ctrl_f() {
+    storage::save(&examples::KUSTOMIZE.workspace()).unwrap();
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    assert!(rendered_text(&root).contains("image: new-nginx:1.23.1"));
+    assert!(root.query_selector(".hl .k").unwrap().is_some());
+    let area: HtmlTextAreaElement = root
+        .query_selector("textarea")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("f");
+    init.set_ctrl_key(true);
+    init.set_bubbles(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    area.dispatch_event(&event).unwrap();
+    settle().await;
+    assert!(root.query_selector(".find-bar input").unwrap().is_some());
+}

@@ -1,6 +1,9 @@
 //! The page's building blocks, one per file.
 
+pub mod dialogs;
 pub mod editor;
 pub mod file_tree;
+pub mod history;
 pub mod output;
 pub mod problems;
+pub mod splitter;

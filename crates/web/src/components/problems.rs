@@ -1,17 +1,24 @@
-//! The problems panel: every diagnostic, located; a click jumps to it in the editor.
+//! The problems panel: errors (what stopped the render) and schema warnings (what the API
+//! server would reject), each located; a click jumps to the place.
 
-use crate::render::Diagnostic;
+use crate::render::{Diagnostic, Warning};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub diagnostics: Vec<Diagnostic>,
+    #[prop_or_default]
+    pub warnings: Vec<Warning>,
     pub on_jump: Callback<Diagnostic>,
+    /// A warning's line in the rendered output.
+    #[prop_or_default]
+    pub on_warning: Callback<usize>,
 }
 
 #[function_component(Problems)]
 pub fn problems(props: &Props) -> Html {
-    let count = props.diagnostics.len();
+    let errors = props.diagnostics.len();
+    let warnings = props.warnings.len();
     let items = props.diagnostics.iter().map(|d| {
         let onclick = {
             let on_jump = props.on_jump.clone();
@@ -33,16 +40,35 @@ pub fn problems(props: &Props) -> Html {
             </li>
         }
     });
+    let warns = props.warnings.iter().map(|w| {
+        let onclick = {
+            let cb = props.on_warning.clone();
+            let line = w.line;
+            Callback::from(move |_| cb.emit(line))
+        };
+        html! {
+            <li>
+                <button class="problem warning" {onclick}>
+                    <span class="sev warn">{"warning"}</span>
+                    <span class="place">{format!("output:{}", w.line)}</span>
+                    <span class="message">{&w.message}</span>
+                </button>
+            </li>
+        }
+    });
     html! {
         <section class="problems" aria-label="Problems" aria-live="polite">
             <div class="pane-title">
                 {"Problems"}
-                <span class={classes!("count", (count > 0).then_some("bad"))}>{count}</span>
+                <span class={classes!("count", (errors > 0).then_some("bad"))} title="errors">{errors}</span>
+                if warnings > 0 {
+                    <span class="count warnc" title="schema warnings">{format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" })}</span>
+                }
             </div>
-            if count == 0 {
+            if errors + warnings == 0 {
                 <p class="none">{"No problems."}</p>
             } else {
-                <ul>{for items}</ul>
+                <ul>{for items}{for warns}</ul>
             }
         </section>
     }
