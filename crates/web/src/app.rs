@@ -115,8 +115,10 @@ enum Dialog {
     None,
     Examples,
     Help,
-    Share(String),
-    Embed(String),
+    /// The link is made when the dialog renders: by then every keystroke before the
+    /// shortcut has reached the workspace.
+    Share,
+    Embed,
     /// A commit (its index) or, with `None`, the uncommitted changes.
     Revision(Option<usize>),
 }
@@ -419,16 +421,8 @@ pub fn app() -> Html {
         })
     };
     let open_share = {
-        let (dialog, ws) = (dialog.clone(), ws.clone());
-        Callback::from(move |_: ()| {
-            let link = format!(
-                "{}#{}={}",
-                browser::base_url(),
-                share::KEY,
-                share::encode(&ws)
-            );
-            dialog.set(Dialog::Share(link));
-        })
+        let dialog = dialog.clone();
+        Callback::from(move |_: ()| dialog.set(Dialog::Share))
     };
     let cycle_theme = {
         let theme = theme.clone();
@@ -523,9 +517,17 @@ pub fn app() -> Html {
             html! { <Gallery on_pick={open_example.clone()} on_close={close.clone()} current={ws.settings.example.clone()} /> }
         }
         Dialog::Help => html! { <Help on_close={close.clone()} /> },
-        Dialog::Share(link) => html! { <Share link={link.clone()} on_close={close.clone()} /> },
-        Dialog::Embed(data) => {
-            html! { <EmbedSnippet base={browser::base_url()} data={data.clone()} on_close={close.clone()} /> }
+        Dialog::Share => {
+            let link = format!(
+                "{}#{}={}",
+                browser::base_url(),
+                share::KEY,
+                share::encode(ws)
+            );
+            html! { <Share {link} on_close={close.clone()} /> }
+        }
+        Dialog::Embed => {
+            html! { <EmbedSnippet base={browser::base_url()} data={share::encode(ws)} on_close={close.clone()} /> }
         }
         Dialog::Revision(None) => html! {
             <DiffDialog title="Uncommitted changes" diffs={history::changes(ws)} on_close={close.clone()} />
@@ -710,7 +712,7 @@ pub fn app() -> Html {
                         {btn("Reset", "Reset to the example's files (asks first)", { let o = open_example.clone(); Callback::from(move |_| o.emit(ex)) })}
                     }
                     {btn("Share", "Copy a link to this workspace (Alt+L)", { let o = open_share.clone(); Callback::from(move |_| o.emit(())) })}
-                    {btn("Embed", "An <iframe> snippet for documentation pages", { let d = dialog.clone(); let data = share::encode(ws); Callback::from(move |_| d.set(Dialog::Embed(data.clone()))) })}
+                    {btn("Embed", "An <iframe> snippet for documentation pages", { let d = dialog.clone(); Callback::from(move |_| d.set(Dialog::Embed)) })}
                     <button class="tool bar" title="Theme: auto follows the OS (Alt+T)" aria-label={format!("Theme: {}", theme.as_str())}
                         onclick={{ let c = cycle_theme.clone(); Callback::from(move |_| c.emit(())) }}>{theme_label(&theme)}</button>
                     <button class="tool bar" title="Keyboard shortcuts (F1)" aria-label="Keyboard shortcuts"

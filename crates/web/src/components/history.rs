@@ -75,7 +75,12 @@ pub fn history(props: &Props) -> Html {
                 </form>
                 if props.changed > 0 {
                     <button class="changes" onclick={view_changes}>
-                        {format!("{} changed file{} since the last commit", props.changed, if props.changed == 1 { "" } else { "s" })}
+                        {format!(
+                            "{} changed file{} {}",
+                            props.changed,
+                            if props.changed == 1 { "" } else { "s" },
+                            if props.entries.is_empty() { "to commit first" } else { "since the last commit" }
+                        )}
                     </button>
                 }
             }
