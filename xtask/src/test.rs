@@ -94,10 +94,12 @@ pub fn run() -> Result {
         )
         .map(|()| true)
     });
-    s.stage("native tests (cargo test)", |s| {
+    s.stage("native tests (cargo test --workspace)", |s| {
         stream(
             Command::new("cargo")
-                .args(["test", "--quiet"])
+                // --workspace: the web crate's pure parts (rendering, share links, zip) are
+                // tested natively too; its DOM code runs in the wasm stage below.
+                .args(["test", "--quiet", "--workspace"])
                 .current_dir(root()),
             |l| {
                 println!("{l}");
