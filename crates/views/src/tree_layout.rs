@@ -30,51 +30,14 @@ const ROW_PITCH: f32 = NODE_HEIGHT + ROW_GAP;
 /// Id of the Application node.
 pub const APP_ID: &str = "argoproj.io/Application";
 
-/// Kinds in Argo CD's apply order (gitops-engine's kind order), used to sort siblings.
-const KIND_ORDER: [&str; 33] = [
-    "Namespace",
-    "NetworkPolicy",
-    "ResourceQuota",
-    "LimitRange",
-    "PodSecurityPolicy",
-    "PodDisruptionBudget",
-    "ServiceAccount",
-    "Secret",
-    "SecretList",
-    "ConfigMap",
-    "StorageClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "CustomResourceDefinition",
-    "ClusterRole",
-    "ClusterRoleList",
-    "ClusterRoleBinding",
-    "ClusterRoleBindingList",
-    "Role",
-    "RoleList",
-    "RoleBinding",
-    "RoleBindingList",
-    "Service",
-    "Endpoints",
-    "EndpointSlice",
-    "DaemonSet",
-    "Pod",
-    "ReplicationController",
-    "ReplicaSet",
-    "Deployment",
-    "HorizontalPodAutoscaler",
-    "StatefulSet",
-    "Job",
-];
-
+/// Siblings sort in Argo CD's apply order of kinds: the sync engine's table, so the tree and
+/// a sync always agree. Endpoints and EndpointSlices, which no sync applies, are shown right
+/// after the Services that own them; other unknown kinds (custom resources) come last.
 fn kind_rank(kind: &str) -> usize {
+    use kubeplay_gitops::sync::order::kind_rank as apply_rank;
     match kind {
-        "CronJob" => KIND_ORDER.len(),
-        "Ingress" | "APIService" => KIND_ORDER.len() + 1,
-        _ => KIND_ORDER
-            .iter()
-            .position(|k| *k == kind)
-            .unwrap_or(KIND_ORDER.len() + 2),
+        "Endpoints" | "EndpointSlice" => apply_rank("Service") * 2 + 1,
+        _ => apply_rank(kind) * 2,
     }
 }
 
