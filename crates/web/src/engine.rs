@@ -109,6 +109,23 @@ fn report_failure(message: String) {
     }
 }
 
+/// Starts the engine now, so its wasm loads while the page mounts rather than after.
+pub fn start() {
+    if let Err(why) = LINK.with(|l| ensure_transport(&mut l.borrow_mut()).map(|_| ())) {
+        fail_all(why);
+    }
+}
+
+fn ensure_transport(l: &mut Link) -> Result<&mut transport::Transport, String> {
+    if l.transport.is_none() {
+        l.transport = Some(transport::Transport::start(
+            Rc::new(receive),
+            Rc::new(fail_all),
+        )?);
+    }
+    l.transport.as_mut().ok_or_else(|| "no engine".to_string())
+}
+
 fn send(request: Request, on_reply: Pending) {
     let text = LINK.with(|l| {
         let mut l = l.borrow_mut();
@@ -117,18 +134,7 @@ fn send(request: Request, on_reply: Pending) {
         l.pending.insert(id, on_reply);
         request_json(id, &request)
     });
-    let sent = LINK.with(|l| {
-        let mut l = l.borrow_mut();
-        if l.transport.is_none() {
-            l.transport = Some(transport::Transport::start(
-                Rc::new(receive),
-                Rc::new(fail_all),
-            )?);
-        }
-        l.transport
-            .as_mut()
-            .map_or(Err("no engine".into()), |t| t.post(text))
-    });
+    let sent = LINK.with(|l| ensure_transport(&mut l.borrow_mut())?.post(text));
     if let Err(why) = sent {
         fail_all(why);
     }

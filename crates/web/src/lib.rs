@@ -22,5 +22,6 @@ pub use kubeplay_session::{examples, provenance, render, validate, workspace};
 
 /// Mounts the app on the page's body.
 pub fn start() {
+    engine::start();
     yew::Renderer::<app::App>::new().render();
 }
