@@ -25,6 +25,7 @@ pub mod loader;
 pub mod order;
 pub mod origin;
 pub mod patch;
+pub mod regex_cache;
 pub mod resid;
 pub mod resmap;
 pub mod resource;

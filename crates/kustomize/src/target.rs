@@ -114,9 +114,11 @@ impl<'t> Target<'t> {
         let mut ra = self
             .accumulate_resources(ra, &self.k.strings("resources"))
             .map_err(|e| e.wrap("accumulating resources"))?;
-        let mut tc = TransformerConfig::builtin().clone();
         let configurations = self.k.strings("configurations");
-        if !configurations.is_empty() {
+        let custom_tc;
+        let tc = if configurations.is_empty() {
+            TransformerConfig::builtin()
+        } else {
             let mut custom = TransformerConfig::default();
             for path in configurations {
                 let text = self.ldr.load_string(&path)?;
@@ -124,13 +126,15 @@ impl<'t> Target<'t> {
                     custom.merge(&TransformerConfig::from_json(&doc)?)?;
                 }
             }
+            let mut tc = TransformerConfig::builtin().clone();
             tc.merge(&custom)?;
-        }
-        ra.config.merge(&tc).map_err(|e| e.wrap("merging config"))?;
+            custom_tc = tc;
+            &custom_tc
+        };
+        ra.merge_config(tc).map_err(|e| e.wrap("merging config"))?;
         let crd_config = crate::crds::load_config_from_crds(&self.ldr, &self.k.strings("crds"))
             .map_err(|e| e.wrap(format!("loading CRDs {:?}", self.k.strings("crds"))))?;
-        ra.config
-            .merge(&crd_config)
+        ra.merge_config(&crd_config)
             .map_err(|e| e.wrap("merging CRDs"))?;
         self.run_generators(&mut ra)?;
         let mut ra = self
