@@ -122,6 +122,42 @@ fn patch_from(ldr: &Loader, v: &Json, config: &str) -> Result<Patch> {
     })
 }
 
+/// A `PatchJson6902Transformer` (a `patchesJson6902` entry or a plugin config), with the
+/// checks of kustomize's `Config`.
+fn json6902_patch(ldr: &Loader, target: Option<&Json>, path: &str, json_op: &str) -> Result<Patch> {
+    let target = target.filter(|t| !t.is_null()).map(Selector::from_json);
+    if target.as_ref().is_none_or(|t| t.name.is_empty()) {
+        return Err(err!("must specify the target name"));
+    }
+    let text = match (path.is_empty(), json_op.is_empty()) {
+        (true, true) => return Err(err!("empty file path and empty jsonOp")),
+        (false, false) => return Err(err!("must specify a file path or jsonOp, not both")),
+        (true, false) => json_op.to_string(),
+        (false, true) => {
+            let text = ldr.load_string(path)?;
+            if text.is_empty() {
+                return Err(err!("patch file '{path}' empty seems to be empty"));
+            }
+            text
+        }
+    };
+    let ops = crate::patch::json6902::parse_ops(&text)
+        .map_err(|e| e.wrap(format!("decoding {}", text.trim_end())))?;
+    if ops.is_empty() {
+        return Err(err!(
+            "patch appears to be empty; file={path}, JsonOp={}",
+            text.trim_end()
+        ));
+    }
+    Ok(Patch {
+        body: PatchBody::Json6902(ops, text),
+        target,
+        allow_name_change: false,
+        allow_kind_change: false,
+        source: String::new(),
+    })
+}
+
 /// The config kustomize builds for a `patches` entry (its own fields, empty ones left
 /// out), as the YAML its errors quote.
 fn patch_entry_config(p: &Json) -> String {
@@ -298,27 +334,23 @@ pub fn builtin_from_kustomization(
         ));
     }
     for p in k.items("patchesJson6902") {
-        let path = p.get("path").and_then(Json::as_str).unwrap_or("");
-        let inline = p.get("patch").and_then(Json::as_str).unwrap_or("");
-        let (body, _) = load_patch(ldr, path, inline, "")?;
-        let body = match body {
-            PatchBody::Json6902(..) => body,
-            PatchBody::Strategic(_) => {
-                return Err(err!(
-                    "patchesJson6902 entry is not a list of JSON patch operations"
-                ))
+        let s = |key: &str| p.get(key).and_then(Json::as_str).unwrap_or("").to_string();
+        let mut c = serde_json::Map::new();
+        if let Some(t) = p.get("target").filter(|t| !t.is_null()) {
+            c.insert("target".into(), t.clone());
+        }
+        for (key, from) in [("path", "path"), ("jsonOp", "patch")] {
+            if !s(from).is_empty() {
+                c.insert(key.into(), Json::String(s(from)));
             }
-        };
-        out.push((
-            Plugin::Patch(Patch {
-                body,
-                target: p.get("target").map(Selector::from_json),
-                allow_name_change: false,
-                allow_kind_change: false,
-                source: String::new(),
-            }),
-            "PatchJson6902Transformer",
-        ));
+        }
+        let config = crate::yamlio::emit(&[Json::Object(c)]).unwrap_or_default();
+        let patch = json6902_patch(ldr, p.get("target"), &s("path"), &s("patch")).map_err(|e| {
+            e.wrap(format!(
+                "trouble configuring builtin PatchJson6902Transformer with config: `\n{config}`"
+            ))
+        })?;
+        out.push((Plugin::Patch(patch), "PatchJson6902Transformer"));
     }
     for r in k.items("replicas") {
         out.push((
@@ -387,6 +419,13 @@ impl Plugin {
         let api_version = cfg.get("apiVersion").and_then(Json::as_str).unwrap_or("");
         let s = |k: &str| cfg.get(k).and_then(Json::as_str).unwrap_or("").to_string();
         let fss = || fieldspecs(cfg.get("fieldSpecs"));
+        let affix = matches!(
+            kind,
+            "PrefixTransformer" | "SuffixTransformer" | "PrefixSuffixTransformer"
+        );
+        if affix && cfg.get("fieldSpecs").is_none_or(Json::is_null) {
+            return Err(err!("fieldSpecs is not expected to be nil"));
+        }
         Ok(match kind {
             "ValueAddTransformer" => Plugin::ValueAdd(value_add::configure(cfg, ldr)?),
             "PatchTransformer" => {
@@ -419,13 +458,12 @@ impl Plugin {
                     source: String::new(),
                 })
             }
-            "PatchJson6902Transformer" => Plugin::Patch(Patch {
-                body: load_patch(ldr, &s("path"), &s("jsonOp"), "")?.0,
-                target: cfg.get("target").map(Selector::from_json),
-                allow_name_change: false,
-                allow_kind_change: false,
-                source: String::new(),
-            }),
+            "PatchJson6902Transformer" => Plugin::Patch(json6902_patch(
+                ldr,
+                cfg.get("target"),
+                &s("path"),
+                &s("jsonOp"),
+            )?),
             "NamespaceTransformer" => Plugin::Namespace {
                 namespace: cfg
                     .get("metadata")
