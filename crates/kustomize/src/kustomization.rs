@@ -380,11 +380,23 @@ impl Kustomization {
             .and_then(Json::as_str)
             .unwrap_or("")
             .to_string();
-        // Emptiness is judged before the fix-ups, ignoring apiVersion and kind.
+        // kustomize compares the decoded struct with an empty one (apiVersion and kind
+        // aside) after its fix-ups: a field given as `[]` or `{}` is set (Go's non-nil slice
+        // or map), except the deprecated lists the fix-ups fold into others.
         let is_empty = raw
             .iter()
             .filter(|(k, _)| *k != "apiVersion" && *k != "kind")
-            .all(|(_, v)| is_zero(v));
+            .all(|(k, v)| match v {
+                Json::Array(a) => {
+                    a.is_empty()
+                        && matches!(
+                            k.as_str(),
+                            "bases" | "imageTags" | "helmChartInflationGenerator"
+                        )
+                }
+                Json::Object(_) => false,
+                other => is_zero(other),
+            });
         if is_empty {
             return Err(Error::new("kustomization.yaml is empty"));
         }

@@ -269,3 +269,62 @@ fn namespace_field_spec_on_a_list() {
         "namespace field specs must target scalar nodes: considering field 'subjects' of object RoleBinding.v1.rbac.authorization.k8s.io/rb.team: wrong node kind: expected ScalarNode but got SequenceNode: node contents:\n- kind: User\n  name: bob\n"
     );
 }
+
+#[test]
+fn generator_sources() {
+    for (gen, want) in [
+        (
+            "configMapGenerator:\n- name: g\n  literals:\n  - a=1\n  - novalue\n",
+            "loading KV pairs: literal sources [a=1 novalue]: invalid literal source novalue, expected key=value",
+        ),
+        (
+            "configMapGenerator:\n- name: g\n  envs:\n  - nope.env\n",
+            "loading KV pairs: env source files: [nope.env]: evalsymlink failure on '/k/nope.env' : lstat /k/nope.env: no such file or directory",
+        ),
+        (
+            "secretGenerator:\n- name: g\n  files:\n  - a=b=c\n",
+            "loading KV pairs: file sources: [a=b=c]: source \"a=b=c\" key name or file path contains '='",
+        ),
+    ] {
+        assert_eq!(err(&[("/k/kustomization.yaml", gen)]), want);
+    }
+}
+
+#[test]
+fn generator_keys_are_not_validated() {
+    // kubectl's kustomize runs with a field validator that accepts every key.
+    let out = run(
+        &[
+            (
+                "/k/kustomization.yaml",
+                "configMapGenerator:\n- name: g\n  envs:\n  - a.env\n  literals:\n  - a b=1\n",
+            ),
+            ("/k/a.env", "1BAD=x\n=ignored\n"),
+        ],
+        "/k",
+    )
+    .unwrap();
+    assert!(
+        out.starts_with("apiVersion: v1\ndata:\n  1BAD: x\n  a b: \"1\"\nkind: ConfigMap\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn empty_but_present_fields_are_not_an_empty_kustomization() {
+    assert_eq!(
+        run(&[("/k/kustomization.yaml", "resources: []\n")], "/k").unwrap(),
+        ""
+    );
+    assert_eq!(
+        err(&[("/k/kustomization.yaml", "bases: []\n")]),
+        "kustomization.yaml is empty"
+    );
+    assert_eq!(
+        err(&[(
+            "/k/kustomization.yaml",
+            "apiVersion: v1\nkind: Kustomization\nresources: []\n"
+        )]),
+        "Failed to read kustomization file under /k:\napiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1"
+    );
+}

@@ -4,7 +4,7 @@ use base64::Engine;
 use serde_json::{Map, Value as Json};
 
 use crate::err;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::kustomization::string_map;
 use crate::loader::Loader;
 use crate::resource::{Behavior, Resource};
@@ -61,28 +61,24 @@ fn remove_quotes(s: &str) -> &str {
     }
 }
 
-fn is_env_var_name(k: &str) -> bool {
-    let mut chars = k.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '-' || c == '.')
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+/// Go's `%v` of a string slice: `[a b]`.
+fn go_list(items: &[String]) -> String {
+    format!("[{}]", items.join(" "))
 }
 
-/// A ConfigMap/Secret key must be a DNS-subdomain-like name of letters, digits, `-`, `_`, `.`.
-fn is_config_key(k: &str) -> bool {
-    !k.is_empty()
-        && k.len() <= 253
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-}
-
-/// Key/value pairs in kustomize's order: env files, literals, files.
+/// Key/value pairs in kustomize's order: env files, literals, files, with kustomize's
+/// error context (`loading KV pairs: literal sources [a b]: ...`).
 fn pairs(ldr: &Loader, args: &Json) -> Result<Vec<(String, Vec<u8>)>> {
+    pairs_unwrapped(ldr, args).map_err(|e| e.wrap("loading KV pairs"))
+}
+
+fn pairs_unwrapped(ldr: &Loader, args: &Json) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
-    for path in strs(args, "envs") {
+    let envs = strs(args, "envs");
+    for path in &envs {
         let bytes = ldr
-            .load(&path)
-            .map_err(|e| e.wrap(format!("env source files: [{path}]")))?;
+            .load(path)
+            .map_err(|e| e.wrap(format!("env source files: {}", go_list(&envs))))?;
         let text = String::from_utf8_lossy(&bytes);
         for (i, line) in text.lines().enumerate() {
             let line = if i == 0 {
@@ -95,10 +91,10 @@ fn pairs(ldr: &Loader, args: &Json) -> Result<Vec<(String, Vec<u8>)>> {
                 continue;
             }
             let (k, v) = line.split_once('=').unwrap_or((line, ""));
-            if !is_env_var_name(k) {
-                return Err(err!(
-                    "env source files: [{path}]: invalid env var name {k:?}: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit"
-                ));
+            // kubectl's kustomize does not validate env file keys (its field validator
+            // accepts every name); a line without a key adds nothing.
+            if k.is_empty() {
+                continue;
             }
             out.push((k.to_string(), v.as_bytes().to_vec()));
         }
@@ -110,36 +106,40 @@ fn pairs(ldr: &Loader, args: &Json) -> Result<Vec<(String, Vec<u8>)>> {
             }
             _ => {
                 return Err(err!(
-                    "literal sources {:?}: invalid literal source {lit}, expected key=value",
-                    strs(args, "literals")
+                    "literal sources {}: invalid literal source {lit}, expected key=value",
+                    go_list(&strs(args, "literals"))
                 ))
             }
         }
     }
-    for src in strs(args, "files") {
+    let files = strs(args, "files");
+    let in_files = |e: Error| e.wrap(format!("file sources: {}", go_list(&files)));
+    for src in &files {
         let (key, path) = match src.matches('=').count() {
             0 => (kubeplay_vfs::file_name(&src).to_string(), src.clone()),
             1 if src.starts_with('=') => {
-                return Err(err!(
+                return Err(in_files(err!(
                     "missing key name for file path {:?} in source {src:?}",
                     &src[1..]
-                ))
+                )))
             }
             1 if src.ends_with('=') => {
-                return Err(err!(
+                return Err(in_files(err!(
                     "missing file path for key name {:?} in source {src:?}",
                     &src[..src.len() - 1]
-                ))
+                )))
             }
             1 => {
                 let (k, p) = src.split_once('=').unwrap_or_default();
                 (k.to_string(), p.to_string())
             }
-            _ => return Err(err!("source {src:?} key name or file path contains '='")),
+            _ => {
+                return Err(in_files(err!(
+                    "source {src:?} key name or file path contains '='"
+                )))
+            }
         };
-        let content = ldr
-            .load(&path)
-            .map_err(|e| e.wrap(format!("file sources: [{src}]")))?;
+        let content = ldr.load(&path).map_err(in_files)?;
         out.push((key, content));
     }
     Ok(out)
@@ -208,11 +208,7 @@ pub fn generate(
     let mut data = Map::new();
     let mut binary = Map::new();
     for (k, v) in pairs(ldr, args)? {
-        if !is_config_key(&k) {
-            return Err(err!(
-                "\"{k}\" is not a valid key name for a {kind}: a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
-            ));
-        }
+        // kubectl's kustomize validates no key names (its field validator accepts all).
         if data.contains_key(&k) || binary.contains_key(&k) {
             return Err(err!("configmap {name} illegally repeats the key `{k}`"));
         }
