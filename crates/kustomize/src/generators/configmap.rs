@@ -116,7 +116,7 @@ fn pairs_unwrapped(ldr: &Loader, args: &Json) -> Result<Vec<(String, Vec<u8>)>> 
     let in_files = |e: Error| e.wrap(format!("file sources: {}", go_list(&files)));
     for src in &files {
         let (key, path) = match src.matches('=').count() {
-            0 => (kubeplay_vfs::file_name(&src).to_string(), src.clone()),
+            0 => (kubeplay_vfs::file_name(src).to_string(), src.clone()),
             1 if src.starts_with('=') => {
                 return Err(in_files(err!(
                     "missing key name for file path {:?} in source {src:?}",
