@@ -8,6 +8,8 @@ use crate::defaults::default_pod;
 use crate::error::{ApiError, FieldError, FieldErrorKind, SimError};
 use crate::events::{EventLog, EventType, ObjectRef};
 use crate::kubelet::config::ConfigIndex;
+use crate::kubelet::probe_log::{ProbeLog, ProbeRecord};
+use crate::kubelet::status::StateView;
 use crate::kubelet::{Ctx, Phase, PodId, PodRuntime, Task};
 use crate::limits::{
     MAX_HISTORY, MAX_NODES, MAX_OBJECTS, MAX_PODS_PER_NODE, MAX_PROCESSED_TASKS, MAX_VIRTUAL_TIME,
@@ -17,7 +19,7 @@ use crate::queue::EventQueue;
 use crate::rng::Rng;
 use crate::scheduler::{self, Node};
 use crate::service::{default_service, endpoint_slice, endpoints, validate_service};
-use crate::store::{Key, Store};
+use crate::store::{Change, Key, Store};
 use crate::validation::{decode_check_pod, validate_metadata, validate_pod};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,6 +66,8 @@ pub struct PodSnapshot {
     pub at: Millis,
     pub namespace: String,
     pub name: String,
+    /// The pod's uid: a pod deleted and created again with the same name is another pod.
+    pub uid: String,
     pub phase: Phase,
     pub ready: bool,
     pub deleting: bool,
@@ -80,6 +84,10 @@ pub struct ContainerSnapshot {
     pub started: bool,
     /// startedAt of the running instance (ms, not truncated).
     pub running_since: Option<Millis>,
+    /// When the last instance that ended ended (finishedAt, ms, not truncated).
+    pub terminated_at: Option<Millis>,
+    /// The waiting reason the API shows now (CrashLoopBackOff, ContainerCreating, ...).
+    pub waiting_reason: Option<String>,
 }
 
 /// What `apply` did.
@@ -128,6 +136,29 @@ pub struct Cluster {
     wakeups: BTreeSet<Millis>,
     /// Job uid -> pod failure back-off.
     job_backoff: BTreeMap<String, controllers::JobBackoff>,
+    /// The controllers have seen every store change up to this resourceVersion.
+    reconciled_rv: u64,
+    /// Controller objects whose inputs changed since they last ran.
+    dirty_controllers: BTreeSet<Key>,
+    /// A wake-up fired: every controller runs (its reason is time, not a change).
+    woken: bool,
+    /// Deployment -> the instant after which its Progressing condition times out.
+    progress_deadlines: BTreeMap<Key, Millis>,
+    /// What the EndpointSlice controller last saw of each published pod.
+    endpoint_facts: BTreeMap<PodId, EndpointFacts>,
+    /// Every probe result, bounded.
+    probe_log: ProbeLog,
+}
+
+/// The parts of a pod's status its Service endpoints depend on: a status change that leaves
+/// them alone does not touch any EndpointSlice.
+#[derive(Debug, Clone, PartialEq)]
+struct EndpointFacts {
+    phase: Phase,
+    pod_ip: Option<String>,
+    ready: bool,
+    deleting: bool,
+    gone: bool,
 }
 
 fn key(kind: &str, ns: &str, name: &str) -> Key {
@@ -168,6 +199,12 @@ impl Cluster {
             capacity_freed: false,
             wakeups: BTreeSet::new(),
             job_backoff: BTreeMap::new(),
+            reconciled_rv: 0,
+            dirty_controllers: BTreeSet::new(),
+            woken: false,
+            progress_deadlines: BTreeMap::new(),
+            endpoint_facts: BTreeMap::new(),
+            probe_log: ProbeLog::default(),
         }
     }
 
@@ -182,6 +219,17 @@ impl Cluster {
     /// Every pod status change so far, in time order (the most recent [`MAX_HISTORY`] at most).
     pub fn history(&self) -> &[PodSnapshot] {
         &self.history
+    }
+
+    /// Every probe result so far, successes included, in time order (the most recent
+    /// [`crate::limits::MAX_PROBE_RECORDS`] at most; the oldest half goes when full).
+    pub fn probe_results(&self) -> &[ProbeRecord] {
+        self.probe_log.records()
+    }
+
+    /// Probe results dropped so far to keep [`Cluster::probe_results`] bounded.
+    pub fn probe_results_dropped(&self) -> u64 {
+        self.probe_log.dropped()
     }
 
     /// An object as the API would return it now.
@@ -210,6 +258,60 @@ impl Cluster {
         self.store
             .list(kind)
             .map(|(k, v)| self.materialize(k, v))
+            .collect()
+    }
+
+    /// Objects of a kind that `keep` accepts, by namespace and name. `keep` sees the stored
+    /// object: metadata and spec as `get` returns them, but a pod's `status` is not built
+    /// for it (pod status becomes JSON only for the objects kept). Listing a few tracked
+    /// objects among many pods thereby costs a scan of the metadata, not of every status.
+    pub fn list_filtered(&self, kind: &str, mut keep: impl FnMut(&Value) -> bool) -> Vec<Value> {
+        if kind == "Node" {
+            return self
+                .nodes
+                .iter()
+                .map(Node::to_json)
+                .filter(|n| keep(n))
+                .collect();
+        }
+        self.store
+            .list(kind)
+            .filter(|(_, v)| keep(v))
+            .map(|(k, v)| self.materialize(k, v))
+            .collect()
+    }
+
+    /// Objects of a kind in one namespace, by name.
+    pub fn list_namespaced(&self, kind: &str, namespace: &str) -> Vec<Value> {
+        if kind == "Node" {
+            return Vec::new();
+        }
+        self.store
+            .list_in(kind, namespace)
+            .map(|(k, v)| self.materialize(k, v))
+            .collect()
+    }
+
+    /// What changed since `resource_version` (a value of [`Cluster::resource_version`]),
+    /// oldest first: every create, change (pod status included) and deletion with its new
+    /// resourceVersion. None when the feed (the last [`crate::limits::MAX_CHANGES`] changes)
+    /// no longer reaches back that far: list again, like a watch answered "410 Gone".
+    pub fn changes_since(&self, resource_version: u64) -> Option<Vec<Change>> {
+        Some(
+            self.store
+                .changes_since(resource_version)?
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// Objects of `kind` in `namespace` whose controller (ownerReference with
+    /// `controller: true`) has uid `owner_uid`, by name; found through an index, not a scan.
+    pub fn owned(&self, kind: &str, namespace: &str, owner_uid: &str) -> Vec<Value> {
+        self.store
+            .owned_by(owner_uid, kind)
+            .filter(|k| k.1 == namespace)
+            .filter_map(|k| self.store.get(k).map(|v| self.materialize(k, v)))
             .collect()
     }
 
@@ -692,22 +794,44 @@ impl Cluster {
 
     /// Recomputes the EndpointSlices of every Service in `ns`.
     fn sync_endpoints(&mut self, ns: &str) {
+        self.sync_endpoints_where(ns, |_| true);
+    }
+
+    /// Recomputes the EndpointSlices of the Services in `ns` whose selector matches `labels`.
+    fn sync_endpoints_selecting(&mut self, ns: &str, labels: Option<&Value>) {
+        self.sync_endpoints_where(ns, |svc| {
+            svc.pointer("/spec/selector")
+                .and_then(Value::as_object)
+                .is_some_and(|sel| selector_matches(sel, labels))
+        });
+    }
+
+    fn sync_endpoints_where(&mut self, ns: &str, affected: impl Fn(&Value) -> bool) {
         let services: Vec<(String, Value)> = self
             .store
-            .list("Service")
-            .filter(|(k, _)| k.1 == ns)
+            .list_in("Service", ns)
+            .filter(|(_, v)| affected(v))
             .map(|(k, v)| (k.2.clone(), v.clone()))
             .collect();
         for (name, svc) in services {
             let Some(slice_name) = self.slices.get(&(ns.to_string(), name)).cloned() else {
                 continue;
             };
-            let pods: Vec<Value> = self
-                .store
-                .list("Pod")
-                .filter(|(k, _)| k.1 == ns)
-                .map(|(k, v)| self.materialize(k, v))
-                .collect();
+            // Only the selected pods are materialised (the functions below check the selector
+            // again; an empty or missing selector selects nothing there).
+            let selector = svc
+                .pointer("/spec/selector")
+                .and_then(Value::as_object)
+                .filter(|s| !s.is_empty());
+            let pods: Vec<Value> = match selector {
+                Some(sel) => self
+                    .store
+                    .list_in("Pod", ns)
+                    .filter(|(_, v)| selector_matches(sel, v.pointer("/metadata/labels")))
+                    .map(|(k, v)| self.materialize(k, v))
+                    .collect(),
+                None => Vec::new(),
+            };
             if let Some(ep) = endpoints(&svc, pods.iter()) {
                 let ek = key("Endpoints", ns, &k_name(&svc));
                 let same = self
@@ -790,11 +914,11 @@ impl Cluster {
                     nodes: &mut self.nodes,
                     kubelet_started_at: self.cfg.kubelet_started_at,
                     config: &self.config,
+                    probe_log: &mut self.probe_log,
                 };
                 self.pods[id].request_deletion(&mut ctx, id, grace.saturating_mul(SECOND));
                 self.pods[id].changed = true;
                 self.publish(id);
-                self.sync_endpoints(namespace);
             }
             "Service" => {
                 self.store.remove(&k);
@@ -823,14 +947,12 @@ impl Cluster {
                 } else {
                     "Pod"
                 };
-                let children: Vec<String> = self
-                    .store
-                    .list(child_kind)
-                    .filter(|(ck, v)| {
-                        ck.1 == namespace
-                            && v.pointer("/metadata/ownerReferences/0/uid") == owner_uid.as_ref()
-                    })
-                    .map(|(ck, _)| ck.2.clone())
+                let owner_uid = owner_uid.and_then(|u| u.as_str().map(str::to_string));
+                let children: Vec<String> = owner_uid
+                    .iter()
+                    .flat_map(|u| self.store.owned_by(u, child_kind))
+                    .filter(|ck| ck.1 == namespace)
+                    .map(|ck| ck.2.clone())
                     .collect();
                 for child in children {
                     let _ = self.delete(child_kind, namespace, &child);
@@ -876,6 +998,7 @@ impl Cluster {
         self.now = self.now.max(t);
         while self.wakeups.first().is_some_and(|w| *w <= t) {
             self.wakeups.pop_first();
+            self.woken = true;
         }
         while let Some((_, (id, task))) = self.queue.pop_due(t) {
             self.processed += 1;
@@ -892,6 +1015,7 @@ impl Cluster {
                 nodes: &mut self.nodes,
                 kubelet_started_at: self.cfg.kubelet_started_at,
                 config: &self.config,
+                probe_log: &mut self.probe_log,
             };
             self.pods[id].handle(&mut ctx, id, task);
             if self.pods[id].changed {
@@ -925,12 +1049,14 @@ impl Cluster {
         let Some(status) = pod.status.as_ref() else {
             return;
         };
-        // A status write is a new resourceVersion; the JSON is built when read (materialize).
-        pod.status_rv = self.store.next_resource_version();
+        // A status write is a new resourceVersion (and an entry of the change feed); the JSON
+        // is built when read (materialize).
+        pod.status_rv = self.store.touch(&key("Pod", &pod.namespace, &pod.name));
         let snapshot = PodSnapshot {
             at: self.now,
             namespace: pod.namespace.clone(),
             name: pod.name.clone(),
+            uid: pod.uid.clone(),
             phase: status.phase,
             ready: status.ready(),
             deleting: pod.deletion.is_some(),
@@ -938,16 +1064,33 @@ impl Cluster {
             containers: pod
                 .containers
                 .iter()
-                .map(|c| ContainerSnapshot {
+                .enumerate()
+                .map(|(i, c)| ContainerSnapshot {
                     name: c.spec.name.clone(),
                     restart_count: c.restart_count(),
                     ready: c.ready(),
                     started: c.started(),
                     running_since: c.running().map(|r| r.started_at),
+                    terminated_at: c.latest_exit.as_ref().map(|t| t.finished_at),
+                    waiting_reason: status
+                        .init
+                        .iter()
+                        .chain(&status.containers)
+                        .find(|v| v.index == i)
+                        .and_then(|v| match &v.state {
+                            StateView::Waiting { reason, .. } => Some(reason.clone()),
+                            _ => None,
+                        }),
                 })
                 .collect(),
         };
-        let ns = pod.namespace.clone();
+        let facts = EndpointFacts {
+            phase: status.phase,
+            pod_ip: status.pod_ip.clone(),
+            ready: status.ready(),
+            deleting: pod.deletion.is_some(),
+            gone: pod.gone,
+        };
         let gone = pod.gone;
         if gone || status.phase.terminal() {
             // The scheduler's cache drops terminated pods: their requests are free again.
@@ -962,13 +1105,26 @@ impl Cluster {
             }
             self.history.push(snapshot);
         }
+        let pod = &self.pods[id];
+        let pod_key = key("Pod", &pod.namespace, &pod.name);
+        // Only the Services that select this pod can change, and only when what endpoints
+        // show of it changed (labels cannot change: pod updates may not touch them here).
+        let labels = self
+            .store
+            .get(&pod_key)
+            .and_then(|o| o.pointer("/metadata/labels"))
+            .cloned();
         if gone {
-            let pod = &self.pods[id];
-            self.store.remove(&key("Pod", &pod.namespace, &pod.name));
+            self.store.remove(&pod_key);
             self.nodes[self.pods[id].node].pods -= 1;
         }
-        if self.slices.keys().any(|(n, _)| *n == ns) {
-            self.sync_endpoints(&ns);
+        if self.endpoint_facts.get(&id) != Some(&facts) {
+            if gone {
+                self.endpoint_facts.remove(&id);
+            } else {
+                self.endpoint_facts.insert(id, facts);
+            }
+            self.sync_endpoints_selecting(&pod_key.1, labels.as_ref());
         }
     }
 }
@@ -1000,6 +1156,13 @@ fn qos_class(spec: &Value) -> &'static str {
     } else {
         "Burstable"
     }
+}
+
+/// Every selector label is present with the same value.
+fn selector_matches(selector: &serde_json::Map<String, Value>, labels: Option<&Value>) -> bool {
+    selector
+        .iter()
+        .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
 }
 
 fn k_name(obj: &Value) -> String {

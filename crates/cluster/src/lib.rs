@@ -44,3 +44,6 @@ pub mod validation;
 
 pub use cluster::{Applied, Cluster, ClusterConfig, ContainerSnapshot, PodSnapshot};
 pub use error::{ApiError, SimError};
+pub use kubelet::probe_log::{PodRef, ProbeOutcome, ProbeRecord};
+pub use podspec::ProbeKind;
+pub use store::{Change, ChangeType};

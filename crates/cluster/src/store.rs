@@ -1,17 +1,64 @@
 //! The in-memory API store: objects as JSON keyed by (kind, namespace, name), with the
 //! metadata the API server maintains (uid, resourceVersion, generation, creationTimestamp).
+//!
+//! Besides the objects it keeps what watchers and controllers need without scanning everything:
+//! an index from a controller's uid to the objects it owns, an index from uid to key, and a
+//! bounded change feed (every create, change and deletion with its resourceVersion).
 
 use crate::clock::{rfc3339, Millis};
+use crate::limits::MAX_CHANGES;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// (kind, namespace, name); cluster-scoped objects have an empty namespace.
 pub type Key = (String, String, String);
+
+/// What happened to an object, as a watch reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// One entry of the change feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The resourceVersion the change was given.
+    pub resource_version: u64,
+    pub key: Key,
+    pub change: ChangeType,
+    /// The uid of the object's controller (ownerReferences with `controller: true`), if any:
+    /// the object that has to look again when this one changed.
+    pub controller_uid: Option<String>,
+}
 
 #[derive(Default)]
 pub struct Store {
     objects: BTreeMap<Key, Value>,
     resource_version: u64,
+    /// Controller uid -> keys of the objects it controls.
+    owned: BTreeMap<String, BTreeSet<Key>>,
+    /// uid -> key.
+    uids: BTreeMap<String, Key>,
+    /// The most recent changes (at most [`MAX_CHANGES`]), oldest first.
+    changes: VecDeque<Change>,
+    /// The resourceVersion of the newest change dropped from the feed (0: none dropped).
+    dropped_up_to: u64,
+}
+
+/// The uid of the object's controller, from its ownerReferences.
+pub fn controller_uid(obj: &Value) -> Option<&str> {
+    obj.pointer("/metadata/ownerReferences")?
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == true)?
+        .get("uid")?
+        .as_str()
+}
+
+fn uid_of(obj: &Value) -> Option<&str> {
+    obj.pointer("/metadata/uid").and_then(Value::as_str)
 }
 
 /// Metadata fields in the order the API server prints them.
@@ -78,14 +125,115 @@ impl Store {
         self.objects.is_empty()
     }
 
-    /// Objects of a kind, by namespace then name.
+    /// Objects of a kind, by namespace then name (a range of the map, not a scan).
     pub fn list<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
-        self.objects.iter().filter(move |(k, _)| k.0 == kind)
+        let start: Key = (kind.to_string(), String::new(), String::new());
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.0 == kind)
+    }
+
+    /// Objects of a kind in one namespace, by name.
+    pub fn list_in<'a>(
+        &'a self,
+        kind: &'a str,
+        namespace: &'a str,
+    ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
+        let start: Key = (kind.to_string(), namespace.to_string(), String::new());
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.0 == kind && k.1 == namespace)
+    }
+
+    /// Keys of the objects of `kind` whose controller has uid `owner_uid`, by key.
+    pub fn owned_by<'a>(
+        &'a self,
+        owner_uid: &str,
+        kind: &'a str,
+    ) -> impl Iterator<Item = &'a Key> + 'a {
+        self.owned
+            .get(owner_uid)
+            .into_iter()
+            .flatten()
+            .filter(move |k| k.0 == kind)
+    }
+
+    /// The key of the object with this uid, if it is stored.
+    pub fn key_of_uid(&self, uid: &str) -> Option<&Key> {
+        self.uids.get(uid)
     }
 
     fn bump(&mut self) -> String {
         self.resource_version += 1;
         self.resource_version.to_string()
+    }
+
+    fn index(&mut self, key: &Key) {
+        let Some(obj) = self.objects.get(key) else {
+            return;
+        };
+        if let Some(uid) = uid_of(obj) {
+            self.uids.insert(uid.to_string(), key.clone());
+        }
+        if let Some(owner) = controller_uid(obj) {
+            self.owned
+                .entry(owner.to_string())
+                .or_default()
+                .insert(key.clone());
+        }
+    }
+
+    fn unindex(&mut self, key: &Key, obj: &Value) {
+        if let Some(uid) = uid_of(obj) {
+            if self.uids.get(uid) == Some(key) {
+                self.uids.remove(uid);
+            }
+        }
+        if let Some(owner) = controller_uid(obj) {
+            if let Some(set) = self.owned.get_mut(owner) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.owned.remove(owner);
+                }
+            }
+        }
+    }
+
+    /// Appends to the change feed (bounded: the oldest entries go first).
+    fn record(&mut self, key: &Key, change: ChangeType, controller: Option<String>) {
+        if self.changes.len() >= MAX_CHANGES {
+            if let Some(c) = self.changes.pop_front() {
+                self.dropped_up_to = c.resource_version;
+            }
+        }
+        self.changes.push_back(Change {
+            resource_version: self.resource_version,
+            key: key.clone(),
+            change,
+            controller_uid: controller,
+        });
+    }
+
+    fn record_current(&mut self, key: &Key, change: ChangeType) {
+        let controller = self
+            .objects
+            .get(key)
+            .and_then(controller_uid)
+            .map(str::to_string);
+        self.record(key, change, controller);
+    }
+
+    /// Changes with a resourceVersion above `resource_version`, oldest first; None when the
+    /// feed no longer reaches back that far (the caller must list again, like a watch that
+    /// gets "410 Gone").
+    pub fn changes_since(&self, resource_version: u64) -> Option<impl Iterator<Item = &Change>> {
+        if resource_version < self.dropped_up_to {
+            return None;
+        }
+        let from = self
+            .changes
+            .partition_point(|c| c.resource_version <= resource_version);
+        Some(self.changes.range(from..))
     }
 
     /// Stores a new object, filling in server-side metadata.
@@ -97,7 +245,11 @@ impl Store {
             meta.insert("generation".into(), json!(1));
             meta.insert("creationTimestamp".into(), json!(rfc3339(now)));
         }
-        self.objects.insert(key.clone(), ordered(obj));
+        if let Some(old) = self.objects.insert(key.clone(), ordered(obj)) {
+            self.unindex(&key, &old);
+        }
+        self.index(&key);
+        self.record_current(&key, ChangeType::Added);
         &self.objects[&key]
     }
 
@@ -137,6 +289,7 @@ impl Store {
                 meta.insert("resourceVersion".into(), json!(rv));
             }
             self.objects.insert(key.clone(), ordered(merged));
+            self.record_current(key, ChangeType::Modified);
         }
         changed
     }
@@ -149,12 +302,23 @@ impl Store {
             if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
                 meta.insert("resourceVersion".into(), json!(rv));
             }
+            self.record_current(key, ChangeType::Modified);
         }
     }
 
     /// Takes a resourceVersion for a change kept outside the store (pod status).
     pub fn next_resource_version(&mut self) -> u64 {
         self.resource_version += 1;
+        self.resource_version
+    }
+
+    /// Takes a resourceVersion for a change of `key` kept outside the store (pod status) and
+    /// puts it on the change feed.
+    pub fn touch(&mut self, key: &Key) -> u64 {
+        self.resource_version += 1;
+        if self.objects.contains_key(key) {
+            self.record_current(key, ChangeType::Modified);
+        }
         self.resource_version
     }
 
@@ -167,7 +331,22 @@ impl Store {
                 meta.insert("resourceVersion".into(), json!(rv));
             }
             *obj = ordered(std::mem::take(obj));
+            if field == "ownerReferences" || field == "uid" {
+                // Reindex: the controller (or uid) may have changed.
+                self.unindex_all(key);
+                self.index(key);
+            }
+            self.record_current(key, ChangeType::Modified);
         }
+    }
+
+    /// Drops every index entry pointing at `key` (its indexed fields are unknown).
+    fn unindex_all(&mut self, key: &Key) {
+        self.uids.retain(|_, k| k != key);
+        self.owned.retain(|_, set| {
+            set.remove(key);
+            !set.is_empty()
+        });
     }
 
     /// Stores an object maintained by a controller as a whole (EndpointSlices).
@@ -176,14 +355,25 @@ impl Store {
         if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert("resourceVersion".into(), json!(rv));
         }
-        self.objects.insert(key, ordered(obj));
+        let change = match self.objects.insert(key.clone(), ordered(obj)) {
+            Some(old) => {
+                self.unindex(&key, &old);
+                ChangeType::Modified
+            }
+            None => ChangeType::Added,
+        };
+        self.index(&key);
+        self.record_current(&key, change);
     }
 
     pub fn remove(&mut self, key: &Key) -> Option<Value> {
         let removed = self.objects.remove(key);
-        if removed.is_some() {
+        if let Some(old) = &removed {
             // A deletion is a change too: watchers of the counter see it move.
             self.resource_version += 1;
+            self.unindex(key, old);
+            let controller = controller_uid(old).map(str::to_string);
+            self.record(key, ChangeType::Deleted, controller);
         }
         removed
     }
@@ -194,13 +384,15 @@ impl Store {
         self.resource_version
     }
 
-    /// The kinds that have at least one object, sorted.
+    /// The kinds that have at least one object, sorted (one range query per kind).
     pub fn kinds(&self) -> Vec<String> {
         let mut kinds: Vec<String> = Vec::new();
-        for (k, _) in self.objects.iter() {
-            if kinds.last() != Some(&k.0) {
-                kinds.push(k.0.clone());
-            }
+        let mut next = self.objects.keys().next();
+        while let Some(k) = next {
+            kinds.push(k.0.clone());
+            // The first key of the next kind: past every (kind, ...) key.
+            let past = (format!("{}\u{0}", k.0), String::new(), String::new());
+            next = self.objects.range(past..).next().map(|(k, _)| k);
         }
         kinds
     }

@@ -26,6 +26,15 @@ pub(super) struct JobBackoff {
 /// Passes over the controllers per reconcile; each pass feeds the next (deployment -> RS -> pods).
 const MAX_PASSES: usize = 6;
 
+/// The kinds with a controller, in the order a pass runs them.
+const CONTROLLER_KINDS: [&str; 5] = [
+    "Deployment",
+    "ReplicaSet",
+    "Job",
+    "StatefulSet",
+    "DaemonSet",
+];
+
 fn replicas(obj: &Value) -> i64 {
     obj.pointer("/spec/replicas")
         .and_then(Value::as_i64)
@@ -37,14 +46,6 @@ pub(super) fn uid(obj: &Value) -> &str {
     obj.pointer("/metadata/uid")
         .and_then(Value::as_str)
         .unwrap_or("")
-}
-
-pub(super) fn owned_by(obj: &Value, owner_uid: &str) -> bool {
-    obj.pointer("/metadata/ownerReferences")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(|r| r["uid"] == owner_uid && r["controller"] == true)
 }
 
 pub(super) fn owner_ref(owner: &Value) -> Value {
@@ -220,36 +221,92 @@ impl Cluster {
             .record(self.now, &obj, t, reason, message, component, "");
     }
 
-    fn keys_of(&self, kind: &str) -> Vec<Key> {
-        self.store.list(kind).map(|(k, _)| k.clone()).collect()
+    /// Marks the controllers whose inputs changed since the last look at the change feed:
+    /// a controller object that changed itself, and the controller of any object that changed
+    /// (a pod's status, a ReplicaSet's status ...). A wake-up, or a feed that no longer
+    /// reaches back, marks every controller.
+    fn collect_dirty_controllers(&mut self) {
+        let mut dirty = std::mem::take(&mut self.dirty_controllers);
+        let all = self.woken
+            || match self.store.changes_since(self.reconciled_rv) {
+                None => true,
+                Some(changes) => {
+                    for c in changes {
+                        if CONTROLLER_KINDS.contains(&c.key.0.as_str()) {
+                            dirty.insert(c.key.clone());
+                        }
+                        if let Some(owner) = c
+                            .controller_uid
+                            .as_deref()
+                            .and_then(|u| self.store.key_of_uid(u))
+                        {
+                            dirty.insert(owner.clone());
+                        }
+                    }
+                    false
+                }
+            };
+        if all {
+            for kind in CONTROLLER_KINDS {
+                dirty.extend(self.store.list(kind).map(|(k, _)| k.clone()));
+            }
+        }
+        self.woken = false;
+        self.reconciled_rv = self.store.resource_version();
+        self.dirty_controllers = dirty;
     }
 
-    /// Runs the controllers until nothing changes (bounded).
+    /// Runs the controllers whose inputs changed until nothing changes (bounded), in the order
+    /// a full pass would run them (Deployments, ReplicaSets, Jobs, StatefulSets, DaemonSets,
+    /// each by key). A controller whose inputs did not change would change nothing, so
+    /// skipping it gives the same result (and the same random draws) as running them all.
     pub(super) fn reconcile_controllers(&mut self) {
         if !self.has_workloads {
             return;
         }
+        // Progress deadlines are the one input that is time, not a change.
+        let now = self.now;
+        let expired: Vec<Key> = self
+            .progress_deadlines
+            .iter()
+            .filter(|(_, t)| now > **t)
+            .map(|(k, _)| k.clone())
+            .collect();
+        self.dirty_controllers.extend(expired);
         for _ in 0..MAX_PASSES {
             let mut changed = false;
-            for k in self.keys_of("Deployment") {
-                changed |= self.reconcile_deployment(&k);
-            }
-            for k in self.keys_of("ReplicaSet") {
-                changed |= self.reconcile_replicaset(&k);
-            }
-            for k in self.keys_of("Job") {
-                changed |= self.reconcile_job(&k);
-            }
-            for k in self.keys_of("StatefulSet") {
-                changed |= self.reconcile_statefulset(&k);
-            }
-            for k in self.keys_of("DaemonSet") {
-                changed |= self.reconcile_daemonset(&k);
+            for kind in CONTROLLER_KINDS {
+                self.collect_dirty_controllers();
+                let keys: Vec<Key> = self
+                    .dirty_controllers
+                    .iter()
+                    .filter(|k| k.0 == kind)
+                    .cloned()
+                    .collect();
+                for k in keys {
+                    self.dirty_controllers.remove(&k);
+                    changed |= match kind {
+                        "Deployment" => self.reconcile_deployment(&k),
+                        "ReplicaSet" => self.reconcile_replicaset(&k),
+                        "Job" => self.reconcile_job(&k),
+                        "StatefulSet" => self.reconcile_statefulset(&k),
+                        _ => self.reconcile_daemonset(&k),
+                    };
+                }
             }
             if !changed {
                 break;
             }
         }
+    }
+
+    /// Stored objects of `kind` in `ns` controlled by `owner_uid`, with their keys, by key.
+    fn owned_keyed(&self, kind: &str, ns: &str, owner_uid: &str) -> Vec<(Key, Value)> {
+        self.store
+            .owned_by(owner_uid, kind)
+            .filter(|rk| rk.1 == ns)
+            .filter_map(|rk| self.store.get(rk).map(|v| (rk.clone(), v.clone())))
+            .collect()
     }
 
     pub(super) fn set_status_if_changed(&mut self, k: &Key, status: Value) -> bool {
@@ -265,11 +322,7 @@ impl Cluster {
             return false;
         };
         let rs_uid = uid(&rs).to_string();
-        let pods: Vec<Value> = self
-            .list("Pod")
-            .into_iter()
-            .filter(|p| p["metadata"]["namespace"] == k.1.as_str() && owned_by(p, &rs_uid))
-            .collect();
+        let pods: Vec<Value> = self.owned("Pod", &k.1, &rs_uid);
         let active: Vec<&Value> = pods.iter().filter(|p| pod_active(p)).collect();
         let want = replicas(&rs);
         let have = active.len() as i64;
@@ -337,11 +390,9 @@ impl Cluster {
             }
         }
         let pods: Vec<Value> = self
-            .list("Pod")
+            .owned("Pod", &k.1, &rs_uid)
             .into_iter()
-            .filter(|p| {
-                p["metadata"]["namespace"] == k.1.as_str() && owned_by(p, &rs_uid) && pod_active(p)
-            })
+            .filter(pod_active)
             .collect();
         let ready = pods.iter().filter(|p| pod_ready(p)).count();
         let mut status = Map::new();
@@ -380,6 +431,7 @@ impl Cluster {
 
     fn reconcile_deployment(&mut self, k: &Key) -> bool {
         let Some(d) = self.store.get(k).cloned() else {
+            self.progress_deadlines.remove(k);
             return false;
         };
         let d_uid = uid(&d).to_string();
@@ -389,12 +441,7 @@ impl Cluster {
         let new_key = key("ReplicaSet", &k.1, &new_name);
         let desired = replicas(&d);
         let mut changed = false;
-        let owned: Vec<(Key, Value)> = self
-            .store
-            .list("ReplicaSet")
-            .filter(|(rk, v)| rk.1 == k.1 && owned_by(v, &d_uid))
-            .map(|(rk, v)| (rk.clone(), v.clone()))
-            .collect();
+        let owned: Vec<(Key, Value)> = self.owned_keyed("ReplicaSet", &k.1, &d_uid);
         let olds: Vec<(Key, Value)> = owned
             .iter()
             .filter(|(rk, _)| *rk != new_key)
@@ -563,10 +610,9 @@ impl Cluster {
         }
         // Status.
         let owned: Vec<Value> = self
-            .store
-            .list("ReplicaSet")
-            .filter(|(rk, v)| rk.1 == k.1 && owned_by(v, &d_uid))
-            .map(|(_, v)| v.clone())
+            .owned_keyed("ReplicaSet", &k.1, &d_uid)
+            .into_iter()
+            .map(|(_, v)| v)
             .collect();
         let sum = |f: &str| -> i64 {
             owned
@@ -687,6 +733,21 @@ impl Cluster {
                 previous.clone()
             }
         };
+        // While progressing, the condition times out once `now` passes its lastUpdateTime plus
+        // the deadline even if nothing else changes: the deployment must run again then.
+        match deadline {
+            Some(dl) if !complete && progressing["reason"] != "ProgressDeadlineExceeded" => {
+                let since = progressing["lastUpdateTime"]
+                    .as_str()
+                    .and_then(crate::clock::parse_rfc3339)
+                    .unwrap_or(self.now);
+                self.progress_deadlines
+                    .insert(k.clone(), since.saturating_add(dl));
+            }
+            _ => {
+                self.progress_deadlines.remove(k);
+            }
+        }
         let status = json!({
             "observedGeneration": d["metadata"]["generation"],
             "replicas": sum("replicas"),
@@ -729,11 +790,7 @@ impl Cluster {
             .and_then(Value::as_i64)
             .unwrap_or(6)
             .max(0);
-        let pods: Vec<Value> = self
-            .list("Pod")
-            .into_iter()
-            .filter(|p| p["metadata"]["namespace"] == k.1.as_str() && owned_by(p, &job_uid))
-            .collect();
+        let pods: Vec<Value> = self.owned("Pod", &k.1, &job_uid);
         let phase = |p: &Value| {
             p.pointer("/status/phase")
                 .and_then(Value::as_str)
@@ -865,11 +922,9 @@ impl Cluster {
             }
         }
         let active_now = self
-            .list("Pod")
-            .into_iter()
-            .filter(|p| {
-                p["metadata"]["namespace"] == k.1.as_str() && owned_by(p, &job_uid) && pod_active(p)
-            })
+            .owned("Pod", &k.1, &job_uid)
+            .iter()
+            .filter(|p| pod_active(p))
             .count();
         let mut status = Map::new();
         if !conditions.is_empty() {

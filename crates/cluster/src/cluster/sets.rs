@@ -9,7 +9,7 @@
 //! Running and Ready. `podManagementPolicy: Parallel` lifts the ordering.
 //! DaemonSet: one pod per node, bound to it.
 
-use super::controllers::{owned_by, owner_ref, pod_ready, template_hash, template_metadata, uid};
+use super::controllers::{owner_ref, pod_ready, template_hash, template_metadata, uid};
 use super::{key, Cluster};
 use crate::events::EventType;
 use crate::store::Key;
@@ -83,10 +83,7 @@ fn ordinal(set: &str, pod: &str) -> Option<i64> {
 
 impl Cluster {
     fn owned_pods(&self, ns: &str, owner_uid: &str) -> Vec<Value> {
-        self.list("Pod")
-            .into_iter()
-            .filter(|p| p["metadata"]["namespace"] == ns && owned_by(p, owner_uid))
-            .collect()
+        self.owned("Pod", ns, owner_uid)
     }
 
     pub(super) fn reconcile_statefulset(&mut self, k: &Key) -> bool {

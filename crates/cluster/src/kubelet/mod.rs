@@ -7,6 +7,7 @@
 pub mod backoff;
 pub mod config;
 pub mod images;
+pub mod probe_log;
 pub mod prober;
 pub mod status;
 pub mod worker;
@@ -21,6 +22,7 @@ use crate::queue::EventQueue;
 use crate::rng::Rng;
 use crate::scheduler::Node;
 use backoff::BackOff;
+use probe_log::{ProbeOutcome, ProbeRecord};
 use prober::{Outcome, Target, Verdict};
 use status::{Condition, PodStatusView};
 use std::rc::Rc;
@@ -96,6 +98,8 @@ pub struct Ctx<'a> {
     pub kubelet_started_at: i64,
     /// The ConfigMaps and Secrets in the API.
     pub config: &'a config::ConfigIndex,
+    /// Every probe result (successes included).
+    pub probe_log: &'a mut probe_log::ProbeLog,
 }
 
 impl Ctx<'_> {
@@ -159,6 +163,8 @@ pub struct ContainerRuntime {
     pub frozen: Option<status::ContainerStatusView>,
     /// The involvedObject of this container's events (built once).
     obj: ObjectRef,
+    /// The container's name as the probe log shares it.
+    log_name: Rc<str>,
     /// This container's BackOff event, once recorded.
     backoff_event: Option<usize>,
     /// Every pull of this container's image fails this way (see `images::pull_failure`).
@@ -264,6 +270,8 @@ pub struct PodRuntime {
     /// resourceVersion of the latest published status (the store's counter).
     pub status_rv: u64,
     obj: ObjectRef,
+    /// The pod as the probe log shares it.
+    log_pod: Rc<probe_log::PodRef>,
 }
 
 impl PodRuntime {
@@ -301,6 +309,7 @@ impl PodRuntime {
                         field_path: Some(c.field_path()),
                         ..obj.clone()
                     },
+                    log_name: c.name.as_str().into(),
                     backoff_event: None,
                     pull_failure,
                     retry_start: false,
@@ -334,6 +343,11 @@ impl PodRuntime {
             changed: false,
             readiness_gates,
             status_rv: 0,
+            log_pod: Rc::new(probe_log::PodRef {
+                namespace: obj.namespace.clone(),
+                name: obj.name.clone(),
+                uid: obj.uid.clone(),
+            }),
             obj,
         }
     }
@@ -571,6 +585,14 @@ impl PodRuntime {
             && outcome.duration < w.spec.period;
         if steady {
             self.workers[wi].count(ProbeResult::Success);
+            ctx.probe_log.push(ProbeRecord {
+                at: ctx.now.saturating_add(outcome.duration.max(1)),
+                pod: self.log_pod.clone(),
+                container: c.log_name.clone(),
+                kind,
+                result: ProbeOutcome::Success,
+                output: outcome.output,
+            });
             return Decision::Probed;
         }
         self.workers[wi].busy = true;
@@ -599,6 +621,23 @@ impl PodRuntime {
         let ci = self.workers[wi].container;
         let kind = self.workers[wi].kind;
         let label = kind.label();
+        let logged = match outcome.verdict {
+            Verdict::Success => ProbeOutcome::Success,
+            Verdict::Warning => ProbeOutcome::Warning,
+            Verdict::Error => ProbeOutcome::Error,
+            Verdict::Failure if outcome.duration >= self.workers[wi].spec.timeout => {
+                ProbeOutcome::Timeout
+            }
+            Verdict::Failure => ProbeOutcome::Failure,
+        };
+        ctx.probe_log.push(ProbeRecord {
+            at: ctx.now,
+            pod: self.log_pod.clone(),
+            container: self.containers[ci].log_name.clone(),
+            kind,
+            result: logged,
+            output: outcome.output.clone(),
+        });
         let result = match outcome.verdict {
             Verdict::Error => {
                 // Spec 22, 31: errored probes are reported and their result thrown away.
