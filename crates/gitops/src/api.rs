@@ -239,7 +239,7 @@ impl GitOps {
         let Some(cmp) = &state.comparison else {
             return Vec::new();
         };
-        let namespaces: Vec<&str> = cmp
+        let namespaces: std::collections::BTreeSet<&str> = cmp
             .live
             .iter()
             .filter_map(|l| l.pointer("/metadata/namespace").and_then(Value::as_str))
@@ -254,13 +254,9 @@ impl GitOps {
             "Job",
             "Secret",
         ] {
-            others.extend(self.cluster.list(kind).into_iter().filter(|o| {
-                let ns = o
-                    .pointer("/metadata/namespace")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                namespaces.contains(&ns)
-            }));
+            for ns in &namespaces {
+                others.extend(self.cluster.list_namespaced(kind, ns));
+            }
         }
         let tree: Tree = tree::build_app(&cmp.live, &others, &self.assessor);
         let statuses: std::collections::HashMap<&ResourceKey, SyncStatus> =

@@ -264,12 +264,8 @@ pub fn tracked_live(
     }
     let mut out = Vec::new();
     for k in &kinds {
-        out.extend(
-            cluster
-                .list(k)
-                .into_iter()
-                .filter(|o| is_tracked_by(o, app)),
-        );
+        // Filtered on the stored metadata: only tracked pods get their status built.
+        out.extend(cluster.list_filtered(k, |o| is_tracked_by(o, app)));
     }
     out.extend(
         apps.objects

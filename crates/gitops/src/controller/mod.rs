@@ -155,7 +155,7 @@ pub struct AppState {
     /// Created from an Application object a parent app synced.
     pub from_object: bool,
     diff_cache: compare::DiffCache,
-    cluster_steps_seen: u64,
+    cluster_version_seen: u64,
     next_history_id: u32,
 }
 
@@ -174,7 +174,7 @@ impl AppState {
             last_sync: None,
             from_object: false,
             diff_cache: compare::DiffCache::default(),
-            cluster_steps_seen: u64::MAX,
+            cluster_version_seen: u64::MAX,
             next_history_id: 0,
         }
     }
@@ -398,10 +398,11 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
         }
         state.refresh_requested = true;
     }
-    // The controller watches the cluster: any change there is a reason to compare again.
-    let steps = env.cluster.steps();
+    // The controller watches the cluster: any change there (the store-wide resourceVersion
+    // moved) is a reason to compare again; probe ticks that change nothing are not.
+    let version = env.cluster.resource_version();
     let due = now >= state.next_refresh;
-    if state.refresh_requested || due || steps != state.cluster_steps_seen {
+    if state.refresh_requested || due || version != state.cluster_version_seen {
         if due || state.refresh_requested {
             env.activity.record(
                 now,
@@ -496,7 +497,7 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
 fn refresh(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
     state.refresh_requested = false;
     state.next_refresh = now + RESYNC_PERIOD;
-    state.cluster_steps_seen = env.cluster.steps();
+    state.cluster_version_seen = env.cluster.resource_version();
     let before = state
         .comparison
         .as_ref()
