@@ -26,6 +26,37 @@ impl Component {
     }
 }
 
+/// What kind of work an entry records, as its producer states it (the page's architecture
+/// diagram lights a box per kind; the message text is for people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityKind {
+    /// A request to the API server (commit, sync, rollback, app created).
+    Request,
+    /// The repo server rendered manifests.
+    Render,
+    CacheHit,
+    CacheMiss,
+    /// The controller compared (or was asked to) desired and live state.
+    Compare,
+    /// A sync operation started, moved on, finished or retried.
+    Sync,
+    /// A write to the cluster's API (by a user or the controller).
+    ClusterWrite,
+    Other,
+}
+
+impl ActivityKind {
+    /// The kind an entry of `component` has when its producer does not say.
+    pub fn default_for(component: Component) -> ActivityKind {
+        match component {
+            Component::ApiServer => ActivityKind::Request,
+            Component::RepoServer => ActivityKind::Render,
+            Component::Cluster => ActivityKind::ClusterWrite,
+            Component::Redis | Component::Controller => ActivityKind::Other,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Activity {
     pub at: Millis,
@@ -39,6 +70,8 @@ pub struct Activity {
 #[derive(Debug, Clone)]
 pub struct ActivityLog {
     entries: Vec<Activity>,
+    /// The kind of each entry (same index as `entries`).
+    kinds: Vec<ActivityKind>,
     limit: usize,
     dropped: u64,
 }
@@ -47,6 +80,7 @@ impl Default for ActivityLog {
     fn default() -> Self {
         ActivityLog {
             entries: Vec::new(),
+            kinds: Vec::new(),
             limit: 10_000,
             dropped: 0,
         }
@@ -54,6 +88,7 @@ impl Default for ActivityLog {
 }
 
 impl ActivityLog {
+    /// Records an entry of the component's default kind ([`ActivityKind::default_for`]).
     pub fn record(
         &mut self,
         at: Millis,
@@ -61,11 +96,31 @@ impl ActivityLog {
         app: &str,
         message: impl Into<String>,
     ) {
+        self.record_kind(
+            at,
+            component,
+            ActivityKind::default_for(component),
+            app,
+            message,
+        );
+    }
+
+    /// Records an entry whose kind of work the producer states.
+    pub fn record_kind(
+        &mut self,
+        at: Millis,
+        component: Component,
+        kind: ActivityKind,
+        app: &str,
+        message: impl Into<String>,
+    ) {
         if self.entries.len() >= self.limit {
             let n = self.limit / 10;
             self.entries.drain(..n);
+            self.kinds.drain(..n);
             self.dropped += n as u64;
         }
+        self.kinds.push(kind);
         self.entries.push(Activity {
             at,
             component,
@@ -76,6 +131,16 @@ impl ActivityLog {
 
     pub fn entries(&self) -> &[Activity] {
         &self.entries
+    }
+
+    /// The kind of each entry, index for index with [`ActivityLog::entries`].
+    pub fn kinds(&self) -> &[ActivityKind] {
+        &self.kinds
+    }
+
+    /// Entries with their kinds.
+    pub fn entries_with_kinds(&self) -> impl Iterator<Item = (&Activity, ActivityKind)> {
+        self.entries.iter().zip(self.kinds.iter().copied())
     }
 
     /// Entries at or after `since` (what the page has not drawn yet).

@@ -28,6 +28,15 @@ pub struct AppTreeNode {
     pub sync: Option<SyncStatus>,
 }
 
+/// The last tree built, valid while the cluster and the app's comparison are unchanged.
+#[derive(Debug, Default)]
+struct TreeCache {
+    app: String,
+    cluster_version: u64,
+    comparisons: u64,
+    nodes: Vec<AppTreeNode>,
+}
+
 pub struct GitOps {
     pub repo: Repo,
     pub repo_server: RepoServer,
@@ -37,6 +46,8 @@ pub struct GitOps {
     pub app_objects: AppObjects,
     pub activity: ActivityLog,
     pub assessor: Assessor,
+    /// The page asks for the tree every frame; most frames nothing changed.
+    tree_cache: std::cell::RefCell<Option<TreeCache>>,
 }
 
 impl GitOps {
@@ -49,6 +60,7 @@ impl GitOps {
             app_objects: AppObjects::default(),
             activity: ActivityLog::default(),
             assessor: Assessor::new(),
+            tree_cache: std::cell::RefCell::new(None),
         }
     }
 
@@ -232,10 +244,30 @@ impl GitOps {
 
     /// The app's resource tree: managed live objects, what they own, and desired objects
     /// that are missing (health Missing), with sync status on managed nodes.
+    ///
+    /// The tree is built again only when the cluster changed (its resourceVersion moved) or
+    /// the app was compared again since the last call; otherwise the last one is returned.
     pub fn tree(&self, name: &str) -> Vec<AppTreeNode> {
         let Some(state) = self.controller.app(name) else {
             return Vec::new();
         };
+        let version = self.cluster.resource_version();
+        if let Some(c) = self.tree_cache.borrow().as_ref() {
+            if c.app == name && c.cluster_version == version && c.comparisons == state.comparisons {
+                return c.nodes.clone();
+            }
+        }
+        let nodes = self.build_tree(state);
+        *self.tree_cache.borrow_mut() = Some(TreeCache {
+            app: name.to_string(),
+            cluster_version: version,
+            comparisons: state.comparisons,
+            nodes: nodes.clone(),
+        });
+        nodes
+    }
+
+    fn build_tree(&self, state: &AppState) -> Vec<AppTreeNode> {
         let Some(cmp) = &state.comparison else {
             return Vec::new();
         };

@@ -5,7 +5,7 @@
 pub mod autosync;
 pub mod compare;
 
-use crate::activity::{ActivityLog, Component};
+use crate::activity::{ActivityKind, ActivityLog, Component};
 use crate::app::{Application, Retry};
 use crate::diff::normalize::LAST_APPLIED;
 use crate::git::Repo;
@@ -156,6 +156,8 @@ pub struct AppState {
     pub from_object: bool,
     diff_cache: compare::DiffCache,
     cluster_version_seen: u64,
+    /// Comparisons made so far (the tree cache's key).
+    pub(crate) comparisons: u64,
     next_history_id: u32,
 }
 
@@ -175,6 +177,7 @@ impl AppState {
             from_object: false,
             diff_cache: compare::DiffCache::default(),
             cluster_version_seen: u64::MAX,
+            comparisons: 0,
             next_history_id: 0,
         }
     }
@@ -268,9 +271,10 @@ impl Controller {
                 Ok(app) => {
                     let known = self.app(&app.name).map(|s| s.app.manifest == app.manifest);
                     if known != Some(true) {
-                        env.activity.record(
+                        env.activity.record_kind(
                             now,
                             Component::Controller,
+                            ActivityKind::Other,
                             &app.name,
                             "child application adopted",
                         );
@@ -283,9 +287,10 @@ impl Controller {
                 }
                 Err(errs) => {
                     let msg: Vec<String> = errs.iter().map(ToString::to_string).collect();
-                    env.activity.record(
+                    env.activity.record_kind(
                         now,
                         Component::Controller,
+                        ActivityKind::Other,
                         name,
                         format!("invalid child application: {}", msg.join("; ")),
                     );
@@ -386,9 +391,10 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
             now,
         );
         if op.message != before {
-            env.activity.record(
+            env.activity.record_kind(
                 now,
                 Component::Controller,
+                ActivityKind::Sync,
                 &name,
                 format!("sync: {}", op.message),
             );
@@ -404,9 +410,10 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
     let due = now >= state.next_refresh;
     if state.refresh_requested || due || version != state.cluster_version_seen {
         if due || state.refresh_requested {
-            env.activity.record(
+            env.activity.record_kind(
                 now,
                 Component::Controller,
+                ActivityKind::Compare,
                 &name,
                 if due {
                     "resync: periodic refresh"
@@ -459,9 +466,10 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
                         .push((now, format!("Initiated automated sync to '{rev}'")));
                     if heal {
                         state.self_heal_attempts += 1;
-                        env.activity.record(
+                        env.activity.record_kind(
                             now,
                             Component::Controller,
+                            ActivityKind::Sync,
                             &name,
                             format!(
                                 "self-heal attempt {} (drift at {})",
@@ -472,9 +480,10 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
                     } else {
                         // The attempt counter is carried over only by self-heal syncs (70).
                         state.self_heal_attempts = 0;
-                        env.activity.record(
+                        env.activity.record_kind(
                             now,
                             Component::Controller,
+                            ActivityKind::Sync,
                             &name,
                             format!("Initiated automated sync to '{rev}'"),
                         );
@@ -505,14 +514,16 @@ fn refresh(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
     let cmp = compare_at(&state.app, None, Some(&mut state.diff_cache), env, now);
     let after = (cmp.sync_status, cmp.health.status, cmp.revision.clone());
     if before.as_ref() != Some(&after) {
-        env.activity.record(
+        env.activity.record_kind(
             now,
             Component::Controller,
+            ActivityKind::Compare,
             &state.app.name,
             format!("compared: {} / {}", after.0.as_str(), after.1.as_str()),
         );
     }
     state.comparison = Some(cmp);
+    state.comparisons += 1;
 }
 
 /// A comparison at the app's target revision or at `revision`.
@@ -534,16 +545,18 @@ fn compare_at(
         .map(|c| c.short().to_string())
         .unwrap_or_default();
     if rendered.cache_hit {
-        env.activity.record(
+        env.activity.record_kind(
             now,
             Component::Redis,
+            ActivityKind::CacheHit,
             &app.name,
             format!("manifest cache hit ({rev}, path {:?})", app.source.path),
         );
     } else {
-        env.activity.record(
+        env.activity.record_kind(
             now,
             Component::Redis,
+            ActivityKind::CacheMiss,
             &app.name,
             format!("manifest cache miss ({rev}, path {:?})", app.source.path),
         );
@@ -674,9 +687,10 @@ fn start(
         prune_last: opts.prune_last,
     };
     let op = Operation::new(&revision, tasks, options, initiator, now);
-    env.activity.record(
+    env.activity.record_kind(
         now,
         Component::Controller,
+        ActivityKind::Sync,
         &state.app.name,
         format!(
             "sync started ({}) to {}: {} tasks",
@@ -731,9 +745,10 @@ fn finished(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
     let Some(op) = state.operation.as_mut() else {
         return;
     };
-    env.activity.record(
+    env.activity.record_kind(
         now,
         Component::Controller,
+        ActivityKind::Sync,
         &name,
         format!("sync {}: {}", op.phase.as_str(), op.message),
     );
@@ -742,9 +757,10 @@ fn finished(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
             let delay = r.delay(op.retry_count);
             op.retry_count += 1;
             op.reset_for_retry(now + delay);
-            env.activity.record(
+            env.activity.record_kind(
                 now,
                 Component::Controller,
+                ActivityKind::Sync,
                 &name,
                 format!("retry #{} in {} s", op.retry_count, delay / SECOND),
             );
