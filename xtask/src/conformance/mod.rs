@@ -47,8 +47,13 @@ pub fn shared_dir() -> PathBuf {
     root().join("..").join("shared").join("conformance")
 }
 
+/// The CLI that `build_cli` made: under `CARGO_TARGET_DIR` when it is set, as cargo does.
 pub fn cli_binary() -> PathBuf {
-    root().join("target/release/kubeplay")
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| if dir.is_absolute() { dir } else { root().join(dir) })
+        .unwrap_or_else(|| root().join("target"));
+    target.join("release/kubeplay")
 }
 
 pub fn build_cli() -> Result {
