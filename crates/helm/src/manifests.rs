@@ -127,9 +127,9 @@ pub const INSTALL_ORDER: &[&str] = &[
 /// last document of a file keeps its trailing newline (which is why `helm template` prints a
 /// blank line after it).
 pub fn split_manifests(text: &str) -> Vec<String> {
-    static SEP: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static SEP: std::sync::OnceLock<regex_lite::Regex> = std::sync::OnceLock::new();
     let sep = SEP.get_or_init(|| {
-        regex::Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").expect("static regex")
+        regex_lite::Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").expect("static regex")
     });
     let text = text.trim_start_matches(crate::funcs::sprig::strings::is_go_space);
     sep.split(text)

@@ -373,7 +373,7 @@ impl Ctx<'_> {
                     }
                 }
                 if let Some(Json::String(p)) = s.get("pattern") {
-                    if let Ok(re) = regex::Regex::new(p) {
+                    if let Ok(re) = regex_lite::Regex::new(p) {
                         if !re.is_match(text) {
                             self.fail(at, format!("'{text}' does not match pattern '{p}'"));
                         }
@@ -454,7 +454,7 @@ impl Ctx<'_> {
                     }
                     if let Some(pp) = pattern_props {
                         for (pat, ps) in pp {
-                            if regex::Regex::new(pat).is_ok_and(|re| re.is_match(k)) {
+                            if regex_lite::Regex::new(pat).is_ok_and(|re| re.is_match(k)) {
                                 matched = true;
                                 self.child(ps, val, &child_at);
                             }

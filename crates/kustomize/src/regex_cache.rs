@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 /// Patterns kept at most; the cache starts over when full (a build uses a handful).
 const MAX_PATTERNS: usize = 256;
@@ -17,7 +17,7 @@ thread_local! {
 }
 
 /// `Regex::new(pattern)`, compiled once per thread.
-pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+pub fn compile(pattern: &str) -> Result<Regex, regex_lite::Error> {
     if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(re);
     }

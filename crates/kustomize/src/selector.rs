@@ -1,7 +1,7 @@
 //! Target selectors of patches and replacements: regular expressions on group, version,
 //! kind, name and namespace, plus label and annotation selectors.
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde_json::Value as Json;
 
 use crate::err;

@@ -406,7 +406,7 @@ fn render_helm(ws: &Workspace, dir: &str) -> Result<Rendering> {
 /// Helm names templates `<chart>/templates/x.yaml[:line[:col]]`; the chart's folder in the
 /// workspace may have another name.
 fn locate_helm(ws: &Workspace, dir: &str, message: &str) -> Diagnostic {
-    let re = regex::Regex::new(
+    let re = regex_lite::Regex::new(
         r"([A-Za-z0-9_.-]+)/((?:charts/[^/\s:]+/)*templates/[^\s:)]+)(?::(\d+))?(?::(\d+))?",
     )
     .expect("a valid pattern");

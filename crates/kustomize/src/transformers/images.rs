@@ -34,7 +34,7 @@ impl ImageSpec {
 
 /// kustomize matches `^NAME(:tag)?(@sha256:digest)?$` with NAME used as a regular
 /// expression (an invalid one matches nothing).
-fn matcher(name: &str) -> Option<regex::Regex> {
+fn matcher(name: &str) -> Option<regex_lite::Regex> {
     let re = format!("^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$");
     crate::regex_cache::compile(&re).ok()
 }
@@ -75,7 +75,7 @@ pub fn split(image: &str) -> (String, String, String) {
     }
 }
 
-fn update(value: &mut Json, spec: &ImageSpec, re: &regex::Regex) {
+fn update(value: &mut Json, spec: &ImageSpec, re: &regex_lite::Regex) {
     let Json::String(image) = value else { return };
     if !re.is_match(image) {
         return;
@@ -127,7 +127,7 @@ pub fn transform(m: &mut ResMap, spec: &ImageSpec, fieldspecs: &[FieldSpec]) -> 
     Ok(())
 }
 
-fn walk_containers(v: &mut Json, spec: &ImageSpec, re: &regex::Regex) {
+fn walk_containers(v: &mut Json, spec: &ImageSpec, re: &regex_lite::Regex) {
     match v {
         Json::Object(map) => {
             for (k, child) in map.iter_mut() {

@@ -1,4 +1,4 @@
-//! Regular expressions (Go's RE2 syntax, which the regex crate shares).
+//! Regular expressions: Go's RE2 syntax, through regex-lite (same syntax, ASCII \d \w \s as in Go).
 
 use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Value};
 
@@ -8,12 +8,12 @@ use ArgType::{Int, String as Str};
 
 thread_local! {
     /// Compiled patterns: charts call the same few regexes in every template, and the regex
-    /// crate's compilation costs far more than Go's.
-    static CACHE: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<regex::Regex>>> =
+    /// compilation costs far more than matching.
+    static CACHE: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<regex_lite::Regex>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
-fn compile(pat: &str) -> Result<std::rc::Rc<regex::Regex>, String> {
+fn compile(pat: &str) -> Result<std::rc::Rc<regex_lite::Regex>, String> {
     if let Some(re) = CACHE.with(|c| c.borrow().get(pat).cloned()) {
         return Ok(re);
     }
@@ -29,17 +29,45 @@ fn compile(pat: &str) -> Result<std::rc::Rc<regex::Regex>, String> {
     Ok(re)
 }
 
-fn compile_uncached(pat: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(pat).map_err(|e| {
-        let msg = e.to_string();
-        let detail = msg
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim()
-            .trim_start_matches("error: ");
-        format!("error parsing regexp: {detail}: `{pat}`")
+fn compile_uncached(pat: &str) -> Result<regex_lite::Regex, String> {
+    regex_lite::Regex::new(pat).map_err(|e| {
+        format!(
+            "error parsing regexp: {}: `{pat}`",
+            go_error_code(&e.to_string())
+        )
     })
+}
+
+/// Go's wording for a pattern error (regexp/syntax's ErrorCode texts), from regex-lite's.
+fn go_error_code(lite: &str) -> String {
+    const CODES: [(&str, &str); 9] = [
+        ("without closing ')'", "missing closing )"),
+        ("without matching '('", "unexpected )"),
+        ("no closing bracket", "missing closing ]"),
+        ("unrecognized escape", "invalid escape sequence"),
+        (
+            "invalid range in character class",
+            "invalid character class range",
+        ),
+        (
+            "must be applied to a sub-expression",
+            "missing argument to repetition operator",
+        ),
+        ("counted repetition", "invalid repeat count"),
+        ("capture group name", "invalid named capture"),
+        (
+            "end of pattern before it finished",
+            "trailing backslash at end of expression",
+        ),
+    ];
+    if lite.contains("Unicode character classes") {
+        // Go has them; regex-lite (chosen for the page's size) does not: say so plainly.
+        return "Unicode classes such as \\pL are not supported in kubeplay".into();
+    }
+    CODES
+        .iter()
+        .find(|(needle, _)| lite.contains(needle))
+        .map_or_else(|| lite.to_string(), |(_, go)| go.to_string())
 }
 
 /// Go's `Regexp.Expand` template syntax (`$1`, `${name}`) in the regex crate's syntax.
@@ -53,7 +81,7 @@ fn strings(v: Vec<String>) -> Value {
     Value::typed_list(v.into_iter().map(Value::from).collect(), ElemType::String)
 }
 
-fn find_all(re: &regex::Regex, s: &str, n: i64) -> Vec<String> {
+fn find_all(re: &regex_lite::Regex, s: &str, n: i64) -> Vec<String> {
     let it = re.find_iter(s).map(|m| m.as_str().to_string());
     if n < 0 {
         it.collect()
@@ -62,7 +90,7 @@ fn find_all(re: &regex::Regex, s: &str, n: i64) -> Vec<String> {
     }
 }
 
-fn split(re: &regex::Regex, s: &str, n: i64) -> Vec<String> {
+fn split(re: &regex_lite::Regex, s: &str, n: i64) -> Vec<String> {
     if n == 0 {
         return vec![];
     }
@@ -133,7 +161,7 @@ pub fn register(fs: &mut Vec<Func>) {
                     let s = arg_str(&a[1]);
                     let repl = arg_str(&a[2]);
                     let out = if literal {
-                        re.replace_all(&s, regex::NoExpand(&repl)).into_owned()
+                        re.replace_all(&s, regex_lite::NoExpand(&repl)).into_owned()
                     } else {
                         re.replace_all(&s, go_template(&repl).as_str()).into_owned()
                     };
@@ -167,4 +195,37 @@ pub fn register(fs: &mut Vec<Func>) {
         }
         Ok(Value::from(out))
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compile_uncached;
+
+    #[test]
+    fn pattern_errors_read_like_go() {
+        for (pat, want) in [
+            ("a(", "error parsing regexp: missing closing ): `a(`"),
+            ("a)", "error parsing regexp: unexpected ): `a)`"),
+            ("[a", "error parsing regexp: missing closing ]: `[a`"),
+            (
+                r"\q",
+                r"error parsing regexp: invalid escape sequence: `\q`",
+            ),
+            (
+                "*a",
+                "error parsing regexp: missing argument to repetition operator: `*a`",
+            ),
+        ] {
+            assert_eq!(compile_uncached(pat).err().as_deref(), Some(want), "{pat}");
+        }
+        let unicode = compile_uncached(r"\pL").unwrap_err();
+        assert!(unicode.contains("not supported in kubeplay"), "{unicode}");
+    }
+
+    #[test]
+    fn perl_classes_are_ascii_as_in_go() {
+        let re = compile_uncached(r"^\d+$").unwrap();
+        assert!(re.is_match("123"));
+        assert!(!re.is_match("١٢٣"), "Arabic-Indic digits are not \\d in Go");
+    }
 }
