@@ -28,6 +28,17 @@ pub struct AppTreeNode {
     pub sync: Option<SyncStatus>,
 }
 
+/// What a tree node shows beyond its info pairs (see [`GitOps::tree_details`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeDetails {
+    /// Pods: the first container in trouble and why: its waiting reason (CrashLoopBackOff,
+    /// ImagePullBackOff ...), its termination reason when it failed, or "NotReady".
+    pub failing_container: Option<(String, String)>,
+    /// ReplicaSets: the `deployment.kubernetes.io/revision` annotation (Argo CD shows the
+    /// newest revision first).
+    pub revision: Option<i64>,
+}
+
 /// The last tree built, valid while the cluster and the app's comparison are unchanged.
 #[derive(Debug, Default)]
 struct TreeCache {
@@ -35,6 +46,37 @@ struct TreeCache {
     cluster_version: u64,
     comparisons: u64,
     nodes: Vec<AppTreeNode>,
+    details: Option<Vec<NodeDetails>>,
+}
+
+/// The container of a pod that is in trouble, with the reason the API shows.
+pub fn failing_container(pod: &Value) -> Option<(String, String)> {
+    let statuses = ["initContainerStatuses", "containerStatuses"]
+        .iter()
+        .flat_map(|f| pod["status"][*f].as_array().into_iter().flatten());
+    let succeeded = pod["status"]["phase"] == "Succeeded";
+    let mut not_ready = None;
+    for c in statuses {
+        let name = c["name"].as_str().unwrap_or("").to_string();
+        let state = &c["state"];
+        if let Some(reason) = state["waiting"]["reason"].as_str() {
+            if !matches!(reason, "ContainerCreating" | "PodInitializing") {
+                return Some((name, reason.to_string()));
+            }
+        }
+        let terminated = &state["terminated"];
+        if let Some(code) = terminated["exitCode"].as_i64().filter(|c| *c != 0) {
+            let reason = terminated["reason"]
+                .as_str()
+                .map_or_else(|| format!("ExitCode:{code}"), str::to_string);
+            return Some((name, reason));
+        }
+        let running = state["running"].is_object();
+        if running && c["ready"] == false && not_ready.is_none() && !succeeded {
+            not_ready = Some((name, "NotReady".to_string()));
+        }
+    }
+    not_ready
 }
 
 pub struct GitOps {
@@ -263,8 +305,54 @@ impl GitOps {
             cluster_version: version,
             comparisons: state.comparisons,
             nodes: nodes.clone(),
+            details: None,
         });
         nodes
+    }
+
+    /// The tree with each node's details (failing container of pods, revision of
+    /// ReplicaSets), index for index; cached like [`GitOps::tree`].
+    pub fn tree_details(&self, name: &str) -> Vec<(AppTreeNode, NodeDetails)> {
+        let nodes = self.tree(name);
+        let cached = self
+            .tree_cache
+            .borrow()
+            .as_ref()
+            .and_then(|c| c.details.clone())
+            .filter(|d| d.len() == nodes.len());
+        let details = cached.unwrap_or_else(|| {
+            let details: Vec<NodeDetails> = nodes.iter().map(|n| self.node_details(n)).collect();
+            if let Some(c) = self.tree_cache.borrow_mut().as_mut() {
+                c.details = Some(details.clone());
+            }
+            details
+        });
+        nodes.into_iter().zip(details).collect()
+    }
+
+    fn node_details(&self, n: &AppTreeNode) -> NodeDetails {
+        let k = &n.key;
+        match (k.group.as_str(), k.kind.as_str()) {
+            ("", "Pod") => NodeDetails {
+                failing_container: self
+                    .cluster
+                    .get("Pod", &k.namespace, &k.name)
+                    .and_then(|p| failing_container(&p)),
+                revision: None,
+            },
+            ("apps", "ReplicaSet") => NodeDetails {
+                failing_container: None,
+                revision: self
+                    .cluster
+                    .get("ReplicaSet", &k.namespace, &k.name)
+                    .and_then(|rs| {
+                        rs.pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+                            .and_then(Value::as_str)
+                            .and_then(|r| r.parse().ok())
+                    }),
+            },
+            _ => NodeDetails::default(),
+        }
     }
 
     fn build_tree(&self, state: &AppState) -> Vec<AppTreeNode> {
