@@ -21,6 +21,8 @@ pub use command::{
     DetailsTab, LiveCommand, Policy, SyncOptions, TreeFilter, WorkspaceCommit, WorkspaceSource,
 };
 pub use snapshot::LiveSnapshot;
+/// The view models the snapshot carries (the page draws them as they are).
+pub use kubeplay_views as views;
 
 use kubeplay_cluster::clock::{Millis, MINUTE};
 use kubeplay_gitops::api::GitOps;
@@ -28,6 +30,7 @@ use kubeplay_gitops::app::{Automated, IgnoreDifference};
 use kubeplay_gitops::controller::compare::SyncStatus;
 use kubeplay_gitops::controller::SyncRequest;
 use kubeplay_views::architecture;
+use snapshot::TreeView;
 use kubeplay_views::diff_view::DiffMode;
 use kubeplay_views::tree_layout::{AppRoot, APP_ID};
 use std::collections::BTreeSet;
@@ -382,7 +385,12 @@ impl LiveSession {
         let t = tree::AppTree::of(g, &name);
         let selected = v.selected.as_deref();
         if v.list_view {
-            snap.list = Some(tree::list_view(&t, &v.filter, selected));
+            let rows = tree::list_view(&t, &v.filter, selected);
+            snap.tree = TreeView {
+                shown: rows.len(),
+                ..tree::facets(&t)
+            };
+            snap.list = Some(rows);
         } else {
             let root = AppRoot {
                 name: name.clone(),

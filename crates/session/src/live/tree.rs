@@ -115,7 +115,6 @@ pub fn tree_view(
         collapsed: collapsed.clone(),
     };
     let l = tree_layout::layout(root, &t.nodes, &t.views, &opts);
-    let f = tree_layout::facets(&t.views);
     TreeView {
         nodes: l
             .nodes
@@ -143,17 +142,19 @@ pub fn tree_view(
         height: l.height,
         total: l.total,
         shown: l.shown,
+        ..facets(t)
+    }
+}
+
+/// The filter bar's counts (the tree and the list view both show them).
+pub fn facets(t: &AppTree) -> TreeView {
+    let f = tree_layout::facets(&t.views);
+    TreeView {
+        total: t.views.len(),
         kinds: f.kinds.into_iter().collect(),
-        healths: f
-            .health
-            .iter()
-            .map(|(h, c)| (h.as_str().to_string(), *c))
-            .collect(),
-        syncs: f
-            .sync
-            .iter()
-            .map(|(s, c)| (s.as_str().to_string(), *c))
-            .collect(),
+        healths: f.health.iter().map(|(h, c)| (h.as_str().to_string(), *c)).collect(),
+        syncs: f.sync.iter().map(|(s, c)| (s.as_str().to_string(), *c)).collect(),
+        ..TreeView::default()
     }
 }
 
