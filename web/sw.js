@@ -1,9 +1,11 @@
 // kubeplay's service worker: after one visit the app loads with the network off.
-// The page (index.html) is fetched network-first so a new deploy shows up at once, and falls
+// The page (index.html) and the engine worker's files (Trunk cannot hash their names: the page
+// names them at run time) are fetched network-first so a new deploy shows up at once, and fall
 // back to the cached copy offline; everything else (hashed wasm/JS, CSS, icons) is
 // cache-first. All URLs are relative to the worker's scope, so a sub-path works too.
-const CACHE = 'kubeplay-v1';
+const CACHE = 'kubeplay-v2';
 const scoped = (path) => new URL(path, self.registration.scope).href;
+const ENGINE = ['./kubeplay-worker_loader.js', './kubeplay-worker.js', './kubeplay-worker_bg.wasm'].map(scoped);
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -14,7 +16,7 @@ self.addEventListener('install', (event) => {
       await cache.put(scoped('./'), page);
       // The assets the page names (Trunk writes them as relative href/src attributes).
       const assets = [...html.matchAll(/(?:href|src)="(\.\/[^"#?]+)"/g)].map((m) => scoped(m[1]));
-      await cache.addAll([...new Set(assets)]);
+      await cache.addAll([...new Set([...assets, ...ENGINE])]);
     }
     await self.skipWaiting();
   })());
@@ -33,6 +35,19 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (ENGINE.includes(url.href.split(/[?#]/)[0])) {
+    event.respondWith((async () => {
+      const cache = await caches.open(CACHE);
+      try {
+        const fresh = await fetch(request);
+        if (fresh.ok) await cache.put(request, fresh.clone());
+        return fresh;
+      } catch (offline) {
+        return (await cache.match(request)) ?? Response.error();
+      }
+    })());
+    return;
+  }
   if (request.mode === 'navigate') {
     event.respondWith((async () => {
       const cache = await caches.open(CACHE);

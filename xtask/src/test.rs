@@ -117,6 +117,9 @@ pub fn run() -> Result {
                     "kubeplay-web",
                     "--target",
                     "wasm32-unknown-unknown",
+                    // The test runner serves no worker script: answer in-process.
+                    "--features",
+                    "inline-engine",
                 ])
                 .env(
                     "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",

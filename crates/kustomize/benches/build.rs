@@ -1,5 +1,8 @@
 //! `kustomize build` of three overlays (dev, stg, prd) over a generated 200-resource base.
 //!
+//! Also the seed's small examples (`web/examples/kustomize` and each overlay of
+//! `web/examples/overlays`), read from disk: the page re-renders them on every keystroke.
+//!
 //! Set `KUSTOMIZE_BENCH_DUMP=DIR` to also write the tree to DIR, for the whole-process
 //! comparison with `kubectl kustomize` (see the crate's fixtures README).
 
@@ -58,6 +61,36 @@ fn dump(t: &FileTree, dir: &str) {
     }
 }
 
+/// Reads a folder of the repository into `t` under `at`.
+fn read_dir_into(t: &mut FileTree, dir: &std::path::Path, at: &str) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let path = format!("{at}/{}", e.file_name().to_string_lossy());
+        if e.file_type().unwrap().is_dir() {
+            read_dir_into(t, &e.path(), &path);
+        } else {
+            t.write(&path, std::fs::read(e.path()).unwrap()).unwrap();
+        }
+    }
+}
+
+fn bench_examples(c: &mut Criterion) {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/examples");
+    let mut t = FileTree::new();
+    read_dir_into(&mut t, &examples.join("kustomize"), "/kustomize");
+    read_dir_into(&mut t, &examples.join("overlays"), "/overlays");
+    let opts = BuildOptions::default();
+    c.bench_function("seed example kustomize (image)", |b| {
+        b.iter(|| build(&t, "/kustomize", &opts).unwrap())
+    });
+    for env in ["dev", "stg", "prd"] {
+        build(&t, &format!("/overlays/overlays/{env}"), &opts).unwrap();
+    }
+    c.bench_function("seed example overlays (prd)", |b| {
+        b.iter(|| build(&t, "/overlays/overlays/prd", &opts).unwrap())
+    });
+}
+
 fn bench(c: &mut Criterion) {
     let t = tree();
     if let Ok(dir) = std::env::var("KUSTOMIZE_BENCH_DUMP") {
@@ -84,5 +117,5 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_examples);
 criterion_main!(benches);

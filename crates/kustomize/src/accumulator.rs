@@ -2,6 +2,8 @@
 
 use serde_json::Value as Json;
 
+use std::borrow::Cow;
+
 use crate::config::TransformerConfig;
 use crate::err;
 use crate::error::Result;
@@ -51,7 +53,9 @@ impl Var {
 #[derive(Debug, Clone, Default)]
 pub struct Accumulator {
     pub resmap: ResMap,
-    pub config: TransformerConfig,
+    /// Borrowed while it is the builtin tables (the common case), so bases and overlays
+    /// share them instead of copying and re-merging them.
+    pub config: Cow<'static, TransformerConfig>,
     pub vars: Vec<Var>,
 }
 
@@ -59,11 +63,33 @@ impl Accumulator {
     /// Takes in a base's result.
     pub fn merge(&mut self, other: Accumulator) -> Result<()> {
         self.resmap.append_all(other.resmap)?;
-        self.config.merge(&other.config)?;
+        match other.config {
+            Cow::Borrowed(tc) => self.merge_config(tc)?,
+            Cow::Owned(tc) => self.merge_config(&tc)?,
+        }
         for v in other.vars {
             self.add_var(v)?;
         }
         Ok(())
+    }
+
+    /// Merges a transformer configuration in, as [`TransformerConfig::merge`] does.
+    pub fn merge_config(&mut self, other: &TransformerConfig) -> Result<()> {
+        let builtin = TransformerConfig::builtin();
+        if std::ptr::eq(other, builtin) {
+            match &self.config {
+                Cow::Borrowed(tc) if std::ptr::eq(*tc, builtin) => return Ok(()),
+                tc if tc.is_empty() => {
+                    self.config = Cow::Borrowed(builtin);
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+        if other.is_empty() || *self.config == *other {
+            return Ok(());
+        }
+        self.config.to_mut().merge(other)
     }
 
     fn add_var(&mut self, v: Var) -> Result<()> {

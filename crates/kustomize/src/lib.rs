@@ -25,6 +25,7 @@ pub mod loader;
 pub mod order;
 pub mod origin;
 pub mod patch;
+pub mod regex_cache;
 pub mod resid;
 pub mod resmap;
 pub mod resource;
@@ -118,7 +119,32 @@ fn build_with(ldr: Loader) -> Result<Vec<Json>> {
             }
         }
     }
-    Ok(ra.resmap.list.into_iter().map(|r| r.obj).collect())
+    Ok(ra
+        .resmap
+        .list
+        .into_iter()
+        .map(|mut r| {
+            stringify_annotations(&mut r);
+            r.obj
+        })
+        .collect())
+}
+
+/// kustomize ends a build by rewriting each resource's annotations through a string map
+/// (removing its build annotations), so a number or boolean a transformer put there is
+/// printed as a string.
+fn stringify_annotations(r: &mut resource::Resource) {
+    let typed = r
+        .obj
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(Json::as_object)
+        .is_some_and(|a| a.values().any(|v| !v.is_string()));
+    if typed {
+        for (k, v) in r.annotations() {
+            r.set_annotation(&k, &v);
+        }
+    }
 }
 
 /// Builds the kustomization in `root` and prints it as `kustomize build` does.

@@ -109,7 +109,7 @@ impl CompiledSelector<'_> {
 }
 
 pub fn anchored(pat: &str) -> Result<Regex> {
-    Regex::new(&format!("^(?:{pat})$")).map_err(|e| err!("{e}"))
+    crate::regex_cache::compile(&format!("^(?:{pat})$")).map_err(|e| err!("{e}"))
 }
 
 /// Kubernetes label selector syntax: `a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`,

@@ -114,9 +114,11 @@ impl<'t> Target<'t> {
         let mut ra = self
             .accumulate_resources(ra, &self.k.strings("resources"))
             .map_err(|e| e.wrap("accumulating resources"))?;
-        let mut tc = TransformerConfig::builtin().clone();
         let configurations = self.k.strings("configurations");
-        if !configurations.is_empty() {
+        let custom_tc;
+        let tc = if configurations.is_empty() {
+            TransformerConfig::builtin()
+        } else {
             let mut custom = TransformerConfig::default();
             for path in configurations {
                 let text = self.ldr.load_string(&path)?;
@@ -124,13 +126,15 @@ impl<'t> Target<'t> {
                     custom.merge(&TransformerConfig::from_json(&doc)?)?;
                 }
             }
+            let mut tc = TransformerConfig::builtin().clone();
             tc.merge(&custom)?;
-        }
-        ra.config.merge(&tc).map_err(|e| e.wrap("merging config"))?;
+            custom_tc = tc;
+            &custom_tc
+        };
+        ra.merge_config(tc).map_err(|e| e.wrap("merging config"))?;
         let crd_config = crate::crds::load_config_from_crds(&self.ldr, &self.k.strings("crds"))
             .map_err(|e| e.wrap(format!("loading CRDs {:?}", self.k.strings("crds"))))?;
-        ra.config
-            .merge(&crd_config)
+        ra.merge_config(&crd_config)
             .map_err(|e| e.wrap("merging CRDs"))?;
         self.run_generators(&mut ra)?;
         let mut ra = self
@@ -347,36 +351,46 @@ impl<'t> Target<'t> {
         Ok(())
     }
 
-    /// Plugin configs listed under `generators`/`transformers`/`validators`: inline YAML or
-    /// files and directories of configs.
+    /// Plugin configs listed under `generators`/`transformers`/`validators`. As in
+    /// kustomize, every inline config comes first (in one accumulator, so a repeated id is
+    /// an error), then the configs of the files and directories, in their order.
     fn external_plugins(&self, field: &str) -> Result<Vec<(Plugin, String, ConfiguredBy)>> {
-        let mut out = Vec::new();
+        let mut ra = Accumulator::default();
+        let mut paths = Vec::new();
         for entry in self.k.strings(field) {
-            let configs: Vec<(Resource, String)> = match inline_config(&entry) {
-                Some(objs) => objs
-                    .into_iter()
-                    .map(|o| (Resource::new(o), self.configured_in()))
-                    .collect(),
-                None => {
-                    let ra = self.accumulate_resources(
-                        Accumulator::default(),
-                        std::slice::from_ref(&entry),
-                    )?;
-                    ra.resmap
-                        .list
-                        .into_iter()
-                        .map(|r| {
-                            let at = origin::path_of(&r)
-                                .unwrap_or_else(|| origin::join(&self.origin, &entry));
-                            (r, at)
-                        })
-                        .collect()
+            match inline_config(&entry) {
+                Some(objs) => {
+                    for o in objs {
+                        ra.resmap.append(Resource::new(o)).map_err(|e| {
+                            e.wrap(match field {
+                                "generators" => "configuring external generator",
+                                _ => "configuring external transformer",
+                            })
+                        })?;
+                    }
+                }
+                None => paths.push(entry),
+            }
+        }
+        // Where each config came from: None for inline ones, else the entry it was read by.
+        let mut entries: Vec<Option<&String>> = vec![None; ra.resmap.len()];
+        for path in &paths {
+            ra = self.accumulate_resources(ra, std::slice::from_ref(path))?;
+            entries.resize(ra.resmap.len(), Some(path));
+        }
+        let configs = ra.resmap.list.into_iter().zip(entries).map(|(r, entry)| {
+            let at = match entry {
+                None => self.configured_in(),
+                Some(path) => {
+                    origin::path_of(&r).unwrap_or_else(|| origin::join(&self.origin, path))
                 }
             };
-            for (r, at) in configs {
-                let by = ConfiguredBy::from_config(&r.obj);
-                out.push((Plugin::from_config(&r.obj, &self.ldr)?, at, by));
-            }
+            (r, at)
+        });
+        let mut out = Vec::new();
+        for (r, at) in configs {
+            let by = ConfiguredBy::from_config(&r.obj);
+            out.push((Plugin::from_config(&r.obj, &self.ldr)?, at, by));
         }
         Ok(out)
     }

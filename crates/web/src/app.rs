@@ -10,6 +10,7 @@ use crate::components::history::{DiffDialog, History};
 use crate::components::output::{OutputPane, OutputView, SettingsChange};
 use crate::components::problems::Problems;
 use crate::components::splitter::Splitter;
+use crate::engine::{self, RenderReply};
 use crate::examples::{self, Example};
 use crate::provenance::{self, Origin};
 use crate::render::{self, Diagnostic, Rendered, Target};
@@ -108,6 +109,19 @@ pub fn initial_workspace(layout: &Layout, search: &str, hash: &str) -> Workspace
         }
     }
     examples::DEFAULT.workspace()
+}
+
+/// What a render depends on: the workspace without its commits (a commit alone renders
+/// nothing new).
+#[derive(PartialEq)]
+struct RenderInput(Workspace);
+
+impl RenderInput {
+    fn of(ws: &Workspace) -> RenderInput {
+        let mut ws = ws.clone();
+        ws.history.clear();
+        RenderInput(ws)
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -212,12 +226,24 @@ pub fn app() -> Html {
         use_effect_with((*theme).clone(), move |t| browser::apply_theme(t));
     }
 
-    let (rendered, took_ms) = (*use_memo(ws.clone(), |ws| {
-        let start = browser::now_ms();
-        let r = render::render(ws);
-        (r, browser::now_ms() - start)
-    }))
-    .clone();
+    // Rendering runs in the engine worker; the newest reply is what the output pane shows.
+    let reply = use_state(|| None::<RenderReply>);
+    {
+        let reply = reply.clone();
+        use_effect_with(RenderInput::of(ws), move |input| {
+            engine::render(&input.0, Callback::from(move |r| reply.set(Some(r))));
+        });
+    }
+    let engine_failure = use_state(|| None::<String>);
+    {
+        let engine_failure = engine_failure.clone();
+        use_effect_with((), move |_| {
+            engine::on_failure(Callback::from(move |m| engine_failure.set(Some(m))))
+        });
+    }
+    let (rendered, took_ms) = (*reply)
+        .clone()
+        .unwrap_or_else(|| (Rendered::Idle("Rendering…".into()), 0.0));
 
     let (view, diagnostics, stale, idle) = match rendered {
         Rendered::Output(output) => {
@@ -727,7 +753,9 @@ pub fn app() -> Html {
                         onclick={{ let d = dialog.clone(); Callback::from(move |_| d.set(Dialog::Help)) }}>{"?"}</button>
                 </nav>
                 <span class="status" role="status">
-                    if let Some(err) = &*save_error {
+                    if let Some(err) = &*engine_failure {
+                        <span class="save-error" role="alert">{err.clone()}</span>
+                    } else if let Some(err) = &*save_error {
                         <span class="save-error" role="alert">{format!("Edits are not being saved in this browser: {err}")}</span>
                     } else if let Some(t) = &*toast {
                         <span class="toast">{t}</span>

@@ -10,18 +10,18 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod engine;
-pub mod examples;
 pub mod highlight;
 pub mod history;
-pub mod provenance;
-pub mod render;
 pub mod share;
 pub mod storage;
-pub mod validate;
-pub mod workspace;
+pub mod worker;
 pub mod zip;
+
+// The engine side's data types and pure functions, under the names the components use.
+pub use kubeplay_session::{examples, provenance, render, validate, workspace};
 
 /// Mounts the app on the page's body.
 pub fn start() {
+    engine::start();
     yew::Renderer::<app::App>::new().render();
 }

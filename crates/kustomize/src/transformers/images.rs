@@ -36,7 +36,7 @@ impl ImageSpec {
 /// expression (an invalid one matches nothing).
 fn matcher(name: &str) -> Option<regex::Regex> {
     let re = format!("^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$");
-    regex::Regex::new(&re).ok()
+    crate::regex_cache::compile(&re).ok()
 }
 
 /// Splits `registry:5000/name:tag@digest` the way kustomize does.

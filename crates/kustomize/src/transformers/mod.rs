@@ -10,6 +10,7 @@ pub mod patches;
 pub mod prefix_suffix;
 pub mod replacements;
 pub mod replicas;
+pub mod value_add;
 
 use serde_json::Value as Json;
 
@@ -56,6 +57,7 @@ pub enum Plugin {
         fieldspecs: Vec<FieldSpec>,
     },
     Replacements(Vec<Json>),
+    ValueAdd(value_add::ValueAdd),
     Sequence(Vec<Plugin>),
     Generator {
         args: Json,
@@ -303,8 +305,6 @@ impl Plugin {
     pub fn from_config(cfg: &Json, ldr: &Loader) -> Result<Plugin> {
         let kind = cfg.get("kind").and_then(Json::as_str).unwrap_or("");
         let api_version = cfg.get("apiVersion").and_then(Json::as_str).unwrap_or("");
-        let s = |k: &str| cfg.get(k).and_then(Json::as_str).unwrap_or("").to_string();
-        let fss = || fieldspecs(cfg.get("fieldSpecs"));
         let annotations = string_map(cfg.get("metadata").and_then(|m| m.get("annotations")));
         if annotations
             .iter()
@@ -319,7 +319,19 @@ impl Plugin {
                 "unable to load plugin {api_version}/{kind}: only builtin plugins are available offline (exec and Go plugins cannot run in kubeplay)"
             ));
         }
+        Self::configure(kind, cfg, ldr).map_err(|e| {
+            let id = crate::resource::Resource::new(cfg.clone()).org_id();
+            e.wrap(format!("plugin {id} fails configuration"))
+        })
+    }
+
+    /// The builtin plugin `kind` configured by `cfg` (kustomize's `Config` step).
+    fn configure(kind: &str, cfg: &Json, ldr: &Loader) -> Result<Plugin> {
+        let api_version = cfg.get("apiVersion").and_then(Json::as_str).unwrap_or("");
+        let s = |k: &str| cfg.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+        let fss = || fieldspecs(cfg.get("fieldSpecs"));
         Ok(match kind {
+            "ValueAddTransformer" => Plugin::ValueAdd(value_add::configure(cfg, ldr)?),
             "PatchTransformer" => Plugin::Patch(patch_from(ldr, cfg)?),
             "PatchStrategicMergeTransformer" => {
                 let mut docs = Vec::new();
@@ -485,6 +497,7 @@ impl Plugin {
                 fieldspecs,
             } => replicas::transform(m, name, count, fieldspecs),
             Plugin::Replacements(list) => replacements::transform(m, list, ldr),
+            Plugin::ValueAdd(va) => value_add::transform(m, va),
             Plugin::Hash => hash::add_hashes_to_names(m),
             Plugin::Sequence(list) => {
                 for p in list {

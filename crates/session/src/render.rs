@@ -10,9 +10,10 @@ use crate::workspace::{parent, Workspace};
 use kubeplay_helm::{RenderOptions, TemplateOptions, UserValues};
 use kubeplay_vfs::FileTree;
 use kubeplay_yaml::{emit_json_documents, to_json, EmitOptions, Node, Value};
+use serde::{Deserialize, Serialize};
 
 /// A located problem, for the problems panel and the editor gutter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub file: String,
     /// 1-based; 0 when the problem has no position.
@@ -22,7 +23,7 @@ pub struct Diagnostic {
 }
 
 /// One rendered object, as the summary lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectSummary {
     pub kind: String,
     pub name: String,
@@ -33,14 +34,14 @@ pub struct ObjectSummary {
 }
 
 /// A schema warning about the rendered output, at a line of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub line: usize,
     pub message: String,
 }
 
 /// What renders, and with which engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     Kustomize(String),
     Helm(String),
@@ -63,7 +64,7 @@ impl Target {
 }
 
 /// A successful render.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Output {
     pub target: Target,
     pub text: String,
@@ -74,7 +75,7 @@ pub struct Output {
 }
 
 /// The result of rendering.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Rendered {
     Output(Output),
     Failed(Target, Vec<Diagnostic>),
