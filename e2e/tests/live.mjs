@@ -163,13 +163,14 @@ export default {
     await slice.waitFor();
     await slice.click();
     await page.locator('.live .dtab', { hasText: 'Live manifest' }).click();
-    // Ready while the server answers (its first 10 s).
-    await page.getByRole('button', { name: 'Step 1 s' }).click();
-    await page.getByRole('button', { name: 'Step 1 s' }).click();
-    await page.getByRole('button', { name: 'Step 1 s' }).click();
-    await page.getByRole('button', { name: 'Step 1 s' }).click();
-    await page.getByRole('button', { name: 'Step 1 s' }).click();
-    await waitText(page, page.locator('.live .yaml-view'), 'ready: true');
+    // Ready once the first probe passes (after 3 s), while the server answers (its first 10 s).
+    let ready = false;
+    for (let s = 0; s < 10 && !ready; s++) {
+      await page.getByRole('button', { name: 'Step 1 s' }).click();
+      await page.waitForTimeout(150);
+      ready = (await page.locator('.live .yaml-view').textContent()).includes('ready: true');
+    }
+    assert.ok(ready, 'the pod is in the endpoints while it is ready');
     await page.getByRole('button', { name: '+60 s' }).click();
     await waitText(page, page.locator('.live .yaml-view'), 'ready: false');
     const pod = node(page, 'Pod', 'readiness-http');
@@ -181,28 +182,29 @@ export default {
   async 'live: a 200-resource tree at 60x, frame times'({ page, origin, shots }) {
     await openLive(page, origin, 'fleet');
     await speed(page, '60x');
-    await page.waitForFunction(() => document.querySelectorAll('.live .tnode[data-kind=Pod][data-health=Healthy]').length >= 75, null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.live .tnode[data-kind=Pod][data-health=Healthy]').length >= 75, null, { timeout: 120_000 });
     const total = await page.locator('.live .filter-count').textContent();
     const stats = await page.evaluate(async () => {
       performance.clearMeasures('live-frame');
+      performance.clearMeasures('live-draw');
       const gaps = [];
       let last = performance.now();
       let running = true;
       const loop = (t) => { gaps.push(t - last); last = t; if (running) requestAnimationFrame(loop); };
       requestAnimationFrame(loop);
       const t0 = document.querySelector('.clock-time').textContent;
-      await new Promise((r) => setTimeout(r, 8000));
+      await new Promise((r) => setTimeout(r, 10_000));
       running = false;
-      const frames = performance.getEntriesByName('live-frame').map((e) => e.duration);
-      return { frames, gaps, t0, t1: document.querySelector('.clock-time').textContent };
+      const d = (n) => performance.getEntriesByName(n).map((e) => e.duration);
+      return { frames: d('live-frame'), draws: d('live-draw'), gaps: gaps.slice(1), t0, t1: document.querySelector('.clock-time').textContent };
     });
-    const worst = Math.max(...stats.frames);
-    const sorted = [...stats.frames].sort((a, b) => a - b);
-    const worstGap = Math.max(...stats.gaps.slice(1));
-    console.log(`     live 60x (${total.trim()}): ${stats.frames.length} snapshots drawn in 8 s, ` +
-      `command-to-drawn median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms, worst ${worst.toFixed(1)} ms; ` +
-      `worst animation-frame gap ${worstGap.toFixed(1)} ms; virtual ${stats.t0} -> ${stats.t1}`);
-    assert.ok(stats.frames.length > 20, 'the tree kept updating');
+    const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(1);
+    const max = (xs) => Math.max(...xs).toFixed(1);
+    console.log(`     live 60x, ${total.trim()}, 10 s wall, virtual ${stats.t0} -> ${stats.t1}: ` +
+      `${stats.draws.length} snapshots drawn; page work per snapshot median ${med(stats.draws)} ms, worst ${max(stats.draws)} ms; ` +
+      `worst main-thread frame (rAF gap) ${max(stats.gaps)} ms over ${stats.gaps.length} frames; ` +
+      `command round trip (worker simulation included) median ${med(stats.frames)} ms, worst ${max(stats.frames)} ms`);
+    assert.ok(stats.draws.length >= 3, 'the tree kept updating');
     assert.notEqual(stats.t0, stats.t1);
     await page.screenshot({ path: `${shots}/live-fleet.png` });
   },

@@ -261,7 +261,11 @@ mod tests {
             .any(|c| c.kind == "Ready" && c.status == "True"));
         assert_eq!(view.containers[0].state, "Running");
         assert!(view.containers[0].ready);
-        let phases: Vec<&str> = view.phase_changes.iter().map(|c| c.phase.as_str()).collect();
+        let phases: Vec<&str> = view
+            .phase_changes
+            .iter()
+            .map(|c| c.phase.as_str())
+            .collect();
         assert_eq!(phases, ["Pending", "Running"]);
         assert!(view.phase_changes[0].at < view.phase_changes[1].at);
     }

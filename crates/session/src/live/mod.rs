@@ -20,9 +20,9 @@ pub mod workspace;
 pub use command::{
     DetailsTab, LiveCommand, Policy, SyncOptions, TreeFilter, WorkspaceCommit, WorkspaceSource,
 };
-pub use snapshot::LiveSnapshot;
 /// The view models the snapshot carries (the page draws them as they are).
 pub use kubeplay_views as views;
+pub use snapshot::LiveSnapshot;
 
 use kubeplay_cluster::clock::{Millis, MINUTE};
 use kubeplay_gitops::api::GitOps;
@@ -30,9 +30,9 @@ use kubeplay_gitops::app::{Automated, IgnoreDifference};
 use kubeplay_gitops::controller::compare::SyncStatus;
 use kubeplay_gitops::controller::SyncRequest;
 use kubeplay_views::architecture;
-use snapshot::TreeView;
 use kubeplay_views::diff_view::DiffMode;
 use kubeplay_views::tree_layout::{AppRoot, APP_ID};
+use snapshot::TreeView;
 use std::collections::BTreeSet;
 
 /// The longest a single Advance may run (virtual time), so one command stays short; the
@@ -62,6 +62,8 @@ pub struct LiveSession {
     /// The one app was made by the page (no Application manifest in the workspace).
     implicit: bool,
     view: View,
+    /// The selected app's last tree, reused while nothing it depends on changed.
+    tree_cache: Option<tree::AppTree>,
 }
 
 type Outcome = Result<Option<String>, String>;
@@ -110,6 +112,7 @@ impl LiveSession {
             LiveCommand::Open(src) => {
                 let (g, implicit) = workspace::open(&src)?;
                 self.sim = Some(g);
+                self.tree_cache = None;
                 self.implicit = implicit;
                 self.view = View::default();
                 Ok(None)
@@ -346,7 +349,15 @@ impl LiveSession {
         )))
     }
 
-    fn snapshot(&self) -> LiveSnapshot {
+    fn snapshot(&mut self) -> LiveSnapshot {
+        let name = self.app_name();
+        if let (Some(g), Some(name)) = (self.sim.as_ref(), name) {
+            self.tree_cache = Some(tree::AppTree::of(g, &name, self.tree_cache.take()));
+        }
+        self.draw()
+    }
+
+    fn draw(&self) -> LiveSnapshot {
         let Some(g) = self.sim.as_ref() else {
             return LiveSnapshot::default();
         };
@@ -369,27 +380,29 @@ impl LiveSession {
             ..LiveSnapshot::default()
         };
         let Some(name) = self.app_name() else {
-            snap.architecture = architecture::architecture(
+            snap.architecture = Box::new(architecture::architecture(
                 g.activity.entries(),
                 now,
                 ARCHITECTURE_WINDOW,
                 ARCHITECTURE_RECENT,
                 None,
-            );
+            ));
             return snap;
         };
         let Some(state) = g.app(&name) else {
             return snap;
         };
-        snap.app = Some(header::header(g, state));
-        let t = tree::AppTree::of(g, &name);
+        snap.app = Some(Box::new(header::header(g, state)));
+        let Some(t) = self.tree_cache.as_ref() else {
+            return snap;
+        };
         let selected = v.selected.as_deref();
         if v.list_view {
-            let rows = tree::list_view(&t, &v.filter, selected);
-            snap.tree = TreeView {
+            let rows = tree::list_view(t, &v.filter, selected);
+            snap.tree = Box::new(TreeView {
                 shown: rows.len(),
-                ..tree::facets(&t)
-            };
+                ..tree::facets(t)
+            });
             snap.list = Some(rows);
         } else {
             let root = AppRoot {
@@ -397,7 +410,7 @@ impl LiveSession {
                 health: state.comparison.as_ref().map(|c| c.health.status),
                 sync: Some(state.sync_status()),
             };
-            snap.tree = tree::tree_view(&root, &t, &v.filter, &v.collapsed, selected);
+            snap.tree = Box::new(tree::tree_view(&root, t, &v.filter, &v.collapsed, selected));
             if let Some(app) = snap.tree.nodes.first_mut().filter(|n| n.id == APP_ID) {
                 app.selected = selected == Some(APP_ID);
             }
@@ -406,23 +419,24 @@ impl LiveSession {
             snap.details = details::details(&details::DetailsInput {
                 g,
                 state,
-                tree: &t,
+                tree: t,
                 id,
                 tab: v.tab,
                 diff_mode: v.diff_mode,
                 expanded: &v.expanded,
-            });
+            })
+            .map(Box::new);
         }
         if v.app_diff {
-            snap.app_diff = details::app_diff(state);
+            snap.app_diff = details::app_diff(state).map(Box::new);
         }
-        snap.architecture = architecture::architecture(
+        snap.architecture = Box::new(architecture::architecture(
             g.activity.entries(),
             now,
             ARCHITECTURE_WINDOW,
             ARCHITECTURE_RECENT,
             Some(&name),
-        );
+        ));
         snap
     }
 }

@@ -10,6 +10,8 @@ use kubeplay_views::probe_timeline::ProbeTimeline;
 use kubeplay_views::tree_layout::FailingContainer;
 use serde::{Deserialize, Serialize};
 
+/// The parts are boxed so the snapshot stays small where it is moved by value (the
+/// protocol's reply enum).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LiveSnapshot {
     /// Virtual time now (ms since the simulation started).
@@ -17,14 +19,14 @@ pub struct LiveSnapshot {
     /// Every application, for the app list.
     pub apps: Vec<AppSummary>,
     /// The selected application's header.
-    pub app: Option<AppHeader>,
-    pub tree: TreeView,
+    pub app: Option<Box<AppHeader>>,
+    pub tree: Box<TreeView>,
     /// The list view's rows (only when it is on).
     pub list: Option<Vec<TreeNode>>,
-    pub details: Option<NodeDetails>,
+    pub details: Option<Box<NodeDetails>>,
     /// The whole-app diff (only while the Sync dialog asks for it).
-    pub app_diff: Option<AppDiff>,
-    pub architecture: ArchitectureView,
+    pub app_diff: Option<Box<AppDiff>>,
+    pub architecture: Box<ArchitectureView>,
     /// The view state the page's controls show.
     pub view: ViewEcho,
     /// The answer to the last command when it was refused, said in a sentence.

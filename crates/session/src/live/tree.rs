@@ -9,23 +9,77 @@ use kubeplay_gitops::health::HealthStatus;
 use kubeplay_views::tree_layout::{self, AppRoot, Filter, LayoutOptions, NodeView};
 use std::collections::BTreeSet;
 
-/// The app's tree nodes and their views, computed once per snapshot.
+/// The app's tree nodes and their views.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AppTree {
     pub nodes: Vec<AppTreeNode>,
     pub views: Vec<NodeView>,
+    /// What the tree was computed from (see [`TreeKey`]).
+    pub key: TreeKey,
+}
+
+/// Everything an app's tree depends on: the cluster's objects (resourceVersion), the pods'
+/// statuses (which change without a new resourceVersion; the status history records each
+/// change), and the app's comparison. Equal keys, equal trees: a steady app at 60x costs
+/// no tree walk per frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeKey {
+    app: String,
+    resource_version: u64,
+    status_changes: (usize, u64),
+    comparison: String,
+}
+
+impl TreeKey {
+    pub fn of(g: &GitOps, app: &str) -> TreeKey {
+        let h = g.cluster.history();
+        let comparison =
+            g.app(app)
+                .and_then(|s| s.comparison.as_ref())
+                .map_or(String::new(), |c| {
+                    let statuses: String = c
+                        .resources
+                        .iter()
+                        .map(|r| match r.status {
+                            SyncStatus::Synced => 's',
+                            SyncStatus::OutOfSync => 'o',
+                            SyncStatus::Unknown => 'u',
+                        })
+                        .collect();
+                    format!("{:?}|{}|{statuses}", c.revision, c.resources.len())
+                });
+        TreeKey {
+            app: app.to_string(),
+            resource_version: g.cluster.resource_version(),
+            status_changes: (h.len(), h.last().map_or(0, |s| s.at)),
+            comparison,
+        }
+    }
 }
 
 impl AppTree {
-    pub fn of(g: &GitOps, app: &str) -> AppTree {
+    /// The tree of `app`, reusing `previous` when nothing it depends on changed.
+    pub fn of(g: &GitOps, app: &str, previous: Option<AppTree>) -> AppTree {
+        let key = TreeKey::of(g, app);
+        if let Some(p) = previous.filter(|p| p.key == key) {
+            return p;
+        }
         let nodes = g.tree(app);
-        let has_pods = nodes.iter().any(|n| n.key.kind == "Pod");
-        let pods = if has_pods {
-            g.cluster.list("Pod")
-        } else {
-            Vec::new()
-        };
+        // Only pods that are not healthy can have a failing container: fetch just those
+        // rather than every pod's status.
+        let pods: Vec<_> = nodes
+            .iter()
+            .filter(|n| {
+                n.key.kind == "Pod"
+                    && n.key.group.is_empty()
+                    && n.health
+                        .as_ref()
+                        .is_none_or(|h| h.status != HealthStatus::Healthy)
+            })
+            .filter_map(|n| g.cluster.get("Pod", &n.key.namespace, &n.key.name))
+            .collect();
         let views = tree_layout::node_views(&nodes, &pods);
-        AppTree { nodes, views }
+        AppTree { nodes, views, key }
     }
 
     pub fn view(&self, id: &str) -> Option<(usize, &NodeView)> {
@@ -152,8 +206,16 @@ pub fn facets(t: &AppTree) -> TreeView {
     TreeView {
         total: t.views.len(),
         kinds: f.kinds.into_iter().collect(),
-        healths: f.health.iter().map(|(h, c)| (h.as_str().to_string(), *c)).collect(),
-        syncs: f.sync.iter().map(|(s, c)| (s.as_str().to_string(), *c)).collect(),
+        healths: f
+            .health
+            .iter()
+            .map(|(h, c)| (h.as_str().to_string(), *c))
+            .collect(),
+        syncs: f
+            .sync
+            .iter()
+            .map(|(s, c)| (s.as_str().to_string(), *c))
+            .collect(),
         ..TreeView::default()
     }
 }

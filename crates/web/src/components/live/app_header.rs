@@ -13,6 +13,7 @@ pub struct Props {
     pub snapshot: Rc<LiveSnapshot>,
     pub on_send: Callback<LiveCommand>,
     pub on_dialog: Callback<LiveDialog>,
+    pub on_dismiss: Callback<()>,
 }
 
 #[function_component(AppHeaderView)]
@@ -44,16 +45,17 @@ pub fn app_header(p: &Props) -> Html {
         let s = p.on_dialog.clone();
         Callback::from(move |_: MouseEvent| s.emit(d))
     };
-    let toggle = |label: &'static str, title: &'static str, on: bool, next: Policy, disabled: bool| {
-        let s = p.on_send.clone();
-        html! {
-            <label class={classes!("switch", disabled.then_some("disabled"))} {title}>
-                <input type="checkbox" role="switch" checked={on} {disabled}
-                    onchange={Callback::from(move |_| s.emit(LiveCommand::SetPolicy(next)))} />
-                <span class="knob" aria-hidden="true"></span>{label}
-            </label>
-        }
-    };
+    let toggle =
+        |label: &'static str, title: &'static str, on: bool, next: Policy, disabled: bool| {
+            let s = p.on_send.clone();
+            html! {
+                <label class={classes!("switch", disabled.then_some("disabled"))} {title}>
+                    <input type="checkbox" role="switch" checked={on} {disabled}
+                        onchange={Callback::from(move |_| s.emit(LiveCommand::SetPolicy(next)))} />
+                    <span class="knob" aria-hidden="true"></span>{label}
+                </label>
+            }
+        };
     let pol = h.policy;
     let running = h.operation.as_ref().filter(|o| o.phase == "Running");
     let last = h.last_sync.as_ref();
@@ -120,8 +122,11 @@ pub fn app_header(p: &Props) -> Html {
             if !h.conditions.is_empty() {
                 <ul class="conditions">{for h.conditions.iter().map(|c| html! { <li>{c}</li> })}</ul>
             }
-            if let Some(e) = &snap.error { <div class="live-error" role="alert">{e}</div> }
-            if let Some(n) = &snap.notice { <div class="live-notice" role="status">{n}</div> }
+            if let Some(e) = &snap.error {
+                <div class="live-error" role="alert">{e}<button class="tool" aria-label="Dismiss" onclick={p.on_dismiss.reform(|_| ())}>{"✕"}</button></div>
+            } else if let Some(n) = &snap.notice {
+                <div class="live-notice" role="status">{n}<button class="tool" aria-label="Dismiss" onclick={p.on_dismiss.reform(|_| ())}>{"✕"}</button></div>
+            }
         </div>
     }
 }

@@ -27,7 +27,10 @@ fn yaml_view(text: &str) -> Html {
     let mut out = String::with_capacity(hl.len() * 2);
     out.push_str("<pre class=\"yaml-view\">");
     for (i, l) in hl.split('\n').enumerate() {
-        out.push_str(&format!("<div class=\"yl\"><span class=\"ln\">{}</span><span class=\"code\">{l}</span></div>", i + 1));
+        out.push_str(&format!(
+            "<div class=\"yl\"><span class=\"ln\">{}</span><span class=\"code\">{l}</span></div>",
+            i + 1
+        ));
     }
     out.push_str("</pre>");
     Html::from_html_unchecked(AttrValue::from(out))
@@ -36,12 +39,18 @@ fn yaml_view(text: &str) -> Html {
 #[function_component(DetailsPanel)]
 pub fn details_panel(p: &Props) -> Html {
     let snap = &p.snapshot;
-    let Some(d) = &snap.details else { return html! {} };
+    let Some(d) = &snap.details else {
+        return html! {};
+    };
     let send = |cmd: LiveCommand| {
         let s = p.on_send.clone();
         Callback::from(move |_: MouseEvent| s.emit(cmd.clone()))
     };
-    let tab = if snap.view.tab.pod_only() && !d.is_pod { DetailsTab::Summary } else { snap.view.tab };
+    let tab = if snap.view.tab.pod_only() && !d.is_pod {
+        DetailsTab::Summary
+    } else {
+        snap.view.tab
+    };
     let tabs = DetailsTab::ALL.iter().filter(|t| d.is_pod || !t.pod_only()).map(|t| {
         let on = *t == tab;
         html! {
@@ -99,7 +108,9 @@ pub fn details_panel(p: &Props) -> Html {
         }
         (TabContent::Timeline(t), _) => html! { <Timeline timeline={Rc::new(t.clone())} /> },
         (TabContent::Lifecycle(l), _) => html! { <Lifecycle lifecycle={Rc::new(l.clone())} /> },
-        (TabContent::None, _) => html! { <div class="empty-note">{"Nothing to show for this resource."}</div> },
+        (TabContent::None, _) => {
+            html! { <div class="empty-note">{"Nothing to show for this resource."}</div> }
+        }
     };
     html! {
         <aside class="details" aria-label={format!("{} {}", d.kind, d.name)}>
@@ -113,7 +124,7 @@ pub fn details_panel(p: &Props) -> Html {
                 <button class="tool close" aria-label="Close details" onclick={send(LiveCommand::SelectNode(None))}>{"✕"}</button>
             </div>
             if d.live {
-                <DriftActions details={Rc::new(d.clone())} on_send={p.on_send.clone()} />
+                <DriftActions details={Rc::new((**d).clone())} on_send={p.on_send.clone()} />
             }
             <div class="dtabs" role="tablist">{for tabs}</div>
             <div class="details-body" data-tab={format!("{tab:?}")}>{body}</div>

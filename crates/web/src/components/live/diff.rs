@@ -1,8 +1,10 @@
 //! Desired vs live YAML: side by side, inline or compact; folded unchanged runs shown as
 //! gaps that unfold on click; any line can become an ignoreDifferences rule.
 
+use kubeplay_session::live::views::diff_view::{
+    DiffLine, DiffMode, DiffRows, Gap, InlineRow, LineKind, SideRow,
+};
 use kubeplay_session::live::LiveCommand;
-use kubeplay_session::live::views::diff_view::{DiffLine, DiffMode, DiffRows, Gap, InlineRow, LineKind, SideRow};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,7 +22,11 @@ pub const MODES: [(DiffMode, &str); 3] = [
 ];
 
 fn gap_row(g: &Gap, send: &Option<Callback<LiveCommand>>, cols: usize) -> Html {
-    let text = format!("⋯ {} unchanged line{} ⋯", g.hidden, if g.hidden == 1 { "" } else { "s" });
+    let text = format!(
+        "⋯ {} unchanged line{} ⋯",
+        g.hidden,
+        if g.hidden == 1 { "" } else { "s" }
+    );
     match send {
         Some(s) => {
             let (s, id) = (s.clone(), g.id);
@@ -32,13 +38,17 @@ fn gap_row(g: &Gap, send: &Option<Callback<LiveCommand>>, cols: usize) -> Html {
     }
 }
 
-fn ignore_button(send: &Option<Callback<LiveCommand>>, live_no: Option<usize>, desired_no: Option<usize>) -> Html {
+fn ignore_button(
+    send: &Option<Callback<LiveCommand>>,
+    live_no: Option<usize>,
+    desired_no: Option<usize>,
+) -> Html {
     match send {
         Some(s) => {
             let s = s.clone();
             html! { <button class="ignore-btn" title="Ignore differences in this field (adds an ignoreDifferences rule to the Application)"
-                aria-label="Ignore this field"
-                onclick={Callback::from(move |_| s.emit(LiveCommand::IgnoreDiffLine { live_no, desired_no }))}>{"⊘"}</button> }
+            aria-label="Ignore this field"
+            onclick={Callback::from(move |_| s.emit(LiveCommand::IgnoreDiffLine { live_no, desired_no }))}>{"⊘"}</button> }
         }
         None => html! {},
     }
@@ -66,6 +76,7 @@ pub fn diff_table(p: &Props) -> Html {
     match &p.rows {
         DiffRows::Inline(rows) => html! {
             <table class="diff inline">
+                <colgroup><col class="c-ln" /><col class="c-ln" /><col /></colgroup>
                 <tbody>
                     {for rows.iter().map(|r| match r {
                         InlineRow::Line(l) => inline_line(l, send),
@@ -76,6 +87,7 @@ pub fn diff_table(p: &Props) -> Html {
         },
         DiffRows::SideBySide(rows) => html! {
             <table class="diff side">
+                <colgroup><col class="c-ln" /><col /><col class="c-ln" /><col /><col class="c-ign" /></colgroup>
                 <thead><tr><th colspan="2">{"Live"}</th><th colspan="2">{"Desired"}</th><th></th></tr></thead>
                 <tbody>
                     {for rows.iter().map(|r| match r {

@@ -23,7 +23,10 @@ pub fn drift_actions(p: &Props) -> Html {
     let on_replicas = {
         let replicas = replicas.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 replicas.set(i.value().parse().ok());
             }
         })
@@ -32,25 +35,31 @@ pub fn drift_actions(p: &Props) -> Html {
         let (s, id, replicas) = (p.on_send.clone(), d.id.clone(), replicas.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            s.emit(LiveCommand::Scale { id: id.clone(), replicas: shown });
+            s.emit(LiveCommand::Scale {
+                id: id.clone(),
+                replicas: shown,
+            });
             replicas.set(None);
         })
     };
     let delete = {
-        let (s, id, what) = (p.on_send.clone(), d.id.clone(), format!("{} {}", d.kind, d.name));
+        let (s, id, what) = (
+            p.on_send.clone(),
+            d.id.clone(),
+            format!("{} {}", d.kind, d.name),
+        );
         Callback::from(move |_| {
-            if crate::browser::confirm(&format!("Delete {what} from the cluster (kubectl delete)?")) {
+            if crate::browser::confirm(&format!("Delete {what} from the cluster (kubectl delete)?"))
+            {
                 s.emit(LiveCommand::Delete { id: id.clone() });
             }
         })
     };
     let start_edit = {
         let (s, editing, content) = (p.on_send.clone(), editing.clone(), d.content.clone());
-        Callback::from(move |_| {
-            match &content {
-                TabContent::Yaml(y) => editing.set(Some(y.clone())),
-                _ => s.emit(LiveCommand::SetTab(DetailsTab::LiveYaml)),
-            }
+        Callback::from(move |_| match &content {
+            TabContent::Yaml(y) => editing.set(Some(y.clone())),
+            _ => s.emit(LiveCommand::SetTab(DetailsTab::LiveYaml)),
         })
     };
     // Once the live manifest arrives, the edit box opens on it.
@@ -61,7 +70,10 @@ pub fn drift_actions(p: &Props) -> Html {
     let on_edit_input = {
         let editing = editing.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+            if let Some(t) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
                 editing.set(Some(t.value()));
             }
         })
@@ -70,7 +82,10 @@ pub fn drift_actions(p: &Props) -> Html {
         let (s, id, editing) = (p.on_send.clone(), d.id.clone(), editing.clone());
         Callback::from(move |_| {
             if let Some(yaml) = (*editing).clone() {
-                s.emit(LiveCommand::EditLive { id: id.clone(), yaml });
+                s.emit(LiveCommand::EditLive {
+                    id: id.clone(),
+                    yaml,
+                });
                 editing.set(None);
             }
         })

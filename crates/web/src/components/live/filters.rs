@@ -36,12 +36,23 @@ pub fn filter_bar(p: &Props) -> Html {
     let on_name = {
         let (s, f) = (p.on_send.clone(), f.clone());
         Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                s.emit(LiveCommand::SetFilter(TreeFilter { name: i.value(), ..f.clone() }));
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                s.emit(LiveCommand::SetFilter(TreeFilter {
+                    name: i.value(),
+                    ..f.clone()
+                }));
             }
         })
     };
-    let chip = |label: String, count: usize, on: bool, class: &'static str, icon: &'static str, next: TreeFilter| {
+    let chip = |label: String,
+                count: usize,
+                on: bool,
+                class: &'static str,
+                icon: &'static str,
+                next: TreeFilter| {
         html! {
             <button class={classes!("chip", class, on.then_some("on"))} aria-pressed={on.to_string()} onclick={set(next)}>
                 if !icon.is_empty() { <span class="st-icon" aria-hidden="true">{icon}</span> }
@@ -51,15 +62,45 @@ pub fn filter_bar(p: &Props) -> Html {
     };
     let kinds = t.kinds.iter().map(|(k, c)| {
         let on = f.kinds.contains(k);
-        chip(k.clone(), *c, on, "", "", TreeFilter { kinds: toggled(&f.kinds, k), ..f.clone() })
+        chip(
+            k.clone(),
+            *c,
+            on,
+            "",
+            "",
+            TreeFilter {
+                kinds: toggled(&f.kinds, k),
+                ..f.clone()
+            },
+        )
     });
     let healths = t.healths.iter().map(|(h, c)| {
         let on = f.health.contains(h);
-        chip(h.clone(), *c, on, tone(h), health_icon(h), TreeFilter { health: toggled(&f.health, h), ..f.clone() })
+        chip(
+            h.clone(),
+            *c,
+            on,
+            tone(h),
+            health_icon(h),
+            TreeFilter {
+                health: toggled(&f.health, h),
+                ..f.clone()
+            },
+        )
     });
     let syncs = t.syncs.iter().map(|(s, c)| {
         let on = f.sync.contains(s);
-        chip(s.clone(), *c, on, tone(s), sync_icon(s), TreeFilter { sync: toggled(&f.sync, s), ..f.clone() })
+        chip(
+            s.clone(),
+            *c,
+            on,
+            tone(s),
+            sync_icon(s),
+            TreeFilter {
+                sync: toggled(&f.sync, s),
+                ..f.clone()
+            },
+        )
     });
     let list = snap.view.list_view;
     let mode = |to_list: bool| {

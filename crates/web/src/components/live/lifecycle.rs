@@ -19,14 +19,16 @@ pub fn lifecycle(p: &Props) -> Html {
             <span class="phase-name">{&ph.phase}</span>
         </li>
     });
-    let conditions = l.conditions.iter().map(|c| html! {
-        <tr>
-            <td>{&c.kind}</td>
-            <td><span class={classes!("st", tone(&c.status))}>{&c.status}</span></td>
-            <td class="muted">{&c.reason}</td>
-            <td class="msg">{&c.message}</td>
-            <td class="mono muted">{&c.last_transition}</td>
-        </tr>
+    let conditions = l.conditions.iter().map(|c| {
+        html! {
+            <tr>
+                <td>{&c.kind}</td>
+                <td><span class={classes!("st", tone(&c.status))}>{&c.status}</span></td>
+                <td class="muted">{&c.reason}</td>
+                <td class="msg">{&c.message}</td>
+                <td class="mono muted">{&c.last_transition}</td>
+            </tr>
+        }
     });
     let containers = l.containers.iter().map(|c| html! {
         <tr>
@@ -37,8 +39,10 @@ pub fn lifecycle(p: &Props) -> Html {
             <td class="muted">{c.last_termination.clone().unwrap_or_default()}</td>
         </tr>
     });
-    let changes = l.phase_changes.iter().map(|c| html! {
-        <li><span class="mono">{offset_text(c.at)}</span>{" "}{&c.phase}</li>
+    let changes = l.phase_changes.iter().map(|c| {
+        html! {
+            <li><span class="mono">{offset_text(c.at)}</span>{" "}{&c.phase}</li>
+        }
     });
     html! {
         <div class="lifecycle">

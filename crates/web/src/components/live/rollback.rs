@@ -16,7 +16,9 @@ pub struct Props {
 
 #[function_component(RollbackDialog)]
 pub fn rollback_dialog(p: &Props) -> Html {
-    let Some(h) = &p.snapshot.app else { return html! {} };
+    let Some(h) = &p.snapshot.app else {
+        return html! {};
+    };
     let rows = h.history.iter().map(|r| {
         let (s, close, id) = (p.on_send.clone(), p.on_close.clone(), r.id);
         let onclick = Callback::from(move |_| {

@@ -21,6 +21,9 @@ pub fn health_icon(status: &str) -> &'static str {
         "Degraded" => "✖",
         "Missing" => "◍",
         "Suspended" => "⏸",
+        "Succeeded" | "True" => "✔",
+        "Failed" | "Error" | "False" => "✖",
+        "Running" => "◌",
         "" => "",
         _ => "?",
     }
@@ -50,7 +53,11 @@ pub fn status_badge(p: &BadgeProps) -> Html {
     if p.status.is_empty() {
         return html! {};
     }
-    let icon = if p.sync { sync_icon(&p.status) } else { health_icon(&p.status) };
+    let icon = if p.sync {
+        sync_icon(&p.status)
+    } else {
+        health_icon(&p.status)
+    };
     let class = classes!("st", tone(&p.status), p.compact.then_some("compact"));
     html! {
         <span {class} title={p.status.clone()} aria-label={p.status.clone()}>

@@ -4,8 +4,8 @@
 use super::diff::DiffTable;
 use super::status::StatusBadge;
 use crate::components::dialogs::Modal;
-use kubeplay_session::live::{LiveCommand, LiveSnapshot, SyncOptions};
 use kubeplay_session::live::views::diff_view::ResourceChange;
+use kubeplay_session::live::{LiveCommand, LiveSnapshot, SyncOptions};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -34,7 +34,12 @@ pub fn sync_dialog(p: &Props) -> Html {
     let oos_only = use_state(|| false);
     // Resources left out of the sync (all are in by default).
     let excluded = use_state(BTreeSet::<String>::new);
-    let name = p.snapshot.app.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+    let name = p
+        .snapshot
+        .app
+        .as_ref()
+        .map(|a| a.name.clone())
+        .unwrap_or_default();
     let check = |label: &'static str, title: &'static str, state: &UseStateHandle<bool>| {
         let s = state.clone();
         html! {
@@ -74,13 +79,22 @@ pub fn sync_dialog(p: &Props) -> Html {
         }
     });
     let submit = {
-        let (s, prune, dry_run, oos, excluded) = (p.on_send.clone(), prune.clone(), dry_run.clone(), oos_only.clone(), excluded.clone());
+        let (s, prune, dry_run, oos, excluded) = (
+            p.on_send.clone(),
+            prune.clone(),
+            dry_run.clone(),
+            oos_only.clone(),
+            excluded.clone(),
+        );
         let ids: Vec<String> = resources.iter().map(|r| r.id.clone()).collect();
         Callback::from(move |_| {
             let chosen: Vec<String> = if excluded.is_empty() {
                 Vec::new()
             } else {
-                ids.iter().filter(|i| !excluded.contains(*i)).cloned().collect()
+                ids.iter()
+                    .filter(|i| !excluded.contains(*i))
+                    .cloned()
+                    .collect()
             };
             s.emit(LiveCommand::Sync(SyncOptions {
                 prune: *prune,

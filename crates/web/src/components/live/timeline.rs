@@ -85,13 +85,15 @@ pub fn timeline(p: &Props) -> Html {
         let title = format!("{} {}: {}", offset_text(e.at), e.reason, e.message);
         html! { <span class={classes!("tl-event", e.warning.then_some("warning"))} style={format!("left:{:.3}%", pct(a, e.at))} {title}></span> }
     });
-    let list = t.events.iter().rev().map(|e| html! {
-        <tr class={classes!(e.warning.then_some("warning"))}>
-            <td class="mono">{offset_text(e.at)}</td>
-            <td>{&e.reason}</td>
-            <td class="muted">{e.container.clone().unwrap_or_default()}</td>
-            <td class="msg">{&e.message}</td>
-        </tr>
+    let list = t.events.iter().rev().map(|e| {
+        html! {
+            <tr class={classes!(e.warning.then_some("warning"))}>
+                <td class="mono">{offset_text(e.at)}</td>
+                <td>{&e.reason}</td>
+                <td class="muted">{e.container.clone().unwrap_or_default()}</td>
+                <td class="msg">{&e.message}</td>
+            </tr>
+        }
     });
     html! {
         <div class="timeline" aria-label={format!("Probe timeline of {}", t.pod)}>

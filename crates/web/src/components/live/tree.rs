@@ -3,8 +3,8 @@
 
 use super::status::{health_icon, sync_icon, tone};
 use kubeplay_session::live::snapshot::TreeNode;
-use kubeplay_session::live::{LiveCommand, LiveSnapshot};
 use kubeplay_session::live::views::tree_layout::{NODE_HEIGHT, NODE_WIDTH};
+use kubeplay_session::live::{LiveCommand, LiveSnapshot};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -20,7 +20,10 @@ fn edge_path(points: &[(f32, f32)]) -> String {
         return String::new();
     };
     let mid = (a.0 + b.0) / 2.0;
-    format!("M{} {} C{mid} {} {mid} {} {} {}", a.0, a.1, a.1, b.1, b.0, b.1)
+    format!(
+        "M{} {} C{mid} {} {mid} {} {} {}",
+        a.0, a.1, a.1, b.1, b.0, b.1
+    )
 }
 
 #[derive(Properties, PartialEq)]
@@ -36,7 +39,9 @@ pub fn tree_node_box(p: &NodeProps) -> Html {
     let n = &p.node;
     let select = {
         let (s, id, sel) = (p.on_send.clone(), n.id.clone(), n.selected);
-        Callback::from(move |_: MouseEvent| s.emit(LiveCommand::SelectNode((!sel).then(|| id.clone()))))
+        Callback::from(move |_: MouseEvent| {
+            s.emit(LiveCommand::SelectNode((!sel).then(|| id.clone())))
+        })
     };
     let collapse = {
         let (s, id) = (p.on_send.clone(), n.id.clone());
@@ -45,7 +50,10 @@ pub fn tree_node_box(p: &NodeProps) -> Html {
             s.emit(LiveCommand::ToggleCollapse(id.clone()))
         })
     };
-    let style = format!("left:{}px;top:{}px;width:{NODE_WIDTH}px;height:{NODE_HEIGHT}px", n.x, n.y);
+    let style = format!(
+        "left:{}px;top:{}px;width:{NODE_WIDTH}px;height:{NODE_HEIGHT}px",
+        n.x, n.y
+    );
     let class = classes!(
         "tnode",
         format!("h-{}", tone(&n.health)),
