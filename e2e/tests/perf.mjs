@@ -7,7 +7,45 @@ import { open, openExample, openFile, editor } from './helpers.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
+/// Types `count` digits after `anchor` in `file`; after each, waits for the output to show
+/// `want(tag)` and reads the engine's own time (measured in the worker) from the pane.
+async function engineTimes(page, file, anchor, want, count = 15) {
+  await openFile(page, file);
+  await editor(page).evaluate((t, a) => {
+    const at = t.value.indexOf(a) + a.length;
+    t.focus();
+    t.setSelectionRange(at, at);
+  }, anchor);
+  const times = [];
+  let tag = '';
+  for (let i = 0; i < count; i++) {
+    tag += String(i % 10);
+    await page.keyboard.type(String(i % 10));
+    await page.waitForFunction(
+      (w) => document.querySelector('[data-testid=rendered]')?.textContent.includes(w),
+      want(tag),
+    );
+    times.push(Number(await page.locator('[data-testid=engine-time]').getAttribute('data-ms')));
+  }
+  return times;
+}
+
 export default {
+  async 'engines in the browser: render time in the worker per example'({ page, origin }) {
+    await open(page, origin);
+    const cases = [
+      ['kustomize-image', '/kustomize/kustomization.yaml', '1.23.1', (t) => `new-nginx:1.23.1${t}\n`],
+      ['overlays', '/overlays/dev/kustomization.yaml', '1.27', (t) => `nginx:1.27${t}\n`],
+      ['helm-chart', '/mychart/values.yaml', 'repository: nginx', (t) => `nginx${t}:`],
+    ];
+    for (const [id, file, anchor, want] of cases) {
+      await openExample(page, id);
+      const times = await engineTimes(page, file, anchor, want);
+      if (times.some((t) => !(t >= 0))) throw new Error(`${id}: unreadable engine times ${times}`);
+      console.log(`     wasm timing: ${id} render in the worker: median ${median(times).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms (${times.length} renders)`);
+    }
+  },
+
   async 'targets: keystroke to render, time to interactive, size'({ page, origin }) {
     // Time to interactive: navigation start to the first render with a working editor.
     const ttis = [];

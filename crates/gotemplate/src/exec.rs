@@ -661,9 +661,11 @@ impl<'a> State<'a, '_> {
             }
             return Ok(Rv::invalid());
         }
-        let typ = receiver.type_name();
+        // The type's name is only needed for errors; building it for every field was a
+        // measurable share of execution.
+        let typ = || receiver.type_name();
         if receiver.v.is_nil() {
-            return self.errorf(format!("nil pointer evaluating {typ}.{field}"));
+            return self.errorf(format!("nil pointer evaluating {}.{field}", typ()));
         }
         let has_args = args.len() > 1 || final_.is_some();
         match &receiver.v {
@@ -672,7 +674,7 @@ impl<'a> State<'a, '_> {
                     return self.eval_call(dot, &m, false, At::Arg(node), field, args, final_);
                 }
                 if o.is_nil() {
-                    return self.errorf(format!("nil pointer evaluating {typ}.{field}"));
+                    return self.errorf(format!("nil pointer evaluating {}.{field}", typ()));
                 }
                 if let Some(v) = o.field(field) {
                     if has_args {
@@ -690,7 +692,7 @@ impl<'a> State<'a, '_> {
             Value::Map(m) => return self.map_field(m, field, has_args),
             _ => {}
         }
-        self.errorf(format!("can't evaluate field {field} in type {typ}"))
+        self.errorf(format!("can't evaluate field {field} in type {}", typ()))
     }
 
     /// `.key` on a map, with the `missingkey` option.

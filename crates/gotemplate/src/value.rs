@@ -218,6 +218,11 @@ pub trait Object: Send + Sync {
     fn is_nil(&self) -> bool {
         false
     }
+    /// The object as `Any`, so a host can recognise its own types among
+    /// values and downcast them (e.g. to change a map it shares).
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 impl Value {

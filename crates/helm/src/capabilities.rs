@@ -203,11 +203,20 @@ impl Capabilities {
         extra_api_versions: &[String],
     ) -> Result<Capabilities, String> {
         let kv = KubeVersion::parse(kube_version.unwrap_or(DEFAULT_KUBE_VERSION))?;
-        let mut apis: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
-        apis.extend(extra_api_versions.iter().cloned());
+        // The default list is built once: every render needs it.
+        static DEFAULTS: std::sync::OnceLock<Arc<Vec<String>>> = std::sync::OnceLock::new();
+        let defaults = DEFAULTS
+            .get_or_init(|| Arc::new(DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect()));
+        let api_versions = if extra_api_versions.is_empty() {
+            defaults.clone()
+        } else {
+            let mut apis = (**defaults).clone();
+            apis.extend(extra_api_versions.iter().cloned());
+            Arc::new(apis)
+        };
         Ok(Capabilities {
             kube_version: kv,
-            api_versions: VersionSet(Arc::new(apis)),
+            api_versions: VersionSet(api_versions),
         })
     }
 }

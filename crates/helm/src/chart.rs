@@ -52,6 +52,9 @@ pub struct Metadata {
     pub chart_type: String,
 }
 
+/// A schema's bytes with what parsing them gave.
+pub(crate) type ParsedSchema = (Vec<u8>, Result<Json, String>);
+
 /// A loaded chart.
 #[derive(Debug, Clone, Default)]
 pub struct Chart {
@@ -59,6 +62,9 @@ pub struct Chart {
     /// `values.yaml` (numbers as float64, as Helm reads it).
     pub values: JsonMap<String, Json>,
     pub schema: Option<Vec<u8>>,
+    /// `schema` parsed once per loaded chart (renders share it through clones), with the
+    /// bytes it came from, so a changed `schema` is parsed again.
+    pub(crate) parsed_schema: std::sync::Arc<std::sync::OnceLock<ParsedSchema>>,
     /// Files under `templates/`, names like `templates/deployment.yaml`.
     pub templates: Vec<ChartFile>,
     /// Every other file (what `.Files` sees).

@@ -241,6 +241,83 @@ pub fn yaml_to_json(src: &str, file: &str) -> Result<Json, kubeplay_yaml::Error>
 
 /// Helm's `toYaml` of a value: sigs.k8s.io/yaml `Marshal` (JSON first, then go-yaml v2).
 pub fn to_yaml(v: &Value) -> Result<String, String> {
+    if let Some(y) = scalar_yaml(v) {
+        return Ok(y);
+    }
     let j = value_to_json(v)?;
     kubeplay_yaml::emit_json(&j, &kubeplay_yaml::EmitOptions::sigs_yaml()).map_err(|e| e.goyaml)
+}
+
+/// `toYaml` of the values that need no emitter: null, booleans, empty maps and lists, and
+/// identifier-like strings that go-yaml v2 writes plain (charts call `toYaml` on such
+/// values all the time, e.g. Bitnami's `common.tplvalues.render` on every value it gets).
+fn scalar_yaml(v: &Value) -> Option<String> {
+    match v {
+        Value::Nil => Some("null\n".into()),
+        Value::Bool(b) => Some(format!("{b}\n")),
+        Value::String(s) => {
+            let s = s.as_str()?;
+            let b = s.as_bytes();
+            let simple = b.first().is_some_and(u8::is_ascii_alphabetic)
+                && b.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'));
+            let plain = simple
+                && kubeplay_yaml::resolve::resolve_plain(s, kubeplay_yaml::Schema::GoYamlV2)
+                    == kubeplay_yaml::Resolved::Str;
+            plain.then(|| format!("{s}\n"))
+        }
+        Value::List(l) if l.items.is_empty() => Some("[]\n".into()),
+        Value::Map(m) if m.entries.is_empty() => Some("{}\n".into()),
+        Value::Object(o) if !o.is_nil() => match o.value()? {
+            Value::Map(m) if m.entries.is_empty() => Some("{}\n".into()),
+            Value::List(l) if l.items.is_empty() => Some("[]\n".into()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path must print what the emitter prints, and leave to it what it cannot.
+    #[test]
+    fn scalar_fast_path_matches_the_emitter() {
+        let cases = [
+            Value::Nil,
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::from("nginx"),
+            Value::from("docker.io/bitnami/nginx"),
+            Value::from("a-b_c.d"),
+            Value::from("yes"),
+            Value::from("No"),
+            Value::from("on"),
+            Value::from("y"),
+            Value::from("null"),
+            Value::from("True"),
+            Value::from("e10"),
+            Value::from("1abc"),
+            Value::from("x: y"),
+            Value::from(""),
+            Value::list(vec![]),
+            Value::map(Vec::<(String, Value)>::new()),
+            crate::funcs::MutMap::value(BTreeMap::new()),
+        ];
+        for v in cases {
+            let slow = kubeplay_yaml::emit_json(
+                &value_to_json(&v).unwrap(),
+                &kubeplay_yaml::EmitOptions::sigs_yaml(),
+            )
+            .unwrap();
+            assert_eq!(to_yaml(&v).unwrap(), slow, "{v:?}");
+        }
+        assert!(scalar_yaml(&Value::from("yes")).is_none());
+        assert!(scalar_yaml(&Value::from("x: y")).is_none());
+        assert_eq!(
+            scalar_yaml(&Value::from("nginx")).as_deref(),
+            Some("nginx\n")
+        );
+    }
 }

@@ -126,10 +126,14 @@ fn render_with(
             )));
         }
     }
-    let vals = values::coalesce_values(&chart, user_values);
+    let vals = serde_json::Value::Object(values::coalesce_values(&chart, user_values));
     if !opts.skip_schema_validation {
-        crate::schema::validate_chart(&chart, &vals)?;
+        crate::schema::validate_chart_values(&chart, &vals)?;
     }
+    let vals = match vals {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
     let release = Value::map([
         ("Name", Value::from(opts.name.as_str())),
         ("Namespace", Value::from(opts.namespace.as_str())),
@@ -171,17 +175,15 @@ fn collect(
     // `.Values` maps are shared and changeable, as Go maps are: `set .Values "k" v` is seen
     // by later reads, and a subchart's `.Values` is the parent's entry for it.
     let values = match parent_values {
-        None => match crate::funcs::helm::mutable(crate::convert::json_to_value(
-            &serde_json::Value::Object(root_vals.clone()),
-        )) {
-            v @ Value::Object(_) => crate::funcs::MutMap::of(&v)
-                .map(|m| m.as_values())
-                .unwrap_or(v),
-            v => v,
-        },
+        None => crate::funcs::MutMap::new(
+            root_vals
+                .iter()
+                .map(|(k, v)| (k.clone(), crate::funcs::helm::json_to_mutable(v)))
+                .collect(),
+        )
+        .as_values(),
         Some(parent) => {
-            let entry =
-                crate::funcs::MutMap::of(parent).and_then(|m| m.lock().get(c.name()).cloned());
+            let entry = crate::funcs::MutMap::of(parent).and_then(|m| m.get(c.name()));
             match entry.as_ref().and_then(crate::funcs::MutMap::of) {
                 Some(m) => m.as_values(),
                 None => crate::funcs::MutMap::default().as_values(),
@@ -284,12 +286,14 @@ fn execute(
         let mut scope = (*r.vals).clone();
         scope.insert(
             "Template".into(),
-            crate::convert::values_map(
-                &serde_json::json!({"Name": name.as_str(), "BasePath": r.base_path})
-                    .as_object()
-                    .cloned()
-                    .unwrap_or_default(),
-            ),
+            Value::Map(Arc::new(kubeplay_gotemplate::Map {
+                entries: BTreeMap::from([
+                    ("BasePath".to_string(), Value::from(r.base_path.as_str())),
+                    ("Name".to_string(), Value::from(name.as_str())),
+                ]),
+                elem: kubeplay_gotemplate::ElemType::Any,
+                type_name: Some(Arc::from("common.Values")),
+            })),
         );
         let out = t
             .execute(name, &Value::from(scope))

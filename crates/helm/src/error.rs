@@ -13,6 +13,9 @@ pub enum HelmError {
     Schema(String),
     /// A template failed to parse or execute (Helm's reformatted message).
     Render(String),
+    /// A release action (install, uninstall) failed: a name in use or invalid, or the
+    /// cluster refused an object.
+    Release(String),
 }
 
 impl HelmError {
@@ -22,7 +25,8 @@ impl HelmError {
             HelmError::Load(m)
             | HelmError::Values(m)
             | HelmError::Schema(m)
-            | HelmError::Render(m) => m,
+            | HelmError::Render(m)
+            | HelmError::Release(m) => m,
         }
     }
 }

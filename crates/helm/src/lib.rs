@@ -31,7 +31,8 @@
 //! Files name their concepts as Helm's do: [`chart`] (loading), [`values`] (coalescing),
 //! [`dependencies`] (condition/tags/alias/import-values), [`engine`] (rendering),
 //! [`funcs`] (Sprig and Helm's functions), [`files`] (`.Files`), [`manifests`] (the
-//! `helm template` stream), [`starter`] (`helm create`).
+//! `helm template` stream), [`starter`] (`helm create`), [`release`] (`helm install`,
+//! `list` and `uninstall` into the simulated cluster).
 
 pub mod archive;
 pub mod capabilities;
@@ -45,6 +46,7 @@ pub mod funcs;
 pub mod gojson;
 pub mod ignore;
 pub mod manifests;
+pub mod release;
 pub mod schema;
 pub mod semver;
 pub mod starter;

@@ -183,20 +183,62 @@ const HOOK_EVENTS: &[&str] = &[
     "test-success",
 ];
 
-fn kind_rank(kind: &str) -> usize {
-    INSTALL_ORDER
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(INSTALL_ORDER.len())
-}
+/// Helm's `UninstallOrder` of kinds: not quite the reverse of [`INSTALL_ORDER`] (webhooks go
+/// first so they cannot block the removals, Services before workloads).
+pub const UNINSTALL_ORDER: &[&str] = &[
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "APIService",
+    "Ingress",
+    "IngressClass",
+    "Service",
+    "CronJob",
+    "Job",
+    "StatefulSet",
+    "HorizontalPodAutoscaler",
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
+    "Pod",
+    "DaemonSet",
+    "RoleBindingList",
+    "RoleBinding",
+    "RoleList",
+    "Role",
+    "ClusterRoleBindingList",
+    "ClusterRoleBinding",
+    "ClusterRoleList",
+    "ClusterRole",
+    "CustomResourceDefinition",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "StorageClass",
+    "ConfigMap",
+    "SecretList",
+    "Secret",
+    "ServiceAccount",
+    "PodDisruptionBudget",
+    "PodSecurityPolicy",
+    "LimitRange",
+    "ResourceQuota",
+    "NetworkPolicy",
+    "Namespace",
+    "PriorityClass",
+];
 
-/// Helm's `lessByKind` as an ordering (used with a stable sort).
-fn by_kind(a: &str, b: &str) -> std::cmp::Ordering {
-    let (ra, rb) = (kind_rank(a), kind_rank(b));
-    if ra == INSTALL_ORDER.len() && rb == INSTALL_ORDER.len() {
+/// Helm's `lessByKind` over an order ([`INSTALL_ORDER`] or [`UNINSTALL_ORDER`]), for a
+/// stable sort: listed kinds by their place, unknown kinds after them by name.
+pub fn by_kind_in(order: &[&str], a: &str, b: &str) -> std::cmp::Ordering {
+    let rank = |k: &str| order.iter().position(|o| *o == k).unwrap_or(order.len());
+    let (ra, rb) = (rank(a), rank(b));
+    if ra == order.len() && rb == order.len() {
         return a.cmp(b);
     }
     ra.cmp(&rb)
+}
+
+fn by_kind(a: &str, b: &str) -> std::cmp::Ordering {
+    by_kind_in(INSTALL_ORDER, a, b)
 }
 
 /// Helm's `SortManifests`: (hooks, plain manifests), each sorted by kind.

@@ -12,6 +12,11 @@ const MAX_REF_DEPTH: usize = 64;
 
 /// Helm's `ValidateAgainstSchema` over the chart and its subcharts.
 pub fn validate_chart(chart: &Chart, vals: &Values) -> Result<(), HelmError> {
+    validate_chart_values(chart, &Json::Object(vals.clone()))
+}
+
+/// [`validate_chart`] over values already held as a JSON object (no copy).
+pub fn validate_chart_values(chart: &Chart, vals: &Json) -> Result<(), HelmError> {
     let mut sb = String::new();
     collect(chart, vals, &mut sb);
     if sb.is_empty() {
@@ -23,16 +28,27 @@ pub fn validate_chart(chart: &Chart, vals: &Values) -> Result<(), HelmError> {
     }
 }
 
-fn collect(chart: &Chart, vals: &Values, sb: &mut String) {
+fn collect(chart: &Chart, vals: &Json, sb: &mut String) {
     if let Some(schema) = &chart.schema {
-        if let Err(e) = validate_single(vals, schema) {
+        let cached = chart
+            .parsed_schema
+            .get_or_init(|| (schema.clone(), parse_schema(schema)));
+        let result = if cached.0 == *schema {
+            match &cached.1 {
+                Ok(s) => validate_parsed(vals, s),
+                Err(e) => Err(e.clone()),
+            }
+        } else {
+            parse_schema(schema).and_then(|s| validate_parsed(vals, &s))
+        };
+        if let Err(e) = result {
             sb.push_str(&format!("{}:\n{}", chart.name(), e));
         }
     }
     for sub in &chart.dependencies {
         match vals.get(sub.name()) {
             None | Some(Json::Null) => {}
-            Some(Json::Object(m)) => collect(sub, m, sb),
+            Some(m @ Json::Object(_)) => collect(sub, m, sb),
             Some(other) => sb.push_str(&format!(
                 "{}:\ninvalid type for values: expected object (map), got {}\n",
                 sub.name(),
@@ -57,16 +73,21 @@ fn go_type(v: &Json) -> &'static str {
 /// Validates one values map against one schema document; the error text is the list of
 /// failures, one `- at 'PTR': MSG` line each, ending with a newline.
 pub fn validate_single(vals: &Values, schema: &[u8]) -> Result<(), String> {
-    let schema: Json =
-        serde_json::from_slice(schema).map_err(|e| format!("invalid character in schema: {e}"))?;
+    validate_parsed(&Json::Object(vals.clone()), &parse_schema(schema)?)
+}
+
+fn parse_schema(schema: &[u8]) -> Result<Json, String> {
+    serde_json::from_slice(schema).map_err(|e| format!("invalid character in schema: {e}"))
+}
+
+fn validate_parsed(v: &Json, schema: &Json) -> Result<(), String> {
     let mut errs = Vec::new();
-    let v = Json::Object(vals.clone());
     let mut ctx = Ctx {
-        root: &schema,
+        root: schema,
         errs: &mut errs,
         depth: 0,
     };
-    ctx.validate(&schema, &v, "");
+    ctx.validate(schema, v, "");
     if errs.is_empty() {
         return Ok(());
     }

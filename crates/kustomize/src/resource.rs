@@ -226,3 +226,32 @@ fn same_ending(a: &[String], b: &[String]) -> bool {
     }
     long[long.len() - short.len()..] == *short
 }
+
+/// kyaml's `GetValidatedMetadata`: a resource needs a kind, and a name unless it is a
+/// list. The message prints the metadata as Go's `%v` prints kyaml's `ResourceMeta`.
+pub fn validate_metadata(obj: &Json) -> crate::error::Result<()> {
+    let s = |v: Option<&Json>| v.and_then(Json::as_str).unwrap_or("").to_string();
+    let meta = obj.get("metadata");
+    let kind = s(obj.get("kind"));
+    let name = s(meta.and_then(|m| m.get("name")));
+    let problem = if kind.is_empty() {
+        "missing kind"
+    } else if !kind.ends_with("List") && name.is_empty() {
+        "missing metadata.name"
+    } else {
+        return Ok(());
+    };
+    let go_map = |field: &str| {
+        let mut pairs = Resource::new(obj.clone()).string_map(field);
+        pairs.sort();
+        let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        format!("map[{}]", body.join(" "))
+    };
+    Err(crate::err!(
+        "{problem} in object {{{{{} {kind}}} {{{{{name} {}}} {} {}}}}}",
+        s(obj.get("apiVersion")),
+        s(meta.and_then(|m| m.get("namespace"))),
+        go_map("labels"),
+        go_map("annotations"),
+    ))
+}

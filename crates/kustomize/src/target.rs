@@ -299,7 +299,10 @@ impl<'t> Target<'t> {
                 .absorb_all(m)
                 .map_err(|e| e.wrap("merging from generator"))?;
         }
-        for (plugin, configured_in, by) in self.external_plugins("generators")? {
+        let generators = self
+            .external_plugins("generators")
+            .map_err(|e| e.wrap("loading generator plugins"))?;
+        for (plugin, configured_in, by) in generators {
             let mut generated = plugin.generate(&self.ldr)?;
             self.mark_generated(&mut generated, &configured_in, &by);
             ra.resmap
@@ -402,7 +405,11 @@ fn inline_config(entry: &str) -> Option<Vec<Json>> {
         return None;
     }
     let objs = yamlio::parse_resources(entry, "inline").ok()?;
-    if objs.is_empty() || objs.iter().any(|o| o.get("kind").is_none()) {
+    if objs.is_empty()
+        || objs
+            .iter()
+            .any(|o| crate::resource::validate_metadata(o).is_err())
+    {
         return None;
     }
     Some(objs)
@@ -420,12 +427,6 @@ pub fn new_resource(obj: Json) -> Result<Resource> {
     if !obj.is_object() {
         return Err(Error::new("resource is not a mapping"));
     }
-    let r = Resource::new(obj);
-    if r.kind().is_empty() {
-        return Err(err!(
-            "missing Resource metadata: kind is required in {}",
-            serde_json::to_string(&r.obj).unwrap_or_default()
-        ));
-    }
-    Ok(r)
+    crate::resource::validate_metadata(&obj)?;
+    Ok(Resource::new(obj))
 }

@@ -68,3 +68,83 @@ fn value_add_inserts_into_paths() {
     .unwrap();
     assert!(out.contains("  new: V\n  path: a/V/b\n"), "{out}");
 }
+
+fn config(kind: &str, rest: &str) -> String {
+    format!("apiVersion: builtin\nkind: {kind}\nmetadata:\n  name: p\n{rest}")
+}
+
+#[test]
+fn builtin_config_errors() {
+    for (kind, rest, want) in [
+        (
+            "PatchJson6902Transformer",
+            "target:\n  kind: ConfigMap\njsonOp: '[]'",
+            "plugin PatchJson6902Transformer.builtin.[noGrp]/p.[noNs] fails configuration: must specify the target name",
+        ),
+        (
+            "PatchJson6902Transformer",
+            "target:\n  name: cm\njsonOp: '[]'",
+            "plugin PatchJson6902Transformer.builtin.[noGrp]/p.[noNs] fails configuration: patch appears to be empty; file=, JsonOp=[]",
+        ),
+        (
+            "PatchJson6902Transformer",
+            "target:\n  name: cm",
+            "plugin PatchJson6902Transformer.builtin.[noGrp]/p.[noNs] fails configuration: empty file path and empty jsonOp",
+        ),
+        (
+            "PrefixSuffixTransformer",
+            "prefix: a-",
+            "plugin PrefixSuffixTransformer.builtin.[noGrp]/p.[noNs] fails configuration: fieldSpecs is not expected to be nil",
+        ),
+        (
+            "SuffixTransformer",
+            "suffix: -a",
+            "plugin SuffixTransformer.builtin.[noGrp]/p.[noNs] fails configuration: fieldSpecs is not expected to be nil",
+        ),
+        (
+            "NamespaceTransformer",
+            "setRoleBindingSubjects: bad",
+            "plugin NamespaceTransformer.builtin.[noGrp]/p.[noNs] fails configuration: invalid value \"bad\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\"",
+        ),
+        (
+            "PatchTransformer",
+            "target:\n  kind: ConfigMap",
+            "plugin PatchTransformer.builtin.[noGrp]/p.[noNs] fails configuration: must specify one of patch and path in\napiVersion: builtin\nkind: PatchTransformer\nmetadata:\n  name: p\ntarget:\n  kind: ConfigMap\n",
+        ),
+        (
+            "SortOrderTransformer",
+            "sortOptions:\n  order: fifo",
+            "unable to load builtin SortOrderTransformer.builtin.[noGrp]",
+        ),
+    ] {
+        assert_eq!(build_with(&config(kind, rest)).unwrap_err(), want, "{kind}");
+    }
+}
+
+#[test]
+fn affix_transformers_accept_empty_field_specs() {
+    let out = build_with(&config("PrefixTransformer", "prefix: a-\nfieldSpecs: []")).unwrap();
+    assert!(
+        out.contains("  name: cm\n"),
+        "no field spec, no change: {out}"
+    );
+}
+
+#[test]
+fn generator_configs_need_a_name_to_be_inline() {
+    // Without metadata.name the entry is not an inline config, so kustomize reads it as a
+    // path, and fails.
+    let mut t = FileTree::new();
+    t.write(
+        "/k/kustomization.yaml",
+        "generators:\n- |-\n  apiVersion: builtin\n  kind: ConfigMapGenerator\n  name: g\n",
+    )
+    .unwrap();
+    let e = build(&t, "/k", &BuildOptions::default())
+        .unwrap_err()
+        .message;
+    assert!(
+        e.starts_with("loading generator plugins: accumulation err='accumulating resources from 'apiVersion: builtin\nkind: ConfigMapGenerator\nname: g': evalsymlink failure on '/k/apiVersion: builtin"),
+        "{e}"
+    );
+}

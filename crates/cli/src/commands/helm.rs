@@ -1,4 +1,5 @@
-//! `kubeplay helm template|render|create`: Helm 4's rendering, offline.
+//! `kubeplay helm template|render|create|install`: Helm 4's rendering, offline; `install`
+//! (in `helm_release.rs`) puts a release into a fresh simulated cluster.
 
 use super::{CliError, CliResult};
 use clap::{Args as ClapArgs, Subcommand};
@@ -66,10 +67,14 @@ pub enum Command {
     },
     /// Write a starter chart like `helm create`
     Create { name: PathBuf },
+    /// Install a release into a fresh simulated cluster like `helm install` (with --simulate,
+    /// --list and --uninstall for the rest of its life in the same run)
+    Install(super::helm_release::InstallArgs),
 }
 
 pub fn run(command: Command) -> CliResult {
     match command {
+        Command::Install(args) => super::helm_release::install(args),
         Command::Template {
             args,
             values,
@@ -188,14 +193,14 @@ fn write_stdout(text: &str) -> CliResult {
 }
 
 /// The CLI reads the clock for `now` and certificate dates, as `helm template` does.
-fn wall_clock() -> i64 {
+pub fn wall_clock() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
 }
 
-fn load(path: &Path) -> Result<Chart, CliError> {
+pub fn load(path: &Path) -> Result<Chart, CliError> {
     if path.is_file() {
         let bytes = std::fs::read(path)?;
         return kubeplay_helm::load_archive(&bytes).map_err(|e| CliError(e.to_string()));
@@ -209,7 +214,7 @@ fn load(path: &Path) -> Result<Chart, CliError> {
     kubeplay_helm::load_chart(&tree, "/").map_err(|e| CliError(e.to_string()))
 }
 
-fn user_values(args: &ValuesArgs) -> Result<kubeplay_helm::Values, CliError> {
+pub fn user_values(args: &ValuesArgs) -> Result<kubeplay_helm::Values, CliError> {
     let mut uv = UserValues::default();
     for f in &args.values {
         let text = std::fs::read_to_string(f)

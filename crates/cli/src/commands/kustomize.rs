@@ -40,8 +40,9 @@ pub fn run(command: Command) -> CliResult {
             };
             let dir = dir.canonicalize().map_err(|err| {
                 format!(
-                    "must build at directory: not a valid directory: evalsymlink failure on '{}' : {err}",
-                    dir.display()
+                    "must build at directory: not a valid directory: evalsymlink failure on '{}' : {}",
+                    dir.display(),
+                    go_path_error(&dir, &err)
                 )
             })?;
             if !dir.is_dir() {
@@ -105,6 +106,33 @@ fn missing_outside(message: &str, base: &Path) -> Option<PathBuf> {
     // Never read the whole file system.
     wider.parent()?;
     Some(wider.to_path_buf())
+}
+
+/// How Go's `filepath.EvalSymlinks` reports a path it cannot resolve: `lstat` of the
+/// first missing directory on the way.
+fn go_path_error(dir: &Path, err: &std::io::Error) -> String {
+    if err.kind() != std::io::ErrorKind::NotFound {
+        return err.to_string();
+    }
+    let abs = std::env::current_dir()
+        .map(|cwd| cwd.join(dir))
+        .unwrap_or_else(|_| dir.to_path_buf());
+    // Lexically cleaned, as Go's filepath.Abs leaves it.
+    let mut missing = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                missing.pop();
+                continue;
+            }
+            std::path::Component::CurDir => continue,
+            _ => missing.push(part),
+        }
+        if std::fs::symlink_metadata(&missing).is_err() {
+            break;
+        }
+    }
+    format!("lstat {}: no such file or directory", missing.display())
 }
 
 fn slash_path(p: &Path) -> String {

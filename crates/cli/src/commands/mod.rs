@@ -3,6 +3,7 @@
 pub mod app;
 pub mod health;
 pub mod helm;
+pub mod helm_release;
 pub mod kustomize;
 pub mod simulate;
 

@@ -185,9 +185,11 @@ impl std::hash::Hasher for Fnv {
 type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
 /// Functions by name, consulted before the builtins (as Go's `Funcs` does).
+/// Shared until changed: a host clones its full set (Sprig's ~200 functions)
+/// for every render, which must not copy the table.
 #[derive(Clone, Default)]
 pub struct FuncMap {
-    map: HashMap<String, Arc<Func>, FnvBuild>,
+    map: Arc<HashMap<String, Arc<Func>, FnvBuild>>,
 }
 
 impl FuncMap {
@@ -195,7 +197,7 @@ impl FuncMap {
         FuncMap::default()
     }
     pub fn insert(&mut self, f: Func) {
-        self.map.insert(f.name.clone(), Arc::new(f));
+        Arc::make_mut(&mut self.map).insert(f.name.clone(), Arc::new(f));
     }
     pub fn get(&self, name: &str) -> Option<&Arc<Func>> {
         self.map.get(name)

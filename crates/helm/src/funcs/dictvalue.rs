@@ -3,31 +3,39 @@
 //! In Go a map is a reference: `{{ $_ := set $d "k" "v" }}` changes `$d` for everyone who
 //! holds it, and charts rely on it (Bitnami's `common.labels.standard` adds the version label
 //! that way). The template engine's maps are immutable values, so the maps that functions
-//! create (`dict`, `fromYaml`, `merge`...) are host objects around a shared, locked map;
-//! reading one yields a snapshot, so a `range` over a map that its body changes stays sound.
-//! See NEEDS-FROM-GOTEMPLATE.md.
+//! create (`dict`, `fromYaml`, `merge`...) are host objects around a shared, locked map.
+//!
+//! The lock holds an `Arc<Map>`: reading one (`if`, `range`, `len`, `index`, every function
+//! taking a map) takes a snapshot by cloning the `Arc`, not the entries, and a change copies
+//! the entries only while such a snapshot is still alive (a `range` whose body changes the
+//! map it walks keeps walking the map as it was).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use kubeplay_gotemplate::{ArgType, Func, Object, Value};
-
-/// A method name no template can spell: marks objects that are [`MutMap`]s.
-const MARKER: &str = "\u{0}kubeplay-helm-mutmap";
+use kubeplay_gotemplate::{ElemType, Map, Object, Value};
 
 /// A `map[string]interface {}` (or Helm's `common.Values`) that functions can change in
 /// place.
 #[derive(Clone, Default)]
 pub struct MutMap {
-    map: Arc<Mutex<BTreeMap<String, Value>>>,
+    map: Arc<Mutex<Arc<Map>>>,
     /// Helm's named `common.Values` type (`.Values`), for `%T` and `typeOf`.
     values_type: bool,
 }
 
+fn plain_map(entries: BTreeMap<String, Value>) -> Arc<Map> {
+    Arc::new(Map {
+        entries,
+        elem: ElemType::Any,
+        type_name: None,
+    })
+}
+
 impl MutMap {
-    fn new(entries: BTreeMap<String, Value>) -> MutMap {
+    pub fn new(entries: BTreeMap<String, Value>) -> MutMap {
         MutMap {
-            map: Arc::new(Mutex::new(entries)),
+            map: Arc::new(Mutex::new(plain_map(entries))),
             values_type: false,
         }
     }
@@ -45,22 +53,34 @@ impl MutMap {
         })
     }
 
-    pub fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Value>> {
+    fn guard(&self) -> MutexGuard<'_, Arc<Map>> {
         self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The entries as they are now (cheap: shares them until the map changes).
+    pub fn snapshot(&self) -> Arc<Map> {
+        self.guard().clone()
+    }
+
+    /// One entry.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.guard().entries.get(key).cloned()
+    }
+
+    /// Changes the entries in place. The lock is not held while `change` runs, so a change
+    /// that reaches this same map again (a map inside itself) sees it empty instead of
+    /// waiting forever.
+    pub fn update<R>(&self, change: impl FnOnce(&mut BTreeMap<String, Value>) -> R) -> R {
+        let mut current = std::mem::replace(&mut *self.guard(), plain_map(BTreeMap::new()));
+        let r = change(&mut Arc::make_mut(&mut current).entries);
+        *self.guard() = current;
+        r
     }
 
     /// The shared map behind a value, if it is one of ours.
     pub fn of(v: &Value) -> Option<MutMap> {
         let Value::Object(o) = v else { return None };
-        let t = o.type_name();
-        if (t != "map[string]interface {}" && t != "common.Values") || o.method(MARKER).is_none() {
-            return None;
-        }
-        // SAFETY: only `MutMap` answers the marker method (its name holds a NUL byte, which
-        // no template identifier can contain, and no other `Object` in this crate or in the
-        // template engine defines it), so the object behind the pointer is a `MutMap`.
-        let m = unsafe { &*(Arc::as_ptr(o) as *const MutMap) };
-        Some(m.clone())
+        o.as_any()?.downcast_ref::<MutMap>().cloned()
     }
 
     /// The map's entries: a [`MutMap`] shared, any other map copied into a new one.
@@ -89,23 +109,23 @@ impl Object for MutMap {
         }
     }
     fn field(&self, name: &str) -> Option<Value> {
-        self.lock().get(name).cloned()
-    }
-    fn method(&self, name: &str) -> Option<Func> {
-        (name == MARKER).then(|| Func::new(MARKER, &[], Some(ArgType::Any), |_, _| Ok(Value::Nil)))
+        self.get(name)
     }
     fn value(&self) -> Option<Value> {
-        Some(Value::from(self.lock().clone()))
+        Some(Value::Map(self.snapshot()))
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
 }
 
-/// Entries of any map-like value (snapshot).
-pub fn entries(v: &Value) -> Option<BTreeMap<String, Value>> {
+/// The entries of any map-like value, as they are now.
+pub fn entries(v: &Value) -> Option<Arc<Map>> {
     if let Some(m) = MutMap::of(v) {
-        return Some(m.lock().clone());
+        return Some(m.snapshot());
     }
     match crate::funcs::data(v) {
-        Value::Map(m) => Some(m.entries.clone()),
+        Value::Map(m) => Some(m),
         _ => None,
     }
 }

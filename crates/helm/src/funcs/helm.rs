@@ -25,6 +25,20 @@ pub fn mutable(v: Value) -> Value {
     }
 }
 
+/// JSON data straight into template values whose maps behave like Go maps (what
+/// `mutable(json_to_value(j))` gives, without the intermediate copy).
+pub fn json_to_mutable(j: &serde_json::Value) -> Value {
+    match j {
+        serde_json::Value::Object(o) => MutMap::value(
+            o.iter()
+                .map(|(k, v)| (k.clone(), json_to_mutable(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => Value::list(a.iter().map(json_to_mutable).collect()),
+        other => json_to_value(other),
+    }
+}
+
 fn s(v: &Value) -> String {
     v.as_bytes()
         .map(|b| String::from_utf8_lossy(b).into_owned())
@@ -98,7 +112,7 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("fromYaml", &[Str], None, |_, a| {
         Ok(match yaml_to_json(&s(&a[0]), "") {
-            Ok(serde_json::Value::Object(m)) => mutable(json_to_value(&serde_json::Value::Object(m))),
+            Ok(serde_json::Value::Object(m)) => json_to_mutable(&serde_json::Value::Object(m)),
             Ok(serde_json::Value::Null) => MutMap::value(BTreeMap::new()),
             Ok(other) => error_map(format!(
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
@@ -109,7 +123,7 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("fromYamlArray", &[Str], None, |_, a| {
         Ok(match yaml_to_json(&s(&a[0]), "") {
-            Ok(serde_json::Value::Array(v)) => mutable(json_to_value(&serde_json::Value::Array(v))),
+            Ok(serde_json::Value::Array(v)) => json_to_mutable(&serde_json::Value::Array(v)),
             Ok(serde_json::Value::Null) => Value::list(vec![]),
             Ok(other) => Value::list(vec![Value::from(format!(
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
@@ -134,9 +148,7 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("fromJson", &[Str], None, |_, a| {
         Ok(match parse_json(&s(&a[0])) {
-            Ok(serde_json::Value::Object(m)) => {
-                mutable(json_to_value(&serde_json::Value::Object(m)))
-            }
+            Ok(serde_json::Value::Object(m)) => json_to_mutable(&serde_json::Value::Object(m)),
             Ok(other) => error_map(format!(
                 "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
                 json_kind(&other)
@@ -146,7 +158,7 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("fromJsonArray", &[Str], None, |_, a| {
         Ok(match parse_json(&s(&a[0])) {
-            Ok(serde_json::Value::Array(v)) => mutable(json_to_value(&serde_json::Value::Array(v))),
+            Ok(serde_json::Value::Array(v)) => json_to_mutable(&serde_json::Value::Array(v)),
             Ok(other) => Value::list(vec![Value::from(format!(
                 "json: cannot unmarshal {} into Go value of type []interface {{}}",
                 json_kind(&other)

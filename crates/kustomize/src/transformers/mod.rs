@@ -76,22 +76,32 @@ fn fieldspecs(v: Option<&Json>) -> Result<Vec<FieldSpec>> {
         .collect()
 }
 
-fn load_patch(ldr: &Loader, path: &str, inline: &str) -> Result<PatchBody> {
-    if !path.is_empty() && !inline.trim().is_empty() {
-        return Err(err!("patch and path can't be set at the same time"));
-    }
-    if path.is_empty() && inline.trim().is_empty() {
-        return Err(err!("must specify one of patch and path"));
-    }
-    let text = if path.is_empty() {
-        inline.to_string()
-    } else {
-        ldr.load_string(path)?
+/// Loads a patch from `path` or the inline `patch` text, with kustomize's errors; `config`
+/// is the plugin's config as YAML, which they quote. Returns the patch and its source.
+fn load_patch(ldr: &Loader, path: &str, inline: &str, config: &str) -> Result<(PatchBody, String)> {
+    let inline = inline.trim();
+    let (text, source) = match (path.is_empty(), inline.is_empty()) {
+        (true, true) => return Err(err!("must specify one of patch and path in\n{config}")),
+        (false, false) => {
+            return Err(err!(
+                "patch and path can't be set at the same time\n{config}"
+            ))
+        }
+        (true, false) => (
+            inline.to_string(),
+            format!("[patch: {}]", crate::error::go_quote(inline)),
+        ),
+        (false, true) => (
+            ldr.load_string(path)
+                .map_err(|e| e.wrap(format!("failed to get the patch file from path({path})")))?,
+            format!("[path: {}]", crate::error::go_quote(path)),
+        ),
     };
-    patches::parse_patch(&text)
+    Ok((patches::parse_patch(&text, &source)?, source))
 }
 
-fn patch_from(ldr: &Loader, v: &Json) -> Result<Patch> {
+/// A `PatchTransformer` from a `patches` entry or a plugin config (`config`: its YAML).
+fn patch_from(ldr: &Loader, v: &Json, config: &str) -> Result<Patch> {
     let s = |k: &str| v.get(k).and_then(Json::as_str).unwrap_or("").to_string();
     let opt = |k: &str| {
         v.get("options")
@@ -99,8 +109,7 @@ fn patch_from(ldr: &Loader, v: &Json) -> Result<Patch> {
             .and_then(Json::as_bool)
             .unwrap_or(false)
     };
-    let body = load_patch(ldr, &s("path"), &s("patch"))
-        .map_err(|e| e.wrap("trouble configuring builtin PatchTransformer"))?;
+    let (body, source) = load_patch(ldr, &s("path"), &s("patch"), config)?;
     Ok(Patch {
         body,
         target: v
@@ -109,35 +118,105 @@ fn patch_from(ldr: &Loader, v: &Json) -> Result<Patch> {
             .map(Selector::from_json),
         allow_name_change: opt("allowNameChange"),
         allow_kind_change: opt("allowKindChange"),
+        source,
     })
 }
 
+/// A `PatchJson6902Transformer` (a `patchesJson6902` entry or a plugin config), with the
+/// checks of kustomize's `Config`.
+fn json6902_patch(ldr: &Loader, target: Option<&Json>, path: &str, json_op: &str) -> Result<Patch> {
+    let target = target.filter(|t| !t.is_null()).map(Selector::from_json);
+    if target.as_ref().is_none_or(|t| t.name.is_empty()) {
+        return Err(err!("must specify the target name"));
+    }
+    let text = match (path.is_empty(), json_op.is_empty()) {
+        (true, true) => return Err(err!("empty file path and empty jsonOp")),
+        (false, false) => return Err(err!("must specify a file path or jsonOp, not both")),
+        (true, false) => json_op.to_string(),
+        (false, true) => {
+            let text = ldr.load_string(path)?;
+            if text.is_empty() {
+                return Err(err!("patch file '{path}' empty seems to be empty"));
+            }
+            text
+        }
+    };
+    let ops = crate::patch::json6902::parse_ops(&text)
+        .map_err(|e| e.wrap(format!("decoding {}", text.trim_end())))?;
+    if ops.is_empty() {
+        return Err(err!(
+            "patch appears to be empty; file={path}, JsonOp={}",
+            text.trim_end()
+        ));
+    }
+    Ok(Patch {
+        body: PatchBody::Json6902(ops, text),
+        target,
+        allow_name_change: false,
+        allow_kind_change: false,
+        source: String::new(),
+    })
+}
+
+/// The config kustomize builds for a `patches` entry (its own fields, empty ones left
+/// out), as the YAML its errors quote.
+fn patch_entry_config(p: &Json) -> String {
+    let mut c = serde_json::Map::new();
+    for key in ["path", "patch", "target", "options"] {
+        match p.get(key) {
+            None | Some(Json::Null) => {}
+            Some(Json::String(s)) if s.is_empty() => {}
+            Some(Json::Object(o)) if o.is_empty() && key == "options" => {}
+            Some(v) => {
+                c.insert(key.to_string(), v.clone());
+            }
+        }
+    }
+    crate::yamlio::emit(&[Json::Object(c)]).unwrap_or_default()
+}
+
 /// `patchesStrategicMerge` entries are file paths, or inline patches when no such file
-/// exists.
+/// exists. kustomize configures one transformer with them all, so its errors quote the
+/// whole list, and only a list without any patch is empty.
 fn strategic_merge_patches(ldr: &Loader, entries: &[String]) -> Result<Vec<Plugin>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wrap = |e: Error| {
+        let paths: Vec<Json> = entries.iter().map(|p| Json::String(p.clone())).collect();
+        let mut c = serde_json::Map::new();
+        c.insert("paths".into(), Json::Array(paths));
+        let config = crate::yamlio::emit(&[Json::Object(c)]).unwrap_or_default();
+        e.wrap(format!(
+            "trouble configuring builtin PatchStrategicMergeTransformer with config: `\n{config}`"
+        ))
+    };
     let mut out = Vec::new();
     for entry in entries {
         let text = if ldr.tree.is_file(&ldr.abs(entry))
             || !entry.contains('\n') && !entry.contains(": ")
         {
-            ldr.load_string(entry).map_err(|e| {
-                e.wrap(format!(
-                    "trouble configuring builtin PatchStrategicMergeTransformer with config: `\npaths:\n- {entry}\n`"
-                ))
-            })?
+            ldr.load_string(entry).map_err(wrap)?
         } else {
             entry.clone()
         };
         let docs = crate::yamlio::parse_resources(&text, entry)?;
         if docs.is_empty() {
-            return Err(err!("patch appears to be empty; file={entry}"));
+            continue;
         }
         out.push(Plugin::Patch(Patch {
             body: PatchBody::Strategic(docs),
             target: None,
             allow_name_change: false,
             allow_kind_change: false,
+            source: String::new(),
         }));
+    }
+    if out.is_empty() {
+        return Err(wrap(err!(
+            "patch appears to be empty; files=[{}], Patch=",
+            entries.join(" ")
+        )));
     }
     Ok(out)
 }
@@ -155,7 +234,13 @@ pub fn builtin_from_kustomization(
             .map(|p| (p, "PatchStrategicMergeTransformer"))
             .collect();
     for p in k.items("patches") {
-        out.push((Plugin::Patch(patch_from(ldr, &p)?), "PatchTransformer"));
+        let config = patch_entry_config(&p);
+        let patch = patch_from(ldr, &p, &config).map_err(|e| {
+            e.wrap(format!(
+                "trouble configuring builtin PatchTransformer with config: `\n{config}`"
+            ))
+        })?;
+        out.push((Plugin::Patch(patch), "PatchTransformer"));
     }
     if !k.str("namespace").is_empty() {
         out.push((
@@ -249,26 +334,23 @@ pub fn builtin_from_kustomization(
         ));
     }
     for p in k.items("patchesJson6902") {
-        let path = p.get("path").and_then(Json::as_str).unwrap_or("");
-        let inline = p.get("patch").and_then(Json::as_str).unwrap_or("");
-        let body = load_patch(ldr, path, inline)?;
-        let body = match body {
-            PatchBody::Json6902(..) => body,
-            PatchBody::Strategic(_) => {
-                return Err(err!(
-                    "patchesJson6902 entry is not a list of JSON patch operations"
-                ))
+        let s = |key: &str| p.get(key).and_then(Json::as_str).unwrap_or("").to_string();
+        let mut c = serde_json::Map::new();
+        if let Some(t) = p.get("target").filter(|t| !t.is_null()) {
+            c.insert("target".into(), t.clone());
+        }
+        for (key, from) in [("path", "path"), ("jsonOp", "patch")] {
+            if !s(from).is_empty() {
+                c.insert(key.into(), Json::String(s(from)));
             }
-        };
-        out.push((
-            Plugin::Patch(Patch {
-                body,
-                target: p.get("target").map(Selector::from_json),
-                allow_name_change: false,
-                allow_kind_change: false,
-            }),
-            "PatchJson6902Transformer",
-        ));
+        }
+        let config = crate::yamlio::emit(&[Json::Object(c)]).unwrap_or_default();
+        let patch = json6902_patch(ldr, p.get("target"), &s("path"), &s("patch")).map_err(|e| {
+            e.wrap(format!(
+                "trouble configuring builtin PatchJson6902Transformer with config: `\n{config}`"
+            ))
+        })?;
+        out.push((Plugin::Patch(patch), "PatchJson6902Transformer"));
     }
     for r in k.items("replicas") {
         out.push((
@@ -319,6 +401,13 @@ impl Plugin {
                 "unable to load plugin {api_version}/{kind}: only builtin plugins are available offline (exec and Go plugins cannot run in kubeplay)"
             ));
         }
+        // kustomize sorts once, at the end, from the top kustomization's sortOptions; its
+        // plugin loader does not know the sorter.
+        if kind == "SortOrderTransformer" {
+            return Err(err!(
+                "unable to load builtin SortOrderTransformer.builtin.[noGrp]"
+            ));
+        }
         Self::configure(kind, cfg, ldr).map_err(|e| {
             let id = crate::resource::Resource::new(cfg.clone()).org_id();
             e.wrap(format!("plugin {id} fails configuration"))
@@ -330,9 +419,19 @@ impl Plugin {
         let api_version = cfg.get("apiVersion").and_then(Json::as_str).unwrap_or("");
         let s = |k: &str| cfg.get(k).and_then(Json::as_str).unwrap_or("").to_string();
         let fss = || fieldspecs(cfg.get("fieldSpecs"));
+        let affix = matches!(
+            kind,
+            "PrefixTransformer" | "SuffixTransformer" | "PrefixSuffixTransformer"
+        );
+        if affix && cfg.get("fieldSpecs").is_none_or(Json::is_null) {
+            return Err(err!("fieldSpecs is not expected to be nil"));
+        }
         Ok(match kind {
             "ValueAddTransformer" => Plugin::ValueAdd(value_add::configure(cfg, ldr)?),
-            "PatchTransformer" => Plugin::Patch(patch_from(ldr, cfg)?),
+            "PatchTransformer" => {
+                let config = crate::yamlio::emit(std::slice::from_ref(cfg)).unwrap_or_default();
+                Plugin::Patch(patch_from(ldr, cfg, &config)?)
+            }
             "PatchStrategicMergeTransformer" => {
                 let mut docs = Vec::new();
                 for path in cfg
@@ -356,14 +455,15 @@ impl Plugin {
                     target: None,
                     allow_name_change: false,
                     allow_kind_change: false,
+                    source: String::new(),
                 })
             }
-            "PatchJson6902Transformer" => Plugin::Patch(Patch {
-                body: load_patch(ldr, &s("path"), &s("jsonOp"))?,
-                target: cfg.get("target").map(Selector::from_json),
-                allow_name_change: false,
-                allow_kind_change: false,
-            }),
+            "PatchJson6902Transformer" => Plugin::Patch(json6902_patch(
+                ldr,
+                cfg.get("target"),
+                &s("path"),
+                &s("jsonOp"),
+            )?),
             "NamespaceTransformer" => Plugin::Namespace {
                 namespace: cfg
                     .get("metadata")
@@ -381,7 +481,7 @@ impl Plugin {
                     "none" => SubjectMode::None,
                     "allServiceAccounts" => SubjectMode::AllServiceAccounts,
                     other => {
-                        return Err(err!("invalid value \"{other}\" for setRoleBindingSubjects"))
+                        return Err(err!("invalid value \"{other}\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""))
                     }
                 },
             },
@@ -438,13 +538,6 @@ impl Plugin {
                     .cloned()
                     .unwrap_or_default(),
             ),
-            // kustomize sorts once, at the end, from the top kustomization's sortOptions; it
-            // refuses the sorter as a plugin.
-            "SortOrderTransformer" => {
-                return Err(err!(
-                    "unable to load builtin SortOrderTransformer.builtin.[noGrp]"
-                ))
-            }
             "ConfigMapGenerator" => Plugin::Generator {
                 args: generator_args(cfg),
                 secret: false,

@@ -74,7 +74,17 @@ pub fn apply_filter(r: &mut Resource, o: &NamespaceOptions) -> Result<()> {
         if is_binding && fs.path == "subjects/namespace" {
             continue;
         }
-        fieldspec::apply(r, fs, CreateKind::Scalar, &mut setter)?;
+        fieldspec::apply(r, fs, CreateKind::Scalar, &mut |v: &mut Json| {
+            if v.is_object() || v.is_array() {
+                let kind = if v.is_object() { "MappingNode" } else { "SequenceNode" };
+                let contents = crate::yamlio::emit(std::slice::from_ref(v)).unwrap_or_default();
+                return Err(err!(
+                    "wrong node kind: expected ScalarNode but got {kind}: node contents:\n{contents}"
+                ));
+            }
+            setter(v)
+        })
+        .map_err(|e| e.wrap("namespace field specs must target scalar nodes"))?;
     }
     Ok(())
 }

@@ -27,18 +27,24 @@ pub struct Patch {
     pub target: Option<Selector>,
     pub allow_name_change: bool,
     pub allow_kind_change: bool,
+    /// How kustomize names the patch in errors: `[patch: "..."]` or `[path: "..."]`.
+    pub source: String,
 }
 
-/// Decides what a patch text is, as kustomize does: a list of operations or resources.
-pub fn parse_patch(text: &str) -> Result<PatchBody> {
+/// Decides what a patch text is, as kustomize does: a list of operations or resources
+/// (each with a kind and a name). `source` names the patch in errors (`[path: "p.yaml"]`).
+pub fn parse_patch(text: &str, source: &str) -> Result<PatchBody> {
     let text = text.trim();
     let ops = json6902::parse_ops(text);
-    let docs = crate::yamlio::parse_resources(text, "patch");
+    let docs = crate::yamlio::parse_resources(text, "patch").and_then(|docs| {
+        docs.iter()
+            .try_for_each(crate::resource::validate_metadata)
+            .map(|()| docs)
+    });
     match (docs, ops) {
         (_, Ok(ops)) => Ok(PatchBody::Json6902(ops, text.to_string())),
         (Ok(docs), Err(_)) if !docs.is_empty() => Ok(PatchBody::Strategic(docs)),
-        (Ok(_), Err(_)) => Err(err!("unable to parse SM or JSON patch from {text}")),
-        (Err(e), Err(_)) => Err(e.wrap(format!("unable to parse SM or JSON patch from {text}"))),
+        _ => Err(err!("unable to parse SM or JSON patch from {source}")),
     }
 }
 
@@ -56,9 +62,16 @@ pub fn transform(m: &mut ResMap, p: &Patch, custom: Option<&Json>) -> Result<()>
                     let i = match hits.as_slice() {
                         [i] => *i,
                         [] => {
-                            return Err(err!(
+                            let e = err!(
                                 "no matches for Id {id}; failed to find unique target for patch {id}"
-                            ))
+                            );
+                            // `patches` entries (they have a source) say which patch; the
+                            // older patchesStrategicMerge does not.
+                            return Err(if p.source.is_empty() {
+                                e
+                            } else {
+                                e.wrap(format!("no resource matches strategic merge patch \"{id}\""))
+                            });
                         }
                         _ => {
                             return Err(err!(
@@ -78,7 +91,8 @@ pub fn transform(m: &mut ResMap, p: &Patch, custom: Option<&Json>) -> Result<()>
             Some(sel) => {
                 if patches.len() > 1 {
                     return Err(err!(
-                        "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field"
+                        "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field: {}",
+                        p.source
                     ));
                 }
                 let Some(patch) = patches.first() else {

@@ -295,7 +295,7 @@ pub fn output_pane(props: &Props) -> Html {
             {head(html! {
                 <>
                     <span class="engine" data-testid="engine">{out.target.engine()}</span>
-                    <span class="meta">{format!("{n} object{} · {:.1} ms", if n == 1 { "" } else { "s" }, view.took_ms)}</span>
+                    <span class="meta" data-testid="engine-time" data-ms={format!("{:.3}", view.took_ms)}>{format!("{n} object{} · {:.1} ms", if n == 1 { "" } else { "s" }, view.took_ms)}</span>
                     if !out.warnings.is_empty() {
                         <span class="badge warn" title="Schema warnings: see Problems">{format!("{} warning{}", out.warnings.len(), if out.warnings.len() == 1 { "" } else { "s" })}</span>
                     }

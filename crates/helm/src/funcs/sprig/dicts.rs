@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Value};
+use std::sync::Arc;
+
+use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Map, Value};
 
 use super::arg_str;
 use super::defaults::empty;
@@ -21,9 +23,9 @@ fn want_map(v: &Value) -> Result<MutMap, FuncError> {
     })
 }
 
-fn want_entries(v: &Value) -> Result<BTreeMap<String, Value>, FuncError> {
+fn want_entries(v: &Value) -> Result<Arc<Map>, FuncError> {
     if v.is_nil() {
-        return Ok(BTreeMap::new());
+        return Ok(Arc::default());
     }
     entries(v).ok_or_else(|| {
         FuncError::new(format!(
@@ -41,7 +43,7 @@ fn merge_into(dst: &mut BTreeMap<String, Value>, src: &BTreeMap<String, Value>, 
         match (dv.as_ref().map(data), data(sv)) {
             (Some(Value::Map(dm)), Value::Map(sm)) => {
                 if let Some(shared) = dv.as_ref().and_then(MutMap::of) {
-                    merge_into(&mut shared.lock(), &sm.entries, overwrite);
+                    shared.update(|d| merge_into(d, &sm.entries, overwrite));
                 } else {
                     let mut d = dm.entries.clone();
                     merge_into(&mut d, &sm.entries, overwrite);
@@ -74,29 +76,30 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("get", &[Any, Str], None, |_, a| {
         let m = want_entries(&a[0])?;
-        Ok(m.get(&arg_str(&a[1]))
+        Ok(m.entries
+            .get(&arg_str(&a[1]))
             .cloned()
             .unwrap_or_else(|| Value::from("")))
     }));
     fs.push(Func::new("set", &[Any, Str, Any], None, |_, a| {
         let m = want_map(&a[0])?;
-        m.lock().insert(arg_str(&a[1]), a[2].clone());
+        m.update(|e| e.insert(arg_str(&a[1]), a[2].clone()));
         Ok(m.to_value())
     }));
     fs.push(Func::new("unset", &[Any, Str], None, |_, a| {
         let m = want_map(&a[0])?;
-        m.lock().remove(&arg_str(&a[1]));
+        m.update(|e| e.remove(&arg_str(&a[1])));
         Ok(m.to_value())
     }));
     fs.push(Func::new("hasKey", &[Any, Str], None, |_, a| {
         let m = want_entries(&a[0])?;
-        Ok(Value::Bool(m.contains_key(&arg_str(&a[1]))))
+        Ok(Value::Bool(m.entries.contains_key(&arg_str(&a[1]))))
     }));
     fs.push(Func::new("pluck", &[Str], Some(Any), |_, a| {
         let k = arg_str(&a[0]);
         let mut out = Vec::new();
         for d in &a[1..] {
-            if let Some(v) = want_entries(d)?.get(&k) {
+            if let Some(v) = want_entries(d)?.entries.get(&k) {
                 out.push(v.clone());
             }
         }
@@ -105,26 +108,33 @@ pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("keys", &[], Some(Any), |_, a| {
         let mut out = Vec::new();
         for d in a {
-            out.extend(want_entries(d)?.into_keys().map(Value::from));
+            out.extend(
+                want_entries(d)?
+                    .entries
+                    .keys()
+                    .map(|k| Value::from(k.as_str())),
+            );
         }
         Ok(Value::typed_list(out, ElemType::String))
     }));
     fs.push(Func::new("values", &[Any], None, |_, a| {
-        Ok(Value::list(want_entries(&a[0])?.into_values().collect()))
+        Ok(Value::list(
+            want_entries(&a[0])?.entries.values().cloned().collect(),
+        ))
     }));
     fs.push(Func::new("pick", &[Any], Some(Str), |_, a| {
         let m = want_entries(&a[0])?;
         let mut out = BTreeMap::new();
         for k in &a[1..] {
             let k = arg_str(k);
-            if let Some(v) = m.get(&k) {
+            if let Some(v) = m.entries.get(&k) {
                 out.insert(k, v.clone());
             }
         }
         Ok(MutMap::value(out))
     }));
     fs.push(Func::new("omit", &[Any], Some(Str), |_, a| {
-        let mut m = want_entries(&a[0])?;
+        let mut m = want_entries(&a[0])?.entries.clone();
         for k in &a[1..] {
             m.remove(&arg_str(k));
         }
@@ -140,9 +150,7 @@ pub fn register(fs: &mut Vec<Func>) {
             let dst = want_map(&a[0])?;
             for src in &a[1..] {
                 let s = want_entries(src)?;
-                let mut d = dst.lock().clone();
-                merge_into(&mut d, &s, overwrite);
-                *dst.lock() = d;
+                dst.update(|d| merge_into(d, &s.entries, overwrite));
             }
             Ok(dst.to_value())
         }));

@@ -79,7 +79,7 @@ pub fn register(fs: &mut Vec<Func>) {
         let d = entries(&a[0]).ok_or_else(|| {
             FuncError::new("wrong type for value; expected map[string]interface {}")
         })?;
-        let get = |k: &str| d.get(k).map(strval).unwrap_or_default();
+        let get = |k: &str| d.entries.get(k).map(strval).unwrap_or_default();
         let mut out = String::new();
         let scheme = get("scheme");
         if !scheme.is_empty() {
