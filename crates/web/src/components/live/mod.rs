@@ -95,6 +95,12 @@ pub struct LiveView {
     reply_drawn: bool,
     /// The user closed the notice: do not carry it over.
     dismissed: bool,
+    /// Callbacks made once: a callback compares by identity, so fresh ones every render
+    /// would make every tree node redraw on every snapshot.
+    send: Callback<LiveCommand>,
+    on_clock: Callback<ClockAction>,
+    on_dialog: Callback<LiveDialog>,
+    on_dismiss: Callback<()>,
 }
 
 fn source(ws: &Workspace) -> WorkspaceSource {
@@ -199,6 +205,10 @@ impl Component for LiveView {
             measures: 0,
             reply_drawn: true,
             dismissed: false,
+            send: ctx.link().callback(Msg::Send),
+            on_clock: ctx.link().callback(Msg::Clock),
+            on_dialog: ctx.link().callback(Msg::Dialog),
+            on_dismiss: ctx.link().callback(|_| Msg::DismissNotice),
         };
         me.open(ctx);
         me.request_frame();
@@ -319,10 +329,9 @@ impl Component for LiveView {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let snap = self.snapshot.clone();
-        let link = ctx.link();
-        let send = link.callback(Msg::Send);
-        let on_clock = link.callback(Msg::Clock);
-        let on_dialog = link.callback(Msg::Dialog);
+        let send = self.send.clone();
+        let on_clock = self.on_clock.clone();
+        let on_dialog = self.on_dialog.clone();
         let style = if ctx.props().visible {
             ""
         } else {
@@ -343,7 +352,7 @@ impl Component for LiveView {
                 <clock_bar::ClockBar now={snap.now} playing={self.clock.playing()} speed={self.clock.speed()}
                     {busy} skipping={self.skip_left > 0} on_action={on_clock} />
                 <app_header::AppHeaderView snapshot={snap.clone()} on_send={send.clone()} on_dialog={on_dialog.clone()}
-                    on_dismiss={link.callback(|_| Msg::DismissNotice)} />
+                    on_dismiss={self.on_dismiss.clone()} />
                 <div class="live-body">
                     <div class="live-main">
                         <filters::FilterBar snapshot={snap.clone()} on_send={send.clone()} />
