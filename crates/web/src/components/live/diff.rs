@@ -86,7 +86,7 @@ pub fn diff_table(p: &Props) -> Html {
             </table>
         },
         DiffRows::SideBySide(rows) => html! {
-            <table class="diff side">
+            <table class="diff sbs">
                 <colgroup><col class="c-ln" /><col /><col class="c-ln" /><col /><col class="c-ign" /></colgroup>
                 <thead><tr><th colspan="2">{"Live"}</th><th colspan="2">{"Desired"}</th><th></th></tr></thead>
                 <tbody>
