@@ -15,12 +15,16 @@ import embed from './tests/embed.mjs';
 import offline from './tests/offline.mjs';
 import chrome from './tests/chrome.mjs';
 import perf from './tests/perf.mjs';
+import live from './tests/live.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const shots = resolve(root, 'target/e2e');
 await mkdir(shots, { recursive: true });
 
-const suites = [slice, examples, editing, provenance, workspace, share, embed, offline, chrome, perf];
+const all = { slice, examples, editing, provenance, workspace, share, embed, offline, chrome, perf, live };
+// E2E_SUITES=live,perf runs only those suites.
+const only = process.env.E2E_SUITES?.split(',').map((s) => s.trim()).filter(Boolean);
+const suites = Object.entries(all).filter(([name]) => !only || only.includes(name)).map(([, s]) => s);
 const { server, origin } = await serveDist(resolve(root, 'dist'));
 const browser = await launch();
 let passed = 0;

@@ -31,6 +31,7 @@ pub const READINESS_HTTP: Example = Example {
     open: "/probes/readiness-http.yaml",
     files: &[
         ("/probes/readiness-http.yaml", include_str!("../../../web/examples/probes/readiness-http.yaml")),
+        ("/probes/readiness-service.yaml", include_str!("../../../web/examples/probes/readiness-service.yaml")),
     ],
 };
 
@@ -55,22 +56,31 @@ pub const KUSTOMIZE: Example = Example {
     ],
 };
 
+/// The base with its dev, stg and prd overlays, after any files listed first: the overlays
+/// example is these alone, the Argo CD example adds its Applications.
+macro_rules! with_overlays {
+    ($($file:expr),* $(,)?) => {
+        &[
+            $($file,)*
+            ("/base/deployment.yaml", include_str!("../../../web/examples/overlays/base/deployment.yaml")),
+            ("/base/kustomization.yaml", include_str!("../../../web/examples/overlays/base/kustomization.yaml")),
+            ("/base/service.yaml", include_str!("../../../web/examples/overlays/base/service.yaml")),
+            ("/overlays/dev/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/dev/kustomization.yaml")),
+            ("/overlays/dev/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/dev/replicas.yaml")),
+            ("/overlays/stg/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/stg/kustomization.yaml")),
+            ("/overlays/stg/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/stg/replicas.yaml")),
+            ("/overlays/prd/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/prd/kustomization.yaml")),
+            ("/overlays/prd/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/prd/replicas.yaml")),
+        ]
+    };
+}
+
 pub const OVERLAYS: Example = Example {
     id: "overlays",
     title: "Base with dev, stg and prd overlays",
     blurb: "One base Deployment and Service; each overlay sets its namespace, name prefix, replicas and image tag.",
     open: "/overlays/dev/kustomization.yaml",
-    files: &[
-        ("/base/deployment.yaml", include_str!("../../../web/examples/overlays/base/deployment.yaml")),
-        ("/base/kustomization.yaml", include_str!("../../../web/examples/overlays/base/kustomization.yaml")),
-        ("/base/service.yaml", include_str!("../../../web/examples/overlays/base/service.yaml")),
-        ("/overlays/dev/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/dev/kustomization.yaml")),
-        ("/overlays/dev/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/dev/replicas.yaml")),
-        ("/overlays/stg/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/stg/kustomization.yaml")),
-        ("/overlays/stg/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/stg/replicas.yaml")),
-        ("/overlays/prd/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/prd/kustomization.yaml")),
-        ("/overlays/prd/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/prd/replicas.yaml")),
-    ],
+    files: with_overlays!(),
 };
 
 pub const HELM: Example = Example {
@@ -93,21 +103,12 @@ pub const HELM: Example = Example {
 pub const ARGOCD: Example = Example {
     id: "argocd-app",
     title: "Argo CD Application over overlays",
-    blurb: "Two Applications point Argo CD at the dev and prd overlays in Git; open an overlay to see what each would sync.",
+    blurb: "Two Applications over the dev and prd overlays: web-dev syncs when you press Sync, web-prd syncs itself and self-heals. Press Live to watch them.",
     open: "/apps/web-dev.yaml",
-    files: &[
-        ("/apps/web-dev.yaml", include_str!("../../../web/examples/argocd/guestbook-dev.yaml")),
+    files: with_overlays!(
+        ("/apps/web-dev.yaml", include_str!("../../../web/examples/argocd/web-dev-manual.yaml")),
         ("/apps/web-prd.yaml", include_str!("../../../web/examples/argocd/guestbook-prd.yaml")),
-        ("/base/deployment.yaml", include_str!("../../../web/examples/overlays/base/deployment.yaml")),
-        ("/base/kustomization.yaml", include_str!("../../../web/examples/overlays/base/kustomization.yaml")),
-        ("/base/service.yaml", include_str!("../../../web/examples/overlays/base/service.yaml")),
-        ("/overlays/dev/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/dev/kustomization.yaml")),
-        ("/overlays/dev/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/dev/replicas.yaml")),
-        ("/overlays/stg/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/stg/kustomization.yaml")),
-        ("/overlays/stg/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/stg/replicas.yaml")),
-        ("/overlays/prd/kustomization.yaml", include_str!("../../../web/examples/overlays/overlays/prd/kustomization.yaml")),
-        ("/overlays/prd/replicas.yaml", include_str!("../../../web/examples/overlays/overlays/prd/replicas.yaml")),
-    ],
+    ),
 };
 
 pub const CRASHLOOP: Example = Example {
@@ -117,6 +118,16 @@ pub const CRASHLOOP: Example = Example {
     open: "/debug/crashloop.yaml",
     files: &[
         ("/debug/crashloop.yaml", include_str!("../../../web/examples/debug/crashloop.yaml")),
+    ],
+};
+
+pub const FLEET: Example = Example {
+    id: "fleet",
+    title: "A fleet of 25 services",
+    blurb: "25 Deployments of 3 replicas behind Services: a 200-resource tree to watch in the live view at 60x.",
+    open: "/fleet/fleet.yaml",
+    files: &[
+        ("/fleet/fleet.yaml", include_str!("../../../web/examples/fleet/fleet.yaml")),
     ],
 };
 
@@ -132,11 +143,14 @@ pub const ALL: &[&Example] = &[
     &CRASHLOOP,
 ];
 
+/// Examples opened by link only (`?example=fleet`), not shown in the gallery.
+pub const BY_LINK: &[&Example] = &[&FLEET];
+
 /// The example the app opens on when nothing was saved.
 pub const DEFAULT: &Example = &LIVENESS_HTTP;
 
 pub fn by_id(id: &str) -> Option<&'static Example> {
-    ALL.iter().copied().find(|e| e.id == id)
+    ALL.iter().chain(BY_LINK).copied().find(|e| e.id == id)
 }
 
 impl Example {

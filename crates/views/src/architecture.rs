@@ -20,7 +20,9 @@ use kubeplay_gitops::activity::{Activity, Component};
 pub const BUCKETS: usize = 12;
 
 /// The kind of work an activity entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub enum Work {
     /// A user request at the API server (sync, refresh, commit, rollback, app change).
     Request,
@@ -90,7 +92,7 @@ pub fn classify(a: &Activity) -> Work {
 }
 
 /// The boxes of the diagram.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoxId {
     Git,
     ApiServer,
@@ -163,11 +165,11 @@ const GAP_X: f32 = 80.0;
 const GAP_Y: f32 = 70.0;
 
 /// One box as drawn.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct ComponentBox {
     pub id: BoxId,
-    pub title: &'static str,
-    pub role: &'static str,
+    pub title: String,
+    pub role: String,
     pub x: f32,
     pub y: f32,
     /// 0.0 (idle for the whole window) to 1.0 (working now): the glow.
@@ -182,27 +184,27 @@ pub struct ComponentBox {
 }
 
 /// An arrow between two boxes, lit by the work that flows along it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Arrow {
     pub from: BoxId,
     pub to: BoxId,
-    pub label: &'static str,
+    pub label: String,
     pub points: [(f32, f32); 2],
     pub glow: f32,
 }
 
 /// One line of the "last operations" list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct OperationRow {
     pub at: Millis,
     pub time: String,
-    pub component: &'static str,
+    pub component: String,
     pub work: Work,
     pub app: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct ArchitectureView {
     pub boxes: Vec<ComponentBox>,
     pub arrows: Vec<Arrow>,
@@ -291,8 +293,8 @@ pub fn architecture(
             let (cx, cy) = id.cell();
             ComponentBox {
                 id,
-                title: id.title(),
-                role: id.role(),
+                title: id.title().to_string(),
+                role: id.role().to_string(),
                 x: cx * (BOX_W + GAP_X),
                 y: cy * (BOX_H + GAP_Y),
                 glow: last.map_or(0.0, |(a, _)| glow_at(a.at)),
@@ -320,7 +322,7 @@ pub fn architecture(
         .map(|&(from, to, label, works)| Arrow {
             from,
             to,
-            label,
+            label: label.to_string(),
             points: [centre(from), centre(to)],
             glow: in_window
                 .iter()
@@ -340,7 +342,7 @@ pub fn architecture(
         .map(|a| OperationRow {
             at: a.at,
             time: format_offset(a.at),
-            component: a.component.as_str(),
+            component: a.component.as_str().to_string(),
             work: classify(a),
             app: a.app.clone(),
             message: a.message.clone(),

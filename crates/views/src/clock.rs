@@ -17,7 +17,7 @@ pub const MAX_FRAME_GAP_MS: f64 = 250.0;
 pub const STEP: Millis = SECOND;
 
 /// The speeds the controls offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Speed {
     #[default]
     X1,

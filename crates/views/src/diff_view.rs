@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 /// Unchanged lines kept around each change when regions are folded.
 pub const DEFAULT_CONTEXT: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
     Same,
     /// Only in the desired (target) rendering.
@@ -32,7 +32,7 @@ pub enum LineKind {
 }
 
 /// One line of the diff with its 1-based numbers on each side.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct DiffLine {
     pub kind: LineKind,
     pub live_no: Option<usize>,
@@ -41,7 +41,7 @@ pub struct DiffLine {
 }
 
 /// A folded run of unchanged lines.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Gap {
     /// Stable id (index of the first hidden line in the full diff): pass it in `expanded`.
     pub id: usize,
@@ -50,14 +50,14 @@ pub struct Gap {
     pub desired_start: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum InlineRow {
     Line(DiffLine),
     Gap(Gap),
 }
 
 /// A side-by-side row: live on the left, desired on the right.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum SideRow {
     Pair {
         left: Option<(usize, String)>,
@@ -68,7 +68,7 @@ pub enum SideRow {
     Gap(Gap),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DiffMode {
     #[default]
     SideBySide,
@@ -79,7 +79,7 @@ pub enum DiffMode {
 }
 
 /// The numbered line diff of two texts.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextDiff {
     pub lines: Vec<DiffLine>,
     pub added: usize,
@@ -228,14 +228,14 @@ impl TextDiff {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum DiffRows {
     SideBySide(Vec<SideRow>),
     Inline(Vec<InlineRow>),
 }
 
 /// What a resource's diff means for a sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResourceChange {
     /// Desired, not live: the sync creates it.
     New,
@@ -308,7 +308,7 @@ pub fn app_diff(cmp: &Comparison, all: bool) -> Vec<ResourceDiffView> {
 }
 
 /// Counts for the whole-app diff header ("3 modified, 1 new, 2 to prune").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AppDiffSummary {
     pub new: usize,
     pub modified: usize,
@@ -390,7 +390,7 @@ fn escape(key: &str) -> String {
 }
 
 /// An `ignoreDifferences` entry proposed from one diff line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct IgnoreRule {
     pub group: String,
     pub kind: String,

@@ -41,15 +41,15 @@ pub fn explain_phase(phase: &str) -> &'static str {
         .map_or(PHASES[4].1, |(_, e)| e)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct PhaseRow {
-    pub phase: &'static str,
-    pub explanation: &'static str,
+    pub phase: String,
+    pub explanation: String,
     /// The pod is in this phase now.
     pub current: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ConditionRow {
     pub kind: String,
     /// "True", "False" or "Unknown".
@@ -59,7 +59,7 @@ pub struct ConditionRow {
     pub last_transition: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ContainerRow {
     pub name: String,
     /// "Running", "Waiting: CrashLoopBackOff", "Terminated: Error (exit 2)".
@@ -70,18 +70,18 @@ pub struct ContainerRow {
     pub last_termination: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct PhaseChange {
     pub at: Millis,
-    pub phase: &'static str,
+    pub phase: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct PodLifecycle {
     pub name: String,
     pub namespace: String,
     pub phase: String,
-    pub explanation: &'static str,
+    pub explanation: String,
     pub phases: Vec<PhaseRow>,
     /// In the kubelet's order: PodReadyToStartContainers, Initialized, ContainersReady, Ready,
     /// PodScheduled; others after them by name.
@@ -114,8 +114,8 @@ pub fn pod_lifecycle(pod: &Value, history: &[PodSnapshot]) -> PodLifecycle {
     let phases = PHASES
         .iter()
         .map(|(p, e)| PhaseRow {
-            phase: p,
-            explanation: e,
+            phase: p.to_string(),
+            explanation: e.to_string(),
             current: *p == phase,
         })
         .collect();
@@ -148,15 +148,18 @@ pub fn pod_lifecycle(pod: &Value, history: &[PodSnapshot]) -> PodLifecycle {
         .filter(|s| s.name == name && s.namespace == namespace)
     {
         let p = s.phase.as_str();
-        if phase_changes.last().map(|c| c.phase) != Some(p) {
-            phase_changes.push(PhaseChange { at: s.at, phase: p });
+        if phase_changes.last().map(|c| c.phase.as_str()) != Some(p) {
+            phase_changes.push(PhaseChange {
+                at: s.at,
+                phase: p.to_string(),
+            });
         }
     }
     PodLifecycle {
         name: name.to_string(),
         namespace: namespace.to_string(),
         phase: phase.to_string(),
-        explanation: explain_phase(phase),
+        explanation: explain_phase(phase).to_string(),
         phases,
         conditions,
         containers,
@@ -258,7 +261,11 @@ mod tests {
             .any(|c| c.kind == "Ready" && c.status == "True"));
         assert_eq!(view.containers[0].state, "Running");
         assert!(view.containers[0].ready);
-        let phases: Vec<&str> = view.phase_changes.iter().map(|c| c.phase).collect();
+        let phases: Vec<&str> = view
+            .phase_changes
+            .iter()
+            .map(|c| c.phase.as_str())
+            .collect();
         assert_eq!(phases, ["Pending", "Running"]);
         assert!(view.phase_changes[0].at < view.phase_changes[1].at);
     }

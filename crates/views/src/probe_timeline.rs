@@ -18,7 +18,9 @@ use kubeplay_cluster::events::Event;
 use kubeplay_cluster::{Cluster, PodSnapshot};
 use serde_json::Value;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub enum ProbeKind {
     Startup,
     Liveness,
@@ -49,7 +51,7 @@ impl ProbeKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProbeOutcome {
     Success,
     Failure,
@@ -61,7 +63,7 @@ pub enum ProbeOutcome {
     Warning,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ProbeMark {
     pub at: Millis,
     pub outcome: ProbeOutcome,
@@ -70,7 +72,7 @@ pub struct ProbeMark {
     pub inferred: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ProbeSeries {
     pub container: String,
     pub kind: ProbeKind,
@@ -78,14 +80,14 @@ pub struct ProbeSeries {
 }
 
 /// A time interval within the axis; `open` when it continues past the axis end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Interval {
     pub start: Millis,
     pub end: Millis,
     pub open: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct RestartMark {
     pub at: Millis,
     pub container: String,
@@ -95,7 +97,7 @@ pub struct RestartMark {
     pub cause: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct BackOffWindow {
     pub container: String,
     pub interval: Interval,
@@ -103,13 +105,13 @@ pub struct BackOffWindow {
     pub texts: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct PhaseMark {
     pub at: Millis,
-    pub phase: &'static str,
+    pub phase: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct EventMark {
     pub at: Millis,
     pub reason: String,
@@ -119,7 +121,7 @@ pub struct EventMark {
     pub container: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Axis {
     pub start: Millis,
     pub end: Millis,
@@ -157,7 +159,7 @@ impl Axis {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ProbeTimeline {
     pub namespace: String,
     pub pod: String,
@@ -402,7 +404,10 @@ pub fn build<'a>(
         if last_phase != Some(p) {
             last_phase = Some(p);
             if (start..=end).contains(&s.at) {
-                phases.push(PhaseMark { at: s.at, phase: p });
+                phases.push(PhaseMark {
+                    at: s.at,
+                    phase: p.to_string(),
+                });
             }
         }
     }
@@ -647,7 +652,7 @@ spec:
             t.ready
         );
         assert_eq!(t.ready, t.containers_ready);
-        let phases: Vec<&str> = t.phases.iter().map(|p| p.phase).collect();
+        let phases: Vec<&str> = t.phases.iter().map(|p| p.phase.as_str()).collect();
         assert_eq!(phases, ["Pending", "Running"]);
         // Hover texts are the events' own.
         assert!(t.events.iter().any(|e| e.reason == "Scheduled"));

@@ -80,7 +80,7 @@ pub struct AppRoot {
 }
 
 /// A container that keeps a pod from being healthy, shown on the pod's node.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct FailingContainer {
     pub name: String,
     /// Waiting reason (CrashLoopBackOff, ImagePullBackOff), else the last termination reason,
@@ -97,7 +97,7 @@ pub struct NodeView {
     pub kind: String,
     pub namespace: String,
     pub name: String,
-    pub icon: &'static str,
+    pub icon: String,
     pub health: Option<HealthStatus>,
     pub health_message: String,
     pub sync: Option<SyncStatus>,
@@ -158,7 +158,7 @@ pub struct PlacedNode {
 }
 
 /// A connector from the right side of `from` to the left side of `to`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Edge {
     pub from: String,
     pub to: String,
@@ -224,7 +224,7 @@ pub fn node_views(nodes: &[AppTreeNode], pods: &[Value]) -> Vec<NodeView> {
                 kind: k.kind.clone(),
                 namespace: k.namespace.clone(),
                 name: k.name.clone(),
-                icon: kind_icon(&k.kind),
+                icon: kind_icon(&k.kind).to_string(),
                 health: n.health.as_ref().map(|h| h.status),
                 health_message: n
                     .health
@@ -466,7 +466,7 @@ pub fn layout(
         kind: "Application".to_string(),
         namespace: String::new(),
         name: app.name.clone(),
-        icon: "app",
+        icon: "app".to_string(),
         health: app.health,
         health_message: String::new(),
         sync: app.sync,

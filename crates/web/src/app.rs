@@ -179,6 +179,10 @@ pub fn app() -> Html {
     let jump = use_state(|| None::<JumpTo>);
     let focus_line = use_state(|| None::<(usize, u64)>);
     let dialog = use_state(|| Dialog::None);
+    // The live view (components::live): mounted the first time it is shown, then kept (hidden
+    // while editing) so its simulation survives a trip to the editor; `?view=live` opens on it.
+    let live = use_state(|| browser::search().contains("view=live"));
+    let live_mounted = use_state(|| *live);
     let theme = use_state(storage::theme);
     let widths = use_state(|| (230.0f64, 0.5f64));
     let panes_ref = use_node_ref();
@@ -733,6 +737,10 @@ pub fn app() -> Html {
                 <span class="brand"><span class="logo" aria-hidden="true"></span>{"kubeplay"}</span>
                 <span class="tagline">{example_title.unwrap_or("Kubernetes playground: manifests, Kustomize, Helm — all in your browser")}</span>
                 <nav class="actions" aria-label="Workspace">
+                    <button class={classes!("tool", "bar", "live-toggle", live.then_some("on"))} aria-pressed={live.to_string()}
+                        title="Run the workspace in a simulated cluster under Argo CD, or go back to the editor"
+                        onclick={{ let (l, m) = (live.clone(), live_mounted.clone()); Callback::from(move |_| { m.set(true); l.set(!*l); }) }}>
+                        {if *live { "✎ Editor" } else { "▶ Live" }}</button>
                     {btn("Examples", "Examples gallery (Alt+E)", { let d = dialog.clone(); Callback::from(move |_| d.set(Dialog::Examples)) })}
                     if let Some(ex) = reset {
                         {btn("Reset", "Reset to the example's files (asks first)", { let o = open_example.clone(); Callback::from(move |_| o.emit(ex)) })}
@@ -762,9 +770,12 @@ pub fn app() -> Html {
     html! {
         <div class={classes!("app", layout.embed.then_some("embed"))}>
             {header}
-            <main class="panes" style={grid} ref={panes_ref}>
+            <main class="panes" style={if *live { format!("{grid}; display: none") } else { grid }} ref={panes_ref}>
                 {for panes}
             </main>
+            if *live_mounted && !layout.embed {
+                <crate::components::live::LiveView workspace={ws.clone()} visible={*live} />
+            }
             if !layout.embed || !diagnostics.is_empty() {
                 <Problems diagnostics={diagnostics} warnings={warnings} on_jump={on_jump} on_warning={on_warning} />
             }

@@ -7,3 +7,4 @@ pub mod history;
 pub mod output;
 pub mod problems;
 pub mod splitter;
+pub mod live;
