@@ -4,50 +4,45 @@
 use crate::sync::tasks::SyncTask;
 use std::cmp::Ordering;
 
-/// Kind order, earliest first (51); other kinds sort after all of these.
-const KIND_ORDER: [&str; 35] = [
-    "Namespace",
-    "NetworkPolicy",
-    "ResourceQuota",
-    "LimitRange",
-    "PodSecurityPolicy",
-    "PodDisruptionBudget",
-    "ServiceAccount",
-    "Secret",
-    "SecretList",
-    "ConfigMap",
-    "StorageClass",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "CustomResourceDefinition",
-    "ClusterRole",
-    "ClusterRoleList",
-    "ClusterRoleBinding",
-    "ClusterRoleBindingList",
-    "Role",
-    "RoleList",
-    "RoleBinding",
-    "RoleBindingList",
-    "Service",
-    "DaemonSet",
-    "Pod",
-    "ReplicationController",
-    "ReplicaSet",
-    "Deployment",
-    "HorizontalPodAutoscaler",
-    "StatefulSet",
-    "Job",
-    "CronJob",
-    "IngressClass",
-    "Ingress",
-    "APIService",
+/// Kinds Helm's install order has that gitops-engine's does not: Argo CD copied Helm's list
+/// before Helm added them (spec 51), so they sort with the unknown kinds, last.
+const NOT_IN_ARGO_ORDER: [&str; 3] = [
+    "PriorityClass",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
 ];
 
-pub fn kind_rank(kind: &str) -> usize {
-    KIND_ORDER
+/// Kind order, earliest first (51): Helm's install order without [`NOT_IN_ARGO_ORDER`];
+/// other kinds sort after all of these.
+fn argo_kind_order() -> impl Iterator<Item = &'static str> {
+    kubeplay_helm::manifests::INSTALL_ORDER
         .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(KIND_ORDER.len())
+        .copied()
+        .filter(|k| !NOT_IN_ARGO_ORDER.contains(k))
+}
+
+pub fn kind_rank(kind: &str) -> usize {
+    argo_kind_order()
+        .position(|k| k == kind)
+        .unwrap_or_else(|| argo_kind_order().count())
+}
+
+#[cfg(test)]
+mod kind_order_tests {
+    use super::kind_rank;
+
+    #[test]
+    fn argo_order_is_helms_without_the_kinds_helm_added_later() {
+        assert_eq!(kind_rank("Namespace"), 0);
+        assert!(kind_rank("ServiceAccount") < kind_rank("Secret"));
+        assert!(kind_rank("CustomResourceDefinition") < kind_rank("ClusterRole"));
+        assert!(kind_rank("Service") < kind_rank("Deployment"));
+        assert_eq!(kind_rank("APIService"), 34);
+        // PriorityClass is first for Helm, unknown (last) for Argo CD.
+        assert_eq!(kind_rank("PriorityClass"), 35);
+        assert_eq!(kind_rank("MutatingWebhookConfiguration"), 35);
+        assert_eq!(kind_rank("Widget"), 35);
+    }
 }
 
 /// Phase, wave, kind order, name (50): group and namespace are not compared.
