@@ -2,20 +2,20 @@
 //! results; Ready and ContainersReady over time; restarts and back-off windows; phase
 //! changes; and every event of the pod as a mark carrying its exact text (for hover).
 //!
-//! Sources are what the cluster records: the event occurrences (each emission with its time,
-//! so a repeated "Liveness probe failed" appears at every failure, not once with a count) and
-//! the pod status history (one snapshot per status change).
+//! Sources are what the cluster records: the kubelet's probe result log (every result,
+//! successes included), the event occurrences (each emission with its time) and the pod
+//! status history (one snapshot per status change). Everything is matched by the pod's uid,
+//! so a pod deleted and created again under the same name starts a new timeline.
 //!
-//! The kubelet emits no event for a successful probe, so success marks are *inferred* from the
-//! status history where a success is certain: a container becoming ready (a readiness
-//! success, or the start of a container without a readiness probe) and a container becoming
-//! started (a startup-probe success). Those marks say `inferred: true`. Periodic liveness
-//! successes are not observable; see NEEDS.md for the probe result log that would show them.
+//! The probe log is bounded: once old records were dropped, the time before its first kept
+//! record falls back to what events and status prove (failures from `Unhealthy` events,
+//! successes where a container turned ready or started); those successes say
+//! `inferred: true`.
 
 use crate::clock::format_offset;
 use kubeplay_cluster::clock::{Millis, SECOND};
 use kubeplay_cluster::events::Event;
-use kubeplay_cluster::{Cluster, PodSnapshot};
+use kubeplay_cluster::{Cluster, PodSnapshot, ProbeRecord};
 use serde_json::Value;
 
 #[derive(
@@ -42,6 +42,14 @@ impl ProbeKind {
         }
     }
 
+    fn of(kind: kubeplay_cluster::ProbeKind) -> ProbeKind {
+        match kind {
+            kubeplay_cluster::ProbeKind::Startup => ProbeKind::Startup,
+            kubeplay_cluster::ProbeKind::Liveness => ProbeKind::Liveness,
+            kubeplay_cluster::ProbeKind::Readiness => ProbeKind::Readiness,
+        }
+    }
+
     fn field(self) -> &'static str {
         match self {
             ProbeKind::Startup => "startupProbe",
@@ -63,11 +71,25 @@ pub enum ProbeOutcome {
     Warning,
 }
 
+impl ProbeOutcome {
+    fn of(result: kubeplay_cluster::ProbeOutcome) -> ProbeOutcome {
+        use kubeplay_cluster::ProbeOutcome as R;
+        match result {
+            R::Success => ProbeOutcome::Success,
+            R::Warning => ProbeOutcome::Warning,
+            R::Failure => ProbeOutcome::Failure,
+            R::Timeout => ProbeOutcome::Timeout,
+            R::Error => ProbeOutcome::Error,
+        }
+    }
+}
+
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ProbeMark {
     pub at: Millis,
     pub outcome: ProbeOutcome,
-    /// The event text, or a description of the inference.
+    /// The result as the kubelet words it (its event text for failures), or a description
+    /// of the inference.
     pub text: String,
     pub inferred: bool,
 }
@@ -101,7 +123,8 @@ pub struct RestartMark {
 pub struct BackOffWindow {
     pub container: String,
     pub interval: Interval,
-    /// The BackOff event texts inside the window.
+    /// The BackOff event texts inside the window (may be empty: the window comes from the
+    /// container's exit time and its CrashLoopBackOff waiting reason).
     pub texts: Vec<String>,
 }
 
@@ -187,6 +210,10 @@ pub fn probe_timeline(
         pod.as_ref(),
         cluster.events().occurrences(),
         cluster.history(),
+        ProbeLog {
+            records: cluster.probe_results(),
+            truncated: cluster.probe_results_dropped() > 0,
+        },
         namespace,
         name,
         start,
@@ -194,12 +221,33 @@ pub fn probe_timeline(
     )
 }
 
+/// The kubelet's probe results (time-ordered) and whether older ones were dropped.
+#[derive(Debug, Clone, Copy)]
+pub struct ProbeLog<'a> {
+    pub records: &'a [ProbeRecord],
+    pub truncated: bool,
+}
+
+impl ProbeLog<'_> {
+    /// From when the log holds every result: before that, results are taken from events and
+    /// inferred from the status history.
+    fn complete_from(&self) -> Millis {
+        match (self.truncated, self.records.first()) {
+            (false, _) => 0,
+            (true, Some(first)) => first.at,
+            (true, None) => Millis::MAX,
+        }
+    }
+}
+
 /// The timeline from the raw data: the pod as the API shows it (None once deleted), the
-/// cluster's event occurrences and its status history.
+/// cluster's event occurrences, its status history and its probe result log.
+#[allow(clippy::too_many_arguments)]
 pub fn build<'a>(
     pod: Option<&Value>,
     occurrences: impl Iterator<Item = (Millis, &'a Event)>,
     history: &[PodSnapshot],
+    probes: ProbeLog<'_>,
     namespace: &str,
     name: &str,
     start: Millis,
@@ -207,11 +255,23 @@ pub fn build<'a>(
 ) -> ProbeTimeline {
     let axis = Axis::new(start, end);
     let end = axis.end;
+    // The pod's uid: the live object's, else (deleted) the last one recorded under the name.
+    let uid = pod
+        .and_then(|p| p.pointer("/metadata/uid"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| {
+            history
+                .iter()
+                .rfind(|s| s.namespace == namespace && s.name == name)
+                .map(|s| s.uid.clone())
+        })
+        .unwrap_or_default();
+    let this_pod = |ns: &str, n: &str, u: &str| ns == namespace && n == name && u == uid;
     let events: Vec<EventMark> = occurrences
         .filter(|(t, e)| {
             e.involved.kind == "Pod"
-                && e.involved.namespace == namespace
-                && e.involved.name == name
+                && this_pod(&e.involved.namespace, &e.involved.name, &e.involved.uid)
                 && (start..=end).contains(t)
         })
         .map(|(t, e)| EventMark {
@@ -224,7 +284,14 @@ pub fn build<'a>(
         .collect();
     let snaps: Vec<&PodSnapshot> = history
         .iter()
-        .filter(|s| s.namespace == namespace && s.name == name)
+        .filter(|s| this_pod(&s.namespace, &s.name, &s.uid))
+        .collect();
+    let complete_from = probes.complete_from();
+    let records: Vec<&ProbeRecord> = probes
+        .records
+        .iter()
+        .filter(|r| this_pod(&r.pod.namespace, &r.pod.name, &r.pod.uid))
+        .filter(|r| (start..=end).contains(&r.at))
         .collect();
 
     // Containers and their probes: from the spec, else from what was observed.
@@ -244,16 +311,22 @@ pub fn build<'a>(
             containers.push((name.to_string(), kinds));
         }
     }
-    for e in &events {
-        if let (Some(c), Some((kind, _))) = (&e.container, probe_event(&e.reason, &e.message)) {
-            match containers.iter_mut().find(|(n, _)| n == c) {
-                Some((_, kinds)) if !kinds.contains(&kind) => {
-                    kinds.push(kind);
-                    kinds.sort();
-                }
-                Some(_) => {}
-                None => containers.push((c.clone(), vec![kind])),
+    let observed = events
+        .iter()
+        .filter_map(|e| Some((e.container.clone()?, probe_event(&e.reason, &e.message)?.0)))
+        .chain(
+            records
+                .iter()
+                .map(|r| (r.container.to_string(), ProbeKind::of(r.kind))),
+        );
+    for (c, kind) in observed {
+        match containers.iter_mut().find(|(n, _)| *n == c) {
+            Some((_, kinds)) if !kinds.contains(&kind) => {
+                kinds.push(kind);
+                kinds.sort();
             }
+            Some(_) => {}
+            None => containers.push((c, vec![kind])),
         }
     }
 
@@ -267,7 +340,24 @@ pub fn build<'a>(
             })
         })
         .collect();
-    for e in &events {
+    // Exact results from the log.
+    for r in &records {
+        let kind = ProbeKind::of(r.kind);
+        if let Some(s) = series
+            .iter_mut()
+            .find(|s| *s.container == *r.container && s.kind == kind)
+        {
+            let outcome = ProbeOutcome::of(r.result);
+            s.marks.push(ProbeMark {
+                at: r.at,
+                outcome,
+                text: result_text(kind, outcome, &r.output),
+                inferred: false,
+            });
+        }
+    }
+    // Before the log's first kept record: failures from events ...
+    for e in events.iter().filter(|e| e.at < complete_from) {
         let (Some(c), Some((kind, outcome))) = (&e.container, probe_event(&e.reason, &e.message))
         else {
             continue;
@@ -284,10 +374,10 @@ pub fn build<'a>(
             });
         }
     }
-    // Inferred successes: a container turning ready or started.
+    // ... and successes inferred from a container turning ready or started.
     for pair in snaps.windows(2) {
         let (before, after) = (pair[0], pair[1]);
-        if !(start..=end).contains(&after.at) {
+        if !(start..=end).contains(&after.at) || after.at >= complete_from {
             continue;
         }
         for c in &after.containers {
@@ -337,60 +427,60 @@ pub fn build<'a>(
             acc
         });
     for cname in &names {
-        let state = |s: &PodSnapshot| {
-            s.containers
-                .iter()
-                .find(|c| &c.name == cname)
-                .map(|c| (c.restart_count, c.running_since.is_some()))
-        };
         let mut last_start: Millis = 0;
-        let mut exited_at: Option<Millis> = None;
-        let mut prev: Option<(u32, bool)> = None;
+        // The exit time of the instance now backing off, once the API says CrashLoopBackOff.
+        let mut backing_off: Option<Millis> = None;
+        let mut prev_count: Option<u32> = None;
         for s in &snaps {
-            let Some((count, running)) = state(s) else {
+            let Some(c) = s.containers.iter().find(|c| &c.name == cname) else {
                 continue;
             };
-            if let Some((pc, prunning)) = prev {
-                if count > pc && (start..=end).contains(&s.at) {
-                    let cause = events
-                        .iter()
-                        .rfind(|e| {
-                            e.reason == "Killing"
-                                && e.container.as_deref() == Some(cname)
-                                && e.at >= last_start
-                                && e.at <= s.at
-                        })
-                        .map(|e| e.message.clone());
-                    restarts.push(RestartMark {
-                        at: s.at,
-                        container: cname.clone(),
-                        restart_count: count,
-                        cause,
-                    });
-                }
-                if prunning && !running {
-                    exited_at = Some(s.at);
-                }
+            if prev_count.is_some_and(|pc| c.restart_count > pc) && (start..=end).contains(&s.at) {
+                let cause = events
+                    .iter()
+                    .rfind(|e| {
+                        e.reason == "Killing"
+                            && e.container.as_deref() == Some(cname)
+                            && e.at >= last_start
+                            && e.at <= s.at
+                    })
+                    .map(|e| e.message.clone());
+                restarts.push(RestartMark {
+                    at: s.at,
+                    container: cname.clone(),
+                    restart_count: c.restart_count,
+                    cause,
+                });
             }
-            if running && prev.is_none_or(|(_, r)| !r) {
-                if let Some(exit) = exited_at.take() {
+            if backing_off.is_none() && c.waiting_reason.as_deref() == Some("CrashLoopBackOff") {
+                backing_off = Some(c.terminated_at.unwrap_or(s.at));
+            }
+            if let Some(since) = c.running_since {
+                if let Some(exit) = backing_off.take() {
                     push_back_off(
                         &mut back_offs,
                         &events,
                         cname,
-                        exit,
-                        s.at,
-                        false,
+                        Interval {
+                            start: exit,
+                            end: since,
+                            open: false,
+                        },
                         start,
                         end,
                     );
                 }
-                last_start = s.at;
+                last_start = since;
             }
-            prev = Some((count, running));
+            prev_count = Some(c.restart_count);
         }
-        if let Some(exit) = exited_at {
-            push_back_off(&mut back_offs, &events, cname, exit, end, true, start, end);
+        if let Some(exit) = backing_off {
+            let open = Interval {
+                start: exit,
+                end,
+                open: true,
+            };
+            push_back_off(&mut back_offs, &events, cname, open, start, end);
         }
     }
     restarts.sort_by(|a, b| (a.at, &a.container).cmp(&(b.at, &b.container)));
@@ -426,38 +516,50 @@ pub fn build<'a>(
     }
 }
 
-/// A window between an exit and the next start counts as back-off when a BackOff event for
-/// the container falls inside it.
-#[allow(clippy::too_many_arguments)]
+/// A result as the kubelet words it: its event text for failures, warnings and errors
+/// (`Unhealthy`, `ProbeWarning`), and the same form for a success.
+fn result_text(kind: ProbeKind, outcome: ProbeOutcome, output: &str) -> String {
+    let label = kind.label();
+    let output = output.trim_end();
+    match outcome {
+        ProbeOutcome::Success if output.is_empty() => format!("{label} probe succeeded"),
+        ProbeOutcome::Success => format!("{label} probe succeeded: {output}"),
+        ProbeOutcome::Warning => format!("{label} probe warning: {output}"),
+        ProbeOutcome::Failure | ProbeOutcome::Timeout => format!("{label} probe failed: {output}"),
+        ProbeOutcome::Error => {
+            format!("{label} probe errored and resulted in unknown state: {output}")
+        }
+    }
+}
+
+/// A back-off window (exit to next start) clipped to the axis, with the BackOff event texts
+/// inside it.
 fn push_back_off(
     out: &mut Vec<BackOffWindow>,
     events: &[EventMark],
     container: &str,
-    exit: Millis,
-    restart: Millis,
-    open: bool,
+    window: Interval,
     start: Millis,
     end: Millis,
 ) {
+    if window.end < start || window.start > end {
+        return;
+    }
     let texts: Vec<String> = events
         .iter()
         .filter(|e| {
             e.reason == "BackOff"
                 && e.container.as_deref() == Some(container)
-                && e.at >= exit
-                && e.at <= restart
+                && (window.start..=window.end).contains(&e.at)
         })
         .map(|e| e.message.clone())
         .collect();
-    if texts.is_empty() || restart < start || exit > end {
-        return;
-    }
     out.push(BackOffWindow {
         container: container.to_string(),
         interval: Interval {
-            start: exit.max(start),
-            end: restart.min(end),
-            open,
+            start: window.start.max(start),
+            end: window.end.min(end),
+            open: window.open,
         },
         texts,
     });
@@ -589,23 +691,44 @@ spec:
             (s.container.as_str(), s.kind),
             ("liveness", ProbeKind::Liveness)
         );
-        assert!(s
+        // Every result comes from the kubelet's log: nothing is inferred.
+        assert!(s.marks.iter().all(|m| !m.inferred));
+        // The healthz server answers 200 for its first 10 s: the probes at 3, 6 and 9 s after
+        // the start succeed (no event shows them), then it fails.
+        let first_failure = s
             .marks
             .iter()
-            .all(|m| m.outcome == ProbeOutcome::Failure && !m.inferred));
+            .position(|m| m.outcome == ProbeOutcome::Failure)
+            .unwrap();
+        assert!(first_failure >= 2, "{:?}", &s.marks[..=first_failure]);
+        assert!(s.marks[..first_failure]
+            .iter()
+            .all(|m| m.outcome == ProbeOutcome::Success && m.text == "Liveness probe succeeded"));
+        assert!(s.marks[first_failure - 1].at <= 15 * SECOND);
         assert_eq!(
-            s.marks[0].text,
+            s.marks[first_failure].text,
             "Liveness probe failed: HTTP probe failed with statuscode: 500"
         );
-        // One mark per failure: as many as the kubelet emitted Unhealthy.
+        // One failure mark per failure: as many as the kubelet emitted Unhealthy.
         let unhealthy = cluster
             .events()
             .occurrences()
             .filter(|(_, e)| e.reason == "Unhealthy")
             .count();
-        assert_eq!(s.marks.len(), unhealthy);
+        let failures: Vec<&ProbeMark> = s
+            .marks
+            .iter()
+            .filter(|m| m.outcome == ProbeOutcome::Failure)
+            .collect();
+        assert_eq!(failures.len(), unhealthy);
         // Failures 3 s apart while failing.
-        assert_eq!(s.marks[1].at - s.marks[0].at, 3 * SECOND);
+        assert_eq!(failures[1].at - failures[0].at, 3 * SECOND);
+        // Each restarted instance succeeds again before failing.
+        let successes = s
+            .marks
+            .iter()
+            .filter(|m| m.outcome == ProbeOutcome::Success);
+        assert!(successes.count() > first_failure);
 
         // Three restarts (restartCount 3 at 60 s), the first at 18-23 s (the healthz server
         // fails 10 s after start; three failures 3 s apart).
@@ -623,8 +746,7 @@ spec:
                 Some("Container liveness failed liveness probe, will be restarted")
             );
             // failureThreshold 3: at least three failures since the previous restart.
-            let failures = s
-                .marks
+            let failures = failures
                 .iter()
                 .filter(|m| m.at > previous && m.at <= r.at)
                 .count();
@@ -691,26 +813,41 @@ spec:
             .map(|w| w.interval.end - w.interval.start)
             .collect();
         assert!(closed.windows(2).all(|w| w[1] > w[0]), "{closed:?}");
+        // Exact: from the instance's finishedAt to the next instance's startedAt.
+        let c = |s: &PodSnapshot| s.containers[0].clone();
+        for w in t.back_offs.iter().filter(|w| !w.interval.open) {
+            let history = cluster.history().iter().map(c);
+            let exits: Vec<Option<Millis>> = history.clone().map(|c| c.terminated_at).collect();
+            let starts: Vec<Option<Millis>> = history.map(|c| c.running_since).collect();
+            assert!(exits.contains(&Some(w.interval.start)), "{w:?}");
+            assert!(starts.contains(&Some(w.interval.end)), "{w:?}");
+        }
         assert!(t.restarts.len() >= 3);
     }
 
+    fn readiness_pod() -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "readiness-http"},
+            "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/e2e-test-images/agnhost:2.40",
+                "args": ["liveness"],
+                "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080},
+                    "initialDelaySeconds": 3, "periodSeconds": 3}}]}})
+    }
+
     #[test]
-    fn readiness_failures_and_inferred_success() {
-        let cluster = run(
-            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "readiness-http"},
-                "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/e2e-test-images/agnhost:2.40",
-                    "args": ["liveness"],
-                    "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080},
-                        "initialDelaySeconds": 3, "periodSeconds": 3}}]}}),
-            40,
-        );
+    fn readiness_successes_then_failures_are_exact() {
+        let cluster = run(readiness_pod(), 40);
         let t = probe_timeline(&cluster, "default", "readiness-http", 0, 40 * SECOND);
         let s = &t.series[0];
         assert_eq!(s.kind, ProbeKind::Readiness);
-        let first = &s.marks[0];
-        assert_eq!(first.outcome, ProbeOutcome::Success);
-        assert!(first.inferred);
-        assert!(s.marks[1..]
+        assert!(s.marks.iter().all(|m| !m.inferred));
+        // Successes while the server is healthy, then only failures (no restarts).
+        let switch = s
+            .marks
+            .iter()
+            .position(|m| m.outcome != ProbeOutcome::Success)
+            .unwrap();
+        assert!(switch >= 2, "{:?}", s.marks);
+        assert!(s.marks[switch..]
             .iter()
             .all(|m| m.outcome == ProbeOutcome::Failure));
         assert!(s
@@ -720,9 +857,109 @@ spec:
             .text
             .starts_with("Readiness probe failed: "));
         assert!(t.restarts.is_empty());
+        // Ready from the first success until the third failure (failureThreshold 3).
         assert_eq!(t.ready.len(), 1);
-        assert!(!t.ready[0].open);
-        assert_eq!(t.ready[0].start, first.at);
+        let ready = t.ready[0];
+        assert!(!ready.open);
+        assert!(ready.start >= s.marks[0].at, "{ready:?} {:?}", s.marks[0]);
+        assert!(
+            ready.end >= s.marks[switch + 2].at,
+            "{ready:?} {:?}",
+            s.marks
+        );
+        assert!(
+            ready.end < s.marks[switch + 3].at,
+            "{ready:?} {:?}",
+            s.marks
+        );
+    }
+
+    #[test]
+    fn before_a_truncated_log_results_come_from_events_and_status() {
+        let cluster = run(readiness_pod(), 40);
+        let pod = cluster.get("Pod", "default", "readiness-http");
+        let records = cluster.probe_results();
+        // Keep only the records from the first failure on, as if the rest had been dropped.
+        let kept = records
+            .iter()
+            .position(|r| r.result == kubeplay_cluster::ProbeOutcome::Failure)
+            .unwrap();
+        let log = ProbeLog {
+            records: &records[kept..],
+            truncated: true,
+        };
+        let events = cluster.events().occurrences();
+        let history = cluster.history();
+        let t = build(
+            pod.as_ref(),
+            events,
+            history,
+            log,
+            "default",
+            "readiness-http",
+            0,
+            40 * SECOND,
+        );
+        let marks = &t.series[0].marks;
+        // Before the log: one inferred success where the container turned ready.
+        assert_eq!(marks[0].outcome, ProbeOutcome::Success);
+        assert!(marks[0].inferred);
+        assert_eq!(marks[0].at, t.ready[0].start);
+        // From the log on, exact failures, each once (not again from its Unhealthy event).
+        assert!(marks[1..]
+            .iter()
+            .all(|m| m.outcome == ProbeOutcome::Failure && !m.inferred));
+        let unhealthy = cluster
+            .events()
+            .occurrences()
+            .filter(|(_, e)| e.reason == "Unhealthy")
+            .count();
+        assert_eq!(marks.len() - 1, unhealthy);
+        // With nothing kept, events and status are all there is.
+        let empty = ProbeLog {
+            records: &[],
+            truncated: true,
+        };
+        let t2 = build(
+            pod.as_ref(),
+            cluster.events().occurrences(),
+            history,
+            empty,
+            "default",
+            "readiness-http",
+            0,
+            40 * SECOND,
+        );
+        assert_eq!(t2.series[0].marks, *marks);
+    }
+
+    #[test]
+    fn a_pod_recreated_under_the_same_name_starts_a_new_timeline() {
+        let mut cluster = run(readiness_pod(), 20);
+        cluster.delete("Pod", "default", "readiness-http").unwrap();
+        cluster.run_until(60 * SECOND).unwrap();
+        assert!(cluster.get("Pod", "default", "readiness-http").is_none());
+        cluster.apply(readiness_pod()).unwrap();
+        let recreated = cluster.now();
+        cluster.run_until(recreated + 8 * SECOND).unwrap();
+        let t = probe_timeline(
+            &cluster,
+            "default",
+            "readiness-http",
+            0,
+            recreated + 8 * SECOND,
+        );
+        // Only the new pod's results, events and statuses: all after it was created.
+        let marks = &t.series[0].marks;
+        assert!(!marks.is_empty());
+        assert!(marks.iter().all(|m| m.at >= recreated), "{marks:?}");
+        assert!(t.events.iter().all(|e| e.at >= recreated), "{:?}", t.events);
+        assert!(t.phases.iter().all(|p| p.at >= recreated), "{:?}", t.phases);
+        assert!(
+            t.ready.iter().all(|r| r.start >= recreated),
+            "{:?}",
+            t.ready
+        );
     }
 
     #[test]
@@ -757,7 +994,11 @@ spec:
         assert_eq!(empty.fraction(99), 0.0);
         let far = Axis::new(0, u64::MAX);
         assert!(far.ticks.len() <= 13);
-        let t = build(None, std::iter::empty(), &[], "ns", "gone", 0, 1_000);
+        let log = ProbeLog {
+            records: &[],
+            truncated: false,
+        };
+        let t = build(None, std::iter::empty(), &[], log, "ns", "gone", 0, 1_000);
         assert!(t.series.is_empty() && t.ready.is_empty() && t.events.is_empty());
     }
 }
