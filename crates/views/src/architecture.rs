@@ -8,13 +8,12 @@
 //! virtual time (brightest right after the work, fading to dark at the window's start), with
 //! counts per kind of work and a small histogram; the last few operations are listed.
 //!
-//! The log's entries carry a component and free text; the kind of work (render, cache hit,
-//! compare, sync) is read from the text's stable prefixes, see [`classify`] (NEEDS.md asks
-//! for a kind field so this does not depend on wording).
+//! The kind of work (render, cache hit, compare, sync) is the one the engine states with each
+//! entry ([`ActivityKind`]), never read from the entry's wording.
 
 use crate::clock::format_offset;
 use kubeplay_cluster::clock::Millis;
-use kubeplay_gitops::activity::{Activity, Component};
+use kubeplay_gitops::activity::{Activity, ActivityKind, ActivityLog, Component};
 
 /// Histogram buckets per box over the window.
 pub const BUCKETS: usize = 12;
@@ -65,29 +64,17 @@ impl Work {
     }
 }
 
-/// The kind of work of one log entry.
-pub fn classify(a: &Activity) -> Work {
-    let m = a.message.as_str();
-    match a.component {
-        Component::ApiServer => Work::Request,
-        Component::RepoServer if m.starts_with("render") => Work::Render,
-        Component::Redis if m.starts_with("manifest cache hit") => Work::CacheHit,
-        Component::Redis if m.starts_with("manifest cache miss") => Work::CacheMiss,
-        Component::Controller
-            if m.starts_with("compared") || m.starts_with("resync") || m.starts_with("refresh") =>
-        {
-            Work::Compare
-        }
-        Component::Controller
-            if m.starts_with("sync")
-                || m.starts_with("Initiated automated sync")
-                || m.starts_with("self-heal")
-                || m.starts_with("retry") =>
-        {
-            Work::Sync
-        }
-        Component::Cluster => Work::ClusterWrite,
-        _ => Work::Other,
+/// The kind of work of one log entry, as the engine states it.
+pub fn classify(kind: ActivityKind) -> Work {
+    match kind {
+        ActivityKind::Request => Work::Request,
+        ActivityKind::Render => Work::Render,
+        ActivityKind::CacheHit => Work::CacheHit,
+        ActivityKind::CacheMiss => Work::CacheMiss,
+        ActivityKind::Compare => Work::Compare,
+        ActivityKind::Sync => Work::Sync,
+        ActivityKind::ClusterWrite => Work::ClusterWrite,
+        ActivityKind::Other => Work::Other,
     }
 }
 
@@ -255,7 +242,7 @@ const ARROWS: [(BoxId, BoxId, &str, &[Work]); 6] = [
 /// `recent` newest entries listed (optionally only those of application `app`; entries with
 /// no application, like commits, are always kept).
 pub fn architecture(
-    entries: &[Activity],
+    log: &ActivityLog,
     now: Millis,
     window: Millis,
     recent: usize,
@@ -264,12 +251,16 @@ pub fn architecture(
     let window = window.max(1);
     let start = now.saturating_sub(window);
     let relevant =
-        |a: &&Activity| a.at <= now && app.is_none_or(|name| a.app.is_empty() || a.app == name);
+        |a: &Activity| a.at <= now && app.is_none_or(|name| a.app.is_empty() || a.app == name);
+    let entries: Vec<(&Activity, Work)> = log
+        .entries_with_kinds()
+        .filter(|(a, _)| relevant(a))
+        .map(|(a, kind)| (a, classify(kind)))
+        .collect();
     let in_window: Vec<(&Activity, Work)> = entries
         .iter()
-        .filter(relevant)
-        .filter(|a| a.at >= start)
-        .map(|a| (a, classify(a)))
+        .filter(|(a, _)| a.at >= start)
+        .copied()
         .collect();
     let glow_at = |t: Millis| (1.0 - (now - t) as f32 / window as f32).clamp(0.0, 1.0);
 
@@ -332,18 +323,18 @@ pub fn architecture(
         })
         .collect();
 
-    let mut listed: Vec<&Activity> = entries.iter().filter(relevant).collect();
+    let mut listed = entries;
     // Stable: equal times keep log order, newest first.
     listed.reverse();
-    listed.sort_by_key(|a| std::cmp::Reverse(a.at));
+    listed.sort_by_key(|(a, _)| std::cmp::Reverse(a.at));
     let recent = listed
         .into_iter()
         .take(recent)
-        .map(|a| OperationRow {
+        .map(|(a, work)| OperationRow {
             at: a.at,
             time: format_offset(a.at),
             component: a.component.as_str().to_string(),
-            work: classify(a),
+            work,
             app: a.app.clone(),
             message: a.message.clone(),
         })
@@ -365,81 +356,83 @@ mod tests {
     use super::*;
     use kubeplay_cluster::clock::SECOND;
     use kubeplay_cluster::{Cluster, ClusterConfig};
-    use kubeplay_gitops::activity::ActivityLog;
     use kubeplay_gitops::api::GitOps;
     use kubeplay_vfs::FileTree;
 
-    fn entry(at: Millis, component: Component, message: &str) -> Activity {
-        Activity {
-            at,
-            component,
-            app: "guestbook".into(),
-            message: message.into(),
+    fn log(entries: &[(Millis, Component, ActivityKind, &str, &str)]) -> ActivityLog {
+        let mut log = ActivityLog::default();
+        for &(at, component, kind, app, message) in entries {
+            log.record_kind(at, component, kind, app, message);
         }
+        log
     }
 
     #[test]
-    fn classifies_the_engine_texts() {
-        use Component::*;
-        let cases = [
-            (ApiServer, "sync requested", Work::Request),
-            (
-                RepoServer,
-                "rendered 3 objects with Kustomize at 1a2b3c4",
-                Work::Render,
-            ),
-            (RepoServer, "render failed: no such file", Work::Render),
-            (
-                Redis,
-                "manifest cache hit (abc, path \"app\")",
-                Work::CacheHit,
-            ),
-            (
-                Redis,
-                "manifest cache miss (abc, path \"app\")",
-                Work::CacheMiss,
-            ),
-            (Controller, "compared: OutOfSync / Missing", Work::Compare),
-            (Controller, "refresh requested", Work::Compare),
-            (
-                Controller,
-                "sync started (user) to abc: 3 tasks",
-                Work::Sync,
-            ),
-            (Controller, "Initiated automated sync to 'abc'", Work::Sync),
-            (Controller, "self-heal attempt 1 (drift at 5s)", Work::Sync),
-            (Controller, "child application adopted", Work::Other),
-            (Cluster, "user: deployment/web scaled", Work::ClusterWrite),
+    fn every_kind_maps_to_its_work() {
+        use ActivityKind as K;
+        let kinds = [
+            K::Request,
+            K::Render,
+            K::CacheHit,
+            K::CacheMiss,
+            K::Compare,
+            K::Sync,
+            K::ClusterWrite,
+            K::Other,
         ];
-        for (c, m, want) in cases {
-            assert_eq!(classify(&entry(0, c, m)), want, "{m}");
-        }
+        let works: Vec<Work> = kinds.into_iter().map(classify).collect();
+        assert_eq!(works, Work::ALL);
+    }
+
+    #[test]
+    fn the_stated_kind_wins_over_the_wording() {
+        // A controller entry worded like a sync but stated as a compare is a compare.
+        let l = log(&[(
+            5,
+            Component::Controller,
+            ActivityKind::Compare,
+            "guestbook",
+            "sync-looking text",
+        )]);
+        let v = architecture(&l, 10, 100, 1, None);
+        assert_eq!(v.recent[0].work, Work::Compare);
+        let b = v.boxes.iter().find(|b| b.id == BoxId::Controller).unwrap();
+        assert_eq!(b.counts, [(Work::Compare, 1)]);
     }
 
     #[test]
     fn glow_fades_over_the_window_and_arrows_follow_the_work() {
-        let log = vec![
-            entry(
+        let g = "guestbook";
+        let log = log(&[
+            (
                 10 * SECOND,
                 Component::Redis,
+                ActivityKind::CacheMiss,
+                g,
                 "manifest cache miss (abc, path \"\")",
             ),
-            entry(
+            (
                 10 * SECOND,
                 Component::RepoServer,
+                ActivityKind::Render,
+                g,
                 "rendered 2 objects with Directory at abc",
             ),
-            entry(
+            (
                 25 * SECOND,
                 Component::Controller,
+                ActivityKind::Compare,
+                g,
                 "compared: Synced / Healthy",
             ),
-            entry(
+            (
                 29 * SECOND,
                 Component::Redis,
+                ActivityKind::CacheHit,
+                g,
                 "manifest cache hit (abc, path \"\")",
             ),
-        ];
+        ]);
         let v = architecture(&log, 30 * SECOND, 20 * SECOND, 3, None);
         let b = |id| v.boxes.iter().find(|b| b.id == id).unwrap();
         assert_eq!(b(BoxId::Controller).glow, 0.75);
@@ -482,9 +475,22 @@ mod tests {
 
     #[test]
     fn future_entries_and_other_apps_are_left_out() {
-        let mut other = entry(5, Component::Controller, "compared: Synced / Healthy");
-        other.app = "other".into();
-        let log = vec![other, entry(50, Component::ApiServer, "sync requested")];
+        let log = log(&[
+            (
+                5,
+                Component::Controller,
+                ActivityKind::Compare,
+                "other",
+                "compared: Synced / Healthy",
+            ),
+            (
+                50,
+                Component::ApiServer,
+                ActivityKind::Request,
+                "guestbook",
+                "sync requested",
+            ),
+        ]);
         let v = architecture(&log, 10, 0, 10, Some("guestbook"));
         assert!(v.recent.is_empty());
         assert!(v.boxes.iter().all(|b| b.glow == 0.0 && b.counts.is_empty()));
@@ -512,7 +518,7 @@ mod tests {
         g.sync("guestbook", &Default::default()).unwrap();
         g.run_until(10 * SECOND).unwrap();
         let log: &ActivityLog = &g.activity;
-        let v = architecture(log.entries(), g.now(), 60 * SECOND, 5, Some("guestbook"));
+        let v = architecture(log, g.now(), 60 * SECOND, 5, Some("guestbook"));
         for id in [
             BoxId::ApiServer,
             BoxId::RepoServer,

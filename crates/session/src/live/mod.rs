@@ -381,7 +381,7 @@ impl LiveSession {
         };
         let Some(name) = self.app_name() else {
             snap.architecture = Box::new(architecture::architecture(
-                g.activity.entries(),
+                &g.activity,
                 now,
                 ARCHITECTURE_WINDOW,
                 ARCHITECTURE_RECENT,
@@ -431,7 +431,7 @@ impl LiveSession {
             snap.app_diff = details::app_diff(state).map(Box::new);
         }
         snap.architecture = Box::new(architecture::architecture(
-            g.activity.entries(),
+            &g.activity,
             now,
             ARCHITECTURE_WINDOW,
             ARCHITECTURE_RECENT,
