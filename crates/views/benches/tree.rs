@@ -1,19 +1,18 @@
 //! Laying out a 200-resource application tree, as the page does on every virtual second at
 //! 60x: 40 Deployments, each with a ReplicaSet and three pods (200 nodes), plus the node views
-//! built from the tree nodes and their pods. Also the filtered layout and the layout delta.
+//! built from the tree nodes and their details. Also the filtered layout and the layout delta.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kubeplay_gitops::api::AppTreeNode;
+use kubeplay_gitops::api::{AppTreeNode, NodeDetails};
 use kubeplay_gitops::controller::compare::SyncStatus;
 use kubeplay_gitops::health::{Health, HealthStatus};
 use kubeplay_gitops::tree::ResourceKey;
 use kubeplay_views::tree_layout::{self, AppRoot, Filter, LayoutOptions};
-use serde_json::{json, Value};
 use std::hint::black_box;
 
-fn tree() -> (Vec<AppTreeNode>, Vec<Value>) {
+fn tree() -> (Vec<AppTreeNode>, Vec<NodeDetails>) {
     let mut nodes = Vec::new();
-    let mut pods = Vec::new();
+    let mut details = Vec::new();
     let node = |group: &str, kind: &str, name: String, parents: Vec<usize>, h| AppTreeNode {
         key: ResourceKey {
             group: group.into(),
@@ -35,6 +34,7 @@ fn tree() -> (Vec<AppTreeNode>, Vec<Value>) {
             vec![],
             HealthStatus::Healthy,
         ));
+        details.push(NodeDetails::default());
         let rs = nodes.len();
         nodes.push(node(
             "apps",
@@ -43,6 +43,10 @@ fn tree() -> (Vec<AppTreeNode>, Vec<Value>) {
             vec![dep],
             HealthStatus::Healthy,
         ));
+        details.push(NodeDetails {
+            revision: Some(1),
+            ..NodeDetails::default()
+        });
         for p in 0..3 {
             let name = format!("web-{d}-5d8f-{p}");
             let h = if (d + p) % 7 == 0 {
@@ -50,18 +54,19 @@ fn tree() -> (Vec<AppTreeNode>, Vec<Value>) {
             } else {
                 HealthStatus::Healthy
             };
-            pods.push(json!({"metadata": {"name": name, "namespace": "default"},
-                "status": {"phase": "Running", "containerStatuses": [
-                    {"name": "app", "ready": h == HealthStatus::Healthy, "restartCount": 2,
-                     "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}}));
+            details.push(NodeDetails {
+                failing_container: (h != HealthStatus::Healthy)
+                    .then(|| ("app".to_string(), "CrashLoopBackOff".to_string())),
+                ..NodeDetails::default()
+            });
             nodes.push(node("", "Pod", name, vec![rs], h));
         }
     }
-    (nodes, pods)
+    (nodes, details)
 }
 
 fn bench(c: &mut Criterion) {
-    let (nodes, pods) = tree();
+    let (nodes, details) = tree();
     let app = AppRoot {
         name: "bench".into(),
         ..AppRoot::default()
@@ -69,11 +74,11 @@ fn bench(c: &mut Criterion) {
     let opts = LayoutOptions::default();
     c.bench_function("views+layout 200 nodes", |b| {
         b.iter(|| {
-            let views = tree_layout::node_views(black_box(&nodes), black_box(&pods));
+            let views = tree_layout::node_views(black_box(&nodes), black_box(&details));
             tree_layout::layout(&app, &nodes, &views, &opts)
         })
     });
-    let views = tree_layout::node_views(&nodes, &pods);
+    let views = tree_layout::node_views(&nodes, &details);
     c.bench_function("layout 200 nodes", |b| {
         b.iter(|| tree_layout::layout(&app, black_box(&nodes), &views, &opts))
     });

@@ -7,16 +7,16 @@
 //! pre-order, and a parent sits in the middle of its children's band, so nodes never overlap.
 //! Extra parents (rare: a node with two owners) only add edges. Siblings are ordered by kind
 //! (the order Argo CD applies kinds in: namespaces and config first, workloads, then pods),
-//! then namespace, then name, so the picture does not reshuffle while the clock runs: the same
+//! then ReplicaSets newest revision first (as Argo CD shows them), then namespace, then name,
+//! so the picture does not reshuffle while the clock runs: the same
 //! input gives the same layout, and adding one pod moves only the rows below it.
 //!
 //! Everything is O(n log n) in the number of nodes, with explicit stacks (no recursion, so a
 //! hostile chain of owners cannot overflow the stack).
 
-use kubeplay_gitops::api::AppTreeNode;
+use kubeplay_gitops::api::{AppTreeNode, NodeDetails};
 use kubeplay_gitops::controller::compare::SyncStatus;
 use kubeplay_gitops::health::HealthStatus;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Node box size and gaps, in CSS pixels.
@@ -106,6 +106,8 @@ pub struct NodeView {
     /// Pods: total restarts (0 for other kinds).
     pub restarts: u64,
     pub failing_container: Option<FailingContainer>,
+    /// ReplicaSets: the deployment revision (siblings show the newest first, as Argo CD).
+    pub revision: Option<i64>,
 }
 
 /// Which nodes to show. Empty lists match everything; the name matches as a case-insensitive
@@ -185,33 +187,17 @@ pub struct Facets {
     pub sync: Vec<(SyncStatus, usize)>,
 }
 
-/// The node views of an app's tree (as [`kubeplay_gitops::api::GitOps::tree`] returns it).
-/// `pods` are live pods (`cluster.list("Pod")`): the tree nodes carry only the info pairs, the
-/// failing container needs the container statuses.
-pub fn node_views(nodes: &[AppTreeNode], pods: &[Value]) -> Vec<NodeView> {
-    let pods_by_key: HashMap<(&str, &str), &Value> = pods
-        .iter()
-        .map(|p| {
-            (
-                (
-                    p.pointer("/metadata/namespace")
-                        .and_then(Value::as_str)
-                        .unwrap_or(""),
-                    p.pointer("/metadata/name")
-                        .and_then(Value::as_str)
-                        .unwrap_or(""),
-                ),
-                p,
-            )
-        })
-        .collect();
+/// The node views of an app's tree with each node's details, index for index (as
+/// [`kubeplay_gitops::api::GitOps::tree_details`] returns them; a missing detail counts as
+/// none).
+pub fn node_views(nodes: &[AppTreeNode], details: &[NodeDetails]) -> Vec<NodeView> {
+    let none = NodeDetails::default();
     nodes
         .iter()
-        .map(|n| {
+        .enumerate()
+        .map(|(i, n)| {
             let k = &n.key;
-            let pod = (k.kind == "Pod" && k.group.is_empty())
-                .then(|| pods_by_key.get(&(k.namespace.as_str(), k.name.as_str())))
-                .flatten();
+            let d = details.get(i).unwrap_or(&none);
             let restarts = n
                 .info
                 .iter()
@@ -234,7 +220,13 @@ pub fn node_views(nodes: &[AppTreeNode], pods: &[Value]) -> Vec<NodeView> {
                 sync: n.sync,
                 info: n.info.clone(),
                 restarts,
-                failing_container: pod.and_then(|p| failing_container(p)),
+                failing_container: d.failing_container.as_ref().map(|(name, reason)| {
+                    FailingContainer {
+                        name: name.clone(),
+                        reason: reason.clone(),
+                    }
+                }),
+                revision: d.revision,
             }
         })
         .collect()
@@ -244,36 +236,8 @@ pub fn node_id(group: &str, kind: &str, namespace: &str, name: &str) -> String {
     format!("{group}/{kind}/{namespace}/{name}")
 }
 
-/// The first container (in status order) that is not ready, and why.
-pub fn failing_container(pod: &Value) -> Option<FailingContainer> {
-    let phase = pod.pointer("/status/phase").and_then(Value::as_str);
-    if phase == Some("Succeeded") {
-        return None;
-    }
-    let statuses = pod
-        .pointer("/status/containerStatuses")
-        .and_then(Value::as_array)?;
-    statuses
-        .iter()
-        .find(|c| !c.get("ready").and_then(Value::as_bool).unwrap_or(false))
-        .map(|c| {
-            let s = |p: &str| c.pointer(p).and_then(Value::as_str).unwrap_or("");
-            let reason = [
-                s("/state/waiting/reason"),
-                s("/state/terminated/reason"),
-                s("/lastState/terminated/reason"),
-            ]
-            .into_iter()
-            .find(|r| !r.is_empty())
-            .unwrap_or("NotReady");
-            FailingContainer {
-                name: s("/name").to_string(),
-                reason: reason.to_string(),
-            }
-        })
-}
-
-/// Sibling order: kind rank, kind, namespace, name, group. Ranks are computed once per call
+/// Sibling order: kind rank, kind, newest revision first (ReplicaSets, as Argo CD), namespace,
+/// name, group. Ranks are computed once per call
 /// (a rank is a scan of the kind list; sorting would otherwise repeat it per comparison).
 struct Order<'a> {
     views: &'a [NodeView],
@@ -290,13 +254,23 @@ impl<'a> Order<'a> {
 
     fn cmp(&self, a: usize, b: usize) -> std::cmp::Ordering {
         let (x, y) = (&self.views[a], &self.views[b]);
-        (self.ranks[a], &x.kind, &x.namespace, &x.name, &x.group).cmp(&(
-            self.ranks[b],
-            &y.kind,
-            &y.namespace,
-            &y.name,
-            &y.group,
-        ))
+        let newest = |v: &NodeView| std::cmp::Reverse(v.revision);
+        (
+            self.ranks[a],
+            &x.kind,
+            newest(x),
+            &x.namespace,
+            &x.name,
+            &x.group,
+        )
+            .cmp(&(
+                self.ranks[b],
+                &y.kind,
+                newest(y),
+                &y.namespace,
+                &y.name,
+                &y.group,
+            ))
     }
 }
 
@@ -473,6 +447,7 @@ pub fn layout(
         info: Vec::new(),
         restarts: 0,
         failing_container: None,
+        revision: None,
     };
     let mut max_col = 0;
     let mut placed = Vec::with_capacity(shown_order.len());
@@ -644,7 +619,6 @@ mod tests {
     use super::*;
     use kubeplay_gitops::health::Health;
     use kubeplay_gitops::tree::ResourceKey;
-    use serde_json::json;
 
     fn node(kind: &str, name: &str, parents: &[usize], health: HealthStatus) -> AppTreeNode {
         let group = match kind {
@@ -887,12 +861,10 @@ mod tests {
 
     #[test]
     fn failing_container_and_facets_and_list() {
-        let pod = json!({"metadata": {"name": "web-abc-2", "namespace": "default"},
-            "status": {"phase": "Running", "containerStatuses": [
-                {"name": "side", "ready": true},
-                {"name": "app", "ready": false, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}});
         let nodes = app_nodes();
-        let views = node_views(&nodes, &[pod]);
+        let mut details = vec![NodeDetails::default(); 4];
+        details[3].failing_container = Some(("app".into(), "CrashLoopBackOff".into()));
+        let views = node_views(&nodes, &details);
         assert_eq!(
             views[3].failing_container,
             Some(FailingContainer {
@@ -920,8 +892,49 @@ mod tests {
             ]
         );
         assert_eq!(rows[2].parents, ["apps/ReplicaSet/default/web-abc"]);
-        let unready = json!({"status": {"containerStatuses": [{"name": "c", "ready": false}]}});
-        assert_eq!(failing_container(&unready).unwrap().reason, "NotReady");
-        assert_eq!(failing_container(&json!("x")), None);
+        // Nodes past the details' end have none.
+        assert_eq!(views[5].failing_container, None);
+    }
+
+    #[test]
+    fn replica_sets_show_the_newest_revision_first() {
+        use HealthStatus::*;
+        let nodes = vec![
+            node("Deployment", "web", &[], Healthy),
+            node("ReplicaSet", "web-aaa", &[0], Healthy),
+            node("ReplicaSet", "web-zzz", &[0], Healthy),
+            node("ReplicaSet", "web-mmm", &[0], Healthy),
+        ];
+        let revisions = [None, Some(1), Some(3), Some(2)];
+        let details: Vec<NodeDetails> = revisions
+            .into_iter()
+            .map(|revision| NodeDetails {
+                revision,
+                ..NodeDetails::default()
+            })
+            .collect();
+        let views = node_views(&nodes, &details);
+        let l = layout(
+            &AppRoot::default(),
+            &nodes,
+            &views,
+            &LayoutOptions::default(),
+        );
+        let replica_sets: Vec<&str> = l
+            .nodes
+            .iter()
+            .filter(|p| p.view.kind == "ReplicaSet")
+            .map(|p| p.view.name.as_str())
+            .collect();
+        assert_eq!(replica_sets, ["web-zzz", "web-mmm", "web-aaa"]);
+        // Without revisions, by name.
+        let l = lay(&nodes, &LayoutOptions::default());
+        let by_name: Vec<&str> = l
+            .nodes
+            .iter()
+            .filter(|p| p.view.kind == "ReplicaSet")
+            .map(|p| p.view.name.as_str())
+            .collect();
+        assert_eq!(by_name, ["web-aaa", "web-mmm", "web-zzz"]);
     }
 }

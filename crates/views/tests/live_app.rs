@@ -31,8 +31,13 @@ fn synced() -> GitOps {
 #[test]
 fn the_synced_app_is_laid_out_like_argo_cd() {
     let g = synced();
-    let nodes = g.tree("demo");
-    let views = tree_layout::node_views(&nodes, &g.cluster.list("Pod"));
+    let (nodes, details): (Vec<_>, Vec<_>) = g.tree_details("demo").into_iter().unzip();
+    let views = tree_layout::node_views(&nodes, &details);
+    // The Deployment's first ReplicaSet carries revision 1; healthy pods have no failing
+    // container.
+    let rs = views.iter().find(|v| v.kind == "ReplicaSet").unwrap();
+    assert_eq!(rs.revision, Some(1));
+    assert!(views.iter().all(|v| v.failing_container.is_none()));
     let app = AppRoot {
         name: "demo".into(),
         ..AppRoot::default()

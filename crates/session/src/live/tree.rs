@@ -64,21 +64,10 @@ impl AppTree {
         if let Some(p) = previous.filter(|p| p.key == key) {
             return p;
         }
-        let nodes = g.tree(app);
-        // Only pods that are not healthy can have a failing container: fetch just those
-        // rather than every pod's status.
-        let pods: Vec<_> = nodes
-            .iter()
-            .filter(|n| {
-                n.key.kind == "Pod"
-                    && n.key.group.is_empty()
-                    && n.health
-                        .as_ref()
-                        .is_none_or(|h| h.status != HealthStatus::Healthy)
-            })
-            .filter_map(|n| g.cluster.get("Pod", &n.key.namespace, &n.key.name))
-            .collect();
-        let views = tree_layout::node_views(&nodes, &pods);
+        // The details (pods' failing container, ReplicaSets' revision) come with the tree,
+        // cached by the engine like it: no pod status is read here.
+        let (nodes, details): (Vec<_>, Vec<_>) = g.tree_details(app).into_iter().unzip();
+        let views = tree_layout::node_views(&nodes, &details);
         AppTree { nodes, views, key }
     }
 
