@@ -1,7 +1,7 @@
 // The editor: highlighting, errors located in the gutter and inline, undo/redo, find, Tab,
 // trailing whitespace; and the render follows every keystroke, across files.
 import assert from 'node:assert/strict';
-import { open, openExample, openFile, editor, rendered, waitRendered, cursorLine, lineOf } from './helpers.mjs';
+import { open, openExample, openFile, editor, rendered, waitRendered, cursorLine, lineOf, settled } from './helpers.mjs';
 
 export default {
   async 'YAML and Go templates are highlighted'({ page, origin }) {
@@ -22,6 +22,7 @@ export default {
     await editor(page).click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type('  bad: [\n');
+    await settled(page);
     const problem = page.locator('.problems .problem').first();
     await problem.waitFor();
     assert.match(await problem.textContent(), /\/kustomize\/pod\.yaml:\d+:\d+/);
@@ -32,6 +33,7 @@ export default {
     await page.screenshot({ path: `${shots}/error-stale.png` });
     // A reference to a missing file, from another file: the click opens the kustomization.
     await editor(page).fill(pod);
+    await settled(page);
     await page.waitForFunction(() => !document.querySelector('.output.stale'));
     await openFile(page, '/kustomize/kustomization.yaml');
     const original = await editor(page).inputValue();
@@ -39,6 +41,7 @@ export default {
     await page.keyboard.press('Control+Home');
     await page.keyboard.press('End');
     await page.keyboard.type('\n  - missing.yaml');
+    await settled(page);
     await problem.waitFor();
     await openFile(page, '/kustomize/pod.yaml');
     await problem.click();
@@ -46,6 +49,7 @@ export default {
     assert.equal(await cursorLine(page), lineOf(await editor(page).inputValue(), 'missing.yaml'));
     // (Undo history is per visit of a file: the switch back and forth reset it.)
     await editor(page).fill(original);
+    await settled(page);
     await page.waitForFunction(() => !document.querySelector('.output.stale'));
     assert.equal(await page.locator('.problems .problem').count(), 0);
   },

@@ -34,6 +34,11 @@ export async function replaceText(page, text) {
   await editor(page).pressSequentially(text, { delay: 0 });
 }
 
+/// Waits until the output shows the newest input (no render on its way from the worker).
+export async function settled(page) {
+  await page.waitForFunction(() => document.querySelector('.pane.output')?.getAttribute('aria-busy') === 'false');
+}
+
 export async function waitRendered(page, needle) {
   await page.waitForFunction(
     (n) => document.querySelector('[data-testid=rendered]')?.textContent.includes(n),

@@ -1,5 +1,6 @@
 // The first vertical slice: one manifest, edited and rendered live, errors located, autosaved.
 import assert from 'node:assert/strict';
+import { settled } from './helpers.mjs';
 
 const rendered = (page) => page.locator('[data-testid=rendered]');
 const editor = (page) => page.locator('.editor textarea');
@@ -38,6 +39,7 @@ export default {
   async 'an error is located, the last output stays (stale), and the error clears'({ page, origin, shots }) {
     await open(page, origin);
     await replaceText(page, 'kind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  a: [1, 2\n');
+    await settled(page);
     await page.locator('.problems .problem').first().waitFor();
     const problem = await page.locator('.problems .problem').first().textContent();
     assert.match(problem, /\/probes\/liveness-http\.yaml:\d+:\d+/);
@@ -51,7 +53,8 @@ export default {
     const wanted = Number(problem.match(/:(\d+):\d+/)[1]);
     assert.equal(line, wanted);
     await replaceText(page, 'kind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  a: "[1, 2]"\n');
-    await page.waitForFunction(() => !document.querySelector('.output.stale'));
+    await settled(page);
+    assert.equal(await page.locator('.output.stale').count(), 0, 'no longer stale');
     // No errors; a schema warning (this ConfigMap has no apiVersion) is not one.
     assert.equal(await page.locator('.problems .problem:not(.warning)').count(), 0);
     assert.match(await rendered(page).textContent(), /a: '\[1, 2\]'/);

@@ -113,7 +113,7 @@ pub fn initial_workspace(layout: &Layout, search: &str, hash: &str) -> Workspace
 
 /// What a render depends on: the workspace without its commits (a commit alone renders
 /// nothing new).
-#[derive(PartialEq)]
+#[derive(Clone, PartialEq)]
 struct RenderInput(Workspace);
 
 impl RenderInput {
@@ -227,13 +227,20 @@ pub fn app() -> Html {
     }
 
     // Rendering runs in the engine worker; the newest reply is what the output pane shows.
-    let reply = use_state(|| None::<RenderReply>);
+    // Each reply remembers its input; the pane is busy until the reply for this input is shown.
+    let reply = use_state(|| None::<(Rc<RenderInput>, RenderReply)>);
+    let input = RenderInput::of(ws);
     {
         let reply = reply.clone();
-        use_effect_with(RenderInput::of(ws), move |input| {
-            engine::render(&input.0, Callback::from(move |r| reply.set(Some(r))));
+        use_effect_with(Rc::new(input.clone()), move |input| {
+            let asked = input.clone();
+            engine::render(
+                &input.0,
+                Callback::from(move |r| reply.set(Some((asked.clone(), r)))),
+            );
         });
     }
+    let busy = reply.as_ref().is_none_or(|(asked, _)| **asked != input);
     let engine_failure = use_state(|| None::<String>);
     {
         let engine_failure = engine_failure.clone();
@@ -243,6 +250,7 @@ pub fn app() -> Html {
     }
     let (rendered, took_ms) = (*reply)
         .clone()
+        .map(|(_, r)| r)
         .unwrap_or_else(|| (Rendered::Idle("Rendering…".into()), 0.0));
 
     let (view, diagnostics, stale, idle) = match rendered {
@@ -698,7 +706,7 @@ pub fn app() -> Html {
             if layout.editor { 1.0 - split } else { 1.0 }
         ));
         panes.push(html! {
-            <OutputPane view={view.clone()} stale={stale} idle={idle.clone()} targets={targets.clone()} current={current_target.clone()}
+            <OutputPane view={view.clone()} stale={stale} busy={busy} idle={idle.clone()} targets={targets.clone()} current={current_target.clone()}
                 settings={ws.settings.clone()} values_candidates={values_candidates} on_settings={on_settings}
                 origins={origins} on_origin={on_origin} focus_line={*focus_line} compact={layout.embed} />
         });

@@ -30,6 +30,9 @@ pub struct Props {
     pub view: Option<OutputView>,
     /// The input is broken: the view is the last good render.
     pub stale: bool,
+    /// A newer render is on its way from the engine worker (the view trails the input).
+    #[prop_or_default]
+    pub busy: bool,
     /// Why nothing renders (no target), if so.
     #[prop_or_default]
     pub idle: Option<String>,
@@ -165,7 +168,7 @@ pub fn output_pane(props: &Props) -> Html {
             .clone()
             .unwrap_or_else(|| "Nothing rendered yet: fix the problems below.".into());
         return html! {
-            <section class="pane output" aria-label="Rendered output">
+            <section class="pane output" aria-label="Rendered output" aria-busy={props.busy.to_string()}>
                 {head(html! {})}
                 {helm_controls}
                 <p class="empty">{message}</p>
@@ -291,7 +294,7 @@ pub fn output_pane(props: &Props) -> Html {
     };
 
     html! {
-        <section class={classes!("pane", "output", props.stale.then_some("stale"))} aria-label="Rendered output">
+        <section class={classes!("pane", "output", props.stale.then_some("stale"))} aria-label="Rendered output" aria-busy={props.busy.to_string()}>
             {head(html! {
                 <>
                     <span class="engine" data-testid="engine">{out.target.engine()}</span>
