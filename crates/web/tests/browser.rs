@@ -20,6 +20,22 @@ async fn settle() {
     TimeoutFuture::new(30).await;
 }
 
+/// Waits (up to 10 s: debug wasm engines are slow) until the output pane shows the newest
+/// input's render, which the engine answers later.
+async fn rendered_settled(root: &Element) {
+    for _ in 0..500 {
+        settle().await;
+        let busy = root
+            .query_selector(".pane.output")
+            .unwrap()
+            .and_then(|e| e.get_attribute("aria-busy"));
+        if busy.as_deref() == Some("false") {
+            return;
+        }
+    }
+    panic!("the render never arrived");
+}
+
 fn rendered_text(root: &Element) -> String {
     root.query_selector("[data-testid=rendered]")
         .unwrap()
@@ -39,7 +55,7 @@ async fn app_opens_on_the_example_and_rerenders_on_input() {
     storage::save(&examples::DEFAULT.workspace()).unwrap();
     let root = fresh_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    rendered_settled(&root).await;
     assert!(rendered_text(&root).contains("name: liveness-http"));
 
     let area: HtmlTextAreaElement = root
@@ -51,7 +67,7 @@ async fn app_opens_on_the_example_and_rerenders_on_input() {
     area.set_value("kind: Service\nmetadata:\n  name: web\n");
     let event = web_sys::InputEvent::new("input").unwrap();
     area.dispatch_event(&event).unwrap();
-    settle().await;
+    rendered_settled(&root).await;
     assert!(rendered_text(&root).contains("name: web"));
     // Autosave kept the edit.
     assert_eq!(
@@ -61,7 +77,7 @@ async fn app_opens_on_the_example_and_rerenders_on_input() {
 
     area.set_value("kind: [\n");
     area.dispatch_event(&event).unwrap();
-    settle().await;
+    rendered_settled(&root).await;
     let problems = root
         .query_selector(".problems")
         .unwrap()
@@ -113,7 +129,7 @@ async fn embed_mode_mounts_only_the_chosen_panes() {
         .unwrap();
     let root = fresh_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    rendered_settled(&root).await;
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
         .unwrap();
@@ -128,7 +144,7 @@ async fn the_editor_highlights_and_opens_find_on_ctrl_f() {
     storage::save(&examples::KUSTOMIZE.workspace()).unwrap();
     let root = fresh_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
+    rendered_settled(&root).await;
     assert!(rendered_text(&root).contains("image: new-nginx:1.23.1"));
     assert!(root.query_selector(".hl .k").unwrap().is_some());
     let area: HtmlTextAreaElement = root
