@@ -11,5 +11,5 @@
 mod path;
 mod tree;
 
-pub use path::{file_name, join, normalize, parent};
+pub use path::{file_name, go_clean, join, normalize, parent};
 pub use tree::{Entry, FileTree, VfsError};

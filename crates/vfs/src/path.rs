@@ -25,6 +25,33 @@ pub fn normalize(path: &str) -> String {
     }
 }
 
+/// Go's `path.Clean`: like [`normalize`] for rooted paths, but a relative path stays relative
+/// (`..` above its start is kept) and the empty path is `.`. Helm's `clean` and kustomize's
+/// file-path insertion both print it.
+pub fn go_clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if out.last().is_some_and(|l| *l != "..") {
+                    out.pop();
+                } else if !rooted {
+                    out.push("..");
+                }
+            }
+            p => out.push(p),
+        }
+    }
+    let body = out.join("/");
+    match (rooted, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".to_string(),
+        (false, false) => body,
+    }
+}
+
 /// Joins `rel` onto the directory `base` (an absolute `rel` replaces it) and normalises.
 pub fn join(base: &str, rel: &str) -> String {
     if rel.starts_with('/') {

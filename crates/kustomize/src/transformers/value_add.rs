@@ -345,32 +345,7 @@ fn go_join(parts: &[String]) -> String {
     if joined.is_empty() {
         return String::new();
     }
-    go_clean(&joined.join("/"))
-}
-
-/// Go's `path.Clean`.
-fn go_clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut out: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if out.last().is_some_and(|l| *l != "..") {
-                    out.pop();
-                } else if !rooted {
-                    out.push("..");
-                }
-            }
-            p => out.push(p),
-        }
-    }
-    let body = out.join("/");
-    match (rooted, body.is_empty()) {
-        (true, _) => format!("/{body}"),
-        (false, true) => ".".to_string(),
-        (false, false) => body,
-    }
+    kubeplay_vfs::go_clean(&joined.join("/"))
 }
 
 /// kyaml's `filesys.InsertPathPart`: `part` becomes the `pos`-th part of `path` (0 is
