@@ -28,7 +28,9 @@ impl Component {
 
 /// What kind of work an entry records, as its producer states it (the page's architecture
 /// diagram lights a box per kind; the message text is for people).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub enum ActivityKind {
     /// A request to the API server (commit, sync, rollback, app created).
     Request,
@@ -46,6 +48,31 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
+    /// Every kind, in the order legends and counts list them.
+    pub const ALL: [ActivityKind; 8] = [
+        ActivityKind::Request,
+        ActivityKind::Render,
+        ActivityKind::CacheHit,
+        ActivityKind::CacheMiss,
+        ActivityKind::Compare,
+        ActivityKind::Sync,
+        ActivityKind::ClusterWrite,
+        ActivityKind::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityKind::Request => "request",
+            ActivityKind::Render => "render",
+            ActivityKind::CacheHit => "cache hit",
+            ActivityKind::CacheMiss => "cache miss",
+            ActivityKind::Compare => "compare",
+            ActivityKind::Sync => "sync",
+            ActivityKind::ClusterWrite => "cluster write",
+            ActivityKind::Other => "other",
+        }
+    }
+
     /// The kind an entry of `component` has when its producer does not say.
     pub fn default_for(component: Component) -> ActivityKind {
         match component {

@@ -9,74 +9,18 @@
 //! counts per kind of work and a small histogram; the last few operations are listed.
 //!
 //! The kind of work (render, cache hit, compare, sync) is the one the engine states with each
-//! entry ([`ActivityKind`]), never read from the entry's wording.
+//! entry ([`Work`], the engine's `ActivityKind`), never read from the entry's wording.
 
 use crate::clock::format_offset;
 use kubeplay_cluster::clock::Millis;
-use kubeplay_gitops::activity::{Activity, ActivityKind, ActivityLog, Component};
+use kubeplay_gitops::activity::{Activity, ActivityLog, Component};
 
 /// Histogram buckets per box over the window.
 pub const BUCKETS: usize = 12;
 
-/// The kind of work an activity entry records.
-#[derive(
-    serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord,
-)]
-pub enum Work {
-    /// A user request at the API server (sync, refresh, commit, rollback, app change).
-    Request,
-    /// The repo server rendering manifests (or failing to).
-    Render,
-    CacheHit,
-    CacheMiss,
-    /// The controller refreshing and comparing desired with live.
-    Compare,
-    /// Sync operations: started, progress, result, retries, automated sync and self-heal.
-    Sync,
-    /// A direct change to the cluster (the user's drift actions).
-    ClusterWrite,
-    Other,
-}
-
-impl Work {
-    pub const ALL: [Work; 8] = [
-        Work::Request,
-        Work::Render,
-        Work::CacheHit,
-        Work::CacheMiss,
-        Work::Compare,
-        Work::Sync,
-        Work::ClusterWrite,
-        Work::Other,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Work::Request => "request",
-            Work::Render => "render",
-            Work::CacheHit => "cache hit",
-            Work::CacheMiss => "cache miss",
-            Work::Compare => "compare",
-            Work::Sync => "sync",
-            Work::ClusterWrite => "cluster write",
-            Work::Other => "other",
-        }
-    }
-}
-
-/// The kind of work of one log entry, as the engine states it.
-pub fn classify(kind: ActivityKind) -> Work {
-    match kind {
-        ActivityKind::Request => Work::Request,
-        ActivityKind::Render => Work::Render,
-        ActivityKind::CacheHit => Work::CacheHit,
-        ActivityKind::CacheMiss => Work::CacheMiss,
-        ActivityKind::Compare => Work::Compare,
-        ActivityKind::Sync => Work::Sync,
-        ActivityKind::ClusterWrite => Work::ClusterWrite,
-        ActivityKind::Other => Work::Other,
-    }
-}
+/// The kind of work an activity entry records: the engine's own [`ActivityKind`], which the
+/// page's legend and counts show as they are.
+pub use kubeplay_gitops::activity::ActivityKind as Work;
 
 /// The boxes of the diagram.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,7 +199,6 @@ pub fn architecture(
     let entries: Vec<(&Activity, Work)> = log
         .entries_with_kinds()
         .filter(|(a, _)| relevant(a))
-        .map(|(a, kind)| (a, classify(kind)))
         .collect();
     let in_window: Vec<(&Activity, Work)> = entries
         .iter()
@@ -356,6 +299,7 @@ mod tests {
     use super::*;
     use kubeplay_cluster::clock::SECOND;
     use kubeplay_cluster::{Cluster, ClusterConfig};
+    use kubeplay_gitops::activity::ActivityKind;
     use kubeplay_gitops::api::GitOps;
     use kubeplay_vfs::FileTree;
 
@@ -365,23 +309,6 @@ mod tests {
             log.record_kind(at, component, kind, app, message);
         }
         log
-    }
-
-    #[test]
-    fn every_kind_maps_to_its_work() {
-        use ActivityKind as K;
-        let kinds = [
-            K::Request,
-            K::Render,
-            K::CacheHit,
-            K::CacheMiss,
-            K::Compare,
-            K::Sync,
-            K::ClusterWrite,
-            K::Other,
-        ];
-        let works: Vec<Work> = kinds.into_iter().map(classify).collect();
-        assert_eq!(works, Work::ALL);
     }
 
     #[test]
