@@ -66,6 +66,18 @@ impl Default for Settings {
 pub type OpError = String;
 
 impl Workspace {
+    /// A copy without the commits, which rendering never reads: what a render request
+    /// carries, made without cloning the history only to drop it.
+    pub fn without_history(&self) -> Workspace {
+        Workspace {
+            files: self.files.clone(),
+            selected: self.selected.clone(),
+            dirs: self.dirs.clone(),
+            settings: self.settings.clone(),
+            history: Vec::new(),
+        }
+    }
+
     /// A workspace over `files`, with the first one open.
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Self {
         let files: BTreeMap<_, _> = files.into_iter().collect();
@@ -290,6 +302,20 @@ pub fn clean(path: &str) -> Result<String, OpError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_history_keeps_everything_but_the_commits() {
+        let mut w = ws();
+        w.history.push(Snapshot {
+            message: "first".into(),
+            time: 1,
+            files: w.files.clone(),
+        });
+        let bare = w.without_history();
+        assert!(bare.history.is_empty());
+        w.history.clear();
+        assert_eq!(bare, w);
+    }
 
     fn ws() -> Workspace {
         Workspace::from_files([

@@ -113,16 +113,8 @@ pub fn initial_workspace(layout: &Layout, search: &str, hash: &str) -> Workspace
 
 /// What a render depends on: the workspace without its commits (a commit alone renders
 /// nothing new).
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 struct RenderInput(Workspace);
-
-impl RenderInput {
-    fn of(ws: &Workspace) -> RenderInput {
-        let mut ws = ws.clone();
-        ws.history.clear();
-        RenderInput(ws)
-    }
-}
 
 #[derive(Clone, PartialEq)]
 enum Dialog {
@@ -229,18 +221,18 @@ pub fn app() -> Html {
     // Rendering runs in the engine worker; the newest reply is what the output pane shows.
     // Each reply remembers its input; the pane is busy until the reply for this input is shown.
     let reply = use_state(|| None::<(Rc<RenderInput>, RenderReply)>);
-    let input = RenderInput::of(ws);
+    let input = Rc::new(RenderInput(ws.without_history()));
     {
         let reply = reply.clone();
-        use_effect_with(Rc::new(input.clone()), move |input| {
+        use_effect_with(input.clone(), move |input| {
             let asked = input.clone();
             engine::render(
-                &input.0,
+                input.0.clone(),
                 Callback::from(move |r| reply.set(Some((asked.clone(), r)))),
             );
         });
     }
-    let busy = reply.as_ref().is_none_or(|(asked, _)| **asked != input);
+    let busy = reply.as_ref().is_none_or(|(asked, _)| *asked != input);
     let engine_failure = use_state(|| None::<String>);
     {
         let engine_failure = engine_failure.clone();

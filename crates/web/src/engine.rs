@@ -37,22 +37,21 @@ thread_local! {
     static LINK: RefCell<Link> = RefCell::new(Link::default());
 }
 
-/// Renders the workspace's target; `reply` gets the result. Requests made while a render
-/// runs replace each other: only the newest is rendered next.
-pub fn render(ws: &Workspace, reply: Callback<RenderReply>) {
-    let mut ws = ws.clone();
-    ws.history.clear();
-    let start_now = LINK.with(|l| {
+/// Renders the workspace's target (`ws` without its commits: see
+/// [`Workspace::without_history`]); `reply` gets the result. Requests made while a render runs
+/// replace each other: only the newest is rendered next.
+pub fn render(ws: Workspace, reply: Callback<RenderReply>) {
+    let now = LINK.with(|l| {
         let mut l = l.borrow_mut();
         if l.render_running {
-            l.render_waiting = Some((ws.clone(), reply.clone()));
-            false
+            l.render_waiting = Some((ws, reply));
+            None
         } else {
             l.render_running = true;
-            true
+            Some((ws, reply))
         }
     });
-    if start_now {
+    if let Some((ws, reply)) = now {
         send_render(ws, reply);
     }
 }
