@@ -311,3 +311,66 @@ fn uninstall_keeping_history_marks_the_release() {
     uninstall(&mut c, "web", &un("default")).unwrap();
     assert!(c.list("Secret").is_empty());
 }
+
+#[test]
+fn installed_objects_carry_the_release_s_marks() {
+    let mut c = cluster();
+    install(&mut c, &starter(), &Values::new(), &opts("web", "default")).unwrap();
+    let d = c.get("Deployment", "default", "web").unwrap();
+    assert_eq!(
+        d["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "Helm"
+    );
+    assert_eq!(
+        d["metadata"]["annotations"]["meta.helm.sh/release-name"],
+        "web"
+    );
+    assert_eq!(
+        d["metadata"]["annotations"]["meta.helm.sh/release-namespace"],
+        "default"
+    );
+}
+
+#[test]
+fn an_object_that_exists_unmarked_stops_the_install_before_anything_is_recorded() {
+    let mut c = cluster();
+    c.apply(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "ok", "namespace": "default"}, "data": {"mine": "yes"}}))
+        .unwrap();
+    let ch = chart(&[(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  mine: \"no\"\n",
+    )]);
+    let e = install(&mut c, &ch, &Values::new(), &opts("demo", "default")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "rendered manifests contain a resource that already exists. Unable to continue with install: ConfigMap \"ok\" in namespace \"default\" exists and cannot be imported into the current release: invalid ownership metadata; label validation error: missing key \"app.kubernetes.io/managed-by\": must be set to \"Helm\"; annotation validation error: missing key \"meta.helm.sh/release-name\": must be set to \"demo\"; annotation validation error: missing key \"meta.helm.sh/release-namespace\": must be set to \"default\""
+    );
+    assert!(list(&c, None).is_empty(), "no record is written");
+    assert_eq!(
+        c.get("ConfigMap", "default", "ok").unwrap()["data"]["mine"],
+        "yes"
+    );
+}
+
+#[test]
+fn another_release_cannot_take_over_an_object_and_its_owner_is_named() {
+    let mut c = cluster();
+    let ch = chart(&[(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n",
+    )]);
+    install(&mut c, &ch, &Values::new(), &opts("first", "default")).unwrap();
+    let e = install(&mut c, &ch, &Values::new(), &opts("second", "default")).unwrap_err();
+    assert!(
+        e.to_string().ends_with(
+            "annotation validation error: key \"meta.helm.sh/release-name\" must equal \"second\": current value is \"first\""
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        list(&c, None).len(),
+        1,
+        "the refused install records nothing"
+    );
+}

@@ -1,7 +1,9 @@
 //! `helm install`, `helm uninstall` and `helm list` against kubeplay's simulated cluster.
 //!
 //! As in Helm 4: the release name is validated, a name still in use is refused, the chart is
-//! rendered as `helm template` renders it, the revision is recorded as `pending-install`,
+//! rendered as `helm template` renders it, its objects are marked as the release's and an
+//! object that already exists without the marks stops the install ([`super::ownership`]),
+//! the revision is recorded as `pending-install`,
 //! pre-install hooks, the manifests (in [`INSTALL_ORDER`](crate::manifests::INSTALL_ORDER))
 //! and post-install hooks are applied, and the record becomes `deployed` (or `failed`, with
 //! the API server's error). Uninstall deletes the manifests in
@@ -15,6 +17,7 @@
 use kubeplay_cluster::{ApiError, Cluster};
 use serde_json::Value as Json;
 
+use super::ownership;
 use super::record::{Release, Status};
 use crate::chart::Chart;
 use crate::error::HelmError;
@@ -208,6 +211,19 @@ pub fn install(
     let out = template(chart, values, &topts)?;
     let (hooks, manifests): (Vec<Manifest>, Vec<Manifest>) =
         out.manifests.into_iter().partition(|m| !m.hooks.is_empty());
+    // Helm builds the manifest's objects, marks them as the release's and refuses to take
+    // over one that exists unmarked before it records anything.
+    let mut resources = Vec::with_capacity(manifests.len());
+    for m in &manifests {
+        let mut obj = object(m, &r.namespace)?;
+        ownership::mark(&mut obj, &r.name, &r.namespace);
+        if let Err(why) = adoptable(cluster, &obj, &r.name, &r.namespace) {
+            return Err(HelmError::Release(format!(
+                "rendered manifests contain a resource that already exists. Unable to continue with install: {why}"
+            )));
+        }
+        resources.push(obj);
+    }
     let now = r.now;
     let mut release = Release {
         name: r.name.clone(),
@@ -239,14 +255,17 @@ pub fn install(
         prev.status = Status::Superseded;
         store(cluster, &prev, Some(now))?;
     }
-    let mut objects = Vec::new();
-    for h in hooks_for(&hooks, "pre-install") {
-        objects.push(h);
-    }
-    objects.extend(manifests.iter());
-    objects.extend(hooks_for(&hooks, "post-install"));
-    for m in objects {
-        let applied = object(m, &r.namespace).and_then(|obj| {
+    let hook_objects = |event: &str| -> Vec<Result<Json, HelmError>> {
+        hooks_for(&hooks, event)
+            .into_iter()
+            .map(|h| object(h, &r.namespace))
+            .collect()
+    };
+    let mut objects = hook_objects("pre-install");
+    objects.extend(resources.into_iter().map(Ok));
+    objects.extend(hook_objects("post-install"));
+    for obj in objects {
+        let applied = obj.and_then(|obj| {
             cluster
                 .apply(obj)
                 .map_err(|e| HelmError::Release(api_error(&e)))
@@ -262,6 +281,22 @@ pub fn install(
     release.description = "Install complete".into();
     store(cluster, &release, Some(now))?;
     Ok(release)
+}
+
+/// `Ok` when `obj` does not exist yet or exists with the release's marks (Helm adopts it),
+/// else `Kind "name" in namespace "ns" exists and cannot be imported ...`.
+fn adoptable(cluster: &Cluster, obj: &Json, release: &str, namespace: &str) -> Result<(), String> {
+    let kind = obj["kind"].as_str().unwrap_or_default();
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    let ns = obj["metadata"]["namespace"].as_str().unwrap_or_default();
+    let Some(existing) = cluster.get(kind, ns, name) else {
+        return Ok(());
+    };
+    ownership::check(&existing, release, namespace).map_err(|why| {
+        format!(
+            "{kind} {name:?} in namespace {ns:?} exists and cannot be imported into the current release: {why}"
+        )
+    })
 }
 
 /// Options of `helm uninstall`.

@@ -30,6 +30,7 @@
 //! ```
 
 pub mod actions;
+pub mod ownership;
 pub mod record;
 pub mod table;
 
