@@ -365,15 +365,7 @@ impl GitOps {
             .filter_map(|l| l.pointer("/metadata/namespace").and_then(Value::as_str))
             .collect();
         let mut others = Vec::new();
-        for kind in [
-            "ReplicaSet",
-            "Pod",
-            "EndpointSlice",
-            "Endpoints",
-            "PersistentVolumeClaim",
-            "Job",
-            "Secret",
-        ] {
+        for kind in tree::CHILD_KINDS {
             for ns in &namespaces {
                 others.extend(self.cluster.list_namespaced(kind, ns));
             }

@@ -136,6 +136,18 @@ pub fn build(objects: &[Value], assessor: &Assessor) -> Tree {
     Tree { nodes }
 }
 
+/// The kinds a resource tree looks among for the children of managed objects (what
+/// Deployments, Services, StatefulSets and Jobs create).
+pub const CHILD_KINDS: [&str; 7] = [
+    "ReplicaSet",
+    "Pod",
+    "EndpointSlice",
+    "Endpoints",
+    "PersistentVolumeClaim",
+    "Job",
+    "Secret",
+];
+
 /// The tree of an application: its managed objects and everything that descends from
 /// them among `others` (ReplicaSets, Pods, EndpointSlices... that the app does not track
 /// but its resources own). Nodes keep the order managed-first.

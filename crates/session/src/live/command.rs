@@ -149,4 +149,6 @@ pub enum LiveCommand {
         live_no: Option<usize>,
         desired_no: Option<usize>,
     },
+    /// `helm install`, `helm uninstall` into the live cluster, or the Helm panel shown.
+    Helm(super::helm::HelmCommand),
 }

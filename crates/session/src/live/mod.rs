@@ -9,10 +9,12 @@
 //! - [`snapshot`]: what the page draws.
 //! - [`workspace`]: the workspace as a Git repository and its Applications.
 //! - [`header`], [`tree`], [`details`]: the parts of a snapshot.
+//! - [`helm`]: `helm install`, `list` and `uninstall` into the same cluster.
 
 pub mod command;
 pub mod details;
 pub mod header;
+pub mod helm;
 pub mod snapshot;
 pub mod tree;
 pub mod workspace;
@@ -64,6 +66,7 @@ pub struct LiveSession {
     view: View,
     /// The selected app's last tree, reused while nothing it depends on changed.
     tree_cache: Option<tree::AppTree>,
+    helm: helm::HelmPanel,
 }
 
 type Outcome = Result<Option<String>, String>;
@@ -115,6 +118,7 @@ impl LiveSession {
                 self.tree_cache = None;
                 self.implicit = implicit;
                 self.view = View::default();
+                self.helm.output = None;
                 Ok(None)
             }
             LiveCommand::Commit(c) => {
@@ -254,6 +258,15 @@ impl LiveSession {
                 live_no,
                 desired_no,
             } => self.ignore_line(live_no, desired_no),
+            LiveCommand::Helm(cmd) => {
+                let g = self
+                    .sim
+                    .as_mut()
+                    .ok_or("no workspace is open in the live view")?;
+                helm::handle(g, &mut self.helm, cmd)?;
+                self.refresh_current();
+                Ok(None)
+            }
         }
     }
 
@@ -377,6 +390,7 @@ impl LiveSession {
                 diff_mode: v.diff_mode,
                 tab: v.tab,
             },
+            helm: helm::view(g, &self.helm).map(Box::new),
             ..LiveSnapshot::default()
         };
         let Some(name) = self.app_name() else {

@@ -27,6 +27,8 @@ pub struct LiveSnapshot {
     /// The whole-app diff (only while the Sync dialog asks for it).
     pub app_diff: Option<Box<AppDiff>>,
     pub architecture: Box<ArchitectureView>,
+    /// The Helm panel (only while it is shown).
+    pub helm: Option<Box<super::helm::HelmView>>,
     /// The view state the page's controls show.
     pub view: ViewEcho,
     /// The answer to the last command when it was refused, said in a sentence.
