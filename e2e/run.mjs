@@ -16,12 +16,13 @@ import offline from './tests/offline.mjs';
 import chrome from './tests/chrome.mjs';
 import perf from './tests/perf.mjs';
 import live from './tests/live.mjs';
+import helm from './tests/live_helm.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const shots = resolve(root, 'target/e2e');
 await mkdir(shots, { recursive: true });
 
-const all = { slice, examples, editing, provenance, workspace, share, embed, offline, chrome, perf, live };
+const all = { slice, examples, editing, provenance, workspace, share, embed, offline, chrome, perf, live, helm };
 // E2E_SUITES=live,perf runs only those suites.
 const only = process.env.E2E_SUITES?.split(',').map((s) => s.trim()).filter(Boolean);
 const suites = Object.entries(all).filter(([name]) => !only || only.includes(name)).map(([, s]) => s);

@@ -10,14 +10,14 @@ const healthStatus = (page) => page.locator('.live .app-stat').first().locator('
 const node = (page, kind, name = '') =>
   page.locator(`.live .tnode[data-kind="${kind}"]${name ? `[data-name^="${name}"]` : ''}`).first();
 
-async function openLive(page, origin, example) {
+export async function openLive(page, origin, example) {
   await open(page, origin, `/#example=${example}`);
   await page.getByRole('button', { name: '▶ Live' }).click();
   await live(page).waitFor();
   await page.locator('.live .app-tab').first().waitFor();
 }
 
-async function waitText(page, locator, want, timeout = 20_000) {
+export async function waitText(page, locator, want, timeout = 20_000) {
   const deadline = Date.now() + timeout;
   let last = '';
   while (Date.now() < deadline) {
@@ -28,7 +28,7 @@ async function waitText(page, locator, want, timeout = 20_000) {
   throw new Error(`waited for "${want}", last saw "${last}"`);
 }
 
-async function speed(page, label) {
+export async function speed(page, label) {
   await page.locator('.clock-bar .seg', { hasText: label }).click();
 }
 

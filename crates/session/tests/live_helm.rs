@@ -63,6 +63,7 @@ fn install_list_run_and_uninstall_a_release() {
     helm(&mut s, HelmCommand::Show(true));
     let snap = helm(&mut s, install("demo", "default"));
     assert_eq!(snap.error, None);
+    assert_eq!(snap.notice.as_deref(), Some("release \"demo\" installed"));
     let p = panel(&snap);
     let out = p.output.as_deref().unwrap();
     assert!(out.starts_with("NAME: demo\nLAST DEPLOYED: "), "{out}");

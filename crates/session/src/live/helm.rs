@@ -101,17 +101,22 @@ fn charts(g: &GitOps) -> Vec<String> {
     dirs
 }
 
-/// Runs `cmd` on the live cluster; the answer is what Helm would print.
-pub fn handle(g: &mut GitOps, panel: &mut HelmPanel, cmd: HelmCommand) -> Result<(), String> {
+/// Runs `cmd` on the live cluster: the panel keeps what Helm printed, the answer is a
+/// one-line notice (or Helm's error).
+pub fn handle(
+    g: &mut GitOps,
+    panel: &mut HelmPanel,
+    cmd: HelmCommand,
+) -> Result<Option<String>, String> {
     match cmd {
         HelmCommand::Show(on) => {
             panel.shown = on;
-            Ok(())
+            Ok(None)
         }
         HelmCommand::Install(req) => {
             let out = install(g, &req).map_err(|e| format!("INSTALLATION FAILED: {e}"))?;
             panel.output = Some(out);
-            Ok(())
+            Ok(Some(format!("release {:?} installed", req.name.trim())))
         }
         HelmCommand::Uninstall {
             name,
@@ -124,8 +129,9 @@ pub fn handle(g: &mut GitOps, panel: &mut HelmPanel, cmd: HelmCommand) -> Result
                 now: unix_seconds(g.now()),
             };
             release::uninstall(&mut g.cluster, &name, &opts).map_err(|e| e.to_string())?;
-            panel.output = Some(format!("release \"{name}\" uninstalled\n"));
-            Ok(())
+            let said = format!("release \"{name}\" uninstalled");
+            panel.output = Some(format!("{said}\n"));
+            Ok(Some(said))
         }
     }
 }

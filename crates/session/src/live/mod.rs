@@ -263,9 +263,9 @@ impl LiveSession {
                     .sim
                     .as_mut()
                     .ok_or("no workspace is open in the live view")?;
-                helm::handle(g, &mut self.helm, cmd)?;
+                let said = helm::handle(g, &mut self.helm, cmd)?;
                 self.refresh_current();
-                Ok(None)
+                Ok(said)
             }
         }
     }

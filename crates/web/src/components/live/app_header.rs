@@ -108,6 +108,8 @@ pub fn app_header(p: &Props) -> Html {
                         <button class="primary" onclick={dialog(LiveDialog::Sync)} disabled={running.is_some()} title="Sync the app to its target revision">{"Sync"}</button>
                         <button class="tool bar" onclick={dialog(LiveDialog::Rollback)} disabled={h.history.len() < 2 || running.is_some()}
                             title="Deploy an earlier revision from the app's history">{"↶ Rollback"}</button>
+                        <button class="tool bar" onclick={dialog(LiveDialog::Helm)}
+                            title="helm install, list and uninstall into the same cluster">{"⎈ Helm"}</button>
                     </div>
                     <div class="btn-row switches">
                         {toggle("Auto-sync", "Sync automatically when Git changes", pol.auto_sync,

@@ -11,6 +11,7 @@ mod details;
 mod diff;
 mod drift;
 mod filters;
+mod helm_dialog;
 mod lifecycle;
 mod list_view;
 mod rollback;
@@ -21,6 +22,7 @@ mod tree;
 
 use crate::engine;
 use crate::workspace::Workspace;
+use kubeplay_session::live::helm::HelmCommand;
 use kubeplay_session::live::views::clock::{ClockModel, Speed};
 use kubeplay_session::live::{LiveCommand, LiveSnapshot, WorkspaceCommit, WorkspaceSource};
 use std::collections::VecDeque;
@@ -63,6 +65,7 @@ pub enum LiveDialog {
     None,
     Sync,
     Rollback,
+    Helm,
 }
 
 pub enum Msg {
@@ -298,7 +301,13 @@ impl Component for LiveView {
                 true
             }
             Msg::Dialog(d) => {
-                self.dialog = d;
+                let was = std::mem::replace(&mut self.dialog, d);
+                // The Helm panel's view is computed by the session only while it is open.
+                if d == LiveDialog::Helm {
+                    self.enqueue(ctx, LiveCommand::Helm(HelmCommand::Show(true)));
+                } else if was == LiveDialog::Helm {
+                    self.enqueue(ctx, LiveCommand::Helm(HelmCommand::Show(false)));
+                }
                 if d == LiveDialog::Sync {
                     self.enqueue(ctx, LiveCommand::ShowAppDiff(true));
                 } else if self.snapshot.app_diff.is_some() {
@@ -343,6 +352,20 @@ impl Component for LiveView {
             LiveDialog::Sync => html! {
                 <sync_dialog::SyncDialog snapshot={snap.clone()} on_send={send.clone()} on_close={on_dialog.reform(|_| LiveDialog::None)} />
             },
+            LiveDialog::Helm => {
+                let ws = &ctx.props().workspace;
+                let yaml_files: Rc<Vec<String>> = Rc::new(
+                    ws.files
+                        .keys()
+                        .filter(|f| f.ends_with(".yaml") || f.ends_with(".yml"))
+                        .cloned()
+                        .collect(),
+                );
+                html! {
+                    <helm_dialog::HelmDialog snapshot={snap.clone()} on_send={send.clone()} on_close={on_dialog.reform(|_| LiveDialog::None)}
+                        settings={ws.settings.clone()} {yaml_files} />
+                }
+            }
             LiveDialog::Rollback => html! {
                 <rollback::RollbackDialog snapshot={snap.clone()} on_send={send.clone()} on_close={on_dialog.reform(|_| LiveDialog::None)} />
             },
