@@ -162,6 +162,11 @@ export default {
     await page.locator('.live .scale button').click();
     await waitText(page, syncStatus(page), 'OutOfSync');
     await page.locator('.live .dtab', { hasText: 'Diff' }).click();
+    // Folded unchanged lines unfold on click.
+    const rows = () => page.locator('.live table.diff tr').count();
+    const folded = await rows();
+    await page.locator('.live table.diff .gap-btn').first().click();
+    await page.waitForFunction((n) => document.querySelectorAll('.live table.diff tr').length > n, folded);
     await page.locator('.live table.diff tr.changed', { hasText: 'replicas' }).locator('.ignore-btn').click();
     await waitText(page, page.locator('.live-notice'), 'written into /apps/web-prd.yaml');
     await waitText(page, syncStatus(page), 'Synced');
@@ -185,22 +190,37 @@ export default {
     await pause(page);
     await page.locator('.live .switch', { hasText: 'Auto-sync' }).click();
     await page.waitForFunction(() => !document.querySelector('.live .switch input')?.checked);
-    // Every resource renamed: 50 to create and 50 to prune, each shown whole.
+    // Every resource renamed (50 to create, 50 to prune, each shown whole), and a ConfigMap
+    // of 600 keys whose diff is longer than a page.
     await page.getByRole('button', { name: '✎ Editor' }).click();
     await openFile(page, '/fleet/fleet.yaml');
     await editor(page).evaluate((t) => {
-      t.value = t.value.replace(/^  name: /gm, '  name: v2-');
+      const keys = Array.from({ length: 600 }, (_, i) => `  k${i}: v${i}\n`).join('');
+      t.value = t.value.replace(/^  name: /gm, '  name: v2-') +
+        `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${keys}`;
       t.dispatchEvent(new InputEvent('input', { bubbles: true }));
     });
     await page.getByLabel('Commit message').fill('fleet: v2 names');
     await page.getByLabel('Commit message').press('Enter');
     await page.getByRole('button', { name: '▶ Live' }).click();
     await waitText(page, syncStatus(page), 'OutOfSync');
-    const open = await openSyncDialog(page, 100);
+    const open = await openSyncDialog(page, 101);
     const summary = await page.locator('.sync-summary').textContent();
     console.log(`     whole-app diff of ${summary.trim()}: open in ${open.ms.toFixed(0)} ms, ` +
       `${open.rows} table rows and ${open.elements} elements in the dialog`);
-    assert.ok(summary.includes('50 new') && summary.includes('50 to prune'), summary);
+    assert.ok(summary.includes('51 new') && summary.includes('50 to prune'), summary);
+    assert.ok(open.rows <= 400, `${open.rows} rows in the DOM`);
+    // The long ConfigMap opens a page at a time.
+    const big = page.locator('.sync-dialog .res-diff', { hasText: 'ConfigMap' });
+    await big.locator('.res-toggle').click();
+    const table = big.locator('table.diff');
+    await table.waitFor();
+    assert.equal(await table.getAttribute('data-rows'), '400');
+    assert.ok(await table.locator('tr').count() <= 202);
+    assert.equal((await table.locator('tr:not(.pager)').first().locator('td.ln').nth(1).textContent()).trim(), '1');
+    await table.locator('.pager .gap-btn', { hasText: 'rows 201–400' }).click();
+    await page.waitForFunction(() => document.querySelector('.sync-dialog .res-diff.open table.diff tr:not(.pager) td.ln:nth-child(2)')?.textContent.trim() === '201');
+    assert.ok(await table.locator('tr').count() <= 202);
     await page.screenshot({ path: `${shots}/live-long-diff.png` });
   },
 

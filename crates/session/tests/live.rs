@@ -420,3 +420,42 @@ fn bad_input_is_refused_in_a_sentence() {
     let snap = s.handle(LiveCommand::Advance { ms: u64::MAX });
     assert_eq!(snap.now, MAX_ADVANCE);
 }
+
+#[test]
+fn a_large_whole_app_diff_carries_lines_only_for_the_resources_opened() {
+    let ws = kubeplay_session::examples::by_id("fleet")
+        .unwrap()
+        .workspace();
+    let (mut s, _) = open(ws.files.clone(), &ws.selected);
+    s.handle(LiveCommand::SetPolicy(Policy::default()));
+    // Every resource renamed: 50 to create, 50 to prune.
+    let mut files = ws.files.clone();
+    for text in files.values_mut() {
+        *text = text.replace("\n  name: ", "\n  name: v2-");
+    }
+    s.handle(LiveCommand::Commit(WorkspaceCommit {
+        message: "v2 names".into(),
+        files,
+    }));
+    let snap = s.handle(LiveCommand::ShowAppDiff(true));
+    let diff = snap.app_diff.as_ref().unwrap();
+    assert_eq!((diff.summary.new, diff.summary.pruned), (50, 50));
+    assert_eq!(diff.resources.len(), 100);
+    let rows = |r: &snapshot::AppDiffResource| match &r.rows {
+        kubeplay_views::diff_view::DiffRows::Inline(x) => x.len(),
+        kubeplay_views::diff_view::DiffRows::SideBySide(x) => x.len(),
+    };
+    assert!(diff.resources.iter().all(|r| !r.open && rows(r) == 0));
+    let size = serde_json::to_string(diff).unwrap().len();
+    assert!(size < 32 * 1024, "titles only: {size} bytes");
+    let id = diff.resources[7].id.clone();
+    let snap = s.handle(LiveCommand::ToggleAppDiffResource(id.clone()));
+    let diff = snap.app_diff.as_ref().unwrap();
+    let opened: Vec<&snapshot::AppDiffResource> =
+        diff.resources.iter().filter(|r| r.open).collect();
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].id, id);
+    assert_eq!(rows(opened[0]), opened[0].added + opened[0].removed);
+    let snap = s.handle(LiveCommand::ToggleAppDiffResource(id));
+    assert!(snap.app_diff.unwrap().resources.iter().all(|r| !r.open));
+}

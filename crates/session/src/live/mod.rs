@@ -56,6 +56,8 @@ struct View {
     diff_mode: DiffMode,
     expanded: BTreeSet<usize>,
     app_diff: bool,
+    /// Resources whose lines the whole-app diff shows (node ids); others show a title.
+    app_diff_open: BTreeSet<String>,
 }
 
 /// The simulated cluster and GitOps controller of one page.
@@ -197,6 +199,13 @@ impl LiveSession {
             }
             LiveCommand::ShowAppDiff(on) => {
                 self.view.app_diff = on;
+                self.view.app_diff_open.clear();
+                Ok(None)
+            }
+            LiveCommand::ToggleAppDiffResource(id) => {
+                if !self.view.app_diff_open.remove(&id) {
+                    self.view.app_diff_open.insert(id);
+                }
                 Ok(None)
             }
             LiveCommand::Refresh => {
@@ -452,7 +461,7 @@ impl LiveSession {
             .map(Box::new);
         }
         if v.app_diff {
-            snap.app_diff = details::app_diff(state).map(Box::new);
+            snap.app_diff = details::app_diff(state, &v.app_diff_open).map(Box::new);
         }
         snap.architecture = Box::new(architecture::architecture(
             &g.activity,

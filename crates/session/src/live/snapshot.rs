@@ -222,6 +222,8 @@ pub struct AppDiffResource {
     pub sync: String,
     pub added: usize,
     pub removed: usize,
+    /// The resource's lines are shown (then `rows` holds them; else it is empty).
+    pub open: bool,
     /// Compact rows (changed lines and a little context).
     pub rows: DiffRows,
 }
