@@ -26,13 +26,16 @@ const all = { slice, examples, editing, provenance, workspace, share, embed, off
 // E2E_SUITES=live,perf runs only those suites.
 const only = process.env.E2E_SUITES?.split(',').map((s) => s.trim()).filter(Boolean);
 const suites = Object.entries(all).filter(([name]) => !only || only.includes(name)).map(([, s]) => s);
-const { server, origin } = await serveDist(resolve(root, 'dist'));
+// E2E_DIST=/path serves another build (to measure a change against the build before it).
+const { server, origin } = await serveDist(process.env.E2E_DIST ?? resolve(root, 'dist'));
 const browser = await launch();
 let passed = 0;
 let failed = 0;
 try {
   for (const suite of suites) {
     for (const [name, test] of Object.entries(suite)) {
+      // E2E_TESTS=word runs only the tests whose name contains it.
+      if (process.env.E2E_TESTS && !name.includes(process.env.E2E_TESTS)) continue;
       const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
       const offsite = [];
       const page = await isolatedPage(context, origin, offsite);

@@ -60,6 +60,22 @@ async function commitEdit(page, path, from, to, message) {
   await page.getByRole('button', { name: '▶ Live' }).click();
 }
 
+/// The time from pressing Sync to the dialog drawn with `want` resources in its diff, and
+/// what the dialog holds in the DOM then.
+async function openSyncDialog(page, want) {
+  return page.evaluate(async (want) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const button = [...document.querySelectorAll('.live .app-actions button.primary')].find((b) => b.textContent.includes('Sync'));
+    const t0 = performance.now();
+    button.click();
+    while (document.querySelectorAll('.sync-dialog .res-diff').length < want) await frame();
+    await frame();
+    const ms = performance.now() - t0;
+    const dialog = document.querySelector('.sync-dialog');
+    return { ms, rows: dialog.querySelectorAll('tr').length, elements: dialog.querySelectorAll('*').length };
+  }, want);
+}
+
 export default {
   async 'live: the Argo CD example is OutOfSync until Sync, then Synced and Healthy'({ page, origin, shots }) {
     await openLive(page, origin, 'argocd-app');
@@ -131,6 +147,81 @@ export default {
     await play(page);
     await waitText(page, syncStatus(page), 'Synced');
     await page.waitForFunction(() => document.querySelector('.live .scale input')?.value === '4');
+  },
+
+  async 'live: a diff line becomes an ignoreDifferences rule in the Application file'({ page, origin, shots }) {
+    await openLive(page, origin, 'argocd-app');
+    await selectApp(page, 'web-prd');
+    await speed(page, '10x');
+    await waitText(page, syncStatus(page), 'Synced');
+    await waitText(page, page.locator('.live [data-testid=last-sync]'), 'Succeeded');
+    await pause(page);
+    await page.locator('.live .switch', { hasText: 'Self-heal' }).click();
+    await node(page, 'Deployment', 'prd-web').click();
+    await page.locator('.live .scale input').fill('7');
+    await page.locator('.live .scale button').click();
+    await waitText(page, syncStatus(page), 'OutOfSync');
+    await page.locator('.live .dtab', { hasText: 'Diff' }).click();
+    // Folded unchanged lines unfold on click.
+    const rows = () => page.locator('.live table.diff tr').count();
+    const folded = await rows();
+    await page.locator('.live table.diff .gap-btn').first().click();
+    await page.waitForFunction((n) => document.querySelectorAll('.live table.diff tr').length > n, folded);
+    await page.locator('.live table.diff tr.changed', { hasText: 'replicas' }).locator('.ignore-btn').click();
+    await waitText(page, page.locator('.live-notice'), 'written into /apps/web-prd.yaml');
+    await waitText(page, syncStatus(page), 'Synced');
+    await page.screenshot({ path: `${shots}/live-ignore-rule.png` });
+    // The rule is in the workspace's file: the editor shows it, and it is an uncommitted change.
+    await page.getByRole('button', { name: '✎ Editor' }).click();
+    await openFile(page, '/apps/web-prd.yaml');
+    const text = await editor(page).inputValue();
+    assert.ok(text.includes('  ignoreDifferences:\n  - group: apps\n    kind: Deployment\n    name: prd-web\n    namespace: web-prd\n    jsonPointers:\n    - /spec/replicas\n'), text);
+    assert.ok(text.startsWith('# The production Application'), 'the comments are kept');
+    // Committed, the app keeps the rule (it is re-read from the file).
+    await page.getByLabel('Commit message').fill('web-prd: ignore replicas');
+    await page.getByLabel('Commit message').press('Enter');
+    await page.getByRole('button', { name: '▶ Live' }).click();
+    await waitText(page, page.locator('.live [data-testid=sync-status]'), 'web-prd: ignore replicas');
+    await waitText(page, syncStatus(page), 'Synced');
+  },
+
+  async 'live: a long whole-app diff opens quickly and keeps the DOM small'({ page, origin, shots }) {
+    await openLive(page, origin, 'fleet');
+    await pause(page);
+    await page.locator('.live .switch', { hasText: 'Auto-sync' }).click();
+    await page.waitForFunction(() => !document.querySelector('.live .switch input')?.checked);
+    // Every resource renamed (50 to create, 50 to prune, each shown whole), and a ConfigMap
+    // of 600 keys whose diff is longer than a page.
+    await page.getByRole('button', { name: '✎ Editor' }).click();
+    await openFile(page, '/fleet/fleet.yaml');
+    await editor(page).evaluate((t) => {
+      const keys = Array.from({ length: 600 }, (_, i) => `  k${i}: v${i}\n`).join('');
+      t.value = t.value.replace(/^  name: /gm, '  name: v2-') +
+        `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${keys}`;
+      t.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    });
+    await page.getByLabel('Commit message').fill('fleet: v2 names');
+    await page.getByLabel('Commit message').press('Enter');
+    await page.getByRole('button', { name: '▶ Live' }).click();
+    await waitText(page, syncStatus(page), 'OutOfSync');
+    const open = await openSyncDialog(page, 101);
+    const summary = await page.locator('.sync-summary').textContent();
+    console.log(`     whole-app diff of ${summary.trim()}: open in ${open.ms.toFixed(0)} ms, ` +
+      `${open.rows} table rows and ${open.elements} elements in the dialog`);
+    assert.ok(summary.includes('51 new') && summary.includes('50 to prune'), summary);
+    assert.ok(open.rows <= 400, `${open.rows} rows in the DOM`);
+    // The long ConfigMap opens a page at a time.
+    const big = page.locator('.sync-dialog .res-diff', { hasText: 'ConfigMap' });
+    await big.locator('.res-toggle').click();
+    const table = big.locator('table.diff');
+    await table.waitFor();
+    assert.equal(await table.getAttribute('data-rows'), '400');
+    assert.ok(await table.locator('tr').count() <= 202);
+    assert.equal((await table.locator('tr:not(.pager)').first().locator('td.ln').nth(1).textContent()).trim(), '1');
+    await table.locator('.pager .gap-btn', { hasText: 'rows 201–400' }).click();
+    await page.waitForFunction(() => document.querySelector('.sync-dialog .res-diff.open table.diff tr:not(.pager) td.ln:nth-child(2)')?.textContent.trim() === '201');
+    assert.ok(await table.locator('tr').count() <= 202);
+    await page.screenshot({ path: `${shots}/live-long-diff.png` });
   },
 
   async 'live: liveness-http restarts after 60 s, on the node and on the probe timeline'({ page, origin, shots }) {

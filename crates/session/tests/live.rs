@@ -282,12 +282,11 @@ fn readiness_http_leaves_the_endpoints_without_restarting() {
     );
 }
 
-#[test]
-fn diff_line_becomes_an_ignore_rule() {
-    let (mut s, _) = open(argocd(), "/apps/web-prd.yaml");
-    select(&mut s, "web-prd");
-    let snap = run(&mut s, 30);
-    let deploy = node(&snap, "Deployment", "prd-web").id.clone();
+/// Scales the selected app's Deployment by hand (auto-sync off) and turns the changed
+/// replicas line of its diff into an ignore rule; returns the snapshot that answered.
+fn ignore_replicas(s: &mut LiveSession, deploy_prefix: &str) -> LiveSnapshot {
+    let snap = run(s, 30);
+    let deploy = node(&snap, "Deployment", deploy_prefix).id.clone();
     s.handle(LiveCommand::SelectNode(Some(deploy.clone())));
     s.handle(LiveCommand::SetPolicy(Policy::default()));
     s.handle(LiveCommand::Scale {
@@ -295,6 +294,7 @@ fn diff_line_becomes_an_ignore_rule() {
         replicas: 6,
     });
     let snap = s.handle(LiveCommand::SetTab(DetailsTab::Diff));
+    assert_eq!(header(&snap).sync, "OutOfSync");
     let TabContent::Diff(d) = &snap.details.as_ref().unwrap().content else {
         panic!("diff")
     };
@@ -313,20 +313,85 @@ fn diff_line_becomes_an_ignore_rule() {
             _ => None,
         })
         .unwrap();
-    let snap = s.handle(LiveCommand::IgnoreDiffLine {
+    s.handle(LiveCommand::IgnoreDiffLine {
         live_no: None,
         desired_no: Some(changed),
-    });
+    })
+}
+
+#[test]
+fn diff_line_becomes_an_ignore_rule_in_the_application_file() {
+    let (mut s, _) = open(argocd(), "/apps/web-prd.yaml");
+    select(&mut s, "web-prd");
+    let snap = ignore_replicas(&mut s, "prd-web");
+    let notice = snap.notice.clone().unwrap();
+    assert!(notice.contains("/spec/replicas"), "{notice}");
     assert!(
-        snap.notice.as_ref().unwrap().contains("/spec/replicas"),
-        "{:?}",
-        snap
+        notice.contains("written into /apps/web-prd.yaml"),
+        "{notice}"
     );
     assert_eq!(
         header(&snap).sync,
         "Synced",
         "the ignored field no longer counts"
     );
+    // The page writes the rule into the file it gets back.
+    let edit = snap.file_edit.clone().expect("a file edit for the page");
+    assert_eq!(
+        (edit.path.as_str(), edit.app.as_str()),
+        ("/apps/web-prd.yaml", "web-prd")
+    );
+    let mut files = argocd();
+    let before = files["/apps/web-prd.yaml"].clone();
+    let after = edit.apply(&before).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "an insertion at the end of spec: {after}"
+    );
+    assert!(after.ends_with(
+        "  ignoreDifferences:\n  - group: apps\n    kind: Deployment\n    name: prd-web\n    namespace: web-prd\n    jsonPointers:\n    - /spec/replicas\n"
+    ), "{after}");
+    // The next command carries no edit: it is the page's once.
+    assert_eq!(s.handle(LiveCommand::Snapshot).file_edit, None);
+    // Committed with the file, the rule stays (the app is re-read from its file).
+    files.insert("/apps/web-prd.yaml".into(), after);
+    let snap = s.handle(LiveCommand::Commit(WorkspaceCommit {
+        message: "web-prd: ignore replicas".into(),
+        files: files.clone(),
+    }));
+    assert_eq!(snap.error, None);
+    assert_eq!(header(&snap).sync, "Synced");
+    let app = s.gitops().unwrap().app("web-prd").unwrap();
+    assert_eq!(app.app.ignore_differences.len(), 1);
+    let snap = s.handle(LiveCommand::Refresh);
+    assert_eq!(header(&snap).sync, "Synced", "a refresh keeps it too");
+    // A commit of a file without it drops it again, as Argo CD would.
+    files.insert("/apps/web-prd.yaml".into(), before);
+    s.handle(LiveCommand::SetPolicy(Policy::default()));
+    let snap = s.handle(LiveCommand::Commit(WorkspaceCommit {
+        message: "web-prd: watch replicas again".into(),
+        files,
+    }));
+    assert_eq!(header(&snap).sync, "OutOfSync");
+}
+
+#[test]
+fn the_implicit_app_keeps_an_ignore_rule_in_memory_and_says_there_is_no_file() {
+    let mut ws = argocd();
+    ws.retain(|p, _| p.starts_with("/base/"));
+    let (mut s, snap) = open(ws.clone(), "/base/kustomization.yaml");
+    assert!(snap.apps[0].implicit);
+    let snap = ignore_replicas(&mut s, "web");
+    let notice = snap.notice.clone().unwrap();
+    assert!(notice.contains("no Application file"), "{notice}");
+    assert_eq!(snap.file_edit, None);
+    assert_eq!(header(&snap).sync, "Synced");
+    // A commit re-reads no file for the implicit app: the rule stays.
+    let snap = s.handle(LiveCommand::Commit(WorkspaceCommit {
+        message: "another commit".into(),
+        files: ws,
+    }));
+    assert_eq!(header(&snap).sync, "Synced");
 }
 
 #[test]
@@ -354,4 +419,43 @@ fn bad_input_is_refused_in_a_sentence() {
     // Advances are bounded per command.
     let snap = s.handle(LiveCommand::Advance { ms: u64::MAX });
     assert_eq!(snap.now, MAX_ADVANCE);
+}
+
+#[test]
+fn a_large_whole_app_diff_carries_lines_only_for_the_resources_opened() {
+    let ws = kubeplay_session::examples::by_id("fleet")
+        .unwrap()
+        .workspace();
+    let (mut s, _) = open(ws.files.clone(), &ws.selected);
+    s.handle(LiveCommand::SetPolicy(Policy::default()));
+    // Every resource renamed: 50 to create, 50 to prune.
+    let mut files = ws.files.clone();
+    for text in files.values_mut() {
+        *text = text.replace("\n  name: ", "\n  name: v2-");
+    }
+    s.handle(LiveCommand::Commit(WorkspaceCommit {
+        message: "v2 names".into(),
+        files,
+    }));
+    let snap = s.handle(LiveCommand::ShowAppDiff(true));
+    let diff = snap.app_diff.as_ref().unwrap();
+    assert_eq!((diff.summary.new, diff.summary.pruned), (50, 50));
+    assert_eq!(diff.resources.len(), 100);
+    let rows = |r: &snapshot::AppDiffResource| match &r.rows {
+        kubeplay_views::diff_view::DiffRows::Inline(x) => x.len(),
+        kubeplay_views::diff_view::DiffRows::SideBySide(x) => x.len(),
+    };
+    assert!(diff.resources.iter().all(|r| !r.open && rows(r) == 0));
+    let size = serde_json::to_string(diff).unwrap().len();
+    assert!(size < 32 * 1024, "titles only: {size} bytes");
+    let id = diff.resources[7].id.clone();
+    let snap = s.handle(LiveCommand::ToggleAppDiffResource(id.clone()));
+    let diff = snap.app_diff.as_ref().unwrap();
+    let opened: Vec<&snapshot::AppDiffResource> =
+        diff.resources.iter().filter(|r| r.open).collect();
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].id, id);
+    assert_eq!(rows(opened[0]), opened[0].added + opened[0].removed);
+    let snap = s.handle(LiveCommand::ToggleAppDiffResource(id));
+    assert!(snap.app_diff.unwrap().resources.iter().all(|r| !r.open));
 }

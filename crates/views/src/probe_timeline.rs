@@ -89,10 +89,20 @@ pub struct ProbeMark {
     pub at: Millis,
     pub outcome: ProbeOutcome,
     /// The result as the kubelet words it (its event text for failures), or a description
-    /// of the inference.
+    /// of the inference; for a run of results merged into one mark, the count, the span and
+    /// the last result's text.
     pub text: String,
     pub inferred: bool,
+    /// How many results the mark stands for (1 unless a long row was thinned).
+    pub count: u32,
+    /// The last of those results (`at` for a single one).
+    pub until: Millis,
 }
+
+/// A row with more marks than this is thinned: runs of equal non-failure results become one
+/// mark each (a row of 1 h at a 1 s period would otherwise draw 3,600). Failures always keep
+/// their own mark.
+pub const THIN_ABOVE: usize = 150;
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ProbeSeries {
@@ -126,6 +136,9 @@ pub struct BackOffWindow {
     /// The BackOff event texts inside the window (may be empty: the window comes from the
     /// container's exit time and its CrashLoopBackOff waiting reason).
     pub texts: Vec<String>,
+    /// The hover text, never empty: what happened, then the kubelet's own words (the BackOff
+    /// events, and for the window still open the container's CrashLoopBackOff message).
+    pub text: String,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -353,6 +366,8 @@ pub fn build<'a>(
                 outcome,
                 text: result_text(kind, outcome, &r.output),
                 inferred: false,
+                count: 1,
+                until: r.at,
             });
         }
     }
@@ -371,6 +386,8 @@ pub fn build<'a>(
                 outcome,
                 text: e.message.clone(),
                 inferred: false,
+                count: 1,
+                until: e.at,
             });
         }
     }
@@ -399,12 +416,17 @@ pub fn build<'a>(
                     outcome: ProbeOutcome::Success,
                     text: text.to_string(),
                     inferred: true,
+                    count: 1,
+                    until: after.at,
                 });
             }
         }
     }
     for s in &mut series {
         s.marks.sort_by_key(|m| m.at);
+        if s.marks.len() > THIN_ABOVE {
+            s.marks = thin(std::mem::take(&mut s.marks));
+        }
     }
 
     let ready = intervals(&snaps, start, end, |s| s.ready);
@@ -480,7 +502,14 @@ pub fn build<'a>(
                 end,
                 open: true,
             };
+            let waiting = pod.and_then(|p| waiting_message(p, cname));
             push_back_off(&mut back_offs, &events, cname, open, start, end);
+            if let (Some(w), Some(msg)) = (back_offs.last_mut(), waiting) {
+                if w.container == *cname && w.interval.open {
+                    w.text.push('\n');
+                    w.text.push_str(&msg);
+                }
+            }
         }
     }
     restarts.sort_by(|a, b| (a.at, &a.container).cmp(&(b.at, &b.container)));
@@ -554,6 +583,23 @@ fn push_back_off(
         })
         .map(|e| e.message.clone())
         .collect();
+    let mut text = if window.open {
+        format!(
+            "CrashLoopBackOff: container {container} exited at {} and is waiting to be restarted",
+            format_offset(window.start)
+        )
+    } else {
+        format!(
+            "CrashLoopBackOff: container {container} exited at {} and was restarted at {}, {} later",
+            format_offset(window.start),
+            format_offset(window.end),
+            format_offset(window.end - window.start)
+        )
+    };
+    for t in &texts {
+        text.push('\n');
+        text.push_str(t);
+    }
     out.push(BackOffWindow {
         container: container.to_string(),
         interval: Interval {
@@ -562,7 +608,51 @@ fn push_back_off(
             open: window.open,
         },
         texts,
+        text,
     });
+}
+
+/// The waiting message the API shows for a container (the kubelet's "back-off 20s
+/// restarting failed container=... pod=..." while it backs off).
+fn waiting_message(pod: &Value, container: &str) -> Option<String> {
+    pod.pointer("/status/containerStatuses")?
+        .as_array()?
+        .iter()
+        .find(|c| c.get("name").and_then(Value::as_str) == Some(container))?
+        .pointer("/state/waiting/message")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// One mark per run of equal non-failure results (same outcome, both inferred or both
+/// not), with the run's count and span; failures, timeouts and errors stay one mark each.
+pub fn thin(marks: Vec<ProbeMark>) -> Vec<ProbeMark> {
+    let mergeable = |o: ProbeOutcome| matches!(o, ProbeOutcome::Success | ProbeOutcome::Warning);
+    let mut out: Vec<ProbeMark> = Vec::new();
+    for m in marks {
+        match out.last_mut() {
+            Some(run)
+                if mergeable(m.outcome)
+                    && run.outcome == m.outcome
+                    && run.inferred == m.inferred =>
+            {
+                run.count += m.count;
+                run.until = m.until;
+                run.text = m.text;
+            }
+            _ => out.push(m),
+        }
+    }
+    for run in out.iter_mut().filter(|m| m.count > 1) {
+        run.text = format!(
+            "{} results from {} to {}; the last: {}",
+            run.count,
+            format_offset(run.at),
+            format_offset(run.until),
+            run.text
+        );
+    }
+    out
 }
 
 /// Intervals where `on` holds, from the snapshots (each holds until the next), clipped to the
@@ -804,7 +894,29 @@ spec:
                 .all(|m| m
                     .starts_with("Back-off restarting failed container c in pod crash_default(")));
             assert!(w.interval.start <= w.interval.end);
+            // Every window has a hover text, with or without a BackOff event in it.
+            assert!(
+                w.text
+                    .starts_with("CrashLoopBackOff: container c exited at "),
+                "{w:?}"
+            );
+            for t in &w.texts {
+                assert!(w.text.contains(t.as_str()), "{w:?}");
+            }
         }
+        // The window still open says what the API shows: the kubelet's waiting message.
+        let open = t
+            .back_offs
+            .iter()
+            .find(|w| w.interval.open)
+            .expect("backing off at 90 s");
+        assert!(
+            open.text.lines().any(|l| l.starts_with("back-off ")
+                && l.contains(" restarting failed container=c pod=crash_default(")),
+            "{open:?}"
+        );
+        let closed = t.back_offs.iter().find(|w| !w.interval.open).unwrap();
+        assert!(closed.text.contains(" and was restarted at "), "{closed:?}");
         // Windows grow: 10 s, then 20 s (spec 39), give or take the 1 s relist.
         let closed: Vec<Millis> = t
             .back_offs
@@ -959,6 +1071,85 @@ spec:
             t.ready.iter().all(|r| r.start >= recreated),
             "{:?}",
             t.ready
+        );
+    }
+
+    fn mark(at: Millis, outcome: ProbeOutcome) -> ProbeMark {
+        ProbeMark {
+            at,
+            outcome,
+            text: format!("result at {at}"),
+            inferred: false,
+            count: 1,
+            until: at,
+        }
+    }
+
+    #[test]
+    fn thinning_merges_runs_of_successes_and_keeps_every_failure() {
+        use ProbeOutcome::*;
+        // An hour at a 1 s period, failing at 600-602 s and timing out at 1800 s.
+        let marks: Vec<ProbeMark> = (1..=3_600)
+            .map(|s| {
+                let o = match s {
+                    600..=602 => Failure,
+                    1_800 => Timeout,
+                    _ => Success,
+                };
+                mark(s * SECOND, o)
+            })
+            .collect();
+        let thin = thin(marks);
+        let shape: Vec<(ProbeOutcome, u32, Millis, Millis)> = thin
+            .iter()
+            .map(|m| (m.outcome, m.count, m.at / SECOND, m.until / SECOND))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (Success, 599, 1, 599),
+                (Failure, 1, 600, 600),
+                (Failure, 1, 601, 601),
+                (Failure, 1, 602, 602),
+                (Success, 1_197, 603, 1_799),
+                (Timeout, 1, 1_800, 1_800),
+                (Success, 1_800, 1_801, 3_600),
+            ]
+        );
+        assert_eq!(
+            thin[0].text,
+            "599 results from 1s to 9m59s; the last: result at 599000"
+        );
+        assert_eq!(thin[1].text, "result at 600000");
+        // Inferred results are not merged with measured ones.
+        let mut mixed = vec![mark(1, Success), mark(2, Success)];
+        mixed[1].inferred = true;
+        assert_eq!(super::thin(mixed).len(), 2);
+    }
+
+    #[test]
+    fn an_hour_of_one_second_probes_draws_a_handful_of_marks() {
+        let cluster = run(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27",
+                    "readinessProbe": {"httpGet": {"path": "/", "port": 80}, "periodSeconds": 1}}]}}),
+            3_600,
+        );
+        let t = probe_timeline(&cluster, "default", "web", 0, 3_600 * SECOND);
+        let marks = &t.series[0].marks;
+        let results: u32 = marks.iter().map(|m| m.count).sum();
+        assert!(results > 3_500, "{results} results");
+        assert!(marks.len() <= 3, "{marks:?}");
+        assert!(marks.iter().all(|m| m.outcome == ProbeOutcome::Success));
+        let run = marks.iter().max_by_key(|m| m.count).unwrap();
+        assert!(
+            run.text
+                .starts_with(&format!("{} results from ", run.count)),
+            "{run:?}"
+        );
+        assert!(
+            run.text.ends_with("the last: Readiness probe succeeded"),
+            "{run:?}"
         );
     }
 

@@ -123,6 +123,9 @@ pub enum LiveCommand {
     ExpandGap(usize),
     /// Shows or hides the whole-app diff (the Sync dialog shows it).
     ShowAppDiff(bool),
+    /// Opens or closes one resource's lines in the whole-app diff (by node id): only open
+    /// resources carry their lines, so a 200-resource diff stays small.
+    ToggleAppDiffResource(String),
     Refresh,
     Sync(SyncOptions),
     Rollback {

@@ -17,6 +17,8 @@ use std::collections::BTreeSet;
 
 /// Rows of one resource in the whole-app diff, at most; the rest is summed up in counts.
 const MAX_APP_DIFF_ROWS: usize = 400;
+/// A whole-app diff of this many resources or fewer shows every resource's lines at once.
+pub const APP_DIFF_ALL_OPEN: usize = 3;
 
 /// `group/Kind/namespace/name` back to its parts (None for the Application node or junk).
 pub fn key_of(id: &str) -> Option<ResourceKey> {
@@ -208,29 +210,36 @@ fn events_of(g: &GitOps, key: &ResourceKey) -> Vec<EventRow> {
     rows
 }
 
-/// The whole-app diff before a sync: every resource that would change, compact.
-pub fn app_diff(state: &AppState) -> Option<AppDiff> {
+/// The whole-app diff before a sync: every resource that would change, compact. Only the
+/// resources in `open` carry their lines (all of them when there are at most
+/// [`APP_DIFF_ALL_OPEN`]), so a large app's diff crosses to the page as a list of titles.
+pub fn app_diff(state: &AppState, open: &BTreeSet<String>) -> Option<AppDiff> {
     let cmp = state.comparison.as_ref()?;
     let diffs = diff_view::app_diff(cmp, false);
     let summary = diff_view::summary(&diffs);
     let none = BTreeSet::new();
+    let all_open = diffs.len() <= APP_DIFF_ALL_OPEN;
     let resources = diffs
         .iter()
         .map(|d| {
-            let rows = match d.diff.rows(DiffMode::Inline, 2, &none) {
-                DiffRows::Inline(mut r) => {
+            let id = tree_layout::node_id(&d.key.group, &d.key.kind, &d.key.namespace, &d.key.name);
+            let is_open = all_open || open.contains(&id);
+            let rows = match is_open.then(|| d.diff.rows(DiffMode::Inline, 2, &none)) {
+                Some(DiffRows::Inline(mut r)) => {
                     r.truncate(MAX_APP_DIFF_ROWS);
                     DiffRows::Inline(r)
                 }
-                other => other,
+                Some(other) => other,
+                None => DiffRows::Inline(Vec::new()),
             };
             AppDiffResource {
-                id: tree_layout::node_id(&d.key.group, &d.key.kind, &d.key.namespace, &d.key.name),
+                id,
                 title: d.title.clone(),
                 change: d.change,
                 sync: d.sync.as_str().to_string(),
                 added: d.diff.added,
                 removed: d.diff.removed,
+                open: is_open,
                 rows,
             }
         })

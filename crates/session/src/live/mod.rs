@@ -10,7 +10,9 @@
 //! - [`workspace`]: the workspace as a Git repository and its Applications.
 //! - [`header`], [`tree`], [`details`]: the parts of a snapshot.
 //! - [`helm`]: `helm install`, `list` and `uninstall` into the same cluster.
+//! - [`app_file`]: an ignoreDifferences rule written into the Application's file.
 
+pub mod app_file;
 pub mod command;
 pub mod details;
 pub mod header;
@@ -19,6 +21,7 @@ pub mod snapshot;
 pub mod tree;
 pub mod workspace;
 
+pub use app_file::AppFileEdit;
 pub use command::{
     DetailsTab, LiveCommand, Policy, SyncOptions, TreeFilter, WorkspaceCommit, WorkspaceSource,
 };
@@ -35,7 +38,7 @@ use kubeplay_views::architecture;
 use kubeplay_views::diff_view::DiffMode;
 use kubeplay_views::tree_layout::{AppRoot, APP_ID};
 use snapshot::TreeView;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest a single Advance may run (virtual time), so one command stays short; the
 /// page fast-forwards further with several.
@@ -55,6 +58,8 @@ struct View {
     diff_mode: DiffMode,
     expanded: BTreeSet<usize>,
     app_diff: bool,
+    /// Resources whose lines the whole-app diff shows (node ids); others show a title.
+    app_diff_open: BTreeSet<String>,
 }
 
 /// The simulated cluster and GitOps controller of one page.
@@ -63,6 +68,10 @@ pub struct LiveSession {
     sim: Option<GitOps>,
     /// The one app was made by the page (no Application manifest in the workspace).
     implicit: bool,
+    /// The workspace file of each app (none for the implicit app).
+    app_files: BTreeMap<String, String>,
+    /// A rule the last command asks the page to write into an Application's file.
+    file_edit: Option<Box<AppFileEdit>>,
     view: View,
     /// The selected app's last tree, reused while nothing it depends on changed.
     tree_cache: Option<tree::AppTree>,
@@ -75,6 +84,7 @@ impl LiveSession {
     pub fn handle(&mut self, command: LiveCommand) -> LiveSnapshot {
         let outcome = self.apply(command);
         let mut snap = self.snapshot();
+        snap.file_edit = self.file_edit.take();
         match outcome {
             Ok(notice) => snap.notice = notice,
             Err(e) => snap.error = Some(e),
@@ -113,10 +123,11 @@ impl LiveSession {
     fn apply(&mut self, command: LiveCommand) -> Outcome {
         match command {
             LiveCommand::Open(src) => {
-                let (g, implicit) = workspace::open(&src)?;
+                let (g, files) = workspace::open(&src)?;
                 self.sim = Some(g);
                 self.tree_cache = None;
-                self.implicit = implicit;
+                self.implicit = files.is_empty();
+                self.app_files = files;
                 self.view = View::default();
                 self.helm.output = None;
                 Ok(None)
@@ -126,8 +137,10 @@ impl LiveSession {
                 let g = self.sim()?;
                 workspace::commit(g, &c)?;
                 if !implicit {
-                    workspace::apply_manifests(g, &c.files)?;
+                    let files = workspace::apply_manifests(g, &c.files)?;
+                    self.app_files.extend(files);
                 }
+                let g = self.sim()?;
                 let names: Vec<String> = g
                     .controller
                     .apps
@@ -190,6 +203,13 @@ impl LiveSession {
             }
             LiveCommand::ShowAppDiff(on) => {
                 self.view.app_diff = on;
+                self.view.app_diff_open.clear();
+                Ok(None)
+            }
+            LiveCommand::ToggleAppDiffResource(id) => {
+                if !self.view.app_diff_open.remove(&id) {
+                    self.view.app_diff_open.insert(id);
+                }
                 Ok(None)
             }
             LiveCommand::Refresh => {
@@ -357,8 +377,21 @@ impl LiveSession {
             list.push(json.clone());
         }
         g.refresh(&name);
+        let Some(path) = self.app_files.get(&name).cloned() else {
+            return Ok(Some(format!(
+                "ignoreDifferences rule added to {name}: {json}. There is no Application file to \
+                 write it into ({name} is the page's implicit app), so it lasts while this live \
+                 view runs; add an Application manifest to the workspace to keep rules."
+            )));
+        };
+        self.file_edit = Some(Box::new(AppFileEdit {
+            path: path.clone(),
+            app: name.clone(),
+            rule,
+        }));
         Ok(Some(format!(
-            "ignoreDifferences rule added to {name}: {json} (add it to the Application's file to keep it)"
+            "ignoreDifferences rule added to {name} and written into {path}: {json}. \
+             Commit it to keep it in Git."
         )))
     }
 
@@ -442,7 +475,7 @@ impl LiveSession {
             .map(Box::new);
         }
         if v.app_diff {
-            snap.app_diff = details::app_diff(state).map(Box::new);
+            snap.app_diff = details::app_diff(state, &v.app_diff_open).map(Box::new);
         }
         snap.architecture = Box::new(architecture::architecture(
             &g.activity,

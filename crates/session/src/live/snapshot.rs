@@ -2,6 +2,7 @@
 //! their badges, the header, the selected node's open tab, the architecture view), never
 //! every object's YAML, so a snapshot stays small when it crosses to the page as JSON.
 
+use super::app_file::AppFileEdit;
 use super::command::{DetailsTab, Policy, TreeFilter};
 use kubeplay_views::architecture::ArchitectureView;
 use kubeplay_views::diff_view::{AppDiffSummary, DiffMode, DiffRows, ResourceChange};
@@ -35,6 +36,9 @@ pub struct LiveSnapshot {
     pub error: Option<String>,
     /// What the last command did, when it is worth saying ("ignore rule added ...").
     pub notice: Option<String>,
+    /// A rule the page writes into an Application's file in its workspace (the page owns
+    /// the files; the session only has the commits).
+    pub file_edit: Option<Box<AppFileEdit>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -220,6 +224,8 @@ pub struct AppDiffResource {
     pub sync: String,
     pub added: usize,
     pub removed: usize,
+    /// The resource's lines are shown (then `rows` holds them; else it is empty).
+    pub open: bool,
     /// Compact rows (changed lines and a little context).
     pub rows: DiffRows,
 }

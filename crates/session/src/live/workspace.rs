@@ -27,9 +27,9 @@ pub fn file_tree(files: &BTreeMap<String, String>) -> FileTree {
     t
 }
 
-/// A fresh simulation of `src`: returns it with the names of its apps and whether the one
-/// app is the implicit one.
-pub fn open(src: &WorkspaceSource) -> Result<(GitOps, bool), String> {
+/// A fresh simulation of `src`: returns it with the file of each app that has one (none:
+/// the one app is the implicit one).
+pub fn open(src: &WorkspaceSource) -> Result<(GitOps, BTreeMap<String, String>), String> {
     let mut g = GitOps::new(REPO_URL, Cluster::new(ClusterConfig::default()));
     let commits: Vec<WorkspaceCommit> = if src.history.is_empty() {
         vec![WorkspaceCommit {
@@ -43,9 +43,8 @@ pub fn open(src: &WorkspaceSource) -> Result<(GitOps, bool), String> {
         commit(&mut g, c)?;
     }
     let head = &commits[commits.len() - 1].files;
-    let explicit = apply_manifests(&mut g, head)?;
-    let implicit = explicit == 0;
-    if implicit {
+    let files = apply_manifests(&mut g, head)?;
+    if files.is_empty() {
         let dir = source_dir(head, src.target.as_deref().unwrap_or(&src.open));
         let yaml = implicit_app(&dir);
         g.apply_applications(&yaml, "implicit application")
@@ -60,7 +59,7 @@ pub fn open(src: &WorkspaceSource) -> Result<(GitOps, bool), String> {
     for n in &names {
         g.refresh(n);
     }
-    Ok((g, implicit))
+    Ok((g, files))
 }
 
 /// Adds a commit; a tree identical to the head is not an error (nothing changed).
@@ -77,9 +76,13 @@ pub fn commit(g: &mut GitOps, c: &WorkspaceCommit) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// Creates or updates the Applications found in `files`; returns how many there are.
-pub fn apply_manifests(g: &mut GitOps, files: &BTreeMap<String, String>) -> Result<usize, String> {
-    let mut count = 0;
+/// Creates or updates the Applications found in `files`; returns each app's name with the
+/// file it came from.
+pub fn apply_manifests(
+    g: &mut GitOps,
+    files: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut found = BTreeMap::new();
     for (path, text) in files {
         if !(path.ends_with(".yaml") || path.ends_with(".yml"))
             || text.len() > MAX_MANIFEST_BYTES
@@ -88,12 +91,15 @@ pub fn apply_manifests(g: &mut GitOps, files: &BTreeMap<String, String>) -> Resu
             continue;
         }
         for doc in applications_in(text, path) {
-            g.apply_applications(&doc.to_string(), path)
+            let names = g
+                .apply_applications(&doc.to_string(), path)
                 .map_err(|e| join(&e))?;
-            count += 1;
+            for name in names {
+                found.insert(name, path.clone());
+            }
         }
     }
-    Ok(count)
+    Ok(found)
 }
 
 /// The Argo CD Application documents of a YAML file (other documents and unparsable files

@@ -1,5 +1,6 @@
 //! Desired vs live YAML: side by side, inline or compact; folded unchanged runs shown as
-//! gaps that unfold on click; any line can become an ignoreDifferences rule.
+//! gaps that unfold on click; any line can become an ignoreDifferences rule. A long diff is
+//! drawn a page of rows at a time, so the page stays responsive however long it is.
 
 use kubeplay_session::live::views::diff_view::{
     DiffLine, DiffMode, DiffRows, Gap, InlineRow, LineKind, SideRow,
@@ -14,6 +15,10 @@ pub struct Props {
     #[prop_or_default]
     pub on_send: Option<Callback<LiveCommand>>,
 }
+
+/// The most rows one table draws at once; a longer diff shows a page of them with buttons
+/// to the pages before and after.
+pub const PAGE_ROWS: usize = 200;
 
 pub const MODES: [(DiffMode, &str); 3] = [
     (DiffMode::SideBySide, "Side by side"),
@@ -70,27 +75,75 @@ fn inline_line(l: &DiffLine, send: &Option<Callback<LiveCommand>>) -> Html {
     }
 }
 
+fn row_count(rows: &DiffRows) -> usize {
+    match rows {
+        DiffRows::Inline(r) => r.len(),
+        DiffRows::SideBySide(r) => r.len(),
+    }
+}
+
+/// The first row of the page that shows row `first` (pages start at multiples of
+/// [`PAGE_ROWS`], the last page included).
+fn page_start(first: usize, total: usize) -> usize {
+    first.min(total.saturating_sub(1)) / PAGE_ROWS * PAGE_ROWS
+}
+
+/// The button row to the page before (`up`) or after, if there is one.
+fn pager(first: &UseStateHandle<usize>, start: usize, total: usize, up: bool, cols: usize) -> Html {
+    let (to, text) = if up {
+        if start == 0 {
+            return html! {};
+        }
+        let to = start.saturating_sub(PAGE_ROWS);
+        (to, format!("▲ rows {}–{} of {total}", to + 1, start))
+    } else {
+        let next = start + PAGE_ROWS;
+        if next >= total {
+            return html! {};
+        }
+        (
+            next,
+            format!(
+                "▼ rows {}–{} of {total}",
+                next + 1,
+                (next + PAGE_ROWS).min(total)
+            ),
+        )
+    };
+    let first = first.clone();
+    html! { <tr class="gap pager"><td colspan={cols.to_string()}>
+        <button class="gap-btn" onclick={Callback::from(move |_| first.set(to))}>{text}</button>
+    </td></tr> }
+}
+
 #[function_component(DiffTable)]
 pub fn diff_table(p: &Props) -> Html {
     let send = &p.on_send;
+    let first = use_state(|| 0usize);
+    let total = row_count(&p.rows);
+    let start = page_start(*first, total);
+    let end = (start + PAGE_ROWS).min(total);
     match &p.rows {
         DiffRows::Inline(rows) => html! {
-            <table class="diff inline">
+            <table class="diff inline" data-rows={total.to_string()}>
                 <colgroup><col class="c-ln" /><col class="c-ln" /><col /></colgroup>
                 <tbody>
-                    {for rows.iter().map(|r| match r {
+                    {pager(&first, start, total, true, 3)}
+                    {for rows[start..end].iter().map(|r| match r {
                         InlineRow::Line(l) => inline_line(l, send),
                         InlineRow::Gap(g) => gap_row(g, send, 3),
                     })}
+                    {pager(&first, start, total, false, 3)}
                 </tbody>
             </table>
         },
         DiffRows::SideBySide(rows) => html! {
-            <table class="diff sbs">
+            <table class="diff sbs" data-rows={total.to_string()}>
                 <colgroup><col class="c-ln" /><col /><col class="c-ln" /><col /><col class="c-ign" /></colgroup>
                 <thead><tr><th colspan="2">{"Live"}</th><th colspan="2">{"Desired"}</th><th></th></tr></thead>
                 <tbody>
-                    {for rows.iter().map(|r| match r {
+                    {pager(&first, start, total, true, 5)}
+                    {for rows[start..end].iter().map(|r| match r {
                         SideRow::Gap(g) => gap_row(g, send, 5),
                         SideRow::Pair { left, right, changed } => {
                             let cell = |side: &Option<(usize, String)>, class: &'static str| match side {
@@ -112,6 +165,7 @@ pub fn diff_table(p: &Props) -> Html {
                             }
                         }
                     })}
+                    {pager(&first, start, total, false, 5)}
                 </tbody>
             </table>
         },

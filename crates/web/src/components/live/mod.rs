@@ -24,7 +24,9 @@ use crate::engine;
 use crate::workspace::Workspace;
 use kubeplay_session::live::helm::HelmCommand;
 use kubeplay_session::live::views::clock::{ClockModel, Speed};
-use kubeplay_session::live::{LiveCommand, LiveSnapshot, WorkspaceCommit, WorkspaceSource};
+use kubeplay_session::live::{
+    AppFileEdit, LiveCommand, LiveSnapshot, WorkspaceCommit, WorkspaceSource,
+};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -48,7 +50,14 @@ pub struct Props {
     pub workspace: Workspace,
     /// Hidden views keep their simulation but stop the clock's frames.
     pub visible: bool,
+    /// Applies an edit to the page's workspace (the ignoreDifferences rules the live view
+    /// writes into Application files). Without it, rules stay in the simulation only.
+    #[prop_or_default]
+    pub on_file_edit: Option<Callback<WorkspaceEdit>>,
 }
+
+/// An edit of the page's workspace, applied to its latest value (the app's reducer).
+pub type WorkspaceEdit = Rc<dyn Fn(&mut Workspace)>;
 
 /// What the clock bar and the header ask the root for.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +168,38 @@ impl LiveView {
         }
     }
 
+    /// Writes a rule the session asks for into the workspace's Application file; says why
+    /// when it cannot (the file changed meanwhile, the page gave no way to write).
+    fn write_rule(&self, ctx: &Context<Self>, edit: Box<AppFileEdit>, snap: &mut LiveSnapshot) {
+        let props = ctx.props();
+        let Some(on_edit) = props.on_file_edit.as_ref() else {
+            snap.error = Some(format!(
+                "the rule for {} could not be written into {}: this page cannot edit files",
+                edit.app, edit.path
+            ));
+            return;
+        };
+        let checked = props
+            .workspace
+            .files
+            .get(&edit.path)
+            .ok_or_else(|| format!("{} is not in the workspace any more", edit.path))
+            .and_then(|text| edit.apply(text));
+        if let Err(why) = checked {
+            snap.notice = None;
+            snap.error = Some(format!("the rule stays in the simulation only: {why}"));
+            return;
+        }
+        // Applied to the latest workspace, like every edit of the page.
+        on_edit.emit(Rc::new(move |w: &mut Workspace| {
+            if let Some(text) = w.files.get(&edit.path) {
+                if let Ok(next) = edit.apply(text) {
+                    w.files.insert(edit.path.clone(), next);
+                }
+            }
+        }));
+    }
+
     fn open(&mut self, ctx: &Context<Self>) {
         let ws = &ctx.props().workspace;
         self.commits_sent = ws.history.len();
@@ -262,6 +303,9 @@ impl Component for LiveView {
                     snap.error = self.snapshot.error.clone();
                 }
                 self.dismissed = false;
+                if let Some(edit) = snap.file_edit.take() {
+                    self.write_rule(ctx, edit, &mut snap);
+                }
                 self.snapshot = Rc::new(snap);
                 self.pump(ctx);
                 true

@@ -64,18 +64,26 @@ pub fn sync_dialog(p: &Props) -> Html {
                 excluded.set(next);
             })
         };
+        // Only an open resource's lines come with the snapshot (and reach the DOM).
+        let expand = {
+            let (s, id) = (p.on_send.clone(), r.id.clone());
+            Callback::from(move |_| s.emit(LiveCommand::ToggleAppDiffResource(id.clone())))
+        };
         html! {
-            <details class={classes!("res-diff", class)} open={resources.len() <= 3}>
-                <summary>
-                    <input type="checkbox" checked={on} onchange={toggle} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}
-                        aria-label={format!("Sync {}", r.title)} />
-                    <span class={classes!("chg", class)}>{word}</span>
-                    <span class="mono">{&r.title}</span>
+            <div class={classes!("res-diff", class, r.open.then_some("open"))}>
+                <div class="res-head">
+                    <input type="checkbox" checked={on} onchange={toggle} aria-label={format!("Sync {}", r.title)} />
+                    <button class="res-toggle" aria-expanded={r.open.to_string()} onclick={expand}
+                        title={if r.open { "Hide the lines" } else { "Show the lines" }}>
+                        <span class="caret">{if r.open { "▾" } else { "▸" }}</span>
+                        <span class={classes!("chg", class)}>{word}</span>
+                        <span class="mono">{&r.title}</span>
+                    </button>
                     <StatusBadge status={r.sync.clone()} sync=true compact=true />
                     <span class="diff-counts"><span class="add">{format!("+{}", r.added)}</span>{" "}<span class="del">{format!("−{}", r.removed)}</span></span>
-                </summary>
-                <DiffTable rows={r.rows.clone()} />
-            </details>
+                </div>
+                if r.open { <DiffTable rows={r.rows.clone()} /> }
+            </div>
         }
     });
     let submit = {

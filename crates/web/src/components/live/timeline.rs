@@ -61,12 +61,21 @@ pub fn timeline(p: &Props) -> Html {
         let backoffs = t.back_offs.iter().filter(|b| b.container == s.container).map(|b| {
             let left = pct(a, b.interval.start);
             let width = (pct(a, b.interval.end) - left).max(0.4);
-            html! { <span class="tl-backoff" style={format!("left:{left:.3}%;width:{width:.3}%")} title={b.texts.join("\n")}></span> }
+            html! { <span class="tl-backoff" style={format!("left:{left:.3}%;width:{width:.3}%")} title={b.text.clone()}></span> }
         });
         let marks = s.marks.iter().map(|m| {
             let (class, word) = outcome(m.outcome);
-            let title = format!("{} {} {word} at {}{}\n{}", s.container, s.kind.label(), offset_text(m.at),
-                if m.inferred { " (inferred)" } else { "" }, m.text);
+            let inferred = if m.inferred { " (inferred)" } else { "" };
+            if m.count > 1 {
+                // A thinned run: one bar over its span, its count and span in the hover text.
+                let left = pct(a, m.at);
+                let width = (pct(a, m.until) - left).max(0.4);
+                let title = format!("{} {}: {} × {word} from {} to {}{inferred}\n{}", s.container, s.kind.label(), m.count,
+                    offset_text(m.at), offset_text(m.until), m.text);
+                return html! { <span class={classes!("tl-mark", "tl-run", class, m.inferred.then_some("inferred"))}
+                    style={format!("left:{left:.3}%;width:{width:.3}%")} {title} data-outcome={word} data-count={m.count.to_string()}></span> };
+            }
+            let title = format!("{} {} {word} at {}{inferred}\n{}", s.container, s.kind.label(), offset_text(m.at), m.text);
             html! { <span class={classes!("tl-mark", class, m.inferred.then_some("inferred"))}
                 style={format!("left:{:.3}%", pct(a, m.at))} {title} data-outcome={word}></span> }
         });
@@ -100,6 +109,7 @@ pub fn timeline(p: &Props) -> Html {
             <div class="tl-legend">
                 <span><span class="tl-mark ok"></span>{"success"}</span>
                 <span><span class="tl-mark ok inferred"></span>{"inferred success"}</span>
+                <span><span class="tl-mark ok tl-run" style="width: 22px"></span>{"run of results"}</span>
                 <span><span class="tl-mark bad"></span>{"failure"}</span>
                 <span><span class="tl-mark timeout"></span>{"timeout"}</span>
                 <span><span class="tl-backoff legend"></span>{"back-off"}</span>
