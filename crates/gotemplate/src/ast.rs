@@ -67,9 +67,9 @@ impl Span {
 pub enum Node {
     Text(TextNode),
     Action(ActionNode),
-    If(BranchNode),
-    Range(BranchNode),
-    With(BranchNode),
+    If(Box<BranchNode>),
+    Range(Box<BranchNode>),
+    With(Box<BranchNode>),
     Template(TemplateNode),
     Break(usize),
     Continue(usize),

@@ -164,7 +164,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek_char(&self) -> Option<char> {
-        self.rest().chars().next()
+        // Templates are mostly ASCII: skip UTF-8 decoding for it.
+        match self.input.as_bytes().get(self.pos) {
+            None => None,
+            Some(&c) if c.is_ascii() => Some(c as char),
+            Some(_) => self.rest().chars().next(),
+        }
     }
 
     fn next_char(&mut self) -> Option<char> {

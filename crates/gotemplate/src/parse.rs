@@ -346,9 +346,9 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.depth -= 1;
         let b = r?;
         Ok(match context {
-            "if" => Node::If(b),
-            "range" => Node::Range(b),
-            _ => Node::With(b),
+            "if" => Node::If(Box::new(b)),
+            "range" => Node::Range(Box::new(b)),
+            _ => Node::With(Box::new(b)),
         })
     }
 
