@@ -834,13 +834,46 @@ impl<'a> State<'a, '_> {
             return Ok(v);
         }
 
-        let mut argv: Vec<Rv> = Vec::with_capacity(num_in);
+        let mut argv: Vec<Rv> = self.budget.arg_pool.pop().unwrap_or_default();
+        let r = self.eval_args(
+            dot,
+            args,
+            num_fixed,
+            variadic.is_some(),
+            &param_type,
+            final_,
+            &mut argv,
+        );
+        if let Err(e) = r {
+            argv.clear();
+            self.budget.arg_pool.push(argv);
+            return Err(e);
+        }
+        let r = self.call_func(f, bi, node, name, args, &mut argv);
+        argv.clear();
+        self.budget.arg_pool.push(argv);
+        r
+    }
+
+    /// Evaluates a call's arguments into `argv` (with the piped value last).
+    #[allow(clippy::too_many_arguments)]
+    fn eval_args(
+        &mut self,
+        dot: &Rv,
+        args: &'a [Arg],
+        num_fixed: usize,
+        variadic: bool,
+        param_type: &dyn Fn(usize) -> ArgType,
+        final_: Option<Rv>,
+        argv: &mut Vec<Rv>,
+    ) -> R<()> {
+        let num_in = args.len() + final_.is_some() as usize;
         let mut i = 0;
         while i < num_fixed && i < args.len() {
             argv.push(self.eval_arg(dot, Some(param_type(i)), &args[i])?);
             i += 1;
         }
-        if variadic.is_some() {
+        if variadic {
             while i < args.len() {
                 argv.push(self.eval_arg(dot, Some(param_type(i)), &args[i])?);
                 i += 1;
@@ -850,27 +883,42 @@ impl<'a> State<'a, '_> {
             let t = param_type(num_in - 1);
             argv.push(self.validate_type(fin, Some(t))?);
         }
+        Ok(())
+    }
 
+    /// Calls `f` with evaluated arguments and checks its result.
+    fn call_func(
+        &mut self,
+        f: &Func,
+        bi: Option<Builtin>,
+        node: At<'a>,
+        name: &str,
+        args: &'a [Arg],
+        argv: &mut Vec<Rv>,
+    ) -> R<Rv> {
         let result = match (bi, &f.imp) {
             (Some(Builtin::Call), _) => {
                 let callee = match args.first() {
                     Some(a) => self.show(a),
                     None => crate::fmt::sprint(&[argv[0].v.clone()]),
                 };
-                self.call_value(&callee, &argv)
+                self.call_value(&callee, argv)
             }
-            (Some(b), _) => builtins::call(b, &argv).map_err(FuncError::from),
+            (Some(b), _) => builtins::call(b, argv).map_err(FuncError::from),
             (None, Imp::Host(h)) => {
-                let h = h.clone();
-                let vals: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
+                let mut vals = self.budget.value_pool.pop().unwrap_or_default();
+                vals.extend(argv.drain(..).map(|r| r.v));
                 let mut ctx = Context {
                     set: self.set,
                     budget: &mut *self.budget,
                     depth: self.depth,
                 };
-                h(&mut ctx, &vals).map(Rv::concrete)
+                let r = h(&mut ctx, &vals).map(Rv::concrete);
+                vals.clear();
+                self.budget.value_pool.push(vals);
+                r
             }
-            (None, Imp::Builtin(b)) => builtins::call(*b, &argv).map_err(FuncError::from),
+            (None, Imp::Builtin(b)) => builtins::call(*b, argv).map_err(FuncError::from),
         };
         match result {
             Ok(mut v) => {

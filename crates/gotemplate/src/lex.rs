@@ -282,7 +282,7 @@ impl<'a> Lexer<'a> {
     /// Comments produce no item (Go drops them unless asked to keep them).
     fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
-        let Some(x) = self.rest().find(RIGHT_COMMENT) else {
+        let Some(x) = find_right_comment(self.rest()) else {
             return Some(self.error("unclosed comment".into()));
         };
         self.pos += x + RIGHT_COMMENT.len();
@@ -552,6 +552,21 @@ fn find_left_delim(s: &str) -> Option<usize> {
     while let Some(i) = s[from..].find('{') {
         let at = from + i;
         if b.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Where `*/` starts in `s`, by the same single-byte search (charts carry
+/// long comments).
+fn find_right_comment(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find('*') {
+        let at = from + i;
+        if b.get(at + 1) == Some(&b'/') {
             return Some(at);
         }
         from = at + 1;
