@@ -155,7 +155,7 @@ pub struct Cluster {
 #[derive(Debug, Clone, PartialEq)]
 struct EndpointFacts {
     phase: Phase,
-    pod_ip: Option<String>,
+    pod_ip: Option<std::rc::Rc<str>>,
     ready: bool,
     deleting: bool,
     gone: bool,
@@ -1078,7 +1078,7 @@ impl Cluster {
                         .chain(&status.containers)
                         .find(|v| v.index == i)
                         .and_then(|v| match &v.state {
-                            StateView::Waiting { reason, .. } => Some(reason.clone()),
+                            StateView::Waiting { reason, .. } => Some(reason.to_string()),
                             _ => None,
                         }),
                 })
@@ -1109,16 +1109,20 @@ impl Cluster {
         let pod_key = key("Pod", &pod.namespace, &pod.name);
         // Only the Services that select this pod can change, and only when what endpoints
         // show of it changed (labels cannot change: pod updates may not touch them here).
-        let labels = self
-            .store
-            .get(&pod_key)
-            .and_then(|o| o.pointer("/metadata/labels"))
-            .cloned();
+        let endpoints_changed = self.endpoint_facts.get(&id) != Some(&facts);
+        let labels = if endpoints_changed {
+            self.store
+                .get(&pod_key)
+                .and_then(|o| o.pointer("/metadata/labels"))
+                .cloned()
+        } else {
+            None
+        };
         if gone {
             self.store.remove(&pod_key);
             self.nodes[self.pods[id].node].pods -= 1;
         }
-        if self.endpoint_facts.get(&id) != Some(&facts) {
+        if endpoints_changed {
             if gone {
                 self.endpoint_facts.remove(&id);
             } else {
