@@ -16,6 +16,7 @@ use crate::limits::{
 };
 use crate::podspec::PodSpec;
 use crate::queue::EventQueue;
+use crate::resources::{custom_kind, Catalogue, CustomKind};
 use crate::rng::Rng;
 use crate::scheduler::{self, Node};
 use crate::service::{default_service, endpoint_slice, endpoints, validate_service};
@@ -148,6 +149,8 @@ pub struct Cluster {
     endpoint_facts: BTreeMap<PodId, EndpointFacts>,
     /// Every probe result, bounded.
     probe_log: ProbeLog,
+    /// The kinds the API serves (built in, and those CustomResourceDefinitions add).
+    catalogue: Catalogue,
 }
 
 /// The parts of a pod's status its Service endpoints depend on: a status change that leaves
@@ -205,6 +208,7 @@ impl Cluster {
             progress_deadlines: BTreeMap::new(),
             endpoint_facts: BTreeMap::new(),
             probe_log: ProbeLog::default(),
+            catalogue: Catalogue::default(),
         }
     }
 
@@ -234,7 +238,7 @@ impl Cluster {
 
     /// An object as the API would return it now.
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<Value> {
-        let k = key(kind, namespace, name);
+        let k = key(kind, self.scoped(kind, namespace), name);
         self.store.get(&k).map(|obj| self.materialize(&k, obj))
     }
 
@@ -370,10 +374,17 @@ impl Cluster {
                 "Object 'apiVersion' is missing".into(),
             ));
         }
+        let Some(namespaced) = self.catalogue.namespaced(&kind, &api_version) else {
+            return Err(ApiError::NoKindMatch { kind, api_version });
+        };
         let pair = (kind.as_str(), api_version.as_str());
-        let namespaced = kind != "Namespace";
         let mut obj = obj;
-        if namespaced {
+        if !namespaced {
+            // The API server ignores a namespace on a cluster-scoped object.
+            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("namespace");
+            }
+        } else {
             let ns = obj
                 .pointer("/metadata/namespace")
                 .and_then(Value::as_str)
@@ -391,7 +402,7 @@ impl Cluster {
         match pair {
             ("Pod", "v1") => self.apply_pod(obj),
             ("Service", "v1") => self.apply_service(obj),
-            ("Namespace", "v1") => self.apply_plain(obj, false, None),
+            ("CustomResourceDefinition", "apiextensions.k8s.io/v1") => self.apply_definition(obj),
             ("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet", "apps/v1")
             | ("Job", "batch/v1") => {
                 let mut obj = obj;
@@ -433,7 +444,48 @@ impl Cluster {
                 );
                 self.apply_plain(obj, true, Some(warning))
             }
-            _ => Err(ApiError::NoKindMatch { kind, api_version }),
+            // Served but not simulated (Ingress, RBAC, quotas, custom resources...): stored as
+            // the API server stores them, so charts and apps that carry them install.
+            _ => self.apply_plain(obj, namespaced, None),
+        }
+    }
+
+    /// A CustomResourceDefinition: validated, stored, and its kind served from then on.
+    fn apply_definition(&mut self, obj: Value) -> Result<Applied, ApiError> {
+        let (kind, _, name) = Self::names(&obj);
+        let custom = custom_kind(&obj).map_err(|errors| ApiError::Invalid {
+            kind: format!("{kind}.apiextensions.k8s.io"),
+            name,
+            errors,
+        })?;
+        let applied = self.apply_plain(obj, false, None)?;
+        self.catalogue.define(custom);
+        Ok(applied)
+    }
+
+    /// Whether the API serves `kind` in `api_version` now (built in, or defined by a
+    /// CustomResourceDefinition) and whether its objects are namespaced; None is what
+    /// `apply` answers with `no matches for kind`.
+    pub fn namespaced(&self, kind: &str, api_version: &str) -> Option<bool> {
+        self.catalogue.namespaced(kind, api_version)
+    }
+
+    /// The namespaces that exist (the four a cluster starts with and those created since), sorted.
+    pub fn namespaces(&self) -> Vec<String> {
+        self.namespaces.iter().cloned().collect()
+    }
+
+    /// The kinds CustomResourceDefinitions define now.
+    pub fn custom_kinds(&self) -> Vec<CustomKind> {
+        self.catalogue.custom_kinds().cloned().collect()
+    }
+
+    /// The namespace part of a key: none for a cluster-scoped kind, whatever the caller says.
+    fn scoped<'a>(&self, kind: &str, namespace: &'a str) -> &'a str {
+        if !namespace.is_empty() && self.catalogue.cluster_scoped(kind) {
+            ""
+        } else {
+            namespace
         }
     }
 
@@ -488,12 +540,12 @@ impl Cluster {
         }
     }
 
-    fn check_namespace_and_room(&self, obj: &Value) -> Result<(), ApiError> {
+    fn check_namespace_and_room(&self, obj: &Value, namespaced: bool) -> Result<(), ApiError> {
         let ns = obj
             .pointer("/metadata/namespace")
             .and_then(Value::as_str)
             .unwrap_or("default");
-        if !self.namespaces.contains(ns) {
+        if namespaced && !self.namespaces.contains(ns) {
             return Err(ApiError::NotFound {
                 resource: "namespaces".into(),
                 name: ns.into(),
@@ -546,12 +598,12 @@ impl Cluster {
                 warning,
             });
         }
-        if namespaced {
-            self.check_namespace_and_room(&obj)?;
-        }
+        self.check_namespace_and_room(&obj, namespaced)?;
         let uid = self.uid();
-        self.store.create(k, obj, uid, self.now);
+        self.store.create(k.clone(), obj, uid, self.now);
         if kind == "Namespace" {
+            // What `kubectl create namespace` gets back: an active namespace.
+            self.store.set_status(&k, json!({"phase": "Active"}));
             self.namespaces.insert(name.clone());
         }
         Ok(Applied {
@@ -595,7 +647,7 @@ impl Cluster {
                 }],
             });
         }
-        self.check_namespace_and_room(&obj)?;
+        self.check_namespace_and_room(&obj, true)?;
         let requested = obj
             .pointer("/spec/nodeName")
             .and_then(Value::as_str)
@@ -776,7 +828,7 @@ impl Cluster {
                 if changed { "configured" } else { "unchanged" }
             )
         } else {
-            self.check_namespace_and_room(&obj)?;
+            self.check_namespace_and_room(&obj, true)?;
             let uid = self.uid();
             obj["status"] = json!({"loadBalancer": {}});
             self.store.create(k, obj, uid, self.now);
@@ -878,6 +930,7 @@ impl Cluster {
     /// Deletes an object. Pods terminate gracefully (the object stays, with a
     /// deletionTimestamp, until its containers stopped).
     pub fn delete(&mut self, kind: &str, namespace: &str, name: &str) -> Result<(), ApiError> {
+        let namespace = self.scoped(kind, namespace);
         let k = key(kind, namespace, name);
         if !self.store.contains(&k) {
             return Err(ApiError::NotFound {
@@ -933,6 +986,24 @@ impl Cluster {
             "Namespace" => {
                 self.store.remove(&k);
                 self.namespaces.remove(name);
+            }
+            "CustomResourceDefinition" => {
+                // The kind goes, and every object of it with it.
+                self.store.remove(&k);
+                if let Some(gone) = self.catalogue.undefine(name) {
+                    let served_elsewhere =
+                        self.catalogue.custom_kinds().any(|c| c.kind == gone.kind);
+                    if !served_elsewhere {
+                        let objects: Vec<Key> = self
+                            .store
+                            .list(&gone.kind)
+                            .map(|(k, _)| k.clone())
+                            .collect();
+                        for o in objects {
+                            self.store.remove(&o);
+                        }
+                    }
+                }
             }
             "Deployment" | "ReplicaSet" | "Job" | "StatefulSet" | "DaemonSet" => {
                 // Background cascading deletion of what the object owns.
