@@ -26,7 +26,10 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod controllers;
+mod cronjobs;
 mod sets;
+
+pub use cronjobs::validate_cronjob;
 
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
@@ -105,7 +108,6 @@ const NAMESPACED_STORED: [(&str, &str); 4] = [
     ("ServiceAccount", "v1"),
     ("PersistentVolumeClaim", "v1"),
 ];
-const NOT_YET_SIMULATED: [(&str, &str); 1] = [("CronJob", "batch/v1")];
 
 pub struct Cluster {
     cfg: ClusterConfig,
@@ -438,11 +440,30 @@ impl Cluster {
                 }
                 Ok(applied)
             }
-            p if NOT_YET_SIMULATED.contains(&p) => {
-                let warning = format!(
-                    "{kind} objects are stored but not simulated yet (no controller runs them)"
-                );
-                self.apply_plain(obj, true, Some(warning))
+            ("CronJob", "batch/v1") => {
+                let mut obj = obj;
+                cronjobs::default_cronjob(&mut obj);
+                let (_, _, name) = Self::names(&obj);
+                let errors = validate_cronjob(&obj);
+                if !errors.is_empty() {
+                    return Err(ApiError::Invalid {
+                        kind: "CronJob.batch".into(),
+                        name,
+                        errors,
+                    });
+                }
+                let zone = obj.pointer("/spec/timeZone").and_then(Value::as_str);
+                let warning = zone
+                    .filter(|z| crate::cron::zone_offset(z).is_none())
+                    .map(|z| {
+                        format!(
+                            "time zone {z} is simulated as UTC (only UTC and Etc/GMT±N are known)"
+                        )
+                    });
+                let applied = self.apply_plain(obj, true, warning)?;
+                self.has_workloads = true;
+                self.reconcile_controllers();
+                Ok(applied)
             }
             // Served but not simulated (Ingress, RBAC, quotas, custom resources...): stored as
             // the API server stores them, so charts and apps that carry them install.
@@ -1005,7 +1026,7 @@ impl Cluster {
                     }
                 }
             }
-            "Deployment" | "ReplicaSet" | "Job" | "StatefulSet" | "DaemonSet" => {
+            "Deployment" | "ReplicaSet" | "Job" | "StatefulSet" | "DaemonSet" | "CronJob" => {
                 // Background cascading deletion of what the object owns.
                 let owner_uid = self
                     .store
@@ -1013,10 +1034,10 @@ impl Cluster {
                     .and_then(|o| o.pointer("/metadata/uid"))
                     .cloned();
                 self.store.remove(&k);
-                let child_kind = if kind == "Deployment" {
-                    "ReplicaSet"
-                } else {
-                    "Pod"
+                let child_kind = match kind {
+                    "Deployment" => "ReplicaSet",
+                    "CronJob" => "Job",
+                    _ => "Pod",
                 };
                 let owner_uid = owner_uid.and_then(|u| u.as_str().map(str::to_string));
                 let children: Vec<String> = owner_uid

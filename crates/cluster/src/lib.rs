@@ -27,6 +27,7 @@
 pub mod behaviour;
 pub mod clock;
 pub mod cluster;
+pub mod cron;
 pub mod defaults;
 pub mod error;
 pub mod events;
