@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorData, ErrorKind, FuncError};
 use crate::funcs::builtins::{self, Builtin};
 use crate::funcs::{ArgType, Func, Imp};
 use crate::limits::Budget;
-use crate::value::{ElemType, Value};
+use crate::value::{ElemType, GoStr, Value};
 use crate::{MissingKey, Templates};
 
 /// A value as Go's reflection sees it during execution: `iface` tells
@@ -99,6 +99,28 @@ impl Context<'_> {
         execute_tree(self.set, tree, data, self.budget, self.depth + 1).map(lossy)
     }
 
+    /// [`Context::execute_template`] as a string value, built from an output
+    /// buffer the execution keeps for the next call (Helm's `include` runs
+    /// hundreds of times per chart, each output grew a new buffer).
+    pub fn include(&mut self, name: &str, data: &Value) -> Result<GoStr, Error> {
+        let Some(tree) = self.set.trees.get(name) else {
+            return Err(Error::other(format!(
+                "template: no template {} associated with template {}",
+                crate::strconv::quote(name),
+                crate::strconv::quote(self.set.name())
+            )));
+        };
+        let buf = self.budget.out_pool.pop().unwrap_or_default();
+        let mut out = execute_tree_into(self.set, tree, data, self.budget, self.depth + 1, buf)?;
+        let s = match std::str::from_utf8(&out) {
+            Ok(s) => GoStr::from(s),
+            Err(_) => GoStr::from(String::from_utf8_lossy(&out).into_owned()),
+        };
+        out.clear();
+        self.budget.out_pool.push(out);
+        Ok(s)
+    }
+
     /// Parse `text` as a template named `name` in a copy of the running set
     /// (so it sees every `define`) and execute it (Helm's `tpl`).
     pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
@@ -135,6 +157,18 @@ pub(crate) fn execute_tree(
     budget: &mut Budget,
     depth: usize,
 ) -> Result<Vec<u8>, Error> {
+    execute_tree_into(set, tree, data, budget, depth, Vec::new())
+}
+
+/// [`execute_tree`] writing into `out` (empty, maybe with capacity).
+fn execute_tree_into(
+    set: &Templates,
+    tree: &Tree,
+    data: &Value,
+    budget: &mut Budget,
+    depth: usize,
+    out: Vec<u8>,
+) -> Result<Vec<u8>, Error> {
     let mut s = State {
         set,
         tmpl: tree,
@@ -143,7 +177,7 @@ pub(crate) fn execute_tree(
         vars: vec![("$", Rv::concrete(data.clone()))],
         depth,
         budget,
-        out: Vec::new(),
+        out,
     };
     if depth > s.budget.limits.max_depth {
         return Err(s.limit_err(format!(

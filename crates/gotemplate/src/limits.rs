@@ -53,6 +53,8 @@ pub(crate) struct Budget {
     /// allocated two of them, and charts make thousands of calls.
     pub arg_pool: Vec<Vec<crate::exec::Rv>>,
     pub value_pool: Vec<Vec<crate::Value>>,
+    /// Output buffers of finished `include`s, for the next one.
+    pub out_pool: Vec<Vec<u8>>,
 }
 
 /// An address on the current stack (the stack grows down on every target
@@ -72,6 +74,7 @@ impl Budget {
             stack_base: stack_addr(),
             arg_pool: Vec::new(),
             value_pool: Vec::new(),
+            out_pool: Vec::new(),
         }
     }
 
