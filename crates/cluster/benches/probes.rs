@@ -6,6 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use kubeplay_cluster::clock::HOUR;
 use kubeplay_cluster::{Cluster, ClusterConfig};
 use serde_json::{json, Value};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Instant;
 
 fn with(handler: &Value, extra: Value) -> Value {
@@ -60,18 +61,44 @@ fn run() -> Cluster {
     cluster
 }
 
+/// A hash of everything observable (pod history, every event occurrence, every probe result):
+/// a change made for speed must leave it as it was.
+fn fingerprint(cluster: &Cluster) -> u64 {
+    let mut h = DefaultHasher::new();
+    format!("{:?}", cluster.history()).hash(&mut h);
+    for (t, e) in cluster.events().occurrences() {
+        (t, format!("{e:?}")).hash(&mut h);
+    }
+    format!("{:?}", cluster.probe_results()).hash(&mut h);
+    h.finish()
+}
+
+/// Time this thread spent on a CPU (Linux; None elsewhere): on a busy machine the wall clock
+/// also counts other processes.
+fn cpu_secs() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
 fn bench(c: &mut Criterion) {
-    let started = Instant::now();
+    let (started, cpu_started) = (Instant::now(), cpu_secs());
     let cluster = run();
     let secs = started.elapsed().as_secs_f64();
+    let cpu = match (cpu_started, cpu_secs()) {
+        (Some(a), Some(b)) => format!(", {:.3} s on the CPU", b - a),
+        _ => String::new(),
+    };
     let (steps, events) = (cluster.steps(), cluster.events().occurrences().count());
     eprintln!(
-        "status changes published: {}, distinct events: {}",
+        "status changes published: {}, distinct events: {}, probe results: {}, fingerprint {:016x}",
         cluster.history().len(),
-        cluster.events().len()
+        cluster.events().len(),
+        cluster.probe_results().len(),
+        fingerprint(&cluster)
     );
     eprintln!(
-        "one run: {steps} simulation tasks, {events} Kubernetes events in {secs:.3} s ({:.0} tasks/s)",
+        "one run: {steps} simulation tasks, {events} Kubernetes events in {secs:.3} s{cpu} ({:.0} tasks/s)",
         steps as f64 / secs
     );
     let mut group = c.benchmark_group("probes");

@@ -9,7 +9,63 @@ pub const MINUTE: Millis = 60 * SECOND;
 pub const HOUR: Millis = 60 * MINUTE;
 
 /// Virtual time 0 is 2025-01-01T00:00:00Z, so timestamps look like the real thing.
-const EPOCH_UNIX_SECONDS: u64 = 1_735_689_600;
+pub const EPOCH_UNIX_SECONDS: u64 = 1_735_689_600;
+
+/// Unix seconds of a virtual instant.
+pub fn unix_seconds(t: Millis) -> i64 {
+    (EPOCH_UNIX_SECONDS + t / SECOND) as i64
+}
+
+/// A calendar reading of Unix seconds (UTC): the fields cron schedules match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    /// 0 = Sunday.
+    pub weekday: u32,
+}
+
+pub fn civil(unix: i64) -> Civil {
+    let days = unix.div_euclid(86_400);
+    let rem = unix.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    Civil {
+        year,
+        month,
+        day,
+        hour: (rem / 3600) as u32,
+        minute: ((rem % 3600) / 60) as u32,
+        // 1970-01-01 was a Thursday.
+        weekday: (days + 4).rem_euclid(7) as u32,
+    }
+}
+
+/// Unix seconds of a calendar date at midnight UTC (day may run past the month's end).
+pub fn unix_of_date(year: i64, month: u32, day: u32) -> i64 {
+    days_from_civil(year, i64::from(month), i64::from(day)) * 86_400
+}
+
+/// Go's `time.RFC1123Z` in UTC: `Mon, 02 Jan 2006 15:04:05 +0000`.
+pub fn rfc1123z(unix: i64) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let c = civil(unix);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000",
+        DAYS[c.weekday as usize],
+        c.day,
+        MONTHS[(c.month - 1) as usize],
+        c.year,
+        c.hour,
+        c.minute,
+        unix.rem_euclid(60)
+    )
+}
 
 /// Whole seconds of `t`, as the API keeps timestamps (RFC 3339 without fractions).
 pub fn truncate_to_second(t: Millis) -> Millis {

@@ -16,6 +16,7 @@ use crate::limits::{
 };
 use crate::podspec::PodSpec;
 use crate::queue::EventQueue;
+use crate::resources::{custom_kind, Catalogue, CustomKind};
 use crate::rng::Rng;
 use crate::scheduler::{self, Node};
 use crate::service::{default_service, endpoint_slice, endpoints, validate_service};
@@ -25,7 +26,10 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod controllers;
+mod cronjobs;
 mod sets;
+
+pub use cronjobs::validate_cronjob;
 
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
@@ -104,7 +108,6 @@ const NAMESPACED_STORED: [(&str, &str); 4] = [
     ("ServiceAccount", "v1"),
     ("PersistentVolumeClaim", "v1"),
 ];
-const NOT_YET_SIMULATED: [(&str, &str); 1] = [("CronJob", "batch/v1")];
 
 pub struct Cluster {
     cfg: ClusterConfig,
@@ -148,6 +151,8 @@ pub struct Cluster {
     endpoint_facts: BTreeMap<PodId, EndpointFacts>,
     /// Every probe result, bounded.
     probe_log: ProbeLog,
+    /// The kinds the API serves (built in, and those CustomResourceDefinitions add).
+    catalogue: Catalogue,
 }
 
 /// The parts of a pod's status its Service endpoints depend on: a status change that leaves
@@ -155,7 +160,7 @@ pub struct Cluster {
 #[derive(Debug, Clone, PartialEq)]
 struct EndpointFacts {
     phase: Phase,
-    pod_ip: Option<String>,
+    pod_ip: Option<std::rc::Rc<str>>,
     ready: bool,
     deleting: bool,
     gone: bool,
@@ -205,6 +210,7 @@ impl Cluster {
             progress_deadlines: BTreeMap::new(),
             endpoint_facts: BTreeMap::new(),
             probe_log: ProbeLog::default(),
+            catalogue: Catalogue::default(),
         }
     }
 
@@ -234,7 +240,7 @@ impl Cluster {
 
     /// An object as the API would return it now.
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<Value> {
-        let k = key(kind, namespace, name);
+        let k = key(kind, self.scoped(kind, namespace), name);
         self.store.get(&k).map(|obj| self.materialize(&k, obj))
     }
 
@@ -370,10 +376,17 @@ impl Cluster {
                 "Object 'apiVersion' is missing".into(),
             ));
         }
+        let Some(namespaced) = self.catalogue.namespaced(&kind, &api_version) else {
+            return Err(ApiError::NoKindMatch { kind, api_version });
+        };
         let pair = (kind.as_str(), api_version.as_str());
-        let namespaced = kind != "Namespace";
         let mut obj = obj;
-        if namespaced {
+        if !namespaced {
+            // The API server ignores a namespace on a cluster-scoped object.
+            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("namespace");
+            }
+        } else {
             let ns = obj
                 .pointer("/metadata/namespace")
                 .and_then(Value::as_str)
@@ -391,7 +404,7 @@ impl Cluster {
         match pair {
             ("Pod", "v1") => self.apply_pod(obj),
             ("Service", "v1") => self.apply_service(obj),
-            ("Namespace", "v1") => self.apply_plain(obj, false, None),
+            ("CustomResourceDefinition", "apiextensions.k8s.io/v1") => self.apply_definition(obj),
             ("Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet", "apps/v1")
             | ("Job", "batch/v1") => {
                 let mut obj = obj;
@@ -427,13 +440,73 @@ impl Cluster {
                 }
                 Ok(applied)
             }
-            p if NOT_YET_SIMULATED.contains(&p) => {
-                let warning = format!(
-                    "{kind} objects are stored but not simulated yet (no controller runs them)"
-                );
-                self.apply_plain(obj, true, Some(warning))
+            ("CronJob", "batch/v1") => {
+                let mut obj = obj;
+                cronjobs::default_cronjob(&mut obj);
+                let (_, _, name) = Self::names(&obj);
+                let errors = validate_cronjob(&obj);
+                if !errors.is_empty() {
+                    return Err(ApiError::Invalid {
+                        kind: "CronJob.batch".into(),
+                        name,
+                        errors,
+                    });
+                }
+                let zone = obj.pointer("/spec/timeZone").and_then(Value::as_str);
+                let warning = zone
+                    .filter(|z| crate::cron::zone_offset(z).is_none())
+                    .map(|z| {
+                        format!(
+                            "time zone {z} is simulated as UTC (only UTC and Etc/GMT±N are known)"
+                        )
+                    });
+                let applied = self.apply_plain(obj, true, warning)?;
+                self.has_workloads = true;
+                self.reconcile_controllers();
+                Ok(applied)
             }
-            _ => Err(ApiError::NoKindMatch { kind, api_version }),
+            // Served but not simulated (Ingress, RBAC, quotas, custom resources...): stored as
+            // the API server stores them, so charts and apps that carry them install.
+            _ => self.apply_plain(obj, namespaced, None),
+        }
+    }
+
+    /// A CustomResourceDefinition: validated, stored, and its kind served from then on.
+    fn apply_definition(&mut self, obj: Value) -> Result<Applied, ApiError> {
+        let (kind, _, name) = Self::names(&obj);
+        let custom = custom_kind(&obj).map_err(|errors| ApiError::Invalid {
+            kind: format!("{kind}.apiextensions.k8s.io"),
+            name,
+            errors,
+        })?;
+        let applied = self.apply_plain(obj, false, None)?;
+        self.catalogue.define(custom);
+        Ok(applied)
+    }
+
+    /// Whether the API serves `kind` in `api_version` now (built in, or defined by a
+    /// CustomResourceDefinition) and whether its objects are namespaced; None is what
+    /// `apply` answers with `no matches for kind`.
+    pub fn namespaced(&self, kind: &str, api_version: &str) -> Option<bool> {
+        self.catalogue.namespaced(kind, api_version)
+    }
+
+    /// The namespaces that exist (the four a cluster starts with and those created since), sorted.
+    pub fn namespaces(&self) -> Vec<String> {
+        self.namespaces.iter().cloned().collect()
+    }
+
+    /// The kinds CustomResourceDefinitions define now.
+    pub fn custom_kinds(&self) -> Vec<CustomKind> {
+        self.catalogue.custom_kinds().cloned().collect()
+    }
+
+    /// The namespace part of a key: none for a cluster-scoped kind, whatever the caller says.
+    fn scoped<'a>(&self, kind: &str, namespace: &'a str) -> &'a str {
+        if !namespace.is_empty() && self.catalogue.cluster_scoped(kind) {
+            ""
+        } else {
+            namespace
         }
     }
 
@@ -488,12 +561,12 @@ impl Cluster {
         }
     }
 
-    fn check_namespace_and_room(&self, obj: &Value) -> Result<(), ApiError> {
+    fn check_namespace_and_room(&self, obj: &Value, namespaced: bool) -> Result<(), ApiError> {
         let ns = obj
             .pointer("/metadata/namespace")
             .and_then(Value::as_str)
             .unwrap_or("default");
-        if !self.namespaces.contains(ns) {
+        if namespaced && !self.namespaces.contains(ns) {
             return Err(ApiError::NotFound {
                 resource: "namespaces".into(),
                 name: ns.into(),
@@ -546,12 +619,12 @@ impl Cluster {
                 warning,
             });
         }
-        if namespaced {
-            self.check_namespace_and_room(&obj)?;
-        }
+        self.check_namespace_and_room(&obj, namespaced)?;
         let uid = self.uid();
-        self.store.create(k, obj, uid, self.now);
+        self.store.create(k.clone(), obj, uid, self.now);
         if kind == "Namespace" {
+            // What `kubectl create namespace` gets back: an active namespace.
+            self.store.set_status(&k, json!({"phase": "Active"}));
             self.namespaces.insert(name.clone());
         }
         Ok(Applied {
@@ -595,7 +668,7 @@ impl Cluster {
                 }],
             });
         }
-        self.check_namespace_and_room(&obj)?;
+        self.check_namespace_and_room(&obj, true)?;
         let requested = obj
             .pointer("/spec/nodeName")
             .and_then(Value::as_str)
@@ -776,7 +849,7 @@ impl Cluster {
                 if changed { "configured" } else { "unchanged" }
             )
         } else {
-            self.check_namespace_and_room(&obj)?;
+            self.check_namespace_and_room(&obj, true)?;
             let uid = self.uid();
             obj["status"] = json!({"loadBalancer": {}});
             self.store.create(k, obj, uid, self.now);
@@ -878,6 +951,7 @@ impl Cluster {
     /// Deletes an object. Pods terminate gracefully (the object stays, with a
     /// deletionTimestamp, until its containers stopped).
     pub fn delete(&mut self, kind: &str, namespace: &str, name: &str) -> Result<(), ApiError> {
+        let namespace = self.scoped(kind, namespace);
         let k = key(kind, namespace, name);
         if !self.store.contains(&k) {
             return Err(ApiError::NotFound {
@@ -934,7 +1008,25 @@ impl Cluster {
                 self.store.remove(&k);
                 self.namespaces.remove(name);
             }
-            "Deployment" | "ReplicaSet" | "Job" | "StatefulSet" | "DaemonSet" => {
+            "CustomResourceDefinition" => {
+                // The kind goes, and every object of it with it.
+                self.store.remove(&k);
+                if let Some(gone) = self.catalogue.undefine(name) {
+                    let served_elsewhere =
+                        self.catalogue.custom_kinds().any(|c| c.kind == gone.kind);
+                    if !served_elsewhere {
+                        let objects: Vec<Key> = self
+                            .store
+                            .list(&gone.kind)
+                            .map(|(k, _)| k.clone())
+                            .collect();
+                        for o in objects {
+                            self.store.remove(&o);
+                        }
+                    }
+                }
+            }
+            "Deployment" | "ReplicaSet" | "Job" | "StatefulSet" | "DaemonSet" | "CronJob" => {
                 // Background cascading deletion of what the object owns.
                 let owner_uid = self
                     .store
@@ -942,10 +1034,10 @@ impl Cluster {
                     .and_then(|o| o.pointer("/metadata/uid"))
                     .cloned();
                 self.store.remove(&k);
-                let child_kind = if kind == "Deployment" {
-                    "ReplicaSet"
-                } else {
-                    "Pod"
+                let child_kind = match kind {
+                    "Deployment" => "ReplicaSet",
+                    "CronJob" => "Job",
+                    _ => "Pod",
                 };
                 let owner_uid = owner_uid.and_then(|u| u.as_str().map(str::to_string));
                 let children: Vec<String> = owner_uid
@@ -1078,7 +1170,7 @@ impl Cluster {
                         .chain(&status.containers)
                         .find(|v| v.index == i)
                         .and_then(|v| match &v.state {
-                            StateView::Waiting { reason, .. } => Some(reason.clone()),
+                            StateView::Waiting { reason, .. } => Some(reason.to_string()),
                             _ => None,
                         }),
                 })
@@ -1109,16 +1201,20 @@ impl Cluster {
         let pod_key = key("Pod", &pod.namespace, &pod.name);
         // Only the Services that select this pod can change, and only when what endpoints
         // show of it changed (labels cannot change: pod updates may not touch them here).
-        let labels = self
-            .store
-            .get(&pod_key)
-            .and_then(|o| o.pointer("/metadata/labels"))
-            .cloned();
+        let endpoints_changed = self.endpoint_facts.get(&id) != Some(&facts);
+        let labels = if endpoints_changed {
+            self.store
+                .get(&pod_key)
+                .and_then(|o| o.pointer("/metadata/labels"))
+                .cloned()
+        } else {
+            None
+        };
         if gone {
             self.store.remove(&pod_key);
             self.nodes[self.pods[id].node].pods -= 1;
         }
-        if self.endpoint_facts.get(&id) != Some(&facts) {
+        if endpoints_changed {
             if gone {
                 self.endpoint_facts.remove(&id);
             } else {

@@ -6,7 +6,53 @@ use crate::clock::{rfc3339, Millis};
 use crate::limits::{MAX_EVENTS, MAX_EVENT_OCCURRENCES};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// The Fx hash (rustc's): events are looked up on every kubelet event, and SipHash's
+/// flood resistance buys nothing for keys the simulator makes itself.
+#[derive(Default)]
+struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventType {
@@ -93,7 +139,7 @@ pub struct EventLog {
     events: Vec<Event>,
     /// Aggregation key hash -> events with that hash. The map is only looked up, never iterated,
     /// so its order cannot leak into output.
-    index: HashMap<u64, Vec<u32>>,
+    index: HashMap<u64, Vec<u32>, BuildHasherDefault<FxHasher>>,
     /// (time, index into `events`) for every emission, in order.
     occurrences: Vec<(Millis, u32)>,
     dropped: u64,
@@ -111,7 +157,7 @@ impl EventLog {
         EventLog {
             limit,
             events: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             occurrences: Vec::new(),
             dropped: 0,
             serial: 0,
@@ -130,7 +176,7 @@ impl EventLog {
         host: &str,
     ) -> Option<usize> {
         // Hashing borrowed fields first: repeats (the common case) allocate nothing.
-        let mut h = DefaultHasher::new();
+        let mut h = FxHasher::default();
         (involved, event_type, reason, message.as_str(), component).hash(&mut h);
         let hash = h.finish();
         if let Some(candidates) = self.index.get(&hash) {

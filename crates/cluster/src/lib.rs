@@ -27,6 +27,7 @@
 pub mod behaviour;
 pub mod clock;
 pub mod cluster;
+pub mod cron;
 pub mod defaults;
 pub mod error;
 pub mod events;
@@ -35,6 +36,7 @@ pub mod limits;
 pub mod podspec;
 pub mod printers;
 pub mod queue;
+pub mod resources;
 pub mod rng;
 pub mod scenario;
 pub mod scheduler;
@@ -46,4 +48,5 @@ pub use cluster::{Applied, Cluster, ClusterConfig, ContainerSnapshot, PodSnapsho
 pub use error::{ApiError, SimError};
 pub use kubelet::probe_log::{PodRef, ProbeOutcome, ProbeRecord};
 pub use podspec::ProbeKind;
+pub use resources::CustomKind;
 pub use store::{Change, ChangeType};

@@ -41,6 +41,10 @@ pub struct Store {
     owned: BTreeMap<String, BTreeSet<Key>>,
     /// uid -> key.
     uids: BTreeMap<String, Key>,
+    /// key -> its controller's uid (the reverse of `owned`): the change feed names the
+    /// controller of every change, and reading it from the object's JSON was the cost of a
+    /// pod status publish.
+    controller_of: BTreeMap<Key, String>,
     /// The most recent changes (at most [`MAX_CHANGES`]), oldest first.
     changes: VecDeque<Change>,
     /// The resourceVersion of the newest change dropped from the feed (0: none dropped).
@@ -180,6 +184,7 @@ impl Store {
                 .entry(owner.to_string())
                 .or_default()
                 .insert(key.clone());
+            self.controller_of.insert(key.clone(), owner.to_string());
         }
     }
 
@@ -195,6 +200,9 @@ impl Store {
                 if set.is_empty() {
                     self.owned.remove(owner);
                 }
+            }
+            if self.controller_of.get(key).is_some_and(|o| o == owner) {
+                self.controller_of.remove(key);
             }
         }
     }
@@ -215,11 +223,7 @@ impl Store {
     }
 
     fn record_current(&mut self, key: &Key, change: ChangeType) {
-        let controller = self
-            .objects
-            .get(key)
-            .and_then(controller_uid)
-            .map(str::to_string);
+        let controller = self.controller_of.get(key).cloned();
         self.record(key, change, controller);
     }
 
@@ -347,6 +351,7 @@ impl Store {
             set.remove(key);
             !set.is_empty()
         });
+        self.controller_of.remove(key);
     }
 
     /// Stores an object maintained by a controller as a whole (EndpointSlices).

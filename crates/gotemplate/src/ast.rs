@@ -34,9 +34,32 @@ impl Tree {
     /// Whether the body has nothing but whitespace text (Go's `IsEmptyTree`).
     pub fn is_empty(&self) -> bool {
         self.root.iter().all(|n| match n {
-            Node::Text(t) => t.text.trim().is_empty(),
+            Node::Text(t) => t.span.of(&self.text).trim().is_empty(),
             _ => false,
         })
+    }
+}
+
+/// A byte range of the tree's source text: names, paths and literals point
+/// into the text instead of owning copies, which kept the parser busy in
+/// the allocator (Helm parses every template of a chart on every render).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, len: usize) -> Span {
+        Span {
+            start,
+            end: start + len,
+        }
+    }
+
+    /// The text this span covers in `src`.
+    pub fn of(self, src: &str) -> &str {
+        &src[self.start..self.end]
     }
 }
 
@@ -44,18 +67,18 @@ impl Tree {
 pub enum Node {
     Text(TextNode),
     Action(ActionNode),
-    If(BranchNode),
-    Range(BranchNode),
-    With(BranchNode),
+    If(Box<BranchNode>),
+    Range(Box<BranchNode>),
+    With(Box<BranchNode>),
     Template(TemplateNode),
     Break(usize),
     Continue(usize),
 }
 
+/// Literal text between actions (its bytes are `span` of the source).
 #[derive(Debug)]
 pub struct TextNode {
-    pub pos: usize,
-    pub text: String,
+    pub span: Span,
 }
 
 #[derive(Debug)]
@@ -83,20 +106,61 @@ pub struct TemplateNode {
 pub struct Pipe {
     pub pos: usize,
     pub is_assign: bool,
-    pub decl: Vec<String>,
-    pub cmds: Vec<Command>,
+    /// Declared variable names (`$x`), as spans of the source.
+    pub decl: Vec<Span>,
+    pub cmds: Few<Command>,
 }
 
 #[derive(Debug)]
 pub struct Command {
     pub pos: usize,
-    pub args: Vec<Arg>,
+    pub args: Few<Arg>,
+}
+
+/// A list that keeps a single element inline: most pipelines have one
+/// command and most commands one operand, and a `Vec` for each was a heap
+/// allocation per action.
+#[derive(Debug)]
+pub enum Few<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Default for Few<T> {
+    fn default() -> Self {
+        Few::Many(Vec::new())
+    }
+}
+
+impl<T> Few<T> {
+    pub fn push(&mut self, t: T) {
+        match self {
+            Few::Many(v) if v.is_empty() => *self = Few::One(t),
+            Few::Many(v) => v.push(t),
+            Few::One(_) => {
+                let Few::One(first) = std::mem::take(self) else {
+                    return;
+                };
+                *self = Few::Many(vec![first, t]);
+            }
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Few<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::One(t) => std::slice::from_ref(t),
+            Few::Many(v) => v,
+        }
+    }
 }
 
 /// A parsed number literal with every interpretation Go computes.
 #[derive(Debug, Clone)]
 pub struct Number {
-    pub text: String,
+    pub text: Span,
     pub is_int: bool,
     pub is_uint: bool,
     pub is_float: bool,
@@ -110,23 +174,26 @@ pub struct Number {
 /// An operand of a command.
 #[derive(Debug)]
 pub enum Arg {
+    /// `.a.b`: `path` is the source text, leading dot included.
     Field {
         pos: usize,
-        idents: Vec<String>,
+        path: Span,
     },
+    /// `(pipe).a.b`, `$x.a` is a [`Arg::Variable`]: `fields` is `.a.b`.
     Chain {
         pos: usize,
         node: Box<Arg>,
-        fields: Vec<String>,
+        fields: Span,
     },
     Identifier {
         pos: usize,
-        name: String,
+        name: Span,
     },
     Pipe(Box<Pipe>),
+    /// `$x.a.b`: `path` is the source text, the variable's name first.
     Variable {
         pos: usize,
-        idents: Vec<String>,
+        path: Span,
     },
     Bool {
         pos: usize,
@@ -140,11 +207,11 @@ pub enum Arg {
     },
     Number {
         pos: usize,
-        num: Number,
+        num: Box<Number>,
     },
     String {
         pos: usize,
-        quoted: String,
+        quoted: Span,
         /// Kept as a ready value so evaluation does not allocate.
         text: crate::Value,
     },
@@ -167,87 +234,90 @@ impl Arg {
     }
 }
 
-impl Display for Arg {
+/// A node with the source text its spans point into, printed like Go's
+/// `Node.String()` (for error contexts).
+pub struct Shown<'a, T: ?Sized>(pub &'a T, pub &'a str);
+
+impl Display for Shown<'_, Arg> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Arg::Field { idents, .. } => {
-                for i in idents {
-                    write!(f, ".{i}")?;
-                }
-                Ok(())
-            }
+        let src = self.1;
+        match self.0 {
+            Arg::Field { path, .. } | Arg::Variable { path, .. } => f.write_str(path.of(src)),
             Arg::Chain { node, fields, .. } => {
                 if let Arg::Pipe(_) = **node {
-                    write!(f, "({node})")?;
+                    write!(f, "({})", Shown(&**node, src))?;
                 } else {
-                    write!(f, "{node}")?;
+                    write!(f, "{}", Shown(&**node, src))?;
                 }
-                for i in fields {
-                    write!(f, ".{i}")?;
-                }
-                Ok(())
+                f.write_str(fields.of(src))
             }
-            Arg::Identifier { name, .. } => f.write_str(name),
-            Arg::Pipe(p) => write!(f, "{p}"),
-            Arg::Variable { idents, .. } => f.write_str(&idents.join(".")),
+            Arg::Identifier { name, .. } => f.write_str(name.of(src)),
+            Arg::Pipe(p) => write!(f, "{}", Shown(&**p, src)),
             Arg::Bool { val, .. } => write!(f, "{val}"),
             Arg::Dot { .. } => f.write_str("."),
             Arg::Nil { .. } => f.write_str("nil"),
-            Arg::Number { num, .. } => f.write_str(&num.text),
-            Arg::String { quoted, .. } => f.write_str(quoted),
+            Arg::Number { num, .. } => f.write_str(num.text.of(src)),
+            Arg::String { quoted, .. } => f.write_str(quoted.of(src)),
         }
     }
 }
 
-impl Display for Command {
+impl Display for Shown<'_, Command> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, a) in self.args.iter().enumerate() {
+        for (i, a) in self.0.args.iter().enumerate() {
             if i > 0 {
                 f.write_char(' ')?;
             }
             if let Arg::Pipe(_) = a {
-                write!(f, "({a})")?;
+                write!(f, "({})", Shown(a, self.1))?;
             } else {
-                write!(f, "{a}")?;
+                write!(f, "{}", Shown(a, self.1))?;
             }
         }
         Ok(())
     }
 }
 
-impl Display for Pipe {
+impl Display for Shown<'_, Pipe> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.decl.is_empty() {
-            f.write_str(&self.decl.join(", "))?;
-            f.write_str(if self.is_assign { " = " } else { " := " })?;
+        let p = self.0;
+        if !p.decl.is_empty() {
+            for (i, d) in p.decl.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(d.of(self.1))?;
+            }
+            f.write_str(if p.is_assign { " = " } else { " := " })?;
         }
-        for (i, c) in self.cmds.iter().enumerate() {
+        for (i, c) in p.cmds.iter().enumerate() {
             if i > 0 {
                 f.write_str(" | ")?;
             }
-            write!(f, "{c}")?;
+            write!(f, "{}", Shown(c, self.1))?;
         }
         Ok(())
     }
 }
 
-fn write_list(f: &mut fmt::Formatter<'_>, list: &[Node]) -> fmt::Result {
+fn write_list(f: &mut fmt::Formatter<'_>, list: &[Node], src: &str) -> fmt::Result {
     for n in list {
-        write!(f, "{n}")?;
+        write!(f, "{}", Shown(n, src))?;
     }
     Ok(())
 }
 
-impl Display for Node {
+impl Display for Shown<'_, Node> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (kw, b) = match self {
-            Node::Text(t) => return f.write_str(&t.text),
-            Node::Action(a) => return write!(f, "{{{{{}}}}}", a.pipe),
+        let src = self.1;
+        let (kw, b) = match self.0 {
+            Node::Text(t) => return f.write_str(t.span.of(src)),
+            Node::Action(a) => return write!(f, "{{{{{}}}}}", Shown(&a.pipe, src)),
             Node::Template(t) => {
                 let q = crate::strconv::quote(&t.name);
                 return match &t.pipe {
                     None => write!(f, "{{{{template {q}}}}}"),
-                    Some(p) => write!(f, "{{{{template {q} {p}}}}}"),
+                    Some(p) => write!(f, "{{{{template {q} {}}}}}", Shown(p, src)),
                 };
             }
             Node::Break(_) => return f.write_str("{{break}}"),
@@ -256,11 +326,11 @@ impl Display for Node {
             Node::Range(b) => ("range", b),
             Node::With(b) => ("with", b),
         };
-        write!(f, "{{{{{kw} {}}}}}", b.pipe)?;
-        write_list(f, &b.list)?;
+        write!(f, "{{{{{kw} {}}}}}", Shown(&b.pipe, src))?;
+        write_list(f, &b.list, src)?;
         if let Some(e) = &b.else_list {
             f.write_str("{{else}}")?;
-            write_list(f, e)?;
+            write_list(f, e, src)?;
         }
         f.write_str("{{end}}")
     }

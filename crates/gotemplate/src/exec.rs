@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorData, ErrorKind, FuncError};
 use crate::funcs::builtins::{self, Builtin};
 use crate::funcs::{ArgType, Func, Imp};
 use crate::limits::Budget;
-use crate::value::{ElemType, Value};
+use crate::value::{ElemType, GoStr, Value};
 use crate::{MissingKey, Templates};
 
 /// A value as Go's reflection sees it during execution: `iface` tells
@@ -99,6 +99,28 @@ impl Context<'_> {
         execute_tree(self.set, tree, data, self.budget, self.depth + 1).map(lossy)
     }
 
+    /// [`Context::execute_template`] as a string value, built from an output
+    /// buffer the execution keeps for the next call (Helm's `include` runs
+    /// hundreds of times per chart, each output grew a new buffer).
+    pub fn include(&mut self, name: &str, data: &Value) -> Result<GoStr, Error> {
+        let Some(tree) = self.set.trees.get(name) else {
+            return Err(Error::other(format!(
+                "template: no template {} associated with template {}",
+                crate::strconv::quote(name),
+                crate::strconv::quote(self.set.name())
+            )));
+        };
+        let buf = self.budget.out_pool.pop().unwrap_or_default();
+        let mut out = execute_tree_into(self.set, tree, data, self.budget, self.depth + 1, buf)?;
+        let s = match std::str::from_utf8(&out) {
+            Ok(s) => GoStr::from(s),
+            Err(_) => GoStr::from(String::from_utf8_lossy(&out).into_owned()),
+        };
+        out.clear();
+        self.budget.out_pool.push(out);
+        Ok(s)
+    }
+
     /// Parse `text` as a template named `name` in a copy of the running set
     /// (so it sees every `define`) and execute it (Helm's `tpl`).
     pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
@@ -135,6 +157,18 @@ pub(crate) fn execute_tree(
     budget: &mut Budget,
     depth: usize,
 ) -> Result<Vec<u8>, Error> {
+    execute_tree_into(set, tree, data, budget, depth, Vec::new())
+}
+
+/// [`execute_tree`] writing into `out` (empty, maybe with capacity).
+fn execute_tree_into(
+    set: &Templates,
+    tree: &Tree,
+    data: &Value,
+    budget: &mut Budget,
+    depth: usize,
+    out: Vec<u8>,
+) -> Result<Vec<u8>, Error> {
     let mut s = State {
         set,
         tmpl: tree,
@@ -143,7 +177,7 @@ pub(crate) fn execute_tree(
         vars: vec![("$", Rv::concrete(data.clone()))],
         depth,
         budget,
-        out: Vec::new(),
+        out,
     };
     if depth > s.budget.limits.max_depth {
         return Err(s.limit_err(format!(
@@ -192,10 +226,10 @@ impl<'a> State<'a, '_> {
                     cause: None,
                 });
             }
-            At::Node(n) => (node_pos(n), n.to_string()),
-            At::Pipe(p) => (p.pos, p.to_string()),
-            At::Cmd(c) => (c.pos, c.to_string()),
-            At::Arg(a) => (a.pos(), a.to_string()),
+            At::Node(n) => (node_pos(n), self.show(n)),
+            At::Pipe(p) => (p.pos, self.show(p)),
+            At::Cmd(c) => (c.pos, self.show(c)),
+            At::Arg(a) => (a.pos(), self.show(a)),
         };
         Error::new(ErrorData {
             kind,
@@ -205,6 +239,20 @@ impl<'a> State<'a, '_> {
             message: msg,
             cause: None,
         })
+    }
+
+    /// The source text of the running template, which the nodes' spans index.
+    fn src(&self) -> &'a str {
+        let t: &'a Tree = self.tmpl;
+        &t.text
+    }
+
+    /// A node as Go prints it in errors.
+    fn show<T: ?Sized>(&self, n: &T) -> String
+    where
+        for<'x> Shown<'x, T>: std::fmt::Display,
+    {
+        Shown(n, self.src()).to_string()
     }
 
     fn err(&self, msg: String) -> Flow {
@@ -314,7 +362,7 @@ impl<'a> State<'a, '_> {
                 }
                 Ok(())
             }
-            Node::Text(t) => self.write(t.text.as_bytes()),
+            Node::Text(t) => self.write(t.span.of(self.src()).as_bytes()),
             Node::If(b) => self.walk_if_or_with(false, dot, b),
             Node::With(b) => self.walk_if_or_with(true, dot, b),
             Node::Range(b) => self.walk_range(dot, node, b),
@@ -331,7 +379,11 @@ impl<'a> State<'a, '_> {
             // Fast path for the most printed value.
             Value::String(s) => return self.write(s.as_bytes()),
             Value::Func(_) => {
-                return self.errorf(format!("can't print {} of type {}", node, v.v.type_name()));
+                return self.errorf(format!(
+                    "can't print {} of type {}",
+                    self.show(node),
+                    v.v.type_name()
+                ));
             }
             other => crate::fmt::sprint(std::slice::from_ref(other)),
         };
@@ -372,12 +424,13 @@ impl<'a> State<'a, '_> {
     fn one_iteration(&mut self, r: &'a BranchNode, mark: usize, index: Rv, elem: Rv) -> R<()> {
         self.step()?;
         let decl = &r.pipe.decl;
+        let src = self.src();
         if !decl.is_empty() {
             if r.pipe.is_assign {
                 if decl.len() > 1 {
-                    self.set_var(&decl[0], index.clone())?;
+                    self.set_var(decl[0].of(src), index.clone())?;
                 } else {
-                    self.set_var(&decl[0], elem.clone())?;
+                    self.set_var(decl[0].of(src), elem.clone())?;
                 }
             } else {
                 let n = self.vars.len();
@@ -386,7 +439,7 @@ impl<'a> State<'a, '_> {
         }
         if decl.len() > 1 {
             if r.pipe.is_assign {
-                self.set_var(&decl[1], elem.clone())?;
+                self.set_var(decl[1].of(src), elem.clone())?;
             } else {
                 let n = self.vars.len();
                 self.vars[n - 2].1 = index;
@@ -515,16 +568,17 @@ impl<'a> State<'a, '_> {
 
     fn eval_pipeline_inner(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
         let mut value: Option<Rv> = None;
-        for cmd in &pipe.cmds {
+        for cmd in pipe.cmds.iter() {
             let v = self.eval_command(dot, cmd, value.take())?;
             value = Some(v.dig());
         }
         let value = value.unwrap_or_else(Rv::invalid);
+        let src = self.src();
         for name in &pipe.decl {
             if pipe.is_assign {
-                self.set_var(name, value.clone())?;
+                self.set_var(name.of(src), value.clone())?;
             } else {
-                self.vars.push((name.as_str(), value.clone()));
+                self.vars.push((name.of(src), value.clone()));
             }
         }
         Ok(value)
@@ -532,7 +586,10 @@ impl<'a> State<'a, '_> {
 
     fn not_a_function(&self, args: &[Arg], final_: &Option<Rv>) -> R<()> {
         if args.len() > 1 || final_.is_some() {
-            return self.errorf(format!("can't give argument to non-function {}", args[0]));
+            return self.errorf(format!(
+                "can't give argument to non-function {}",
+                self.show(&args[0])
+            ));
         }
         Ok(())
     }
@@ -540,12 +597,14 @@ impl<'a> State<'a, '_> {
     fn eval_command(&mut self, dot: &Rv, cmd: &'a Command, final_: Option<Rv>) -> R<Rv> {
         let first = &cmd.args[0];
         match first {
-            Arg::Field { idents, .. } => {
+            Arg::Field { path, .. } => {
                 self.at(At::Arg(first));
+                let idents = &path.of(self.src())[1..];
                 return self.eval_field_chain(dot, dot.clone(), first, idents, &cmd.args, final_);
             }
             Arg::Chain { .. } => return self.eval_chain(dot, first, &cmd.args, final_),
             Arg::Identifier { name, .. } => {
+                let name = name.of(self.src());
                 return self.eval_function(dot, first, name, cmd, &cmd.args, final_);
             }
             Arg::Pipe(p) => {
@@ -563,13 +622,13 @@ impl<'a> State<'a, '_> {
             Arg::Nil { .. } => self.errorf("nil is not a command".into()),
             Arg::Number { num, .. } => self.ideal_constant(first, num),
             Arg::String { text, .. } => Ok(Rv::concrete(text.clone())),
-            _ => self.errorf(format!("can't evaluate command {first}")),
+            _ => self.errorf(format!("can't evaluate command {}", self.show(first))),
         }
     }
 
     fn ideal_constant(&mut self, node: &'a Arg, n: &Number) -> R<Rv> {
         self.at(At::Arg(node));
-        let t = &n.text;
+        let t = n.text.of(self.src());
         let is_hex_int = t.len() > 2
             && t.starts_with('0')
             && matches!(t.as_bytes()[1], b'x' | b'X')
@@ -602,9 +661,13 @@ impl<'a> State<'a, '_> {
             return self.errorf("internal error: not a chain".into());
         };
         if let Arg::Nil { .. } = **node {
-            return self.errorf(format!("indirection through explicit nil in {chain}"));
+            return self.errorf(format!(
+                "indirection through explicit nil in {}",
+                self.show(chain)
+            ));
         }
         let pipe = self.eval_arg(dot, None, node)?;
+        let fields = &fields.of(self.src())[1..];
         self.eval_field_chain(dot, pipe, chain, fields, args, final_)
     }
 
@@ -616,15 +679,20 @@ impl<'a> State<'a, '_> {
         final_: Option<Rv>,
     ) -> R<Rv> {
         self.at(At::Arg(var));
-        let Arg::Variable { idents, .. } = var else {
+        let Arg::Variable { path, .. } = var else {
             return self.errorf("internal error: not a variable".into());
         };
-        let value = self.var_value(&idents[0])?;
-        if idents.len() == 1 {
+        let path = path.of(self.src());
+        let (name, fields) = match path.split_once('.') {
+            Some((name, fields)) => (name, Some(fields)),
+            None => (path, None),
+        };
+        let value = self.var_value(name)?;
+        let Some(fields) = fields else {
             self.not_a_function(args, &final_)?;
             return Ok(value);
-        }
-        self.eval_field_chain(dot, value, var, &idents[1..], args, final_)
+        };
+        self.eval_field_chain(dot, value, var, fields, args, final_)
     }
 
     fn eval_field_chain(
@@ -632,15 +700,19 @@ impl<'a> State<'a, '_> {
         dot: &Rv,
         mut receiver: Rv,
         node: &'a Arg,
-        idents: &'a [String],
+        idents: &'a str,
         args: &'a [Arg],
         final_: Option<Rv>,
     ) -> R<Rv> {
-        let n = idents.len();
-        for id in &idents[..n - 1] {
+        // `idents` is the dotted path without its leading dot: `a.b.c`.
+        let (init, last) = match idents.rsplit_once('.') {
+            Some((init, last)) => (Some(init), last),
+            None => (None, idents),
+        };
+        for id in init.into_iter().flat_map(|i| i.split('.')) {
             receiver = self.eval_field(dot, id, node, &[], None, receiver)?;
         }
-        self.eval_field(dot, &idents[n - 1], node, args, final_, receiver)
+        self.eval_field(dot, last, node, args, final_, receiver)
     }
 
     fn eval_field(
@@ -796,13 +868,46 @@ impl<'a> State<'a, '_> {
             return Ok(v);
         }
 
-        let mut argv: Vec<Rv> = Vec::with_capacity(num_in);
+        let mut argv: Vec<Rv> = self.budget.arg_pool.pop().unwrap_or_default();
+        let r = self.eval_args(
+            dot,
+            args,
+            num_fixed,
+            variadic.is_some(),
+            &param_type,
+            final_,
+            &mut argv,
+        );
+        if let Err(e) = r {
+            argv.clear();
+            self.budget.arg_pool.push(argv);
+            return Err(e);
+        }
+        let r = self.call_func(f, bi, node, name, args, &mut argv);
+        argv.clear();
+        self.budget.arg_pool.push(argv);
+        r
+    }
+
+    /// Evaluates a call's arguments into `argv` (with the piped value last).
+    #[allow(clippy::too_many_arguments)]
+    fn eval_args(
+        &mut self,
+        dot: &Rv,
+        args: &'a [Arg],
+        num_fixed: usize,
+        variadic: bool,
+        param_type: &dyn Fn(usize) -> ArgType,
+        final_: Option<Rv>,
+        argv: &mut Vec<Rv>,
+    ) -> R<()> {
+        let num_in = args.len() + final_.is_some() as usize;
         let mut i = 0;
         while i < num_fixed && i < args.len() {
             argv.push(self.eval_arg(dot, Some(param_type(i)), &args[i])?);
             i += 1;
         }
-        if variadic.is_some() {
+        if variadic {
             while i < args.len() {
                 argv.push(self.eval_arg(dot, Some(param_type(i)), &args[i])?);
                 i += 1;
@@ -812,27 +917,42 @@ impl<'a> State<'a, '_> {
             let t = param_type(num_in - 1);
             argv.push(self.validate_type(fin, Some(t))?);
         }
+        Ok(())
+    }
 
+    /// Calls `f` with evaluated arguments and checks its result.
+    fn call_func(
+        &mut self,
+        f: &Func,
+        bi: Option<Builtin>,
+        node: At<'a>,
+        name: &str,
+        args: &'a [Arg],
+        argv: &mut Vec<Rv>,
+    ) -> R<Rv> {
         let result = match (bi, &f.imp) {
             (Some(Builtin::Call), _) => {
                 let callee = match args.first() {
-                    Some(a) => a.to_string(),
+                    Some(a) => self.show(a),
                     None => crate::fmt::sprint(&[argv[0].v.clone()]),
                 };
-                self.call_value(&callee, &argv)
+                self.call_value(&callee, argv)
             }
-            (Some(b), _) => builtins::call(b, &argv).map_err(FuncError::from),
+            (Some(b), _) => builtins::call(b, argv).map_err(FuncError::from),
             (None, Imp::Host(h)) => {
-                let h = h.clone();
-                let vals: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
+                let mut vals = self.budget.value_pool.pop().unwrap_or_default();
+                vals.extend(argv.drain(..).map(|r| r.v));
                 let mut ctx = Context {
                     set: self.set,
                     budget: &mut *self.budget,
                     depth: self.depth,
                 };
-                h(&mut ctx, &vals).map(Rv::concrete)
+                let r = h(&mut ctx, &vals).map(Rv::concrete);
+                vals.clear();
+                self.budget.value_pool.push(vals);
+                r
             }
-            (None, Imp::Builtin(b)) => builtins::call(*b, &argv).map_err(FuncError::from),
+            (None, Imp::Builtin(b)) => builtins::call(*b, argv).map_err(FuncError::from),
         };
         match result {
             Ok(mut v) => {
@@ -979,8 +1099,9 @@ impl<'a> State<'a, '_> {
                 }
                 return self.errorf(format!("cannot assign nil to {}", t.go_name()));
             }
-            Arg::Field { idents, .. } => {
+            Arg::Field { path, .. } => {
                 self.at(At::Arg(n));
+                let idents = &path.of(self.src())[1..];
                 let v = self.eval_field_chain(
                     dot,
                     dot.clone(),
@@ -1001,6 +1122,7 @@ impl<'a> State<'a, '_> {
             }
             Arg::Identifier { name, .. } => {
                 self.at(At::Arg(n));
+                let name = name.of(self.src());
                 let Some(f) = self.set.lookup_func(name) else {
                     return self.errorf(format!(
                         "{} is not a defined function",
@@ -1022,9 +1144,9 @@ impl<'a> State<'a, '_> {
         match (t, n) {
             (ArgType::Any, _) => self.eval_empty_interface(n),
             (ArgType::Bool, Arg::Bool { val, .. }) => Ok(Rv::concrete(Value::Bool(*val))),
-            (ArgType::Bool, _) => self.errorf(format!("expected bool; found {n}")),
+            (ArgType::Bool, _) => self.errorf(format!("expected bool; found {}", self.show(n))),
             (ArgType::String, Arg::String { text, .. }) => Ok(Rv::concrete(text.clone())),
-            (ArgType::String, _) => self.errorf(format!("expected string; found {n}")),
+            (ArgType::String, _) => self.errorf(format!("expected string; found {}", self.show(n))),
             (ArgType::Int | ArgType::Int64, Arg::Number { num, .. }) if num.is_int => {
                 Ok(Rv::concrete(if t == ArgType::Int {
                     Value::Int(num.int)
@@ -1033,21 +1155,25 @@ impl<'a> State<'a, '_> {
                 }))
             }
             (ArgType::Int | ArgType::Int64, _) => {
-                self.errorf(format!("expected integer; found {n}"))
+                self.errorf(format!("expected integer; found {}", self.show(n)))
             }
             (ArgType::Uint64, Arg::Number { num, .. }) if num.is_uint => {
                 Ok(Rv::concrete(Value::Uint64(num.uint)))
             }
-            (ArgType::Uint64, _) => self.errorf(format!("expected unsigned integer; found {n}")),
+            (ArgType::Uint64, _) => {
+                self.errorf(format!("expected unsigned integer; found {}", self.show(n)))
+            }
             (ArgType::Float64, Arg::Number { num, .. }) if num.is_float => {
                 Ok(Rv::concrete(Value::Float(num.float)))
             }
-            (ArgType::Float64, _) => self.errorf(format!("expected float; found {n}")),
-            (ArgType::List, _) => {
-                self.errorf(format!("can't handle {n} for arg of type []interface {{}}"))
-            }
+            (ArgType::Float64, _) => self.errorf(format!("expected float; found {}", self.show(n))),
+            (ArgType::List, _) => self.errorf(format!(
+                "can't handle {} for arg of type []interface {{}}",
+                self.show(n)
+            )),
             (ArgType::Map, _) => self.errorf(format!(
-                "can't handle {n} for arg of type map[string]interface {{}}"
+                "can't handle {} for arg of type map[string]interface {{}}",
+                self.show(n)
             )),
         }
     }
@@ -1059,7 +1185,8 @@ impl<'a> State<'a, '_> {
             Arg::Number { num, .. } => self.ideal_constant(n, num),
             Arg::String { text, .. } => Ok(Rv::concrete(text.clone())),
             _ => self.errorf(format!(
-                "can't handle assignment of {n} to empty interface argument"
+                "can't handle assignment of {} to empty interface argument",
+                self.show(n)
             )),
         }
     }
@@ -1067,7 +1194,7 @@ impl<'a> State<'a, '_> {
 
 fn node_pos(n: &Node) -> usize {
     match n {
-        Node::Text(t) => t.pos,
+        Node::Text(t) => t.span.start,
         Node::Action(a) => a.pos,
         Node::If(b) | Node::Range(b) | Node::With(b) => b.pos,
         Node::Template(t) => t.pos,

@@ -61,7 +61,8 @@ impl ItemType {
     }
 }
 
-/// A lexical item: its kind, byte offset, text and line.
+/// A lexical item: its kind, byte offset and text. Its line is computed
+/// from the offset when an error needs it ([`Lexer::line_at`]).
 #[derive(Clone, Debug)]
 pub struct Item<'a> {
     pub typ: ItemType,
@@ -69,7 +70,16 @@ pub struct Item<'a> {
     /// The source text (borrowed, so the parser's lookahead copies are
     /// cheap), or an error message.
     pub val: Cow<'a, str>,
-    pub line: usize,
+}
+
+impl<'a> Item<'a> {
+    /// The item's source text ("" for an error item, whose text is a message).
+    pub fn src(&self) -> &'a str {
+        match self.val {
+            Cow::Borrowed(s) => s,
+            Cow::Owned(_) => "",
+        }
+    }
 }
 
 impl std::fmt::Display for Item<'_> {
@@ -109,8 +119,6 @@ pub struct Lexer<'a> {
     start: usize,
     paren_depth: i32,
     state: State,
-    /// Byte offsets of newlines, to turn positions into lines quickly.
-    newlines: Vec<usize>,
 }
 
 fn is_space(c: u8) -> bool {
@@ -139,18 +147,16 @@ impl<'a> Lexer<'a> {
             start: 0,
             paren_depth: 0,
             state: State::Text,
-            newlines: input
-                .bytes()
-                .enumerate()
-                .filter(|(_, c)| *c == b'\n')
-                .map(|(i, _)| i)
-                .collect(),
         }
     }
 
-    /// 1-based line of a byte offset.
+    /// 1-based line of a byte offset (only errors ask, so it counts).
     pub fn line_at(&self, pos: usize) -> usize {
-        1 + self.newlines.partition_point(|&n| n < pos)
+        let pos = pos.min(self.input.len());
+        1 + self.input.as_bytes()[..pos]
+            .iter()
+            .filter(|c| **c == b'\n')
+            .count()
     }
 
     fn rest(&self) -> &'a str {
@@ -158,7 +164,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek_char(&self) -> Option<char> {
-        self.rest().chars().next()
+        // Templates are mostly ASCII: skip UTF-8 decoding for it.
+        match self.input.as_bytes().get(self.pos) {
+            None => None,
+            Some(&c) if c.is_ascii() => Some(c as char),
+            Some(_) => self.rest().chars().next(),
+        }
     }
 
     fn next_char(&mut self) -> Option<char> {
@@ -172,7 +183,6 @@ impl<'a> Lexer<'a> {
             typ,
             pos: self.start,
             val: Cow::Borrowed(&self.input[self.start..self.pos]),
-            line: self.line_at(self.start),
         };
         self.start = self.pos;
         it
@@ -183,7 +193,6 @@ impl<'a> Lexer<'a> {
             typ: ItemType::Error,
             pos: self.start,
             val: Cow::Owned(msg),
-            line: self.line_at(self.start),
         };
         self.state = State::Done;
         it
@@ -217,7 +226,7 @@ impl<'a> Lexer<'a> {
                     return self.item(ItemType::Eof);
                 }
                 State::Text => {
-                    if let Some(x) = self.rest().find(LEFT_DELIM) {
+                    if let Some(x) = find_left_delim(self.rest()) {
                         if x > 0 {
                             self.pos += x;
                             let delim_end = self.pos + LEFT_DELIM.len();
@@ -273,7 +282,7 @@ impl<'a> Lexer<'a> {
     /// Comments produce no item (Go drops them unless asked to keep them).
     fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
-        let Some(x) = self.rest().find(RIGHT_COMMENT) else {
+        let Some(x) = find_right_comment(self.rest()) else {
             return Some(self.error("unclosed comment".into()));
         };
         self.pos += x + RIGHT_COMMENT.len();
@@ -533,6 +542,36 @@ impl<'a> Lexer<'a> {
         }
         self.item(ItemType::Number)
     }
+}
+
+/// Where `{{` starts in `s`. A search for the single byte `{` (memchr) then a
+/// check of the next is faster on template text than a two-byte substring search.
+fn find_left_delim(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find('{') {
+        let at = from + i;
+        if b.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Where `*/` starts in `s`, by the same single-byte search (charts carry
+/// long comments).
+fn find_right_comment(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find('*') {
+        let at = from + i;
+        if b.get(at + 1) == Some(&b'/') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Go's `%#U` of a rune: `U+0041 'A'`.

@@ -87,7 +87,7 @@ pub enum MissingKey {
 #[derive(Clone)]
 pub struct Templates {
     name: String,
-    trees: HashMap<String, Arc<ast::Tree>>,
+    trees: HashMap<String, Arc<ast::Tree>, funcs::FnvBuild>,
     funcs: FuncMap,
     builtins: Arc<FuncMap>,
     missing_key: MissingKey,
@@ -119,7 +119,7 @@ impl Templates {
     pub fn new(name: &str) -> Templates {
         Templates {
             name: name.to_string(),
-            trees: HashMap::new(),
+            trees: HashMap::default(),
             funcs: FuncMap::new(),
             builtins: builtin_funcs(),
             missing_key: MissingKey::Default,

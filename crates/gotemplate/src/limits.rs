@@ -49,6 +49,12 @@ pub(crate) struct Budget {
     pub nesting: usize,
     /// Address of a local in the outermost execute call: the stack base.
     stack_base: usize,
+    /// Emptied argument vectors kept for the next function call: a call
+    /// allocated two of them, and charts make thousands of calls.
+    pub arg_pool: Vec<Vec<crate::exec::Rv>>,
+    pub value_pool: Vec<Vec<crate::Value>>,
+    /// Output buffers of finished `include`s, for the next one.
+    pub out_pool: Vec<Vec<u8>>,
 }
 
 /// An address on the current stack (the stack grows down on every target
@@ -66,6 +72,9 @@ impl Budget {
             steps: 0,
             nesting: 0,
             stack_base: stack_addr(),
+            arg_pool: Vec::new(),
+            value_pool: Vec::new(),
+            out_pool: Vec::new(),
         }
     }
 

@@ -20,9 +20,10 @@ struct Parser<'a, 'f> {
     parse_name: String,
     token: [Item<'a>; 3],
     peek_count: usize,
-    vars: Vec<String>,
+    vars: Vec<&'a str>,
     range_depth: usize,
-    action_line: usize,
+    /// Where the action being parsed started, for "in action started at".
+    action_pos: Option<usize>,
     depth: usize,
     stack_base: usize,
     /// Native stack the parser may use ([`crate::Limits::max_stack`]).
@@ -46,7 +47,6 @@ pub fn parse(
         typ: T::Eof,
         pos: 0,
         val: std::borrow::Cow::Borrowed(""),
-        line: 1,
     };
     let mut p = Parser {
         lex: Lexer::new(text),
@@ -54,9 +54,9 @@ pub fn parse(
         parse_name: name.to_string(),
         token: [eof.clone(), eof.clone(), eof],
         peek_count: 0,
-        vars: vec!["$".into()],
+        vars: vec!["$"],
         range_depth: 0,
-        action_line: 0,
+        action_pos: None,
         depth: 0,
         stack_base: crate::limits::stack_addr(),
         max_stack,
@@ -155,7 +155,11 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn errorf<X>(&self, msg: String) -> PResult<X> {
         Err(Error::parse(
-            format!("{}:{}", self.parse_name, self.token[0].line),
+            format!(
+                "{}:{}",
+                self.parse_name,
+                self.lex.line_at(self.token[0].pos)
+            ),
             msg,
         ))
     }
@@ -163,10 +167,12 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn unexpected<X>(&self, token: &Item<'_>, context: &str) -> PResult<X> {
         if token.typ == T::Error {
             let mut extra = String::new();
-            if self.action_line != 0 && self.action_line != token.line {
+            let action_line = self.action_pos.map(|p| self.lex.line_at(p));
+            if action_line.is_some_and(|l| l != self.lex.line_at(token.pos)) {
                 extra = format!(
                     " in action started at {}:{}",
-                    self.parse_name, self.action_line
+                    self.parse_name,
+                    action_line.unwrap_or(0)
                 );
                 if token.val.ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
@@ -246,7 +252,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             return self.errorf("invalid syntax".into());
         };
         self.expect(T::RightDelim, context)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (root, end) = self.item_list()?;
         self.vars = saved_vars;
@@ -272,13 +278,12 @@ impl<'a, 'f> Parser<'a, 'f> {
         let t = self.next_non_space();
         match t.typ {
             T::Text => Ok(Ctl::Node(Node::Text(TextNode {
-                pos: t.pos,
-                text: t.val.into_owned(),
+                span: Span::new(t.pos, t.val.len()),
             }))),
             T::LeftDelim => {
-                self.action_line = t.line;
+                self.action_pos = Some(t.pos);
                 let r = self.action();
-                self.action_line = 0;
+                self.action_pos = None;
                 r
             }
             _ => self.unexpected(&t, "input"),
@@ -341,9 +346,9 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.depth -= 1;
         let b = r?;
         Ok(match context {
-            "if" => Node::If(b),
-            "range" => Node::Range(b),
-            _ => Node::With(b),
+            "if" => Node::If(Box::new(b)),
+            "range" => Node::Range(Box::new(b)),
+            _ => Node::With(Box::new(b)),
         })
     }
 
@@ -415,7 +420,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         let name = self.parse_template_name(&t, context)?;
         let pipe = self.pipeline(context, T::RightDelim)?;
         self.enter()?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let r = self.item_list();
         self.vars = saved_vars;
@@ -439,7 +444,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             pos,
             is_assign: false,
             decl: Vec::new(),
-            cmds: Vec::new(),
+            cmds: Few::default(),
         };
         loop {
             let v = self.peek_non_space();
@@ -452,13 +457,13 @@ impl<'a, 'f> Parser<'a, 'f> {
             if next.typ == T::Assign || next.typ == T::Declare {
                 pipe.is_assign = next.typ == T::Assign;
                 self.next_non_space();
-                pipe.decl.push(v.val.to_string());
-                self.vars.push(v.val.into_owned());
+                pipe.decl.push(Span::new(v.pos, v.val.len()));
+                self.vars.push(v.src());
                 break;
             } else if next.typ == T::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(v.val.to_string());
-                self.vars.push(v.val.into_owned());
+                pipe.decl.push(Span::new(v.pos, v.val.len()));
+                self.vars.push(v.src());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         T::Variable | T::RightDelim | T::RightParen => continue,
@@ -528,7 +533,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         let pos = self.peek_non_space().pos;
         let mut cmd = Command {
             pos,
-            args: Vec::new(),
+            args: Few::default(),
         };
         loop {
             self.peek_non_space();
@@ -558,20 +563,29 @@ impl<'a, 'f> Parser<'a, 'f> {
             return Ok(Some(node));
         }
         let pos = self.peek().pos;
-        let mut fields = Vec::new();
+        let mut end = pos;
         while self.peek().typ == T::Field {
             let f = self.next();
-            fields.push(f.val[1..].to_string());
+            end = f.pos + f.val.len();
         }
+        // The fields follow the term with nothing between them, so the whole
+        // chain is one stretch of the source.
+        let fields = Span { start: pos, end };
         Ok(Some(match node {
-            Arg::Field { mut idents, .. } => {
-                idents.extend(fields);
-                Arg::Field { pos, idents }
-            }
-            Arg::Variable { mut idents, .. } => {
-                idents.extend(fields);
-                Arg::Variable { pos, idents }
-            }
+            Arg::Field { path, .. } => Arg::Field {
+                pos,
+                path: Span {
+                    start: path.start,
+                    end,
+                },
+            },
+            Arg::Variable { path, .. } => Arg::Variable {
+                pos,
+                path: Span {
+                    start: path.start,
+                    end,
+                },
+            },
             Arg::Bool { .. }
             | Arg::String { .. }
             | Arg::Number { .. }
@@ -579,7 +593,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             | Arg::Dot { .. } => {
                 return self.errorf(format!(
                     "unexpected . after term {}",
-                    strconv::quote(&node.to_string())
+                    strconv::quote(&Shown(&node, &self.text).to_string())
                 ));
             }
             other => Arg::Chain {
@@ -593,36 +607,33 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn term(&mut self) -> PResult<Option<Arg>> {
         let t = self.next_non_space();
         let pos = t.pos;
+        let span = Span::new(pos, t.val.len());
         Ok(Some(match t.typ {
             T::Identifier => {
                 if !(self.has_func)(&t.val) {
                     return self.errorf(format!("function {} not defined", strconv::quote(&t.val)));
                 }
-                Arg::Identifier {
-                    pos,
-                    name: t.val.into_owned(),
-                }
+                Arg::Identifier { pos, name: span }
             }
             T::Dot => Arg::Dot { pos },
             T::Nil => Arg::Nil { pos },
             T::Variable => {
-                let idents: Vec<String> = t.val.split('.').map(str::to_string).collect();
-                if !self.vars.iter().any(|v| *v == idents[0]) {
-                    return self
-                        .errorf(format!("undefined variable {}", strconv::quote(&idents[0])));
+                // The lexer ends a variable at a dot: the token is the name.
+                if !self.vars.iter().any(|v| *v == t.val) {
+                    return self.errorf(format!("undefined variable {}", strconv::quote(&t.val)));
                 }
-                Arg::Variable { pos, idents }
+                Arg::Variable { pos, path: span }
             }
-            T::Field => Arg::Field {
-                pos,
-                idents: t.val[1..].split('.').map(str::to_string).collect(),
-            },
+            T::Field => Arg::Field { pos, path: span },
             T::Bool => Arg::Bool {
                 pos,
                 val: t.val == "true",
             },
-            T::CharConstant | T::Complex | T::Number => match new_number(&t.val, t.typ) {
-                Ok(num) => Arg::Number { pos, num },
+            T::CharConstant | T::Complex | T::Number => match new_number(&t.val, span, t.typ) {
+                Ok(num) => Arg::Number {
+                    pos,
+                    num: Box::new(num),
+                },
                 Err(e) => return self.errorf(e),
             },
             T::LeftParen => {
@@ -631,11 +642,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.depth -= 1;
                 Arg::Pipe(Box::new(p?))
             }
-            T::String | T::RawString => match strconv::unquote_bytes(&t.val) {
-                Some(s) => Arg::String {
+            T::String | T::RawString => match string_literal(&t.val) {
+                Some(text) => Arg::String {
                     pos,
-                    quoted: t.val.into_owned(),
-                    text: crate::Value::String(crate::GoStr::from_bytes(s)),
+                    quoted: span,
+                    text: crate::Value::String(text),
                 },
                 None => return self.errorf("invalid syntax".into()),
             },
@@ -645,6 +656,24 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
         }))
     }
+}
+
+/// The value of a quoted or raw string literal. Most literals have nothing
+/// to unescape: their body is the value, copied once.
+fn string_literal(lit: &str) -> Option<crate::GoStr> {
+    let b = lit.as_bytes();
+    if b.len() >= 2 && b[0] == b[b.len() - 1] {
+        let body = &lit[1..lit.len() - 1];
+        let plain = match b[0] {
+            b'"' => !body.contains(['\\', '"', '\n']),
+            b'`' => !body.contains(['`', '\r']),
+            _ => false,
+        };
+        if plain {
+            return Some(crate::GoStr::from(body));
+        }
+    }
+    strconv::unquote_bytes(lit).map(crate::GoStr::from_bytes)
 }
 
 /// Split `1+2i` / `1.5e3-2i` into its parts.
@@ -679,9 +708,9 @@ fn simplify_complex(n: &mut Number, c: (f64, f64)) {
 }
 
 /// Go's `newNumber`: compute every interpretation of a number literal.
-fn new_number(text: &str, typ: T) -> Result<Number, String> {
+fn new_number(text: &str, span: Span, typ: T) -> Result<Number, String> {
     let mut n = Number {
-        text: text.to_string(),
+        text: span,
         is_int: false,
         is_uint: false,
         is_float: false,

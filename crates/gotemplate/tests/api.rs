@@ -323,6 +323,43 @@ fn include_like_function_through_context() {
     );
 }
 
+/// `Context::include` reuses output buffers between calls: nested and successive
+/// includes must each get exactly their own output.
+#[test]
+fn include_value_through_context() {
+    let mut t = Templates::new("set");
+    t.add_func(Func::new(
+        "include",
+        &[ArgType::String, ArgType::Any],
+        None,
+        |ctx, a| {
+            Ok(Value::String(
+                ctx.include(a[0].as_str().unwrap_or(""), &a[1])?,
+            ))
+        },
+    ));
+    t.parse(
+        "main",
+        concat!(
+            "{{ define \"inner\" }}<{{ . }}>{{ end }}",
+            "{{ define \"outer\" }}[{{ include \"inner\" . }}{{ include \"inner\" \"b\" }}]{{ end }}",
+            "{{ include \"outer\" \"a\" }}|{{ include \"inner\" \"c\" | len }}|{{ include \"outer\" \"d\" }}",
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        t.execute("main", &Value::Nil).unwrap(),
+        "[<a><b>]|3|[<d><b>]"
+    );
+    t.parse("missing", "{{ include \"nope\" . }}").unwrap();
+    let e = t.execute("missing", &Value::Nil).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("no template \"nope\" associated with template \"set\""),
+        "{e}"
+    );
+}
+
 #[test]
 fn redefinition_rules() {
     let mut t = Templates::new("t");

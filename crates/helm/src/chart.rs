@@ -59,8 +59,9 @@ pub(crate) type ParsedSchema = (Vec<u8>, Result<Json, String>);
 #[derive(Debug, Clone, Default)]
 pub struct Chart {
     pub metadata: Metadata,
-    /// `values.yaml` (numbers as float64, as Helm reads it).
-    pub values: JsonMap<String, Json>,
+    /// `values.yaml` (numbers as float64, as Helm reads it). Shared: every render clones
+    /// the chart, and bitnami-style values files are large.
+    pub values: std::sync::Arc<JsonMap<String, Json>>,
     pub schema: Option<Vec<u8>>,
     /// `schema` parsed once per loaded chart (renders share it through clones), with the
     /// bytes it came from, so a changed `schema` is parsed again.
@@ -189,7 +190,7 @@ fn load_files(files: Vec<ChartFile>) -> Result<Chart, HelmError> {
             "values.yaml" => {
                 let j = parse_yaml(&f.data, "values.yaml")
                     .map_err(|e| HelmError::Load(format!("cannot load values.yaml: {e}")))?;
-                c.values = match j {
+                c.values = std::sync::Arc::new(match j {
                     Json::Object(m) => m,
                     Json::Null => JsonMap::new(),
                     _ => {
@@ -197,7 +198,7 @@ fn load_files(files: Vec<ChartFile>) -> Result<Chart, HelmError> {
                             "cannot load values.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map[string]interface {}".into(),
                         ))
                     }
-                };
+                });
             }
             "values.schema.json" => c.schema = Some(f.data.to_vec()),
             "requirements.yaml" | "requirements.lock" => {

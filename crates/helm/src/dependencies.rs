@@ -154,5 +154,5 @@ fn process_import_values(c: &mut Chart) {
     c.metadata.dependencies = Some(reqs);
     let mut cv = cvals;
     values::coalesce_tables(&mut cv, b, true);
-    c.values = cv;
+    c.values = std::sync::Arc::new(cv);
 }

@@ -268,7 +268,12 @@ fn execute(
             t.missing_key(MissingKey::Zero);
             t.limits(opts.limits);
             for (name, text) in &texts {
-                t.parse(name, &String::from_utf8_lossy(text))
+                // `from_utf8` checks valid text faster than `from_utf8_lossy`'s chunking.
+                let text = match std::str::from_utf8(text) {
+                    Ok(s) => std::borrow::Cow::Borrowed(s),
+                    Err(_) => String::from_utf8_lossy(text),
+                };
+                t.parse(name, &text)
                     .map_err(|e| HelmError::Render(parse_error(name, &e)))?;
             }
             let t = Arc::new(t);
@@ -298,7 +303,12 @@ fn execute(
         let out = t
             .execute(name, &Value::from(scope))
             .map_err(|e| HelmError::Render(exec_error(name, &e)))?;
-        rendered.insert(name.to_string(), out.replace("<no value>", ""));
+        let out = if out.contains("<no value>") {
+            out.replace("<no value>", "")
+        } else {
+            out
+        };
+        rendered.insert(name.to_string(), out);
     }
     Ok(rendered)
 }

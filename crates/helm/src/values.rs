@@ -111,7 +111,8 @@ fn coalesce_globals(dest: &mut Values, src_global: Option<&Json>) {
 }
 
 fn coalesce_chart_values(chart: &Chart, v: &mut Values, merge: bool) {
-    for (key, val) in chart.values.clone() {
+    for (key, val) in chart.values.iter() {
+        let (key, val) = (key.clone(), val.clone());
         if let Some(value) = v.get_mut(&key) {
             if value.is_null() && !merge {
                 v.remove(&key);
@@ -218,7 +219,7 @@ mod tests {
     #[test]
     fn null_deletes_and_defaults_fill() {
         let chart = Chart {
-            values: obj(json!({"a": 1, "b": {"c": 2, "d": 3}, "e": null})),
+            values: std::sync::Arc::new(obj(json!({"a": 1, "b": {"c": 2, "d": 3}, "e": null}))),
             ..Default::default()
         };
         let out = coalesce_values(&chart, &obj(json!({"a": null, "b": {"c": null, "x": 1}})));

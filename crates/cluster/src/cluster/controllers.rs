@@ -27,7 +27,8 @@ pub(super) struct JobBackoff {
 const MAX_PASSES: usize = 6;
 
 /// The kinds with a controller, in the order a pass runs them.
-const CONTROLLER_KINDS: [&str; 5] = [
+const CONTROLLER_KINDS: [&str; 6] = [
+    "CronJob",
     "Deployment",
     "ReplicaSet",
     "Job",
@@ -286,6 +287,7 @@ impl Cluster {
                 for k in keys {
                     self.dirty_controllers.remove(&k);
                     changed |= match kind {
+                        "CronJob" => self.reconcile_cronjob(&k),
                         "Deployment" => self.reconcile_deployment(&k),
                         "ReplicaSet" => self.reconcile_replicaset(&k),
                         "Job" => self.reconcile_job(&k),
@@ -301,7 +303,7 @@ impl Cluster {
     }
 
     /// Stored objects of `kind` in `ns` controlled by `owner_uid`, with their keys, by key.
-    fn owned_keyed(&self, kind: &str, ns: &str, owner_uid: &str) -> Vec<(Key, Value)> {
+    pub(super) fn owned_keyed(&self, kind: &str, ns: &str, owner_uid: &str) -> Vec<(Key, Value)> {
         self.store
             .owned_by(owner_uid, kind)
             .filter(|rk| rk.1 == ns)

@@ -24,7 +24,7 @@ use crate::scheduler::Node;
 use backoff::BackOff;
 use probe_log::{ProbeOutcome, ProbeRecord};
 use prober::{Outcome, Target, Verdict};
-use status::{Condition, PodStatusView};
+use status::PodStatusView;
 use std::rc::Rc;
 use worker::{ProbeResult, Worker};
 
@@ -153,7 +153,9 @@ pub struct ContainerRuntime {
     pub results: [Option<ProbeResult>; 3],
     pub kill: Option<Kill>,
     /// A waiting reason shown instead of the last termination (CrashLoopBackOff, ...).
-    pub waiting: Option<(String, String)>,
+    pub waiting: Option<(&'static str, Rc<str>)>,
+    /// The back-off a CrashLoopBackOff waiting message was written for.
+    waiting_backoff: Millis,
     pub pulling: bool,
     pub image_id: String,
     pub ever_started: bool,
@@ -241,8 +243,9 @@ pub struct PodRuntime {
     pub namespace: String,
     pub node: usize,
     pub node_name: String,
-    pub host_ip: String,
-    pub pod_ip: Option<String>,
+    /// Shared with the status views, which are rebuilt often.
+    pub host_ip: Rc<str>,
+    pub pod_ip: Option<Rc<str>>,
     pub spec: PodSpec,
     pub created_at: Millis,
     pub containers: Vec<ContainerRuntime>,
@@ -260,7 +263,6 @@ pub struct PodRuntime {
     pub retry_queued: bool,
     /// ConfigMap and Secret volumes were set up.
     pub volumes_mounted: bool,
-    pub conditions: Vec<Condition>,
     pub status: Option<PodStatusView>,
     /// Status must be recomputed.
     pub dirty: bool,
@@ -301,6 +303,7 @@ impl PodRuntime {
                     results: [None; 3],
                     kill: None,
                     waiting: None,
+                    waiting_backoff: 0,
                     pulling: false,
                     image_id: String::new(),
                     ever_started: false,
@@ -322,7 +325,7 @@ impl PodRuntime {
             namespace: obj.namespace.clone(),
             node,
             node_name,
-            host_ip,
+            host_ip: host_ip.into(),
             pod_ip: None,
             spec,
             created_at,
@@ -337,7 +340,6 @@ impl PodRuntime {
             gone: false,
             retry_queued: false,
             volumes_mounted: false,
-            conditions: Vec::new(),
             status: None,
             dirty: true,
             changed: false,
@@ -387,7 +389,7 @@ impl PodRuntime {
             Task::SandboxReady => {
                 let node = &mut ctx.nodes[self.node];
                 node.next_ip += 1;
-                self.pod_ip = Some(format!("10.244.{}.{}", self.node + 1, node.next_ip));
+                self.pod_ip = Some(format!("10.244.{}.{}", self.node + 1, node.next_ip).into());
                 self.dirty = true;
                 self.sync(ctx, id);
             }
@@ -900,29 +902,43 @@ impl PodRuntime {
     ) {
         if let Some(f) = finished {
             if self.backoff.in_backoff_since(ci, f, ctx.now) {
-                let name = self.containers[ci].spec.name.clone();
-                let pod = self.format_pod();
                 // The BackOff message never changes for a container: repeats bump it directly.
                 match self.containers[ci].backoff_event {
                     Some(event) => ctx.events.repeat(event, ctx.now),
                     None => {
+                        let name = &self.containers[ci].spec.name;
+                        let message = format!(
+                            "Back-off restarting failed container {name} in pod {}",
+                            self.format_pod()
+                        );
                         let event = ctx.events.record(
                             ctx.now,
                             &self.containers[ci].obj,
                             EventType::Warning,
                             "BackOff",
-                            format!("Back-off restarting failed container {name} in pod {pod}"),
+                            message,
                             "kubelet",
                             &self.node_name,
                         );
                         self.containers[ci].backoff_event = event;
                     }
                 }
-                let message = format!(
-                    "back-off {} restarting failed container={name} pod={pod}",
-                    go_duration(self.backoff.get(ci))
-                );
-                self.containers[ci].waiting = Some(("CrashLoopBackOff".into(), message));
+                // The waiting message changes only with the back-off itself.
+                let backoff = self.backoff.get(ci);
+                let c = &self.containers[ci];
+                let current = matches!(c.waiting, Some(("CrashLoopBackOff", _)))
+                    && c.waiting_backoff == backoff;
+                if !current {
+                    let message = format!(
+                        "back-off {} restarting failed container={} pod={}",
+                        go_duration(backoff),
+                        c.spec.name,
+                        self.format_pod()
+                    );
+                    let c = &mut self.containers[ci];
+                    c.waiting = Some(("CrashLoopBackOff", message.into()));
+                    c.waiting_backoff = backoff;
+                }
                 self.containers[ci].frozen = None;
                 self.dirty = true;
                 if !self.retry_queued {
@@ -994,7 +1010,7 @@ impl PodRuntime {
                     "ErrImageNeverPull",
                     message.clone(),
                 );
-                self.containers[ci].waiting = Some(("ErrImageNeverPull".into(), message));
+                self.containers[ci].waiting = Some(("ErrImageNeverPull", message.into()));
             }
         }
         self.dirty = true;
@@ -1030,7 +1046,7 @@ impl PodRuntime {
                 "Back-off pulling image \"{image}\": ErrImagePull: {}",
                 images::pull_error(image, failure)
             );
-            self.containers[ci].waiting = Some(("ImagePullBackOff".into(), message));
+            self.containers[ci].waiting = Some(("ImagePullBackOff", message.into()));
             self.pull_failed_retry(ctx, id, ci);
             return;
         }
@@ -1092,7 +1108,7 @@ impl PodRuntime {
                 "Failed",
                 "Error: ErrImagePull".into(),
             );
-            self.containers[ci].waiting = Some(("ErrImagePull".into(), error));
+            self.containers[ci].waiting = Some(("ErrImagePull", error.into()));
             self.pull_failed_retry(ctx, id, ci);
             return;
         }
@@ -1127,7 +1143,7 @@ impl PodRuntime {
                 "Failed",
                 format!("Error: {message}"),
             );
-            self.containers[ci].waiting = Some(("CreateContainerConfigError".into(), message));
+            self.containers[ci].waiting = Some(("CreateContainerConfigError", message.into()));
             self.pull_failed_retry(ctx, id, ci);
             return;
         }

@@ -11,16 +11,17 @@ use std::rc::Rc;
 pub struct Condition {
     pub kind: &'static str,
     pub status: bool,
-    pub reason: Option<String>,
-    pub message: Option<String>,
+    pub reason: Option<&'static str>,
+    /// Shared with the previous status when the text is unchanged (most recomputations).
+    pub message: Option<Rc<str>>,
     pub last_transition: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StateView {
     Waiting {
-        reason: String,
-        message: Option<String>,
+        reason: &'static str,
+        message: Option<Rc<str>>,
     },
     Running {
         started_at: Millis,
@@ -44,8 +45,8 @@ pub struct ContainerStatusView {
 pub struct PodStatusView {
     pub phase: Phase,
     pub conditions: Vec<Condition>,
-    pub host_ip: String,
-    pub pod_ip: Option<String>,
+    pub host_ip: Rc<str>,
+    pub pod_ip: Option<Rc<str>>,
     pub start_time: Millis,
     pub init: Vec<ContainerStatusView>,
     pub containers: Vec<ContainerStatusView>,
@@ -88,7 +89,7 @@ pub fn container_view(
         CState::Exited => match (&c.waiting, &c.latest_exit) {
             (Some((reason, message)), _) => (
                 StateView::Waiting {
-                    reason: reason.clone(),
+                    reason,
                     message: Some(message.clone()),
                 },
                 c.latest_exit.clone(),
@@ -96,7 +97,7 @@ pub fn container_view(
             (None, Some(t)) => (StateView::Terminated(t.clone()), c.prev_exit.clone()),
             (None, None) => (
                 StateView::Waiting {
-                    reason: "ContainerCreating".into(),
+                    reason: "ContainerCreating",
                     message: None,
                 },
                 None,
@@ -104,9 +105,9 @@ pub fn container_view(
         },
         CState::NotCreated => {
             let (reason, message) = match &c.waiting {
-                Some((r, m)) => (r.clone(), Some(m.clone())),
-                None if !initialized => ("PodInitializing".to_string(), None),
-                None => ("ContainerCreating".to_string(), None),
+                Some((r, m)) => (*r, Some(m.clone())),
+                None if !initialized => ("PodInitializing", None),
+                None => ("ContainerCreating", None),
             };
             (
                 StateView::Waiting { reason, message },
@@ -199,8 +200,32 @@ fn phase(pod: &PodRuntime, init: &[ContainerStatusView], regular: &[ContainerSta
     Phase::Pending
 }
 
-fn names(list: &[&str]) -> String {
-    format!("[{}]", list.join(" "))
+/// `<prefix>[a b c]`, the kubelet's condition message over container names; the previous
+/// condition's text is shared when it says the same (no allocation on most recomputations).
+fn names_message(prefix: &str, list: &[&str], previous: Option<&Rc<str>>) -> Rc<str> {
+    if let Some(p) = previous {
+        let same = p
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix('['))
+            .and_then(|rest| rest.strip_suffix(']'))
+            .is_some_and(|inner| {
+                let mut words = inner.split(' ');
+                list.iter().all(|n| words.next() == Some(n)) && words.next().is_none()
+            });
+        if same && !list.is_empty() {
+            return p.clone();
+        }
+    }
+    format!("{prefix}[{}]", list.join(" ")).into()
+}
+
+/// The condition as the pod's current status shows it.
+fn previous<'a>(pod: &'a PodRuntime, kind: &str) -> Option<&'a Condition> {
+    pod.status.as_ref()?.condition(kind)
+}
+
+fn previous_message(pod: &PodRuntime, kind: &str) -> Option<Rc<str>> {
+    previous(pod, kind).and_then(|c| c.message.clone())
 }
 
 /// Computes the status and the readiness workers to trigger at once (spec 18).
@@ -231,28 +256,30 @@ pub fn compute(pod: &mut PodRuntime, now: Millis) -> (PodStatusView, Vec<usize>)
         }
     }
     let (cr_status, cr_reason, cr_message) = match phase {
-        Phase::Succeeded => (false, Some("PodCompleted".to_string()), None),
-        Phase::Failed => (false, Some("PodFailed".to_string()), None),
+        Phase::Succeeded => (false, Some("PodCompleted"), None),
+        Phase::Failed => (false, Some("PodFailed"), None),
         _ if !unready.is_empty() => (
             false,
-            Some("ContainersNotReady".to_string()),
-            Some(format!(
-                "containers with unready status: {}",
-                names(&unready)
+            Some("ContainersNotReady"),
+            Some(names_message(
+                "containers with unready status: ",
+                &unready,
+                previous_message(pod, "ContainersReady").as_ref(),
             )),
         ),
         _ => (true, None, None),
     };
     // Spec 48: readiness gates (no controller sets them here, so they are missing).
     let (ready_status, ready_reason, ready_message) = if !cr_status {
-        (false, cr_reason.clone(), cr_message.clone())
+        (false, cr_reason, cr_message.clone())
     } else if let Some(gate) = pod.readiness_gates.first() {
         (
             false,
-            Some("ReadinessGatesNotReady".to_string()),
-            Some(format!(
-                "corresponding condition of pod readiness gate \"{gate}\" does not exist."
-            )),
+            Some("ReadinessGatesNotReady"),
+            Some(
+                format!("corresponding condition of pod readiness gate \"{gate}\" does not exist.")
+                    .into(),
+            ),
         )
     } else {
         (true, None, None)
@@ -273,16 +300,17 @@ pub fn compute(pod: &mut PodRuntime, now: Millis) -> (PodStatusView, Vec<usize>)
         .iter()
         .any(|c| c.spec.role == Role::Regular && c.ever_started);
     let init_cond = if phase == Phase::Succeeded {
-        (true, Some("PodCompleted".to_string()), None)
+        (true, Some("PodCompleted"), None)
     } else if initialized || any_regular_started || incomplete.is_empty() {
         (true, None, None)
     } else {
         (
             false,
-            Some("ContainersNotInitialized".to_string()),
-            Some(format!(
-                "containers with incomplete status: {}",
-                names(&incomplete)
+            Some("ContainersNotInitialized"),
+            Some(names_message(
+                "containers with incomplete status: ",
+                &incomplete,
+                previous_message(pod, "Initialized").as_ref(),
             )),
         )
     };
@@ -298,10 +326,9 @@ pub fn compute(pod: &mut PodRuntime, now: Millis) -> (PodStatusView, Vec<usize>)
         ("ContainersReady", cr_status, cr_reason, cr_message),
         ("PodScheduled", true, None, None),
     ];
-    let mut conditions = Vec::new();
+    let mut conditions = Vec::with_capacity(desired.len());
     for (kind, status, reason, message) in desired {
-        let previous = pod.conditions.iter().find(|c| c.kind == kind);
-        let last_transition = match previous {
+        let last_transition = match previous(pod, kind) {
             Some(p) if p.status == status => p.last_transition,
             None if kind == "PodScheduled" => pod.created_at,
             _ => now,
@@ -314,7 +341,6 @@ pub fn compute(pod: &mut PodRuntime, now: Millis) -> (PodStatusView, Vec<usize>)
             last_transition,
         });
     }
-    pod.conditions = conditions.clone();
 
     let mut triggers = Vec::new();
     for (wi, w) in pod.workers.iter().enumerate() {
@@ -353,7 +379,7 @@ fn container_json(s: &ContainerStatusView, pod: &PodRuntime) -> Value {
             let mut w = Map::new();
             w.insert("reason".into(), json!(reason));
             if let Some(m) = message {
-                w.insert("message".into(), json!(m));
+                w.insert("message".into(), json!(&**m));
             }
             json!({"waiting": w})
         }
@@ -403,7 +429,7 @@ impl PodStatusView {
                     m.insert("reason".into(), json!(r));
                 }
                 if let Some(msg) = &c.message {
-                    m.insert("message".into(), json!(msg));
+                    m.insert("message".into(), json!(&**msg));
                 }
                 Value::Object(m)
             })
@@ -411,11 +437,11 @@ impl PodStatusView {
         let mut m = Map::new();
         m.insert("phase".into(), json!(self.phase.as_str()));
         m.insert("conditions".into(), Value::Array(conditions));
-        m.insert("hostIP".into(), json!(self.host_ip));
-        m.insert("hostIPs".into(), json!([{"ip": self.host_ip}]));
+        m.insert("hostIP".into(), json!(&*self.host_ip));
+        m.insert("hostIPs".into(), json!([{"ip": &*self.host_ip}]));
         if let Some(ip) = &self.pod_ip {
-            m.insert("podIP".into(), json!(ip));
-            m.insert("podIPs".into(), json!([{"ip": ip}]));
+            m.insert("podIP".into(), json!(&**ip));
+            m.insert("podIPs".into(), json!([{"ip": &**ip}]));
         }
         m.insert("startTime".into(), json!(rfc3339(self.start_time)));
         if !self.init.is_empty() {

@@ -159,11 +159,11 @@ impl Func {
     }
 }
 
-/// FNV-1a: function names are short and looked up on every call, where
+/// FNV-1a: function and template names are short and looked up on every call, where
 /// SipHash's setup cost showed in profiles; no DoS concern for names that
 /// come from the host.
 #[derive(Default, Clone, Copy)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -182,7 +182,7 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+pub(crate) type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
 /// Functions by name, consulted before the builtins (as Go's `Funcs` does).
 /// Shared until changed: a host clones its full set (Sprig's ~200 functions)

@@ -47,9 +47,9 @@ fn s(v: &Value) -> String {
 
 pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("include", &[Str, Any], None, |ctx, a| {
-        let name = s(&a[0]);
-        ctx.execute_template(&name, &a[1])
-            .map(Value::from)
+        let name = String::from_utf8_lossy(a[0].as_bytes().unwrap_or_default());
+        ctx.include(&name, &a[1])
+            .map(Value::String)
             .map_err(FuncError::from)
     }));
     fs.push(Func::new("tpl", &[Str, Any], None, |ctx, a| {
