@@ -72,11 +72,6 @@ pub fn truncate_to_second(t: Millis) -> Millis {
     t - t % SECOND
 }
 
-/// `t` as Unix seconds (for tools that keep wall-clock times, like Helm's release records).
-pub fn unix_seconds(t: Millis) -> i64 {
-    (EPOCH_UNIX_SECONDS + t / SECOND) as i64
-}
-
 /// `t` as the API server prints a `metav1.Time`: `2025-01-01T00:00:07Z` (seconds precision).
 pub fn rfc3339(t: Millis) -> String {
     let secs = EPOCH_UNIX_SECONDS.saturating_add(t / SECOND);
