@@ -207,3 +207,52 @@ fn values_files_and_set_reach_the_release() {
     assert_eq!(d["spec"]["replicas"], 4);
     assert_eq!(panel(&snap).releases[0].namespace, "shop");
 }
+
+#[test]
+fn cluster_scoped_objects_of_a_release_are_listed_once_and_gone_ones_are_missing() {
+    let mut files = HELM.workspace().files;
+    files.insert(
+        "/mychart/templates/clusterrole.yaml".into(),
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{ .Release.Name }}-reader\nrules: []\n".into(),
+    );
+    let mut s = LiveSession::default();
+    s.handle(LiveCommand::Open(WorkspaceSource {
+        files,
+        history: Vec::new(),
+        target: None,
+        open: HELM.open.into(),
+    }));
+    helm(&mut s, HelmCommand::Show(true));
+    let snap = helm(&mut s, install("demo", "default"));
+    assert_eq!(snap.error, None);
+    let roles = |snap: &LiveSnapshot| -> Vec<(String, String)> {
+        panel(snap).releases[0]
+            .resources
+            .iter()
+            .filter(|r| r.kind == "ClusterRole")
+            .map(|r| (r.id.clone(), r.health.clone()))
+            .collect()
+    };
+    assert_eq!(
+        roles(&snap),
+        [(
+            "rbac.authorization.k8s.io/ClusterRole//demo-reader".to_string(),
+            String::new()
+        )]
+    );
+    let g = s.gitops().unwrap();
+    assert!(g.cluster.get("ClusterRole", "", "demo-reader").is_some());
+
+    // Deleted by hand (kubectl delete), the Service stays in the release as Missing.
+    let snap = s.handle(LiveCommand::Delete {
+        id: "/Service/default/demo-mychart".into(),
+    });
+    assert_eq!(snap.error, None);
+    let svc: Vec<_> = panel(&snap).releases[0]
+        .resources
+        .iter()
+        .filter(|r| r.kind == "Service")
+        .map(|r| (r.depth, r.health.as_str()))
+        .collect();
+    assert_eq!(svc, [(0, "Missing")]);
+}

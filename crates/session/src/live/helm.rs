@@ -214,10 +214,12 @@ fn resources(g: &GitOps, r: &Release) -> Vec<ReleaseResource> {
         .iter()
         .filter_map(|doc| object_key(doc, &r.namespace))
         .collect();
-    let live: Vec<Value> = declared
+    // A cluster-scoped object comes back without the namespace the key was given.
+    let (live, missing): (Vec<_>, Vec<_>) = declared
         .iter()
-        .filter_map(|k| g.cluster.get(&k.kind, &k.namespace, &k.name))
-        .collect();
+        .map(|k| (k, g.cluster.get(&k.kind, &k.namespace, &k.name)))
+        .partition(|(_, obj)| obj.is_some());
+    let live: Vec<Value> = live.into_iter().filter_map(|(_, obj)| obj).collect();
     let namespaces: BTreeSet<&str> = declared.iter().map(|k| k.namespace.as_str()).collect();
     let mut others = Vec::new();
     for kind in tree::CHILD_KINDS {
@@ -231,10 +233,7 @@ fn resources(g: &GitOps, r: &Release) -> Vec<ReleaseResource> {
     for root in t.roots() {
         walk(&t, root, 0, &mut seen, &mut out);
     }
-    for k in declared
-        .iter()
-        .filter(|k| !t.nodes.iter().any(|n| &n.key == *k))
-    {
+    for (k, _) in missing {
         out.push(ReleaseResource {
             id: node_id(&k.group, &k.kind, &k.namespace, &k.name),
             kind: k.kind.clone(),
