@@ -596,9 +596,20 @@ fn push_back_off(
             format_offset(window.end - window.start)
         )
     };
+    // The kubelet repeats one BackOff message: each distinct text once, with its count.
+    let mut distinct: Vec<(&str, usize)> = Vec::new();
     for t in &texts {
+        match distinct.iter_mut().find(|(d, _)| d == t) {
+            Some((_, n)) => *n += 1,
+            None => distinct.push((t, 1)),
+        }
+    }
+    for (t, n) in distinct {
         text.push('\n');
         text.push_str(t);
+        if n > 1 {
+            text.push_str(&format!(" (×{n})"));
+        }
     }
     out.push(BackOffWindow {
         container: container.to_string(),
@@ -902,6 +913,12 @@ spec:
             );
             for t in &w.texts {
                 assert!(w.text.contains(t.as_str()), "{w:?}");
+            }
+            // A repeated event text is said once, with its count.
+            let repeats = w.texts.iter().filter(|t| **t == w.texts[0]).count();
+            if repeats > 1 {
+                assert_eq!(w.text.matches(w.texts[0].as_str()).count(), 1, "{w:?}");
+                assert!(w.text.contains(&format!(" (×{repeats})")), "{w:?}");
             }
         }
         // The window still open says what the API shows: the kubelet's waiting message.

@@ -15,8 +15,9 @@ use kubeplay_views::{pod_lifecycle, probe_timeline};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// Rows of one resource in the whole-app diff, at most; the rest is summed up in counts.
-const MAX_APP_DIFF_ROWS: usize = 400;
+/// Rows of one open resource in the whole-app diff, at most (the page draws them a page at
+/// a time); the rest is summed up in counts.
+pub const MAX_APP_DIFF_ROWS: usize = 2_000;
 /// A whole-app diff of this many resources or fewer shows every resource's lines at once.
 pub const APP_DIFF_ALL_OPEN: usize = 3;
 

@@ -85,6 +85,23 @@ pub fn timeline(p: &Props) -> Html {
             _ => "readiness",
         }, html! { <>{for backoffs}{for marks}</> })
     });
+    // Containers without probes still back off: their windows get a row of their own.
+    let mut bare: Vec<&str> = Vec::new();
+    for b in &t.back_offs {
+        if !t.series.iter().any(|s| s.container == b.container)
+            && !bare.contains(&b.container.as_str())
+        {
+            bare.push(&b.container);
+        }
+    }
+    let bare_rows = bare.into_iter().map(|c| {
+        let windows = t.back_offs.iter().filter(|b| b.container == c).map(|b| {
+            let left = pct(a, b.interval.start);
+            let width = (pct(a, b.interval.end) - left).max(0.4);
+            html! { <span class="tl-backoff" style={format!("left:{left:.3}%;width:{width:.3}%")} title={b.text.clone()}></span> }
+        });
+        row(format!("{c} "), "back-off", html! { <>{for windows}</> })
+    });
     let restarts = t.restarts.iter().map(|r| {
         let title = format!("{} restarted at {} (restart #{}){}", r.container, offset_text(r.at), r.restart_count,
             r.cause.as_ref().map(|c| format!("\n{c}")).unwrap_or_default());
@@ -119,6 +136,7 @@ pub fn timeline(p: &Props) -> Html {
                 {row("".into(), "", html! { <div class="tl-axis">{for ticks}</div> })}
                 {row("Phase".into(), "", html! { <>{for phases}</> })}
                 {for series}
+                {for bare_rows}
                 {row("Ready".into(), "", bars(a, &t.ready, "ready", "Ready"))}
                 {row("ContainersReady".into(), "", bars(a, &t.containers_ready, "cready", "ContainersReady"))}
                 {row("Restarts".into(), "", html! { <>{for restarts}</> })}
