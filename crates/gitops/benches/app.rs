@@ -3,6 +3,14 @@
 //! compare + health + tree once synced (target < 20 ms), and a full sync simulated to
 //! completion (target < 200 ms). The page's live tree: a 200-resource app advancing one
 //! virtual second and drawing its tree, once per animation frame (target well under 5 ms).
+//!
+//! compare + health + tree is what Argo CD does for the Refresh button (a normal refresh):
+//! the manifests come from the repo server's cache, every live object is listed from the
+//! cluster, every resource is diffed again (a requested refresh never reuses a diff) and
+//! assessed again, and the tree is read. What is kept between refreshes is what Argo CD
+//! keeps too: the render prepared for comparing (Redis' manifests), live objects
+//! normalised once per resourceVersion and the tree's shape while the cluster did not
+//! change (its cluster cache).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use kubeplay_cluster::{Cluster, ClusterConfig};
