@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod controllers;
 mod cronjobs;
 mod dry_run;
+mod finalizers;
 mod sets;
 
 pub use cronjobs::validate_cronjob;
@@ -966,10 +967,19 @@ impl Cluster {
                 name: name.into(),
             });
         }
+        if kind != "Pod" && finalizers::held(self.store.get(&k)) {
+            self.mark_deleted(&k);
+            return Ok(());
+        }
         match kind {
             "Pod" => {
                 let Some(&id) = self.pod_ids.get(&(namespace.to_string(), name.to_string())) else {
-                    self.store.remove(&k);
+                    // Never scheduled: nothing runs, it goes at once (or when its finalizers do).
+                    if finalizers::held(self.store.get(&k)) {
+                        self.mark_deleted(&k);
+                    } else {
+                        self.store.remove(&k);
+                    }
                     self.unscheduled
                         .retain(|(n, p)| !(n == namespace && p == name));
                     return Ok(());
@@ -1218,7 +1228,10 @@ impl Cluster {
             None
         };
         if gone {
-            self.store.remove(&pod_key);
+            // A pod that still has finalizers stays (deletionTimestamp set) until they go.
+            if !finalizers::held(self.store.get(&pod_key)) {
+                self.store.remove(&pod_key);
+            }
             self.nodes[self.pods[id].node].pods -= 1;
         }
         if endpoints_changed {

@@ -355,6 +355,21 @@ impl Store {
         }
     }
 
+    /// Removes a metadata field (finalizers emptied); bumps resourceVersion.
+    pub fn unset_metadata(&mut self, key: &Key, field: &str) {
+        let rv = self.bump();
+        if let Some(meta) = self
+            .objects
+            .get_mut(key)
+            .and_then(|o| o.get_mut("metadata"))
+            .and_then(Value::as_object_mut)
+        {
+            meta.shift_remove(field);
+            meta.insert("resourceVersion".into(), json!(rv));
+            self.record_current(key, ChangeType::Modified);
+        }
+    }
+
     /// Drops every index entry pointing at `key` (its indexed fields are unknown).
     fn unindex_all(&mut self, key: &Key) {
         self.uids.retain(|_, k| k != key);
