@@ -1095,6 +1095,14 @@ impl Cluster {
     /// Runs every task due at the next task time, if that is at or before `limit`; returns that
     /// time. The clock does not move when nothing is due.
     pub fn step(&mut self, limit: Millis) -> Result<Option<Millis>, SimError> {
+        let stepped = self.step_quietly(limit);
+        self.probe_log.publish();
+        stepped
+    }
+
+    /// `step`, leaving the probe results known later than the clock aside (see
+    /// [`ProbeLog`]): `run_until` publishes them once, at its end.
+    fn step_quietly(&mut self, limit: Millis) -> Result<Option<Millis>, SimError> {
         if limit > MAX_VIRTUAL_TIME {
             return Err(SimError::DurationTooLong {
                 requested_ms: limit,
@@ -1105,6 +1113,7 @@ impl Cluster {
             return Ok(None);
         };
         self.now = self.now.max(t);
+        self.probe_log.settle(self.now);
         while self.wakeups.first().is_some_and(|w| *w <= t) {
             self.wakeups.pop_first();
             self.woken = true;
@@ -1146,7 +1155,15 @@ impl Cluster {
                 max_ms: MAX_VIRTUAL_TIME,
             });
         }
-        while self.step(t)?.is_some() {}
+        let ran = loop {
+            match self.step_quietly(t) {
+                Ok(Some(_)) => {}
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        self.probe_log.publish();
+        ran?;
         self.now = self.now.max(t);
         Ok(())
     }
