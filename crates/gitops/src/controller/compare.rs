@@ -1,8 +1,9 @@
 //! Comparison of an app's desired objects with the live cluster (spec 37-39, 46, 20-24):
 //! per-resource sync status, diffs, and health.
 
+use super::live_state::{LiveEntry, LiveState};
 use crate::app::{Application, IgnoreDifference};
-use crate::diff::{self, PreparedDesired, PreparedLive, ResourceDiff};
+use crate::diff::{self, PreparedDesired, ResourceDiff};
 use crate::health::app::{app_health, ManagedResource};
 use crate::health::{Assessor, Health, HealthStatus};
 use crate::hook::{annotation, is_hook, is_ignored, is_skip};
@@ -107,7 +108,7 @@ impl Comparison {
 pub struct CompareCache {
     ignore: Vec<IgnoreDifference>,
     prepared: Option<PreparedRender>,
-    live: HashMap<ResourceKey, LiveEntry>,
+    live: LiveState,
     /// Per resource: the prepared desired side and live version its last diff used.
     diffed: HashMap<ResourceKey, (Option<Arc<PreparedDesired>>, Option<String>)>,
 }
@@ -119,6 +120,8 @@ struct PreparedRender {
     manifests: Arc<Manifests>,
     targets: Vec<Target>,
     conditions: Vec<Condition>,
+    /// The kinds to watch: the simulated API's and the targets'.
+    kinds: Vec<String>,
 }
 
 /// One prepared desired object.
@@ -130,15 +133,6 @@ struct Target {
     excluded: bool,
     /// Normalised; None when it depends on the live object (managedFields rules).
     prepared: Option<Arc<PreparedDesired>>,
-}
-
-/// One live object as the last comparison saw it.
-#[derive(Debug, Clone)]
-struct LiveEntry {
-    /// uid/resourceVersion; None for objects without one (never reused).
-    version: Option<String>,
-    obj: Arc<Value>,
-    prepared: Arc<PreparedLive>,
 }
 
 impl CompareCache {
@@ -177,41 +171,24 @@ impl CompareCache {
                         prepared,
                     }
                 })
-                .collect();
+                .collect::<Vec<Target>>();
+            let mut kinds: Vec<String> = LISTED_KINDS.iter().map(|k| k.to_string()).collect();
+            for k in targets
+                .iter()
+                .filter_map(|t| t.obj.get("kind").and_then(Value::as_str))
+            {
+                if !kinds.iter().any(|x| x == k) {
+                    kinds.push(k.to_string());
+                }
+            }
             self.prepared = Some(PreparedRender {
                 manifests: manifests.clone(),
                 targets,
                 conditions,
+                kinds,
             });
         }
     }
-
-    /// The app's live objects, listed now; each one prepared again only if it changed.
-    fn refresh_live(&mut self, listed: Vec<Value>) -> Vec<ResourceKey> {
-        let mut keys = Vec::with_capacity(listed.len());
-        let mut old = std::mem::take(&mut self.live);
-        for obj in listed {
-            let key = ResourceKey::of(&obj);
-            let version = live_version(&obj);
-            let entry = match old.remove(&key) {
-                Some(e) if version.is_some() && e.version == version => e,
-                _ => LiveEntry {
-                    prepared: Arc::new(PreparedLive::new(&obj, &key, &self.ignore)),
-                    obj: Arc::new(obj),
-                    version,
-                },
-            };
-            self.live.insert(key.clone(), entry);
-            keys.push(key);
-        }
-        keys
-    }
-}
-
-fn live_version(l: &Value) -> Option<String> {
-    let m = |f: &str| l.pointer(f).and_then(Value::as_str).unwrap_or("");
-    let rv = m("/metadata/resourceVersion");
-    (!rv.is_empty()).then(|| format!("{}/{rv}", m("/metadata/uid")))
 }
 
 /// Kinds the simulated API serves; live objects are listed from these and the desired kinds.
@@ -401,16 +378,13 @@ pub fn compare(
             .collect(),
         _ => HashMap::new(),
     };
-    let listed = tracked_live(
+    cache.live.update(
         cluster,
         apps,
         &app.name,
-        prepared
-            .targets
-            .iter()
-            .filter_map(|t| t.obj.get("kind").and_then(Value::as_str)),
+        prepared.kinds.clone(),
+        &app.ignore_differences,
     );
-    let live_keys = cache.refresh_live(listed);
     let live_entries = &cache.live;
     // Desired objects (not hooks, not ignored, not Skip) with their live counterparts.
     struct Pair<'a> {
@@ -439,10 +413,11 @@ pub fn compare(
         });
     }
     let mut extraneous: Vec<(&ResourceKey, &LiveEntry)> = live_entries
-        .iter()
+        .ordered()
         .filter(|(k, l)| !desired_keys.contains(*k) && !is_hook(&l.obj))
         .collect();
     extraneous.sort_by(|a, b| a.0.cmp(b.0));
+    extraneous.dedup_by(|a, b| a.0 == b.0);
     pairs.extend(extraneous.into_iter().map(|(key, l)| Pair {
         key,
         target: None,
@@ -555,11 +530,7 @@ pub fn compare(
         health: health.health,
         resources,
         targets,
-        live: live_keys
-            .iter()
-            .filter_map(|k| live_entries.get(k))
-            .map(|l| l.obj.clone())
-            .collect(),
+        live: live_entries.ordered().map(|(_, l)| l.obj.clone()).collect(),
         conditions,
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod autosync;
 pub mod compare;
+pub mod live_state;
 
 use crate::activity::{ActivityKind, ActivityLog, Component};
 use crate::app::{Application, Retry};
@@ -382,14 +383,7 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
         .filter(|o| o.is_running() && now >= o.next_pass_at)
     {
         let before = op.message.clone();
-        op.pass(
-            &mut Api {
-                cluster: env.cluster,
-                apps: env.app_objects,
-            },
-            env.assessor,
-            now,
-        );
+        run_pass(op, env, now);
         if op.message != before {
             env.activity.record_kind(
                 now,
@@ -744,18 +738,20 @@ fn start_from(
     state.operation = Some(op);
     // Run the first pass right away: Argo starts the operation as soon as it is set.
     let op = state.operation.as_mut().expect("just set");
-    op.pass(
-        &mut Api {
-            cluster: env.cluster,
-            apps: env.app_objects,
-        },
-        env.assessor,
-        now,
-    );
+    run_pass(op, env, now);
     if !op.is_running() {
         finished(state, env, now);
     }
     Ok(())
+}
+
+/// One pass of an operation, against the cluster and the controller's Applications.
+fn run_pass(op: &mut Operation, env: &mut Env<'_>, now: Millis) {
+    let mut api = Api {
+        cluster: env.cluster,
+        apps: env.app_objects,
+    };
+    op.pass(&mut api, env.assessor, now);
 }
 
 /// kubectl apply records what it applied, for the next three-way diff (32).
@@ -919,6 +915,11 @@ spec:
         assert_eq!(cfg.status, SyncStatus::OutOfSync);
         assert_eq!(cfg.diff.changes.len(), 1, "{:?}", cfg.diff.changes);
         assert_eq!(cmp.resource_named("pw").unwrap().status, SyncStatus::Synced);
+        g.cluster.delete("Secret", "default", "pw").unwrap();
+        g.advance(1_000).unwrap();
+        assert_same_as_from_scratch(&mut g, "a deletion");
+        let cmp = g.app("demo").unwrap().comparison.clone().unwrap();
+        assert!(cmp.resource_named("pw").unwrap().diff.live.is_none());
 
         // A new revision and new ignore rules: prepared again.
         g.commit(files(&FILES.replace("key: one", "key: two")), "two", "dev")
