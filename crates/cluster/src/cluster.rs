@@ -866,16 +866,15 @@ impl Cluster {
                 .insert((ns.clone(), name.clone()), format!("{name}-{suffix}"));
             format!("service/{name} created")
         };
-        self.sync_endpoints(&ns);
+        // Only this Service's endpoints can have changed (every other Service's were
+        // computed when it was applied and follow its pods since).
+        self.sync_endpoints_where(&ns, |svc| {
+            svc.pointer("/metadata/name").and_then(Value::as_str) == Some(name.as_str())
+        });
         Ok(Applied {
             summary,
             warning: None,
         })
-    }
-
-    /// Recomputes the EndpointSlices of every Service in `ns`.
-    fn sync_endpoints(&mut self, ns: &str) {
-        self.sync_endpoints_where(ns, |_| true);
     }
 
     /// Recomputes the EndpointSlices of the Services in `ns` whose selector matches `labels`.
