@@ -27,6 +27,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod controllers;
 mod cronjobs;
+mod dry_run;
+mod finalizers;
 mod sets;
 
 pub use cronjobs::validate_cronjob;
@@ -363,44 +365,13 @@ impl Cluster {
 
     /// Creates or updates an object, like `kubectl apply` against the API server.
     pub fn apply(&mut self, obj: Value) -> Result<Applied, ApiError> {
-        if !obj.is_object() {
-            return Err(ApiError::BadRequest("the object is not a mapping".into()));
-        }
+        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
+        let admitted = self.admit(obj, &mut rng);
+        self.rng = rng;
+        let (obj, namespaced) = admitted?;
         let kind = obj["kind"].as_str().unwrap_or("").to_string();
         let api_version = obj["apiVersion"].as_str().unwrap_or("").to_string();
-        if kind.is_empty() {
-            return Err(ApiError::BadRequest("Object 'Kind' is missing".into()));
-        }
-        if api_version.is_empty() {
-            return Err(ApiError::BadRequest(
-                "Object 'apiVersion' is missing".into(),
-            ));
-        }
-        let Some(namespaced) = self.catalogue.namespaced(&kind, &api_version) else {
-            return Err(ApiError::NoKindMatch { kind, api_version });
-        };
         let pair = (kind.as_str(), api_version.as_str());
-        let mut obj = obj;
-        if !namespaced {
-            // The API server ignores a namespace on a cluster-scoped object.
-            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-                meta.remove("namespace");
-            }
-        } else {
-            let ns = obj
-                .pointer("/metadata/namespace")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-                if ns.is_empty() {
-                    meta.insert("namespace".into(), json!("default"));
-                }
-            } else {
-                obj["metadata"] = json!({"namespace": "default"});
-            }
-        }
-        self.generate_name(&mut obj);
         match pair {
             ("Pod", "v1") => self.apply_pod(obj),
             ("Service", "v1") => self.apply_service(obj),
@@ -452,14 +423,7 @@ impl Cluster {
                         errors,
                     });
                 }
-                let zone = obj.pointer("/spec/timeZone").and_then(Value::as_str);
-                let warning = zone
-                    .filter(|z| crate::cron::zone_offset(z).is_none())
-                    .map(|z| {
-                        format!(
-                            "time zone {z} is simulated as UTC (only UTC and Etc/GMT±N are known)"
-                        )
-                    });
+                let warning = Self::cronjob_zone_warning(&obj);
                 let applied = self.apply_plain(obj, true, warning)?;
                 self.has_workloads = true;
                 self.reconcile_controllers();
@@ -510,6 +474,50 @@ impl Cluster {
         }
     }
 
+    /// The checks every object passes first: a mapping with kind and apiVersion that the API
+    /// serves; the namespace defaulted (or dropped for a cluster-scoped kind); a name
+    /// generated from `generateName` with `rng`. Returns the object and whether it is namespaced.
+    fn admit(&self, obj: Value, rng: &mut Rng) -> Result<(Value, bool), ApiError> {
+        if !obj.is_object() {
+            return Err(ApiError::BadRequest("the object is not a mapping".into()));
+        }
+        let kind = obj["kind"].as_str().unwrap_or("").to_string();
+        let api_version = obj["apiVersion"].as_str().unwrap_or("").to_string();
+        if kind.is_empty() {
+            return Err(ApiError::BadRequest("Object 'Kind' is missing".into()));
+        }
+        if api_version.is_empty() {
+            return Err(ApiError::BadRequest(
+                "Object 'apiVersion' is missing".into(),
+            ));
+        }
+        let Some(namespaced) = self.catalogue.namespaced(&kind, &api_version) else {
+            return Err(ApiError::NoKindMatch { kind, api_version });
+        };
+        let mut obj = obj;
+        if !namespaced {
+            // The API server ignores a namespace on a cluster-scoped object.
+            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("namespace");
+            }
+        } else {
+            let ns = obj
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                if ns.is_empty() {
+                    meta.insert("namespace".into(), json!("default"));
+                }
+            } else {
+                obj["metadata"] = json!({"namespace": "default"});
+            }
+        }
+        generate_name(&mut obj, rng);
+        Ok((obj, namespaced))
+    }
+
     /// A PersistentVolumeClaim binds at once to a dynamically provisioned volume (the
     /// `standard` class of kind's local-path provisioner, with immediate binding).
     fn bind_claim(&mut self, k: &Key) {
@@ -541,24 +549,6 @@ impl Cluster {
             k,
             json!({"phase": "Bound", "accessModes": modes, "capacity": {"storage": storage}}),
         );
-    }
-
-    fn generate_name(&mut self, obj: &mut Value) {
-        let has_name = obj
-            .pointer("/metadata/name")
-            .and_then(Value::as_str)
-            .is_some_and(|n| !n.is_empty());
-        if has_name {
-            return;
-        }
-        if let Some(prefix) = obj
-            .pointer("/metadata/generateName")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-        {
-            let name = format!("{prefix}{}", self.rng.name_suffix(5));
-            obj["metadata"]["name"] = json!(name);
-        }
     }
 
     fn check_namespace_and_room(&self, obj: &Value, namespaced: bool) -> Result<(), ApiError> {
@@ -648,25 +638,7 @@ impl Cluster {
         }
         let k = key("Pod", &ns, &name);
         if let Some(existing) = self.store.get(&k) {
-            let mut old_spec = existing["spec"].clone();
-            if let Some(m) = old_spec.as_object_mut() {
-                m.remove("nodeName");
-            }
-            if old_spec == obj["spec"] {
-                return Ok(Applied {
-                    summary: format!("pod/{name} unchanged"),
-                    warning: None,
-                });
-            }
-            return Err(ApiError::Invalid {
-                kind: "Pod".into(),
-                name,
-                errors: vec![FieldError {
-                    path: "spec".into(),
-                    kind: FieldErrorKind::Forbidden,
-                    detail: "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into(),
-                }],
-            });
+            return self.pod_update_answer(existing, &obj, &name);
         }
         self.check_namespace_and_room(&obj, true)?;
         let requested = obj
@@ -695,6 +667,42 @@ impl Cluster {
             }
         }
         Ok(created)
+    }
+
+    /// Applying a pod that exists: unchanged, or refused (pod specs are immutable here).
+    fn pod_update_answer(
+        &self,
+        existing: &Value,
+        obj: &Value,
+        name: &str,
+    ) -> Result<Applied, ApiError> {
+        let mut old_spec = existing["spec"].clone();
+        if let Some(m) = old_spec.as_object_mut() {
+            m.remove("nodeName");
+        }
+        if old_spec == obj["spec"] {
+            return Ok(Applied {
+                summary: format!("pod/{name} unchanged"),
+                warning: None,
+            });
+        }
+        Err(ApiError::Invalid {
+            kind: "Pod".into(),
+            name: name.into(),
+            errors: vec![FieldError {
+                path: "spec".into(),
+                kind: FieldErrorKind::Forbidden,
+                detail: "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into(),
+            }],
+        })
+    }
+
+    /// A CronJob's time zone the simulator cannot follow is run as UTC, and apply says so.
+    fn cronjob_zone_warning(obj: &Value) -> Option<String> {
+        let zone = obj.pointer("/spec/timeZone").and_then(Value::as_str)?;
+        crate::cron::zone_offset(zone).is_none().then(|| {
+            format!("time zone {zone} is simulated as UTC (only UTC and Etc/GMT±N are known)")
+        })
     }
 
     /// One scheduling attempt for a stored, unbound pod: binds it, or records
@@ -858,16 +866,15 @@ impl Cluster {
                 .insert((ns.clone(), name.clone()), format!("{name}-{suffix}"));
             format!("service/{name} created")
         };
-        self.sync_endpoints(&ns);
+        // Only this Service's endpoints can have changed (every other Service's were
+        // computed when it was applied and follow its pods since).
+        self.sync_endpoints_where(&ns, |svc| {
+            svc.pointer("/metadata/name").and_then(Value::as_str) == Some(name.as_str())
+        });
         Ok(Applied {
             summary,
             warning: None,
         })
-    }
-
-    /// Recomputes the EndpointSlices of every Service in `ns`.
-    fn sync_endpoints(&mut self, ns: &str) {
-        self.sync_endpoints_where(ns, |_| true);
     }
 
     /// Recomputes the EndpointSlices of the Services in `ns` whose selector matches `labels`.
@@ -959,10 +966,19 @@ impl Cluster {
                 name: name.into(),
             });
         }
+        if kind != "Pod" && finalizers::held(self.store.get(&k)) {
+            self.mark_deleted(&k);
+            return Ok(());
+        }
         match kind {
             "Pod" => {
                 let Some(&id) = self.pod_ids.get(&(namespace.to_string(), name.to_string())) else {
-                    self.store.remove(&k);
+                    // Never scheduled: nothing runs, it goes at once (or when its finalizers do).
+                    if finalizers::held(self.store.get(&k)) {
+                        self.mark_deleted(&k);
+                    } else {
+                        self.store.remove(&k);
+                    }
                     self.unscheduled
                         .retain(|(n, p)| !(n == namespace && p == name));
                     return Ok(());
@@ -1078,6 +1094,14 @@ impl Cluster {
     /// Runs every task due at the next task time, if that is at or before `limit`; returns that
     /// time. The clock does not move when nothing is due.
     pub fn step(&mut self, limit: Millis) -> Result<Option<Millis>, SimError> {
+        let stepped = self.step_quietly(limit);
+        self.probe_log.publish();
+        stepped
+    }
+
+    /// `step`, leaving the probe results known later than the clock aside (see
+    /// [`ProbeLog`]): `run_until` publishes them once, at its end.
+    fn step_quietly(&mut self, limit: Millis) -> Result<Option<Millis>, SimError> {
         if limit > MAX_VIRTUAL_TIME {
             return Err(SimError::DurationTooLong {
                 requested_ms: limit,
@@ -1088,6 +1112,7 @@ impl Cluster {
             return Ok(None);
         };
         self.now = self.now.max(t);
+        self.probe_log.settle(self.now);
         while self.wakeups.first().is_some_and(|w| *w <= t) {
             self.wakeups.pop_first();
             self.woken = true;
@@ -1129,7 +1154,15 @@ impl Cluster {
                 max_ms: MAX_VIRTUAL_TIME,
             });
         }
-        while self.step(t)?.is_some() {}
+        let ran = loop {
+            match self.step_quietly(t) {
+                Ok(Some(_)) => {}
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        self.probe_log.publish();
+        ran?;
         self.now = self.now.max(t);
         Ok(())
     }
@@ -1211,7 +1244,10 @@ impl Cluster {
             None
         };
         if gone {
-            self.store.remove(&pod_key);
+            // A pod that still has finalizers stays (deletionTimestamp set) until they go.
+            if !finalizers::held(self.store.get(&pod_key)) {
+                self.store.remove(&pod_key);
+            }
             self.nodes[self.pods[id].node].pods -= 1;
         }
         if endpoints_changed {
@@ -1222,6 +1258,25 @@ impl Cluster {
             }
             self.sync_endpoints_selecting(&pod_key.1, labels.as_ref());
         }
+    }
+}
+
+/// `metadata.generateName`: the prefix and five random characters, when no name is given.
+fn generate_name(obj: &mut Value, rng: &mut Rng) {
+    let has_name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .is_some_and(|n| !n.is_empty());
+    if has_name {
+        return;
+    }
+    if let Some(prefix) = obj
+        .pointer("/metadata/generateName")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    {
+        let name = format!("{prefix}{}", rng.name_suffix(5));
+        obj["metadata"]["name"] = json!(name);
     }
 }
 

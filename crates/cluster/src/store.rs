@@ -259,9 +259,30 @@ impl Store {
 
     /// Replaces an object's spec (and top-level data fields); bumps generation when it changed.
     pub fn update(&mut self, key: &Key, new: &Value) -> bool {
-        let Some(old) = self.objects.get(key) else {
+        let Some((mut merged, changed)) = self.merged(key, new) else {
             return false;
         };
+        if changed {
+            let rv = self.bump();
+            if let Some(meta) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
+                let generation = meta.get("generation").and_then(Value::as_i64).unwrap_or(1);
+                meta.insert("generation".into(), json!(generation + 1));
+                meta.insert("resourceVersion".into(), json!(rv));
+            }
+            self.objects.insert(key.clone(), ordered(merged));
+            self.record_current(key, ChangeType::Modified);
+        }
+        changed
+    }
+
+    /// Whether [`Store::update`] with `new` would change the object (false when absent).
+    pub fn would_change(&self, key: &Key, new: &Value) -> bool {
+        self.merged(key, new).is_some_and(|(_, changed)| changed)
+    }
+
+    /// The object `update` would store, and whether that differs from the stored one.
+    fn merged(&self, key: &Key, new: &Value) -> Option<(Value, bool)> {
+        let old = self.objects.get(key)?;
         let mut merged = old.clone();
         let mut changed = false;
         if let (Some(m), Some(n)) = (merged.as_object_mut(), new.as_object()) {
@@ -285,17 +306,7 @@ impl Store {
                 }
             }
         }
-        if changed {
-            let rv = self.bump();
-            if let Some(meta) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
-                let generation = meta.get("generation").and_then(Value::as_i64).unwrap_or(1);
-                meta.insert("generation".into(), json!(generation + 1));
-                meta.insert("resourceVersion".into(), json!(rv));
-            }
-            self.objects.insert(key.clone(), ordered(merged));
-            self.record_current(key, ChangeType::Modified);
-        }
-        changed
+        Some((merged, changed))
     }
 
     /// Writes `status` (the status subresource); bumps resourceVersion.
@@ -340,6 +351,21 @@ impl Store {
                 self.unindex_all(key);
                 self.index(key);
             }
+            self.record_current(key, ChangeType::Modified);
+        }
+    }
+
+    /// Removes a metadata field (finalizers emptied); bumps resourceVersion.
+    pub fn unset_metadata(&mut self, key: &Key, field: &str) {
+        let rv = self.bump();
+        if let Some(meta) = self
+            .objects
+            .get_mut(key)
+            .and_then(|o| o.get_mut("metadata"))
+            .and_then(Value::as_object_mut)
+        {
+            meta.shift_remove(field);
+            meta.insert("resourceVersion".into(), json!(rv));
             self.record_current(key, ChangeType::Modified);
         }
     }

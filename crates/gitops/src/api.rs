@@ -39,14 +39,53 @@ pub struct NodeDetails {
     pub revision: Option<i64>,
 }
 
-/// The last tree built, valid while the cluster and the app's comparison are unchanged.
+/// The last tree built. Its shape (nodes, edges, health, info) holds while the cluster and
+/// the app's tracked live objects are unchanged, as Argo CD's cluster cache keeps the
+/// hierarchy between requests; sync status and Missing nodes come from each comparison.
 #[derive(Debug, Default)]
 struct TreeCache {
     app: String,
     cluster_version: u64,
+    /// The comparison's live objects the shape was built from (held, so the identity
+    /// test cannot be fooled by a reused allocation).
+    live: Vec<std::sync::Arc<Value>>,
+    shape: Vec<AppTreeNode>,
     comparisons: u64,
     nodes: Vec<AppTreeNode>,
     details: Option<Vec<NodeDetails>>,
+}
+
+impl TreeCache {
+    fn same_shape(&self, app: &str, cluster_version: u64, live: &[std::sync::Arc<Value>]) -> bool {
+        self.app == app
+            && self.cluster_version == cluster_version
+            && self.live.len() == live.len()
+            && self
+                .live
+                .iter()
+                .zip(live)
+                .all(|(a, b)| std::sync::Arc::ptr_eq(a, b))
+    }
+}
+
+/// The tree's shape with the comparison's sync status on managed nodes, and its desired
+/// objects that are not live as Missing nodes.
+fn with_sync(mut nodes: Vec<AppTreeNode>, cmp: &compare::Comparison) -> Vec<AppTreeNode> {
+    let statuses: std::collections::HashMap<&ResourceKey, SyncStatus> =
+        cmp.resources.iter().map(|r| (&r.key, r.status)).collect();
+    for n in &mut nodes {
+        n.sync = statuses.get(&n.key).copied();
+    }
+    for r in cmp.resources.iter().filter(|r| r.diff.live.is_none()) {
+        nodes.push(AppTreeNode {
+            key: r.key.clone(),
+            parents: Vec::new(),
+            info: Vec::new(),
+            health: Some(Health::new(HealthStatus::Missing, "")),
+            sync: Some(r.status),
+        });
+    }
+    nodes
 }
 
 /// The container of a pod that is in trouble, with the reason the API shows.
@@ -110,7 +149,7 @@ impl GitOps {
         self.cluster.now()
     }
 
-    fn env(&mut self) -> (Env<'_>, &mut Controller) {
+    pub(crate) fn env(&mut self) -> (Env<'_>, &mut Controller) {
         (
             Env {
                 cluster: &mut self.cluster,
@@ -293,21 +332,35 @@ impl GitOps {
         let Some(state) = self.controller.app(name) else {
             return Vec::new();
         };
+        let Some(cmp) = &state.comparison else {
+            return Vec::new();
+        };
         let version = self.cluster.resource_version();
-        if let Some(c) = self.tree_cache.borrow().as_ref() {
-            if c.app == name && c.cluster_version == version && c.comparisons == state.comparisons {
-                return c.nodes.clone();
+        let mut cache = self.tree_cache.borrow_mut();
+        match cache.as_mut() {
+            Some(c) if c.same_shape(name, version, &cmp.live) => {
+                if c.comparisons != state.comparisons {
+                    c.nodes = with_sync(c.shape.clone(), cmp);
+                    c.comparisons = state.comparisons;
+                    c.details = None;
+                }
+                c.nodes.clone()
+            }
+            _ => {
+                let shape = self.tree_shape(cmp);
+                let nodes = with_sync(shape.clone(), cmp);
+                *cache = Some(TreeCache {
+                    app: name.to_string(),
+                    cluster_version: version,
+                    live: cmp.live.clone(),
+                    shape,
+                    comparisons: state.comparisons,
+                    nodes: nodes.clone(),
+                    details: None,
+                });
+                nodes
             }
         }
-        let nodes = self.build_tree(state);
-        *self.tree_cache.borrow_mut() = Some(TreeCache {
-            app: name.to_string(),
-            cluster_version: version,
-            comparisons: state.comparisons,
-            nodes: nodes.clone(),
-            details: None,
-        });
-        nodes
     }
 
     /// The tree with each node's details (failing container of pods, revision of
@@ -355,10 +408,8 @@ impl GitOps {
         }
     }
 
-    fn build_tree(&self, state: &AppState) -> Vec<AppTreeNode> {
-        let Some(cmp) = &state.comparison else {
-            return Vec::new();
-        };
+    /// The tree's nodes without sync status: managed live objects and their descendants.
+    fn tree_shape(&self, cmp: &compare::Comparison) -> Vec<AppTreeNode> {
         let namespaces: std::collections::BTreeSet<&str> = cmp
             .live
             .iter()
@@ -371,32 +422,16 @@ impl GitOps {
             }
         }
         let tree: Tree = tree::build_app(&cmp.live, &others, &self.assessor);
-        let statuses: std::collections::HashMap<&ResourceKey, SyncStatus> =
-            cmp.resources.iter().map(|r| (&r.key, r.status)).collect();
-        let mut nodes: Vec<AppTreeNode> = tree
-            .nodes
+        tree.nodes
             .into_iter()
-            .map(|n| {
-                let sync = statuses.get(&n.key).copied();
-                AppTreeNode {
-                    key: n.key,
-                    parents: n.parents,
-                    info: n.info,
-                    health: n.health,
-                    sync,
-                }
+            .map(|n| AppTreeNode {
+                key: n.key,
+                parents: n.parents,
+                info: n.info,
+                health: n.health,
+                sync: None,
             })
-            .collect();
-        for r in cmp.resources.iter().filter(|r| r.diff.live.is_none()) {
-            nodes.push(AppTreeNode {
-                key: r.key.clone(),
-                parents: Vec::new(),
-                info: Vec::new(),
-                health: Some(Health::new(HealthStatus::Missing, "")),
-                sync: Some(r.status),
-            });
-        }
-        nodes
+            .collect()
     }
 
     /// The tree as text: one line per node, children indented under their parent.
@@ -453,6 +488,6 @@ impl GitOps {
 
     /// The live objects an app tracks (for display).
     pub fn tracked(&self, name: &str) -> Vec<Value> {
-        compare::tracked_live(&self.cluster, &self.app_objects, name, &[])
+        compare::tracked_live(&self.cluster, &self.app_objects, name, std::iter::empty())
     }
 }

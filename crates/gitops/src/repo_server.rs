@@ -7,6 +7,7 @@ use crate::git::Repo;
 use kubeplay_vfs::FileTree;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The tools a source can be rendered with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,17 +36,18 @@ pub struct Manifests {
     pub objects: Vec<Value>,
 }
 
-/// One answer of the repo server, with whether it came from the cache.
+/// One answer of the repo server, with whether it came from the cache. A cached answer is
+/// shared, not copied: the controller recognises it and reuses what it derived from it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
-    pub result: Result<Manifests, String>,
+    pub result: Result<Arc<Manifests>, String>,
     pub cache_hit: bool,
 }
 
 /// The repo server with its manifest cache.
 #[derive(Debug, Default)]
 pub struct RepoServer {
-    cache: BTreeMap<String, Result<Manifests, String>>,
+    cache: BTreeMap<String, Result<Arc<Manifests>, String>>,
     pub hits: u64,
     pub misses: u64,
 }
@@ -81,12 +83,13 @@ impl RepoServer {
             };
         }
         self.misses += 1;
-        let result =
-            generate(&commit.tree, &app.source, app).map(|(source_type, objects)| Manifests {
+        let result = generate(&commit.tree, &app.source, app).map(|(source_type, objects)| {
+            Arc::new(Manifests {
                 revision: commit.id.clone(),
                 source_type,
                 objects,
-            });
+            })
+        });
         self.cache.insert(key, result.clone());
         Rendered {
             result,

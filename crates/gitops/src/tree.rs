@@ -3,6 +3,7 @@
 
 use crate::health::{Assessor, Health};
 use serde_json::Value;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 /// Identity of an object in the tree (core group is "").
@@ -72,7 +73,11 @@ struct OwnerRef<'a> {
 
 /// Builds the tree over live objects, assessing each one's health with `assessor`.
 pub fn build(objects: &[Value], assessor: &Assessor) -> Tree {
-    let keys: Vec<ResourceKey> = objects.iter().map(ResourceKey::of).collect();
+    build_refs(&objects.iter().collect::<Vec<_>>(), assessor)
+}
+
+fn build_refs(objects: &[&Value], assessor: &Assessor) -> Tree {
+    let keys: Vec<ResourceKey> = objects.iter().map(|o| ResourceKey::of(o)).collect();
     // Candidate parents by UID and by kind/name, so large apps are not quadratic.
     let mut by_uid: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
@@ -104,7 +109,7 @@ pub fn build(objects: &[Value], assessor: &Assessor) -> Tree {
             candidates.dedup();
             let mut parents: Vec<usize> = candidates
                 .into_iter()
-                .filter(|p| *p != i && is_parent(&objects[*p], &keys[*p], &keys[i], &refs))
+                .filter(|p| *p != i && is_parent(objects[*p], &keys[*p], &keys[i], &refs))
                 .collect();
             // StatefulSets own the claims of their volume templates without saying so.
             if keys[i].group.is_empty() && keys[i].kind == "PersistentVolumeClaim" {
@@ -151,17 +156,21 @@ pub const CHILD_KINDS: [&str; 7] = [
 /// The tree of an application: its managed objects and everything that descends from
 /// them among `others` (ReplicaSets, Pods, EndpointSlices... that the app does not track
 /// but its resources own). Nodes keep the order managed-first.
-pub fn build_app(managed: &[Value], others: &[Value], assessor: &Assessor) -> Tree {
-    let mut all: Vec<Value> = managed.to_vec();
+pub fn build_app<M: Borrow<Value>, O: Borrow<Value>>(
+    managed: &[M],
+    others: &[O],
+    assessor: &Assessor,
+) -> Tree {
+    let mut all: Vec<&Value> = managed.iter().map(Borrow::borrow).collect();
     let known: std::collections::HashSet<ResourceKey> =
-        managed.iter().map(ResourceKey::of).collect();
+        all.iter().map(|m| ResourceKey::of(m)).collect();
     all.extend(
         others
             .iter()
-            .filter(|o| !known.contains(&ResourceKey::of(o)))
-            .cloned(),
+            .map(Borrow::borrow)
+            .filter(|o| !known.contains(&ResourceKey::of(o))),
     );
-    let full = build(&all, assessor);
+    let full = build_refs(&all, assessor);
     // Keep what is reachable from the managed roots.
     let mut keep = vec![false; all.len()];
     let mut stack: Vec<usize> = (0..managed.len()).collect();

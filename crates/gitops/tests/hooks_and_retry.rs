@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{cm, pod, setup};
+use common::{cm, operation, pod, setup};
 use kubeplay_gitops::controller::compare::ConditionKind;
 use kubeplay_gitops::controller::SyncRequest;
 use kubeplay_gitops::sync::OperationPhase;
@@ -41,13 +41,13 @@ fn before_hook_creation_deletes_the_old_instance_first() {
         "BeforeHookCreation keeps the hook until the next sync"
     );
     g.sync("demo", &SyncRequest::default()).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.message, "waiting for deletion of hook /Pod/migrate");
     assert!(deleting_or_gone(&g, "migrate"));
     // The new instance is created once the old one is gone (a completed pod goes at once),
     // and the operation then finishes like the first one.
     assert!(g.run_until_idle(60 * SECOND).unwrap());
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Succeeded, "{}", op.message);
     assert!(
         !deleting_or_gone(&g, "migrate"),
@@ -156,7 +156,7 @@ spec:
         "waiting for completion of hook batch/Job/migrate"
     );
     assert!(g.run_until_idle(120 * SECOND).unwrap());
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Succeeded, "{}", op.message);
     assert!(g.cluster.get("ConfigMap", "default", "a").is_some());
     assert!(

@@ -3,24 +3,11 @@
 
 mod common;
 
-use common::{app_yaml, cm, tree};
-use kubeplay_cluster::{Cluster, ClusterConfig};
+use common::{app_yaml, cm, commit_and_refresh, operation, setup_with, sync_with_prune};
 use kubeplay_gitops::activity::Component;
-use kubeplay_gitops::api::GitOps;
 use kubeplay_gitops::controller::compare::SyncStatus;
 use kubeplay_gitops::controller::SyncRequest;
 use kubeplay_gitops::sync::{OperationPhase, Phase, ResultCode};
-
-fn gitops(files: &[(&str, &str)], yaml: &str) -> GitOps {
-    let mut g = GitOps::new(
-        "https://git.example/demo",
-        Cluster::new(ClusterConfig::default()),
-    );
-    g.commit(tree(files), "initial", "dev").unwrap();
-    g.apply_applications(yaml, "app.yaml").unwrap();
-    g.refresh("demo");
-    g
-}
 
 #[test]
 fn create_namespace_runs_in_presync() {
@@ -30,10 +17,10 @@ fn create_namespace_runs_in_presync() {
         "  syncPolicy:\n    syncOptions: [CreateNamespace=true]\n",
     )
     .replace("    namespace: default\n", "    namespace: shop\n");
-    let mut g = gitops(&[("/app/a.yaml", &cm("a", "1", ""))], &yaml);
+    let mut g = setup_with(&[("/app/a.yaml", &cm("a", "1", ""))], &yaml);
     g.sync("demo", &SyncRequest::default()).unwrap();
     g.run_until_idle(60_000).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Succeeded, "{}", op.message);
     assert_eq!(
         (op.tasks[0].phase, op.tasks[0].key.kind.as_str()),
@@ -44,9 +31,9 @@ fn create_namespace_runs_in_presync() {
     // Without the option the namespace is missing and the apply fails with the API's words.
     let yaml =
         app_yaml("demo", "app", "").replace("    namespace: default\n", "    namespace: shop\n");
-    let mut g = gitops(&[("/app/a.yaml", &cm("a", "1", ""))], &yaml);
+    let mut g = setup_with(&[("/app/a.yaml", &cm("a", "1", ""))], &yaml);
     g.sync("demo", &SyncRequest::default()).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Failed);
     assert!(
         op.message.contains("namespaces \"shop\" not found"),
@@ -63,7 +50,7 @@ fn prune_false_and_ignore_extraneous_on_the_live_object() {
         "1",
         "argocd.argoproj.io/compare-options: IgnoreExtraneous",
     );
-    let mut g = gitops(
+    let mut g = setup_with(
         &[
             ("/app/a.yaml", &cm("a", "1", "")),
             ("/app/keep.yaml", &keep),
@@ -72,16 +59,14 @@ fn prune_false_and_ignore_extraneous_on_the_live_object() {
         &app_yaml("demo", "app", ""),
     );
     g.sync("demo", &SyncRequest::default()).unwrap();
-    g.commit(
-        tree(&[
+    commit_and_refresh(
+        &mut g,
+        &[
             ("/app/a.yaml", &cm("a", "1", "")),
             ("/app/keep.yaml", &keep),
-        ]),
+        ],
         "drop extra",
-        "dev",
-    )
-    .unwrap();
-    g.refresh("demo");
+    );
     // IgnoreExtraneous: shown OutOfSync but the app stays Synced (38).
     let state = g.app("demo").unwrap();
     let cmp = state.comparison.as_ref().unwrap();
@@ -90,22 +75,9 @@ fn prune_false_and_ignore_extraneous_on_the_live_object() {
         SyncStatus::OutOfSync
     );
     assert_eq!(cmp.sync_status, SyncStatus::Synced);
-    g.commit(
-        tree(&[("/app/a.yaml", &cm("a", "1", ""))]),
-        "drop keep",
-        "dev",
-    )
-    .unwrap();
-    g.refresh("demo");
-    g.sync(
-        "demo",
-        &SyncRequest {
-            prune: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    commit_and_refresh(&mut g, &[("/app/a.yaml", &cm("a", "1", ""))], "drop keep");
+    sync_with_prune(&mut g);
+    let op = operation(&g);
     let t = op.tasks.iter().find(|t| t.key.name == "keep").unwrap();
     assert_eq!(
         (t.result, t.message.as_str()),
@@ -117,7 +89,7 @@ fn prune_false_and_ignore_extraneous_on_the_live_object() {
 
 #[test]
 fn activity_shows_cache_misses_then_hits() {
-    let mut g = gitops(
+    let mut g = setup_with(
         &[("/app/a.yaml", &cm("a", "1", ""))],
         &app_yaml("demo", "app", ""),
     );
@@ -157,9 +129,9 @@ spec:
         ("/apps/child.yaml", child),
         ("/child/cm.yaml", &cm("from-child", "1", "") as &str),
     ];
-    let mut g = gitops(&files, &app_yaml("demo", "apps", ""));
+    let mut g = setup_with(&files, &app_yaml("demo", "apps", ""));
     g.sync("demo", &SyncRequest::default()).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.tasks[0].message, "application.argoproj.io/child created");
     g.advance(2_000).unwrap();
     // The child is an app of its own and synced itself.
@@ -178,24 +150,15 @@ spec:
         "Synced"
     );
     // Removing the child from Git and pruning removes the child app.
-    g.commit(
-        tree(&[
+    commit_and_refresh(
+        &mut g,
+        &[
             ("/apps/README.md", "none\n"),
             ("/child/cm.yaml", &cm("from-child", "1", "")),
-        ]),
+        ],
         "drop child",
-        "dev",
-    )
-    .unwrap();
-    g.refresh("demo");
-    g.sync(
-        "demo",
-        &SyncRequest {
-            prune: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    );
+    sync_with_prune(&mut g);
     g.advance(1_000).unwrap();
     assert!(g.app("child").is_none());
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{cm, setup, tree};
+use common::{cm, operation, setup, tree};
 use kubeplay_gitops::controller::compare::SyncStatus;
 use kubeplay_gitops::controller::SyncRequest;
 use kubeplay_gitops::repo_server::SourceType;
@@ -81,7 +81,7 @@ fn helm_source_values_parameters_and_hooks() {
     assert!(cmp.resources.iter().all(|r| r.key.name != "demo-pre"));
     g.sync("demo", &SyncRequest::default()).unwrap();
     g.run_until_idle(60 * SECOND).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     let pre = op.tasks.iter().find(|t| t.key.name == "demo-pre").unwrap();
     assert_eq!((pre.phase, pre.wave), (Phase::PreSync, -1));
     assert_eq!(op.phase, OperationPhase::Succeeded, "{}", op.message);
@@ -134,7 +134,7 @@ fn apply_out_of_sync_only_skips_synced_resources() {
     .unwrap();
     g.advance(SECOND).unwrap();
     g.sync("demo", &SyncRequest::default()).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     let names: Vec<&str> = op.tasks.iter().map(|t| t.key.name.as_str()).collect();
     assert_eq!(names, ["a"]);
     assert_eq!(op.phase, OperationPhase::Succeeded);

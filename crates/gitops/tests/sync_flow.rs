@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{cm, pod, setup, tree};
+use common::{cm, operation, pod, setup, sync_with_prune, tree};
 use kubeplay_gitops::controller::compare::{ConditionKind, SyncStatus};
 use kubeplay_gitops::controller::SyncRequest;
 use kubeplay_gitops::health::HealthStatus;
@@ -48,7 +48,7 @@ fn manual_sync_creates_everything_and_becomes_synced() {
         ));
     g.sync("demo", &SyncRequest::default()).unwrap();
     // One wave, no hooks: done without waiting for health (61).
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Succeeded);
     assert_eq!(op.message, "successfully synced (all tasks run)");
     assert_eq!(
@@ -111,7 +111,7 @@ fn waves_wait_for_health_of_the_previous_wave() {
         .clone();
     assert_eq!(msg, "waiting for healthy state of /Pod/web");
     assert!(g.run_until_idle(120 * SECOND).unwrap());
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Succeeded, "{}", op.message);
     assert!(g.cluster.get("ConfigMap", "default", "late").is_some());
 }
@@ -150,7 +150,7 @@ fn presync_hook_runs_first_and_is_deleted_on_success() {
         "waiting for completion of hook /Pod/migrate"
     );
     assert!(g.run_until_idle(120 * SECOND).unwrap());
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Succeeded, "{}", op.message);
     assert_eq!(op.tasks[0].phase, Phase::PreSync);
     assert!(g.cluster.get("ConfigMap", "default", "settings").is_some());
@@ -188,7 +188,7 @@ fn failed_hook_fails_the_sync_and_runs_syncfail_hooks() {
     );
     g.sync("demo", &SyncRequest::default()).unwrap();
     assert!(g.run_until_idle(120 * SECOND).unwrap());
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Failed);
     assert!(
         op.message
@@ -245,7 +245,7 @@ fn prune_prune_last_and_prune_disabled() {
     // Without prune the task is skipped with Argo's message (58).
     g.sync("demo", &SyncRequest::default()).unwrap();
     g.run_until_idle(60 * SECOND).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     let t = op.tasks.iter().find(|t| t.key.name == "b").unwrap();
     assert_eq!(
         (t.result, t.message.as_str()),
@@ -253,15 +253,8 @@ fn prune_prune_last_and_prune_disabled() {
     );
     assert!(g.cluster.get("ConfigMap", "default", "b").is_some());
     // With prune and PruneLast: the prune runs after the highest sync wave (54).
-    g.sync(
-        "demo",
-        &SyncRequest {
-            prune: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    sync_with_prune(&mut g);
+    let op = operation(&g);
     let order: Vec<(String, i64)> = op
         .tasks
         .iter()
@@ -276,7 +269,7 @@ fn prune_prune_last_and_prune_disabled() {
         ]
     );
     g.run_until_idle(60 * SECOND).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Succeeded, "{}", op.message);
     let t = op.tasks.iter().find(|t| t.key.name == "b").unwrap();
     assert_eq!(
@@ -499,7 +492,7 @@ fn apply_failure_reports_the_api_error() {
         "",
     );
     g.sync("demo", &SyncRequest::default()).unwrap();
-    let op = g.app("demo").unwrap().operation.clone().unwrap();
+    let op = operation(&g);
     assert_eq!(op.phase, OperationPhase::Failed);
     assert_eq!(op.message, "one or more objects failed to apply, reason: no matches for kind \"Widget\" in version \"example.com/v1\"");
 }

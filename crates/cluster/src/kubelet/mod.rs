@@ -87,6 +87,17 @@ pub enum Task {
     },
 }
 
+impl Task {
+    /// The process of `instance` of container `container` ends with `code`.
+    fn exited(container: usize, instance: u32, code: i32) -> Task {
+        Task::Exited {
+            container,
+            instance,
+            code,
+        }
+    }
+}
+
 /// What the kubelet needs from the cluster while handling a task.
 pub struct Ctx<'a> {
     pub now: Millis,
@@ -979,27 +990,7 @@ impl PodRuntime {
                 );
                 self.create_and_start(ctx, id, ci);
             }
-            images::Plan::Pull { done_at } => {
-                self.event(
-                    ctx,
-                    Some(ci),
-                    EventType::Normal,
-                    "Pulling",
-                    format!("Pulling image \"{image}\""),
-                );
-                self.containers[ci].pulling = true;
-                let requested_at = ctx.now;
-                ctx.queue.push(
-                    done_at,
-                    (
-                        id,
-                        Task::PullDone {
-                            container: ci,
-                            requested_at,
-                        },
-                    ),
-                );
-            }
+            images::Plan::Pull { done_at } => self.begin_pull(ctx, id, ci, &image, done_at),
             images::Plan::NeverPull => {
                 let message =
                     format!("Container image \"{image}\" is not present with pull policy of Never");
@@ -1050,6 +1041,19 @@ impl PodRuntime {
             self.pull_failed_retry(ctx, id, ci);
             return;
         }
+        let done_at = images::plan_failing(&mut ctx.nodes[self.node], image, failure, ctx.now);
+        self.begin_pull(ctx, id, ci, image, done_at);
+    }
+
+    /// A pull starts now (Pulling) and ends at `done_at` (`PullDone` says how).
+    fn begin_pull(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        id: PodId,
+        ci: usize,
+        image: &str,
+        done_at: Millis,
+    ) {
         self.event(
             ctx,
             Some(ci),
@@ -1059,17 +1063,11 @@ impl PodRuntime {
         );
         self.containers[ci].pulling = true;
         let requested_at = ctx.now;
-        let done_at = images::plan_failing(&mut ctx.nodes[self.node], image, failure, ctx.now);
-        ctx.queue.push(
-            done_at,
-            (
-                id,
-                Task::PullDone {
-                    container: ci,
-                    requested_at,
-                },
-            ),
-        );
+        let task = Task::PullDone {
+            container: ci,
+            requested_at,
+        };
+        ctx.queue.push(done_at, (id, task));
     }
 
     /// The pod sync failed (pull, container config): the pod worker retries after its
@@ -1180,15 +1178,7 @@ impl PodRuntime {
             format!("Started container {name}"),
         );
         if let Some((after, code)) = exit {
-            ctx.at(
-                after,
-                id,
-                Task::Exited {
-                    container: ci,
-                    instance,
-                    code,
-                },
-            );
+            ctx.at(after, id, Task::exited(ci, instance, code));
         }
         self.dirty = true;
         self.wake(ctx, id, Some(ci));
@@ -1218,15 +1208,9 @@ impl PodRuntime {
         run.trap = trap;
         let instance = run.instance;
         match reaction {
-            Sigterm::Exit { after, code } if after < grace => ctx.at(
-                after,
-                id,
-                Task::Exited {
-                    container: ci,
-                    instance,
-                    code,
-                },
-            ),
+            Sigterm::Exit { after, code } if after < grace => {
+                ctx.at(after, id, Task::exited(ci, instance, code))
+            }
             _ => ctx.at(
                 grace,
                 id,

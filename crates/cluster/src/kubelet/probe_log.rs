@@ -5,6 +5,7 @@
 use crate::clock::Millis;
 use crate::limits::MAX_PROBE_RECORDS;
 use crate::podspec::ProbeKind;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// How one probe attempt ended, as the kubelet judged it (spec 22-29).
@@ -54,31 +55,68 @@ pub struct ProbeRecord {
 }
 
 /// The bounded log: past [`MAX_PROBE_RECORDS`] the oldest half is dropped.
+///
+/// Results applied at once (steady successes) are known a few ms after their tick, later
+/// than results pushed after them: while the simulation runs, records later than the clock
+/// wait in `ahead` (a few, in order) so that the others are appended instead of inserted
+/// before them; [`ProbeLog::publish`] appends them when the cluster hands control back.
+/// The order is the one inserting each record after every record not later than it gives.
 #[derive(Debug, Default)]
 pub struct ProbeLog {
     records: Vec<ProbeRecord>,
+    ahead: VecDeque<ProbeRecord>,
+    /// The simulation's clock (see [`ProbeLog::settle`]).
+    now: Millis,
     dropped: u64,
 }
 
 impl ProbeLog {
     pub fn push(&mut self, record: ProbeRecord) {
-        if self.records.len() >= MAX_PROBE_RECORDS {
+        if self.records.len() + self.ahead.len() >= MAX_PROBE_RECORDS {
             let half = MAX_PROBE_RECORDS / 2;
-            self.records.drain(..half);
+            let from_records = half.min(self.records.len());
+            self.records.drain(..from_records);
+            self.ahead.drain(..(half - from_records).min(self.ahead.len()));
             self.dropped += half as u64;
         }
-        // Results applied at once (steady successes) are known a few ms after their tick, so
-        // a record may belong just before the last ones: it is placed in time order.
         let at = record.at;
-        let pos = self
-            .records
-            .iter()
-            .rposition(|r| r.at <= at)
-            .map_or(0, |i| i + 1);
-        self.records.insert(pos, record);
+        if at > self.now {
+            // After every waiting record not later than it.
+            let pos = self.ahead.partition_point(|r| r.at <= at);
+            self.ahead.insert(pos, record);
+        } else if self.records.last().is_none_or(|r| r.at <= at) {
+            self.records.push(record);
+        } else {
+            // Earlier than a record already logged (not from the kubelet, whose results are
+            // never earlier than the clock).
+            let pos = self.records.partition_point(|r| r.at <= at);
+            self.records.insert(pos, record);
+        }
     }
 
-    /// The kept records, in time order.
+    /// The clock moved to `now`: records known by then join the log, later ones (published
+    /// when control was handed back) wait again.
+    pub fn settle(&mut self, now: Millis) {
+        self.now = now;
+        while self.records.last().is_some_and(|r| r.at > now) {
+            if let Some(r) = self.records.pop() {
+                self.ahead.push_front(r);
+            }
+        }
+        while self.ahead.front().is_some_and(|r| r.at <= now) {
+            if let Some(r) = self.ahead.pop_front() {
+                self.records.push(r);
+            }
+        }
+    }
+
+    /// Every record, the waiting ones included, in the log (before control goes back to
+    /// whoever reads it).
+    pub fn publish(&mut self) {
+        self.records.extend(self.ahead.drain(..));
+    }
+
+    /// The kept records, in time order (complete after [`ProbeLog::publish`]).
     pub fn records(&self) -> &[ProbeRecord] {
         &self.records
     }
@@ -115,8 +153,15 @@ mod tests {
         for t in [10, 30, 20, 40, 5] {
             log.push(record(t, &pod));
         }
+        log.publish();
         let times: Vec<Millis> = log.records().iter().map(|r| r.at).collect();
         assert_eq!(times, [5, 10, 20, 30, 40]);
+        // Published records later than the clock are put back in order by the next settle.
+        log.settle(35);
+        log.push(record(35, &pod));
+        log.publish();
+        let times: Vec<Millis> = log.records().iter().map(|r| r.at).collect();
+        assert_eq!(times, [5, 10, 20, 30, 35, 40]);
     }
 
     #[test]
@@ -130,6 +175,7 @@ mod tests {
         for t in 0..MAX_PROBE_RECORDS as Millis + 1 {
             log.push(record(t, &pod));
         }
+        log.publish();
         assert_eq!(log.records().len(), MAX_PROBE_RECORDS / 2 + 1);
         assert_eq!(log.dropped(), (MAX_PROBE_RECORDS / 2) as u64);
         assert_eq!(log.records()[0].at, (MAX_PROBE_RECORDS / 2) as Millis);

@@ -1,16 +1,18 @@
 //! Comparison of an app's desired objects with the live cluster (spec 37-39, 46, 20-24):
 //! per-resource sync status, diffs, and health.
 
-use crate::app::Application;
-use crate::diff::{self, ResourceDiff};
+use super::live_state::{LiveEntry, LiveState};
+use crate::app::{Application, IgnoreDifference};
+use crate::diff::{self, PreparedDesired, ResourceDiff};
 use crate::health::app::{app_health, ManagedResource};
 use crate::health::{Assessor, Health, HealthStatus};
 use crate::hook::{annotation, is_hook, is_ignored, is_skip};
-use crate::repo_server::SourceType;
+use crate::repo_server::{Manifests, SourceType};
 use crate::tree::ResourceKey;
 use kubeplay_cluster::Cluster;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 pub const ANNOTATION_TRACKING_ID: &str = "argocd.argoproj.io/tracking-id";
 pub const ANNOTATION_COMPARE_OPTIONS: &str = "argocd.argoproj.io/compare-options";
@@ -78,9 +80,10 @@ pub struct Comparison {
     pub health: Health,
     pub resources: Vec<ResourceStatus>,
     /// Desired objects as they will be applied (namespace and tracking set), hooks included.
-    pub targets: Vec<Value>,
-    /// Live objects tracked by the app.
-    pub live: Vec<Value>,
+    /// Shared with the controller's cache: one render is prepared once.
+    pub targets: Vec<Arc<Value>>,
+    /// Live objects tracked by the app, shared with the controller's cache.
+    pub live: Vec<Arc<Value>>,
     pub conditions: Vec<Condition>,
 }
 
@@ -95,20 +98,97 @@ impl Comparison {
     }
 }
 
-/// Diffs of the last comparison, reused while neither side changed: the same desired
-/// object, the same live uid and resourceVersion, the same ignore rules. Like Argo CD's
-/// cluster cache, this keeps a steady app cheap to re-compare; status (which does not bump
-/// resourceVersion for pods here) is never part of a diff (30).
+/// What one app's comparisons keep from one round to the next, like Argo CD's controller:
+/// the last render prepared for comparing (targets with their namespace and tracking, each
+/// normalised), live objects normalised once per change (by uid and resourceVersion, as
+/// its cluster cache holds them), and what each resource's last diff was computed from.
+/// A refresh someone asked for still compares every resource (Argo's diff cache is off
+/// then); other re-comparisons reuse the diff of a resource whose two sides did not change.
 #[derive(Debug, Clone, Default)]
-pub struct DiffCache {
-    entries: HashMap<ResourceKey, (Option<Value>, String, ResourceDiff)>,
-    ignore: Vec<crate::app::IgnoreDifference>,
+pub struct CompareCache {
+    ignore: Vec<IgnoreDifference>,
+    prepared: Option<PreparedRender>,
+    live: LiveState,
+    /// Per resource: the prepared desired side and live version its last diff used.
+    diffed: HashMap<ResourceKey, (Option<Arc<PreparedDesired>>, Option<String>)>,
 }
 
-fn live_version(live: Option<&Value>) -> String {
-    let Some(l) = live else { return String::new() };
-    let m = |f: &str| l.pointer(f).and_then(Value::as_str).unwrap_or("");
-    format!("{}/{}", m("/metadata/uid"), m("/metadata/resourceVersion"))
+/// A render made ready to compare.
+#[derive(Debug, Clone)]
+struct PreparedRender {
+    /// The repo server's answer it came from (the same allocation while the cache hits).
+    manifests: Arc<Manifests>,
+    targets: Vec<Target>,
+    conditions: Vec<Condition>,
+    /// The kinds to watch: the simulated API's and the targets'.
+    kinds: Vec<String>,
+}
+
+/// One prepared desired object.
+#[derive(Debug, Clone)]
+struct Target {
+    obj: Arc<Value>,
+    key: ResourceKey,
+    /// Not compared: a hook, ignored, or Skip.
+    excluded: bool,
+    /// Normalised; None when it depends on the live object (managedFields rules).
+    prepared: Option<Arc<PreparedDesired>>,
+}
+
+impl CompareCache {
+    /// Forgets everything prepared with other ignore rules.
+    fn use_rules(&mut self, ignore: &[IgnoreDifference]) {
+        if self.ignore != ignore {
+            *self = CompareCache {
+                ignore: ignore.to_vec(),
+                ..CompareCache::default()
+            };
+        }
+    }
+
+    /// The render's targets and conditions, prepared once per repo server answer.
+    fn prepare(&mut self, app: &Application, manifests: &Arc<Manifests>) {
+        self.use_rules(&app.ignore_differences);
+        let fresh = self
+            .prepared
+            .as_ref()
+            .is_none_or(|p| !Arc::ptr_eq(&p.manifests, manifests));
+        if fresh {
+            let mut conditions = Vec::new();
+            let objects = prepare_targets(app, manifests.objects.clone(), &mut conditions);
+            let ignore = &app.ignore_differences;
+            let targets = objects
+                .into_iter()
+                .map(|obj| {
+                    let key = ResourceKey::of(&obj);
+                    let excluded = is_hook(&obj) || is_ignored(&obj) || is_skip(&obj);
+                    let prepared = (!excluded && !diff::depends_on_live(&key, ignore))
+                        .then(|| Arc::new(PreparedDesired::new(&obj, &key, ignore, None)));
+                    Target {
+                        obj: Arc::new(obj),
+                        key,
+                        excluded,
+                        prepared,
+                    }
+                })
+                .collect::<Vec<Target>>();
+            let mut kinds: Vec<String> = LISTED_KINDS.iter().map(|k| k.to_string()).collect();
+            for k in targets
+                .iter()
+                .filter_map(|t| t.obj.get("kind").and_then(Value::as_str))
+            {
+                if !kinds.iter().any(|x| x == k) {
+                    kinds.push(k.to_string());
+                }
+            }
+            self.prepared = Some(PreparedRender {
+                manifests: manifests.clone(),
+                targets,
+                conditions,
+                kinds,
+            });
+        }
+    }
 }
 
 /// Kinds the simulated API serves; live objects are listed from these and the desired kinds.
@@ -247,23 +327,21 @@ pub fn prepare_targets(
     out
 }
 
-/// Live objects tracked by `app`, from the listed kinds and the kinds of `targets`.
-pub fn tracked_live(
+/// Live objects tracked by `app`, from the listed kinds and `target_kinds`.
+pub fn tracked_live<'a>(
     cluster: &Cluster,
     apps: &super::AppObjects,
     app: &str,
-    targets: &[Value],
+    target_kinds: impl IntoIterator<Item = &'a str>,
 ) -> Vec<Value> {
-    let mut kinds: Vec<String> = LISTED_KINDS.iter().map(|k| k.to_string()).collect();
-    for t in targets {
-        if let Some(k) = t.get("kind").and_then(Value::as_str) {
-            if !kinds.iter().any(|x| x == k) {
-                kinds.push(k.to_string());
-            }
+    let mut kinds: Vec<&str> = LISTED_KINDS.to_vec();
+    for k in target_kinds {
+        if !kinds.contains(&k) {
+            kinds.push(k);
         }
     }
     let mut out = Vec::new();
-    for k in &kinds {
+    for k in kinds {
         // Filtered on the stored metadata: only tracked pods get their status built.
         out.extend(cluster.list_filtered(k, |o| is_tracked_by(o, app)));
     }
@@ -276,70 +354,83 @@ pub fn tracked_live(
     out
 }
 
-/// What the repo server rendered, prepared for comparison.
-pub struct Desired {
-    pub revision: String,
-    pub source_type: SourceType,
-    pub targets: Vec<Value>,
-    pub conditions: Vec<Condition>,
-}
-
-/// Compares prepared targets with the cluster.
+/// Compares what the repo server rendered with the cluster. `previous` is the app's last
+/// comparison: for a re-comparison no one asked for (`reuse_diffs`), a resource whose two
+/// sides did not change keeps its diff from there.
+#[allow(clippy::too_many_arguments)]
 pub fn compare(
     app: &Application,
-    desired: Desired,
+    manifests: &Arc<Manifests>,
     cluster: &Cluster,
     apps: &super::AppObjects,
     assessor: &Assessor,
-    mut cache: Option<&mut DiffCache>,
+    cache: &mut CompareCache,
+    previous: Option<Comparison>,
+    reuse_diffs: bool,
 ) -> Comparison {
-    if let Some(c) = cache.as_deref_mut() {
-        if c.ignore != app.ignore_differences {
-            c.entries.clear();
-            c.ignore = app.ignore_differences.clone();
-        }
-    }
-    let Desired {
-        revision,
-        source_type,
-        targets,
-        mut conditions,
-    } = desired;
-    let live_objects = tracked_live(cluster, apps, &app.name, &targets);
-    let mut live_by_key: BTreeMap<ResourceKey, &Value> = BTreeMap::new();
-    for l in &live_objects {
-        live_by_key.insert(ResourceKey::of(l), l);
-    }
+    cache.prepare(app, manifests);
+    let prepared = cache.prepared.take().expect("prepared above");
+    let mut last_diffs: HashMap<ResourceKey, ResourceDiff> = match previous {
+        Some(p) if reuse_diffs => p
+            .resources
+            .into_iter()
+            .map(|r| (r.diff.key.clone(), r.diff))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    cache.live.update(
+        cluster,
+        apps,
+        &app.name,
+        prepared.kinds.clone(),
+        &app.ignore_differences,
+    );
+    let live_entries = &cache.live;
     // Desired objects (not hooks, not ignored, not Skip) with their live counterparts.
-    let mut pairs: Vec<(Option<&Value>, Option<&Value>)> = Vec::new();
-    let mut desired_keys: std::collections::HashSet<ResourceKey> = std::collections::HashSet::new();
-    for t in &targets {
-        if is_hook(t) || is_ignored(t) || is_skip(t) {
-            continue;
-        }
-        let key = ResourceKey::of(t);
-        if cluster_scoped(&key.kind) {
+    struct Pair<'a> {
+        key: &'a ResourceKey,
+        target: Option<&'a Target>,
+        live: Option<&'a LiveEntry>,
+    }
+    let mut pairs: Vec<Pair<'_>> = Vec::with_capacity(prepared.targets.len());
+    let mut desired_keys: HashSet<ResourceKey> = HashSet::with_capacity(prepared.targets.len());
+    for t in prepared.targets.iter().filter(|t| !t.excluded) {
+        let key = if cluster_scoped(&t.key.kind) {
             // The live copy has no namespace; look it up without one.
-            let k = ResourceKey {
+            ResourceKey {
                 namespace: String::new(),
-                ..key.clone()
-            };
-            pairs.push((Some(t), live_by_key.get(&k).copied()));
-            desired_keys.insert(k);
+                ..t.key.clone()
+            }
         } else {
-            pairs.push((Some(t), live_by_key.get(&key).copied()));
-            desired_keys.insert(key);
-        }
+            t.key.clone()
+        };
+        let live = live_entries.get(&key);
+        desired_keys.insert(key);
+        pairs.push(Pair {
+            key: &t.key,
+            target: Some(t),
+            live,
+        });
     }
-    for (k, l) in &live_by_key {
-        if !desired_keys.contains(k) && !is_hook(l) {
-            pairs.push((None, Some(l)));
-        }
-    }
+    let mut extraneous: Vec<(&ResourceKey, &LiveEntry)> = live_entries
+        .ordered()
+        .filter(|(k, l)| !desired_keys.contains(*k) && !is_hook(&l.obj))
+        .collect();
+    extraneous.sort_by(|a, b| a.0.cmp(b.0));
+    extraneous.dedup_by(|a, b| a.0 == b.0);
+    pairs.extend(extraneous.into_iter().map(|(key, l)| Pair {
+        key,
+        target: None,
+        live: Some(l),
+    }));
     let managed: Vec<ManagedResource<'_>> = pairs
         .iter()
-        .map(|(d, l)| {
-            let obj = d.or(*l).expect("one side is present");
+        .map(|p| {
+            let obj: &Value = p
+                .target
+                .map(|t| &*t.obj)
+                .or(p.live.map(|l| &*l.obj))
+                .expect("one side is present");
             ManagedResource {
                 group: obj
                     .get("apiVersion")
@@ -355,52 +446,69 @@ pub fn compare(
                     .pointer("/metadata/name")
                     .and_then(Value::as_str)
                     .unwrap_or(""),
-                desired: *d,
-                live: *l,
+                desired: p.target.map(|t| &*t.obj),
+                live: p.live.map(|l| &*l.obj),
             }
         })
         .collect();
     let health = app_health(assessor, &managed, Some((&app.namespace, &app.name)));
+    let mut last_inputs = std::mem::take(&mut cache.diffed);
+    let mut diffed = HashMap::with_capacity(pairs.len());
     let mut app_status = SyncStatus::Synced;
     let mut resources = Vec::with_capacity(pairs.len());
-    for (i, (d, l)) in pairs.iter().enumerate() {
-        let version = live_version(*l);
-        let cached = cache.as_deref().and_then(|c| {
-            let obj = d.or(*l).expect("one side is present");
-            c.entries
-                .get(&ResourceKey::of(obj))
-                .filter(|(desired, v, _)| desired.as_ref() == d.as_deref() && *v == version)
-                .map(|(_, _, rd)| rd.clone())
+    for (i, p) in pairs.iter().enumerate() {
+        let key = p.key;
+        let live_version = p.live.and_then(|l| l.version.clone());
+        let desired_side: Option<Arc<PreparedDesired>> = p.target.map(|t| match &t.prepared {
+            Some(d) => d.clone(),
+            None => Arc::new(PreparedDesired::new(
+                &t.obj,
+                &t.key,
+                &app.ignore_differences,
+                p.live.map(|l| &*l.obj),
+            )),
         });
-        let rd = match cached {
-            Some(rd) => rd,
-            None => {
-                let rd = diff::diff(*d, *l, &app.ignore_differences);
-                if let Some(c) = cache.as_deref_mut() {
-                    let obj = d.or(*l).expect("one side is present");
-                    c.entries
-                        .insert(ResourceKey::of(obj), (d.cloned(), version, rd.clone()));
+        let unchanged = last_inputs.remove(key).is_some_and(|(d, v)| {
+            v.is_some()
+                && v == live_version
+                && match (&d, &desired_side) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                    (None, None) => true,
+                    _ => false,
                 }
-                rd
-            }
+        });
+        let rd = if unchanged {
+            last_diffs.remove(key)
+        } else {
+            None
         };
-        let requires_pruning = d.is_none();
+        let rd = rd.unwrap_or_else(|| {
+            diff::diff_prepared(
+                key.clone(),
+                desired_side.as_deref(),
+                p.live.map(|l| &*l.prepared),
+            )
+        });
+        diffed.insert(key.clone(), (desired_side, live_version));
+        let requires_pruning = p.target.is_none();
         let status = if rd.modified || requires_pruning {
             SyncStatus::OutOfSync
         } else {
             SyncStatus::Synced
         };
         let extraneous_ok = requires_pruning
-            && l.and_then(|l| annotation(l, ANNOTATION_COMPARE_OPTIONS))
+            && p.live
+                .and_then(|l| annotation(&l.obj, ANNOTATION_COMPARE_OPTIONS))
                 .is_some_and(|o| o.split(',').any(|w| w.trim() == "IgnoreExtraneous"));
         if status == SyncStatus::OutOfSync && !extraneous_ok {
             app_status = SyncStatus::OutOfSync;
         }
-        let obj = d.or(*l).expect("one side is present");
         resources.push(ResourceStatus {
             key: rd.key.clone(),
-            api_version: obj
-                .get("apiVersion")
+            api_version: managed[i]
+                .desired
+                .or(managed[i].live)
+                .and_then(|o| o.get("apiVersion"))
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
@@ -410,15 +518,19 @@ pub fn compare(
             diff: rd,
         });
     }
+    cache.diffed = diffed;
+    let mut conditions = prepared.conditions.clone();
     conditions.retain(|c| c.kind != ConditionKind::ComparisonError);
+    let targets = prepared.targets.iter().map(|t| t.obj.clone()).collect();
+    cache.prepared = Some(prepared);
     Comparison {
-        revision: Some(revision),
-        source_type: Some(source_type),
+        revision: Some(manifests.revision.clone()),
+        source_type: Some(manifests.source_type),
         sync_status: app_status,
         health: health.health,
         resources,
         targets,
-        live: live_objects,
+        live: live_entries.ordered().map(|(_, l)| l.obj.clone()).collect(),
         conditions,
     }
 }
@@ -432,7 +544,7 @@ pub fn comparison_error(
     apps: &super::AppObjects,
     assessor: &Assessor,
 ) -> Comparison {
-    let live = tracked_live(cluster, apps, &app.name, &[]);
+    let live = tracked_live(cluster, apps, &app.name, std::iter::empty());
     let resources = live
         .iter()
         .map(|l| ResourceStatus {
@@ -455,7 +567,7 @@ pub fn comparison_error(
         health: Health::new(HealthStatus::Unknown, ""),
         resources,
         targets: Vec::new(),
-        live,
+        live: live.into_iter().map(Arc::new).collect(),
         conditions: vec![Condition {
             kind: ConditionKind::ComparisonError,
             message: format!("Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = {message}"),

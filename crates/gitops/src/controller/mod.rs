@@ -4,6 +4,7 @@
 
 pub mod autosync;
 pub mod compare;
+pub mod live_state;
 
 use crate::activity::{ActivityKind, ActivityLog, Component};
 use crate::app::{Application, Retry};
@@ -22,7 +23,7 @@ use compare::{Comparison, Condition, ConditionKind, SyncStatus};
 use kubeplay_cluster::clock::{Millis, SECOND};
 use kubeplay_cluster::Cluster;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Apps are re-compared this often even without a change (72).
 pub const RESYNC_PERIOD: Millis = 120 * SECOND;
@@ -154,7 +155,7 @@ pub struct AppState {
     pub last_sync: Option<LastSync>,
     /// Created from an Application object a parent app synced.
     pub from_object: bool,
-    diff_cache: compare::DiffCache,
+    compare_cache: compare::CompareCache,
     cluster_version_seen: u64,
     /// Comparisons made so far (the tree cache's key).
     pub(crate) comparisons: u64,
@@ -175,7 +176,7 @@ impl AppState {
             self_heal_attempts: 0,
             last_sync: None,
             from_object: false,
-            diff_cache: compare::DiffCache::default(),
+            compare_cache: compare::CompareCache::default(),
             cluster_version_seen: u64::MAX,
             comparisons: 0,
             next_history_id: 0,
@@ -382,14 +383,7 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
         .filter(|o| o.is_running() && now >= o.next_pass_at)
     {
         let before = op.message.clone();
-        op.pass(
-            &mut Api {
-                cluster: env.cluster,
-                apps: env.app_objects,
-            },
-            env.assessor,
-            now,
-        );
+        run_pass(op, env, now);
         if op.message != before {
             env.activity.record_kind(
                 now,
@@ -504,6 +498,10 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
 
 /// Renders (through the repo server and its cache) and compares.
 fn refresh(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
+    // Like Argo CD's diff cache: only a re-comparison no one asked for (the cluster moved)
+    // may keep unchanged resources' diffs; a requested refresh and the periodic resync
+    // compare every resource again.
+    let reuse_diffs = !state.refresh_requested && now < state.next_refresh;
     state.refresh_requested = false;
     state.next_refresh = now + RESYNC_PERIOD;
     state.cluster_version_seen = env.cluster.resource_version();
@@ -511,7 +509,16 @@ fn refresh(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
         .comparison
         .as_ref()
         .map(|c| (c.sync_status, c.health.status, c.revision.clone()));
-    let cmp = compare_at(&state.app, None, Some(&mut state.diff_cache), env, now);
+    let previous = state.comparison.take();
+    let cmp = compare_at(
+        &state.app,
+        None,
+        &mut state.compare_cache,
+        previous,
+        reuse_diffs,
+        env,
+        now,
+    );
     let after = (cmp.sync_status, cmp.health.status, cmp.revision.clone());
     if before.as_ref() != Some(&after) {
         env.activity.record_kind(
@@ -526,11 +533,14 @@ fn refresh(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
     state.comparisons += 1;
 }
 
-/// A comparison at the app's target revision or at `revision`.
+/// A comparison at the app's target revision or at `revision` (see [`compare::compare`]
+/// for `previous` and `reuse_diffs`).
 fn compare_at(
     app: &Application,
     revision: Option<&str>,
-    cache: Option<&mut compare::DiffCache>,
+    cache: &mut compare::CompareCache,
+    previous: Option<Comparison>,
+    reuse_diffs: bool,
     env: &mut Env<'_>,
     now: Millis,
 ) -> Comparison {
@@ -572,23 +582,16 @@ fn compare_at(
             .record(now, Component::RepoServer, &app.name, what);
     }
     match rendered.result {
-        Ok(m) => {
-            let mut conditions = Vec::new();
-            let targets = compare::prepare_targets(&app, m.objects, &mut conditions);
-            compare::compare(
-                &app,
-                compare::Desired {
-                    revision: m.revision,
-                    source_type: m.source_type,
-                    targets,
-                    conditions,
-                },
-                env.cluster,
-                env.app_objects,
-                env.assessor,
-                cache,
-            )
-        }
+        Ok(m) => compare::compare(
+            &app,
+            &m,
+            env.cluster,
+            env.app_objects,
+            env.assessor,
+            cache,
+            previous,
+            reuse_diffs,
+        ),
         Err(e) => compare::comparison_error(&app, &e, env.cluster, env.app_objects, env.assessor),
     }
 }
@@ -602,15 +605,34 @@ fn start(
     req: &SyncRequest,
     only_out_of_sync: bool,
 ) -> Result<(), String> {
-    let at_other_revision = req.revision.is_some();
-    let cmp = if at_other_revision {
-        compare_at(&state.app, req.revision.as_deref(), None, env, now)
-    } else {
-        state
+    // The app's own comparison is lent to the operation and put back, not copied.
+    let cmp = match req.revision.as_deref() {
+        Some(rev) => {
+            let mut cache = compare::CompareCache::default();
+            compare_at(&state.app, Some(rev), &mut cache, None, false, env, now)
+        }
+        None => state
             .comparison
-            .clone()
-            .ok_or("the application has not been compared yet")?
+            .take()
+            .ok_or("the application has not been compared yet")?,
     };
+    let result = start_from(state, &cmp, env, now, initiator, req, only_out_of_sync);
+    if req.revision.is_none() {
+        state.comparison = Some(cmp);
+    }
+    result
+}
+
+/// [`start`] from a comparison.
+fn start_from(
+    state: &mut AppState,
+    cmp: &Comparison,
+    env: &mut Env<'_>,
+    now: Millis,
+    initiator: Initiator,
+    req: &SyncRequest,
+    only_out_of_sync: bool,
+) -> Result<(), String> {
     if let Some(e) = cmp
         .conditions
         .iter()
@@ -623,9 +645,17 @@ fn start(
     let apply_only_out_of_sync = only_out_of_sync || opts.apply_out_of_sync_only;
     let selected = |key: &ResourceKey| req.resources.as_ref().is_none_or(|r| r.contains(key));
     let start_unix = now / SECOND;
+    // Resources by group, kind and name, in the comparison's order.
+    let mut by_name: HashMap<(&str, &str, &str), Vec<&compare::ResourceStatus>> = HashMap::new();
+    for r in &cmp.resources {
+        by_name
+            .entry((&r.key.group, &r.key.kind, &r.key.name))
+            .or_default()
+            .push(r);
+    }
     let mut desired = Vec::new();
     for t in &cmp.targets {
-        let mut t = t.clone();
+        let mut t = Value::clone(t);
         if is_hook(&t) {
             // Hooks always run (66), named if they have no name (44).
             let phase = crate::hook::hook_types(&t)
@@ -641,12 +671,13 @@ fn start(
             continue;
         }
         let key = ResourceKey::of(&t);
-        let status = cmp.resources.iter().find(|r| {
-            r.key.kind == key.kind
-                && r.key.group == key.group
-                && r.key.name == key.name
-                && (r.key.namespace == key.namespace || r.key.namespace.is_empty())
-        });
+        let status = by_name
+            .get(&(key.group.as_str(), key.kind.as_str(), key.name.as_str()))
+            .and_then(|rs| {
+                rs.iter()
+                    .find(|r| r.key.namespace == key.namespace || r.key.namespace.is_empty())
+            })
+            .copied();
         if !selected(&status.map_or(key.clone(), |s| s.key.clone())) {
             continue;
         }
@@ -657,16 +688,21 @@ fn start(
         with_last_applied(&mut t);
         desired.push((t, live));
     }
+    let live_by_key: HashMap<ResourceKey, &Value> =
+        if cmp.resources.iter().any(|r| r.requires_pruning) {
+            let mut m = HashMap::new();
+            for l in &cmp.live {
+                m.entry(ResourceKey::of(l)).or_insert(&**l);
+            }
+            m
+        } else {
+            HashMap::new()
+        };
     let prune: Vec<Value> = cmp
         .resources
         .iter()
         .filter(|r| r.requires_pruning && selected(&r.key))
-        .filter_map(|r| {
-            cmp.live
-                .iter()
-                .find(|l| ResourceKey::of(l) == r.key)
-                .cloned()
-        })
+        .filter_map(|r| live_by_key.get(&r.key).map(|l| Value::clone(l)))
         .collect();
     let mut tasks = tasks::build(&desired, &prune);
     let ns = &state.app.destination.namespace;
@@ -702,18 +738,20 @@ fn start(
     state.operation = Some(op);
     // Run the first pass right away: Argo starts the operation as soon as it is set.
     let op = state.operation.as_mut().expect("just set");
-    op.pass(
-        &mut Api {
-            cluster: env.cluster,
-            apps: env.app_objects,
-        },
-        env.assessor,
-        now,
-    );
+    run_pass(op, env, now);
     if !op.is_running() {
         finished(state, env, now);
     }
     Ok(())
+}
+
+/// One pass of an operation, against the cluster and the controller's Applications.
+fn run_pass(op: &mut Operation, env: &mut Env<'_>, now: Millis) {
+    let mut api = Api {
+        cluster: env.cluster,
+        apps: env.app_objects,
+    };
+    op.pass(&mut api, env.assessor, now);
 }
 
 /// kubectl apply records what it applied, for the next three-way diff (32).
@@ -785,4 +823,116 @@ fn finished(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
         });
     }
     state.refresh_requested = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::GitOps;
+    use kubeplay_cluster::ClusterConfig;
+    use kubeplay_vfs::FileTree;
+
+    const FILES: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: 'nginx:1.25'}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+data: {key: one}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: pw}
+stringData: {password: p}
+";
+
+    const APP: &str = "apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: demo}
+spec:
+  source: {repoURL: https://git.example/demo, path: app}
+  destination: {namespace: default}
+  ignoreDifferences:
+  - {kind: ConfigMap, jsonPointers: [/data/ignored]}
+";
+
+    fn files(doc: &str) -> FileTree {
+        let mut t = FileTree::new();
+        t.write("/app/all.yaml", doc).unwrap();
+        t
+    }
+
+    /// The app's comparison made now with nothing kept from earlier ones.
+    fn from_scratch(g: &mut GitOps) -> Comparison {
+        let app = g.app("demo").unwrap().app.clone();
+        let now = g.now();
+        let (mut env, _) = g.env();
+        let mut cache = compare::CompareCache::default();
+        compare_at(&app, None, &mut cache, None, false, &mut env, now)
+    }
+
+    fn assert_same_as_from_scratch(g: &mut GitOps, step: &str) {
+        let kept = g.app("demo").unwrap().comparison.clone().unwrap();
+        assert_eq!(kept, from_scratch(g), "after {step}");
+    }
+
+    #[test]
+    fn kept_renders_normalisations_and_diffs_change_no_comparison() {
+        let mut g = GitOps::new(
+            "https://git.example/demo",
+            Cluster::new(ClusterConfig::default()),
+        );
+        g.commit(files(FILES), "initial", "dev").unwrap();
+        g.apply_applications(APP, "app.yaml").unwrap();
+        g.refresh("demo");
+        assert_same_as_from_scratch(&mut g, "the first refresh");
+        g.sync("demo", &SyncRequest::default()).unwrap();
+        g.run_until_idle(60_000).unwrap();
+        g.advance(5_000).unwrap();
+        assert_same_as_from_scratch(&mut g, "the sync");
+        assert_eq!(g.app("demo").unwrap().sync_status(), SyncStatus::Synced);
+
+        // Changed behind the controller's back: only the watch sees it (no refresh asked
+        // for), so unchanged resources keep their diffs and the changed ones are redone.
+        let mut cm = g.cluster.get("ConfigMap", "default", "cfg").unwrap();
+        cm["data"]["key"] = json!("by hand");
+        cm["data"]["ignored"] = json!("x");
+        g.cluster.apply(cm).unwrap();
+        let mut web = g.cluster.get("Deployment", "default", "web").unwrap();
+        web["spec"]["replicas"] = json!(3);
+        g.cluster.apply(web).unwrap();
+        g.advance(1_000).unwrap();
+        assert_same_as_from_scratch(&mut g, "drift");
+        let cmp = g.app("demo").unwrap().comparison.clone().unwrap();
+        let cfg = cmp.resource_named("cfg").unwrap();
+        assert_eq!(cfg.status, SyncStatus::OutOfSync);
+        assert_eq!(cfg.diff.changes.len(), 1, "{:?}", cfg.diff.changes);
+        assert_eq!(cmp.resource_named("pw").unwrap().status, SyncStatus::Synced);
+        g.cluster.delete("Secret", "default", "pw").unwrap();
+        g.advance(1_000).unwrap();
+        assert_same_as_from_scratch(&mut g, "a deletion");
+        let cmp = g.app("demo").unwrap().comparison.clone().unwrap();
+        assert!(cmp.resource_named("pw").unwrap().diff.live.is_none());
+
+        // A new revision and new ignore rules: prepared again.
+        g.commit(files(&FILES.replace("key: one", "key: two")), "two", "dev")
+            .unwrap();
+        g.refresh("demo");
+        assert_same_as_from_scratch(&mut g, "a new revision");
+        g.apply_applications(&APP.replace("/data/ignored", "/data/key"), "app.yaml")
+            .unwrap();
+        g.refresh("demo");
+        assert_same_as_from_scratch(&mut g, "new ignore rules");
+        // The key is ignored now, and the field added by hand was never ours (two-way).
+        let cmp = g.app("demo").unwrap().comparison.clone().unwrap();
+        let cfg = cmp.resource_named("cfg").unwrap();
+        assert_eq!(cfg.status, SyncStatus::Synced, "{:?}", cfg.diff.changes);
+    }
 }

@@ -51,6 +51,77 @@ impl ResourceDiff {
     }
 }
 
+/// A live object ready to compare: normalised, without server fields, and with the
+/// configuration it was last applied with (normalised the same way) when it records one.
+/// Depends only on the object and the ignore rules, so it is built once per change of the
+/// object (its uid and resourceVersion), as Argo CD's cluster cache keeps live state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedLive {
+    pub normalized: Value,
+    /// The last-applied configuration for the three-way merge (32).
+    original: Option<Value>,
+}
+
+impl PreparedLive {
+    pub fn new(live: &Value, key: &ResourceKey, ignore: &[IgnoreDifference]) -> PreparedLive {
+        let mut normalized = live.clone();
+        normalize(&mut normalized, key, ignore, Some(live));
+        strip_server_fields(&mut normalized);
+        let original = live
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get(LAST_APPLIED))
+            .and_then(Value::as_str)
+            .and_then(|s| serde_json::from_str::<Value>(s).ok())
+            .map(|mut o| {
+                normalize(&mut o, key, ignore, Some(live));
+                drop_namespace_and_empty_annotations(&mut o);
+                o
+            });
+        PreparedLive {
+            normalized,
+            original,
+        }
+    }
+}
+
+/// A desired object ready to compare: normalised and without server fields, plus the form
+/// the three-way merge takes (no namespace, no empty annotations). Built once per render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedDesired {
+    pub normalized: Value,
+    merge_form: Value,
+}
+
+impl PreparedDesired {
+    /// `live` matters only for rules that ignore what managers own (see
+    /// [`depends_on_live`]).
+    pub fn new(
+        desired: &Value,
+        key: &ResourceKey,
+        ignore: &[IgnoreDifference],
+        live: Option<&Value>,
+    ) -> PreparedDesired {
+        let mut normalized = desired.clone();
+        normalize(&mut normalized, key, ignore, live);
+        strip_server_fields(&mut normalized);
+        let mut merge_form = normalized.clone();
+        drop_namespace_and_empty_annotations(&mut merge_form);
+        PreparedDesired {
+            normalized,
+            merge_form,
+        }
+    }
+}
+
+/// Whether normalising a desired object of `key` reads the live object: a matching rule
+/// with `managedFieldsManagers` removes what those managers own in live (31).
+pub fn depends_on_live(key: &ResourceKey, ignore: &[IgnoreDifference]) -> bool {
+    ignore.iter().any(|r| {
+        !r.managed_fields_managers.is_empty()
+            && r.matches(&key.group, &key.kind, &key.namespace, &key.name)
+    })
+}
+
 /// Compares a desired object with its live counterpart (either may be absent).
 pub fn diff(
     desired: Option<&Value>,
@@ -58,42 +129,30 @@ pub fn diff(
     ignore: &[IgnoreDifference],
 ) -> ResourceDiff {
     let key = ResourceKey::of(desired.or(live).unwrap_or(&Value::Null));
-    let norm = |v: &Value| {
-        let mut v = v.clone();
-        normalize(&mut v, &key, ignore, live);
-        v
-    };
-    let live_n = live.map(|l| {
-        let mut l = norm(l);
-        strip_server_fields(&mut l);
-        l
-    });
-    let target = desired.map(|d| {
-        let mut d = norm(d);
-        strip_server_fields(&mut d);
-        let Some(l) = &live_n else { return d };
+    let live_side = live.map(|l| PreparedLive::new(l, &key, ignore));
+    let desired_side = desired.map(|d| PreparedDesired::new(d, &key, ignore, live));
+    diff_prepared(key, desired_side.as_ref(), live_side.as_ref())
+}
+
+/// [`diff`] over sides prepared beforehand: the merge prediction and the comparison, which
+/// every refresh does again.
+pub fn diff_prepared(
+    key: ResourceKey,
+    desired: Option<&PreparedDesired>,
+    live: Option<&PreparedLive>,
+) -> ResourceDiff {
+    let target = desired.map(|d| match live {
+        None => d.normalized.clone(),
         // Three-way when live records what was applied last, else two-way (32).
-        let original = live
-            .and_then(|l| l.pointer("/metadata/annotations"))
-            .and_then(|a| a.get(LAST_APPLIED))
-            .and_then(Value::as_str)
-            .and_then(|s| serde_json::from_str::<Value>(s).ok())
-            .map(|o| {
-                let mut o = o;
-                normalize(&mut o, &key, ignore, live);
-                o
-            })
-            .unwrap_or_else(|| d.clone());
-        let mut original = original;
-        drop_namespace_and_empty_annotations(&mut original);
-        let mut d2 = d.clone();
-        drop_namespace_and_empty_annotations(&mut d2);
-        merge::predict(&original, &d2, l)
+        Some(l) => {
+            let original = l.original.as_ref().unwrap_or(&d.merge_form);
+            merge::predict(original, &d.merge_form, &l.normalized)
+        }
     });
-    let (modified, changes) = match (&target, &live_n) {
+    let (modified, changes) = match (&target, live) {
         (Some(t), Some(l)) => {
             let mut changes = Vec::new();
-            changed_paths(l, t, &mut String::new(), &mut changes);
+            changed_paths(&l.normalized, t, &mut String::new(), &mut changes);
             (!changes.is_empty(), changes)
         }
         // Desired only: must be created (35).
@@ -111,7 +170,7 @@ pub fn diff(
     ResourceDiff {
         key,
         modified,
-        live: live_n,
+        live: live.map(|l| l.normalized.clone()),
         target,
         changes,
     }

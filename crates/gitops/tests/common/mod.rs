@@ -6,6 +6,8 @@
 
 use kubeplay_cluster::{Cluster, ClusterConfig};
 use kubeplay_gitops::api::GitOps;
+use kubeplay_gitops::controller::SyncRequest;
+use kubeplay_gitops::sync::Operation;
 use kubeplay_vfs::FileTree;
 
 pub fn tree(files: &[(&str, &str)]) -> FileTree {
@@ -35,17 +37,43 @@ spec:
     )
 }
 
-/// A GitOps instance with `files` as commit 1 and one app over `path`.
+/// A GitOps instance with `files` as commit 1 and one app "demo" over `path`.
 pub fn setup(files: &[(&str, &str)], path: &str, policy: &str) -> GitOps {
+    setup_with(files, &app_yaml("demo", path, policy))
+}
+
+/// A GitOps instance with `files` as commit 1 and the Applications of `yaml`, "demo"
+/// compared once.
+pub fn setup_with(files: &[(&str, &str)], yaml: &str) -> GitOps {
     let mut g = GitOps::new(
         "https://git.example/demo",
         Cluster::new(ClusterConfig::default()),
     );
     g.commit(tree(files), "initial", "dev").unwrap();
-    g.apply_applications(&app_yaml("demo", path, policy), "app.yaml")
-        .unwrap();
+    g.apply_applications(yaml, "app.yaml").unwrap();
     g.refresh("demo");
     g
+}
+
+/// Commits `files` as the next revision and refreshes "demo"; returns the commit id.
+pub fn commit_and_refresh(g: &mut GitOps, files: &[(&str, &str)], message: &str) -> String {
+    let id = g.commit(tree(files), message, "dev").unwrap();
+    g.refresh("demo");
+    id
+}
+
+/// Syncs "demo" with prune, as the Sync button with "Prune" ticked.
+pub fn sync_with_prune(g: &mut GitOps) {
+    let req = SyncRequest {
+        prune: true,
+        ..SyncRequest::default()
+    };
+    g.sync("demo", &req).unwrap();
+}
+
+/// The running or last operation of "demo".
+pub fn operation(g: &GitOps) -> Operation {
+    g.app("demo").unwrap().operation.clone().unwrap()
 }
 
 pub fn cm(name: &str, data: &str, annotations: &str) -> String {
