@@ -774,7 +774,7 @@ pub fn app() -> Html {
                 {for panes}
             </main>
             if *live_mounted && !layout.embed {
-                <crate::components::live::LiveView workspace={ws.clone()} visible={*live} />
+                <crate::components::live::LiveView workspace={ws.clone()} visible={*live} on_file_edit={Callback::from(apply.clone())} />
             }
             if !layout.embed || !diagnostics.is_empty() {
                 <Problems diagnostics={diagnostics} warnings={warnings} on_jump={on_jump} on_warning={on_warning} />
