@@ -81,6 +81,22 @@ async function openSyncDialog(page, want) {
   }, want);
 }
 
+/// web-prd synced, the clock paused, self-heal off (to look at the drift) and its Deployment
+/// scaled by hand from 4 to 7: OutOfSync.
+async function scalePrdByHand(page, origin) {
+  await openLive(page, origin, 'argocd-app');
+  await selectApp(page, 'web-prd');
+  await speed(page, '10x');
+  await waitText(page, syncStatus(page), 'Synced');
+  await waitText(page, page.locator('.live [data-testid=last-sync]'), 'Succeeded');
+  await pause(page);
+  await page.locator('.live .switch', { hasText: 'Self-heal' }).click();
+  await node(page, 'Deployment', 'prd-web').click();
+  await page.locator('.live .scale input').fill('7');
+  await page.locator('.live .scale button').click();
+  await waitText(page, syncStatus(page), 'OutOfSync');
+}
+
 export default {
   async 'live: the Argo CD example is OutOfSync until Sync, then Synced and Healthy'({ page, origin, shots }) {
     await openLive(page, origin, 'argocd-app');
@@ -130,19 +146,7 @@ export default {
   },
 
   async 'live: scaling a Deployment by hand shows the drift, and self-heal reverts it'({ page, origin, shots }) {
-    await openLive(page, origin, 'argocd-app');
-    await selectApp(page, 'web-prd');
-    await speed(page, '10x');
-    await waitText(page, syncStatus(page), 'Synced');
-    await waitText(page, page.locator('.live [data-testid=last-sync]'), 'Succeeded');
-    await pause(page);
-    // Self-heal off for a moment, to look at the drift.
-    await page.locator('.live .switch', { hasText: 'Self-heal' }).click();
-    await node(page, 'Deployment', 'prd-web').click();
-    const replicas = page.locator('.live .scale input');
-    await replicas.fill('7');
-    await page.locator('.live .scale button').click();
-    await waitText(page, syncStatus(page), 'OutOfSync');
+    await scalePrdByHand(page, origin);
     await page.locator('.live .dtab', { hasText: 'Diff' }).click();
     await page.locator('.live table.diff').waitFor();
     const diff = await page.locator('.live table.diff').textContent();
@@ -155,17 +159,7 @@ export default {
   },
 
   async 'live: a diff line becomes an ignoreDifferences rule in the Application file'({ page, origin, shots }) {
-    await openLive(page, origin, 'argocd-app');
-    await selectApp(page, 'web-prd');
-    await speed(page, '10x');
-    await waitText(page, syncStatus(page), 'Synced');
-    await waitText(page, page.locator('.live [data-testid=last-sync]'), 'Succeeded');
-    await pause(page);
-    await page.locator('.live .switch', { hasText: 'Self-heal' }).click();
-    await node(page, 'Deployment', 'prd-web').click();
-    await page.locator('.live .scale input').fill('7');
-    await page.locator('.live .scale button').click();
-    await waitText(page, syncStatus(page), 'OutOfSync');
+    await scalePrdByHand(page, origin);
     await page.locator('.live .dtab', { hasText: 'Diff' }).click();
     // Folded unchanged lines unfold on click.
     const rows = () => page.locator('.live table.diff tr').count();

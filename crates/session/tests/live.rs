@@ -4,6 +4,9 @@ use kubeplay_session::live::snapshot::{LiveSnapshot, TabContent};
 use kubeplay_session::live::*;
 use std::collections::BTreeMap;
 
+mod support;
+use support::{open, run};
+
 fn ex(path: &str) -> String {
     std::fs::read_to_string(format!(
         "{}/../../web/examples/{path}",
@@ -43,26 +46,6 @@ fn argocd() -> BTreeMap<String, String> {
             "overlays/overlays/prd/replicas.yaml",
         ),
     ])
-}
-
-fn open(files: BTreeMap<String, String>, open: &str) -> (LiveSession, LiveSnapshot) {
-    let mut s = LiveSession::default();
-    let snap = s.handle(LiveCommand::Open(WorkspaceSource {
-        files,
-        history: Vec::new(),
-        target: None,
-        open: open.into(),
-    }));
-    (s, snap)
-}
-
-fn run(s: &mut LiveSession, seconds: u64) -> LiveSnapshot {
-    let mut snap = s.handle(LiveCommand::Snapshot);
-    for _ in 0..seconds {
-        snap = s.handle(LiveCommand::Advance { ms: 1000 });
-        assert_eq!(snap.error, None);
-    }
-    snap
 }
 
 fn node<'a>(snap: &'a LiveSnapshot, kind: &str, name_prefix: &str) -> &'a snapshot::TreeNode {

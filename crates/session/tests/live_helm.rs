@@ -6,14 +6,11 @@ use kubeplay_session::examples::HELM;
 use kubeplay_session::live::helm::{HelmCommand, HelmInstall, HelmView};
 use kubeplay_session::live::*;
 
+mod support;
+use support::run;
+
 fn open_helm_example() -> LiveSession {
-    let mut s = LiveSession::default();
-    let snap = s.handle(LiveCommand::Open(WorkspaceSource {
-        files: HELM.workspace().files,
-        history: Vec::new(),
-        target: None,
-        open: HELM.open.into(),
-    }));
+    let (s, snap) = support::open(HELM.workspace().files, HELM.open);
     assert_eq!(snap.error, None);
     s
 }
@@ -33,15 +30,6 @@ fn install(name: &str, namespace: &str) -> HelmCommand {
 
 fn panel(snap: &LiveSnapshot) -> &HelmView {
     snap.helm.as_deref().expect("the Helm panel is shown")
-}
-
-fn run(s: &mut LiveSession, seconds: u64) -> LiveSnapshot {
-    let mut snap = s.handle(LiveCommand::Snapshot);
-    for _ in 0..seconds {
-        snap = s.handle(LiveCommand::Advance { ms: 1000 });
-        assert_eq!(snap.error, None);
-    }
-    snap
 }
 
 #[test]
@@ -215,13 +203,7 @@ fn cluster_scoped_objects_of_a_release_are_listed_once_and_gone_ones_are_missing
         "/mychart/templates/clusterrole.yaml".into(),
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{ .Release.Name }}-reader\nrules: []\n".into(),
     );
-    let mut s = LiveSession::default();
-    s.handle(LiveCommand::Open(WorkspaceSource {
-        files,
-        history: Vec::new(),
-        target: None,
-        open: HELM.open.into(),
-    }));
+    let (mut s, _) = support::open(files, HELM.open);
     helm(&mut s, HelmCommand::Show(true));
     let snap = helm(&mut s, install("demo", "default"));
     assert_eq!(snap.error, None);
