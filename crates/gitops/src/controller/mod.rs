@@ -330,7 +330,7 @@ impl Controller {
             return Err("another operation is already in progress".into());
         }
         refresh(state, env, now);
-        start(state, env, now, initiator, req, false)?;
+        start(state, env, now, SyncStart::new(req, initiator, false))?;
         state.self_heal_attempts = 0;
         Ok(())
     }
@@ -371,7 +371,12 @@ impl Controller {
             ..SyncRequest::default()
         };
         refresh(state, env, now);
-        start(state, env, now, Initiator::Rollback, &req, false)
+        start(
+            state,
+            env,
+            now,
+            SyncStart::new(&req, Initiator::Rollback, false),
+        )
     }
 }
 
@@ -453,7 +458,7 @@ fn reconcile(state: &mut AppState, env: &mut Env<'_>, now: Millis) {
             } else {
                 Initiator::Automated
             };
-            match start(state, env, now, initiator, &req, heal) {
+            match start(state, env, now, SyncStart::new(&req, initiator, heal)) {
                 Ok(()) => {
                     state
                         .events
@@ -596,17 +601,34 @@ fn compare_at(
     }
 }
 
+/// What a sync is started with: the request, who asked, and whether only out-of-sync
+/// resources are applied (self-heal).
+#[derive(Clone, Copy)]
+struct SyncStart<'r> {
+    req: &'r SyncRequest,
+    initiator: Initiator,
+    only_out_of_sync: bool,
+}
+
+impl<'r> SyncStart<'r> {
+    fn new(req: &'r SyncRequest, initiator: Initiator, only_out_of_sync: bool) -> Self {
+        SyncStart {
+            req,
+            initiator,
+            only_out_of_sync,
+        }
+    }
+}
+
 /// Builds the tasks of a sync and starts the operation (40-48, 66).
 fn start(
     state: &mut AppState,
     env: &mut Env<'_>,
     now: Millis,
-    initiator: Initiator,
-    req: &SyncRequest,
-    only_out_of_sync: bool,
+    how: SyncStart<'_>,
 ) -> Result<(), String> {
     // The app's own comparison is lent to the operation and put back, not copied.
-    let cmp = match req.revision.as_deref() {
+    let cmp = match how.req.revision.as_deref() {
         Some(rev) => {
             let mut cache = compare::CompareCache::default();
             compare_at(&state.app, Some(rev), &mut cache, None, false, env, now)
@@ -616,8 +638,8 @@ fn start(
             .take()
             .ok_or("the application has not been compared yet")?,
     };
-    let result = start_from(state, &cmp, env, now, initiator, req, only_out_of_sync);
-    if req.revision.is_none() {
+    let result = start_from(state, &cmp, env, now, how);
+    if how.req.revision.is_none() {
         state.comparison = Some(cmp);
     }
     result
@@ -629,10 +651,13 @@ fn start_from(
     cmp: &Comparison,
     env: &mut Env<'_>,
     now: Millis,
-    initiator: Initiator,
-    req: &SyncRequest,
-    only_out_of_sync: bool,
+    how: SyncStart<'_>,
 ) -> Result<(), String> {
+    let SyncStart {
+        req,
+        initiator,
+        only_out_of_sync,
+    } = how;
     if let Some(e) = cmp
         .conditions
         .iter()

@@ -91,30 +91,40 @@ fn merge(live: &mut Value, desired: &Value) {
                 }
             }
         }
-        (live @ Value::Array(_), Value::Array(d)) => {
+        (Value::Array(live), Value::Array(d)) => {
             let Some(key) = merge_key(d) else {
-                *live = Value::Array(d.clone());
+                *live = d.clone();
                 return;
             };
-            let l = live.as_array().cloned().unwrap_or_default();
-            if !l.iter().all(|i| i.get(key).is_some()) {
-                *live = Value::Array(d.clone());
+            if !live.iter().all(|i| i.get(key).is_some()) {
+                *live = d.clone();
                 return;
             }
+            let mut l = std::mem::take(live);
+            // With one desired item per key, each live item is moved into the result (taken
+            // ones are left Null, which no key matches); repeated keys copy, as each repeat
+            // starts from the same live item.
+            let unique = d
+                .iter()
+                .enumerate()
+                .all(|(i, di)| find(&d[..i], key, &di[key]).is_none());
             let mut out = Vec::with_capacity(d.len().max(l.len()));
             for di in d {
-                let mut item = find(&l, key, &di[key])
-                    .cloned()
-                    .unwrap_or_else(|| Value::Object(Map::new()));
+                let at = l.iter().position(|x| x.get(key) == Some(&di[key]));
+                let mut item = match at {
+                    Some(i) if unique => std::mem::take(&mut l[i]),
+                    Some(i) => l[i].clone(),
+                    None => Value::Object(Map::new()),
+                };
                 merge(&mut item, di);
                 out.push(item);
             }
-            for li in &l {
-                if find(d, key, &li[key]).is_none() {
-                    out.push(li.clone());
+            for li in l {
+                if !li.is_null() && find(d, key, &li[key]).is_none() {
+                    out.push(li);
                 }
             }
-            *live = Value::Array(out);
+            *live = out;
         }
         (live, d) => *live = d.clone(),
     }
@@ -147,6 +157,17 @@ mod tests {
         assert_eq!(
             predict(&original, &desired, &live),
             json!({"data": {"a": "1", "c": "by-hand"}, "spec": {"ports": [{"port": 80, "protocol": "TCP"}]}})
+        );
+    }
+
+    #[test]
+    fn repeated_keys_each_start_from_the_live_item() {
+        let desired = json!({"c": [{"name": "a", "image": "x"}, {"name": "a", "image": "y"}]});
+        let live = json!({"c": [{"name": "a", "image": "old", "pull": "P"}, {"name": "b"}]});
+        assert_eq!(
+            predict(&desired, &desired, &live),
+            json!({"c": [{"name": "a", "image": "x", "pull": "P"},
+                         {"name": "a", "image": "y", "pull": "P"}, {"name": "b"}]})
         );
     }
 }

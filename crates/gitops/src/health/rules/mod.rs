@@ -108,8 +108,9 @@ fn glob(pattern: &str, text: &str) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    /// (group, kind) of exact targets -> first rule naming it; looked up once per object.
-    exact: HashMap<(String, String), usize>,
+    /// group -> kind of exact targets -> first rule naming it; looked up once per object,
+    /// by borrowed strings (a comparison assesses hundreds of objects).
+    exact: HashMap<String, HashMap<String, usize>>,
     /// Rules with at least one wildcard target, in order.
     wildcards: Vec<usize>,
 }
@@ -144,8 +145,11 @@ impl RuleSet {
                     self.wildcards.push(at);
                 }
             } else {
-                let key = (t.group.clone(), t.kind.clone());
-                self.exact.entry(key).or_insert(at);
+                self.exact
+                    .entry(t.group.clone())
+                    .or_default()
+                    .entry(t.kind.clone())
+                    .or_insert(at);
             }
         }
         self.rules.push(rule);
@@ -161,7 +165,7 @@ impl RuleSet {
 
     /// The rule for a group/kind (core group is "").
     pub fn find(&self, group: &str, kind: &str) -> Option<&Rule> {
-        let exact = self.exact.get(&(group.to_string(), kind.to_string()));
+        let exact = self.exact.get(group).and_then(|kinds| kinds.get(kind));
         let index = exact.copied().or_else(|| {
             self.wildcards.iter().copied().find(|&i| {
                 self.rules[i]
