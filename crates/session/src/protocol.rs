@@ -5,8 +5,9 @@
 //! [`Session::handle`] directly. The session keeps the live simulation between requests;
 //! rendering is a pure function of the workspace it is sent.
 
-use crate::live::{LiveCommand, LiveSession, LiveSnapshot};
-use crate::render::{self, Rendered};
+use crate::live::{AppFileEdit, LiveCommand, LiveSession, LiveSnapshot};
+use crate::provenance::{self, Origin};
+use crate::render::{self, Rendered, Target};
 use crate::workspace::Workspace;
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +17,27 @@ pub enum Request {
     /// Render the workspace's target. The page sends it without its commits: rendering
     /// never reads them, and they can be large.
     Render(Box<Workspace>),
+    /// Where a line of a render came from (see [`provenance`]): asked on a hover or a click,
+    /// so the page never parses YAML itself.
+    Origins(Box<OriginsQuery>),
+    /// A rule the live view writes into an Application file (see
+    /// [`LiveSnapshot::file_edit`]), applied to the file's text in the page's workspace.
+    EditFile {
+        edit: Box<AppFileEdit>,
+        text: String,
+    },
     Live(LiveCommand),
+}
+
+/// A rendered line, with the render it belongs to: the workspace (without its commits) and
+/// the target and text that were rendered from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OriginsQuery {
+    pub workspace: Workspace,
+    pub target: Target,
+    pub rendered: String,
+    /// 1-based.
+    pub line: usize,
 }
 
 /// The engine side's answer to one request.
@@ -26,6 +47,10 @@ pub enum Reply {
         rendered: Rendered,
         took_ms: f64,
     },
+    /// The origins of the asked line, best first; empty when the engine made the line.
+    Origins(Vec<Origin>),
+    /// The file's new text, or why the rule cannot be written into it.
+    FileEdited(Result<String, String>),
     Live(LiveSnapshot),
     /// The request could not be read: the two sides disagree, which is a bug worth saying.
     Invalid(String),
@@ -57,6 +82,13 @@ impl Session {
                     took_ms: clock() - start,
                 }
             }
+            Request::Origins(q) => Reply::Origins(provenance::origins(
+                &q.workspace,
+                &q.target,
+                &q.rendered,
+                q.line,
+            )),
+            Request::EditFile { edit, text } => Reply::FileEdited(edit.apply(&text)),
             Request::Live(command) => Reply::Live(self.live.handle(command)),
         }
     }
@@ -107,6 +139,7 @@ pub fn reply_from_json(text: &str) -> Result<Envelope<Reply>, String> {
 mod tests {
     use super::*;
     use crate::examples;
+    use kubeplay_views::diff_view::IgnoreRule;
 
     fn clock() -> f64 {
         0.0
@@ -127,6 +160,67 @@ mod tests {
             } => assert!(out.text.contains("image: new-nginx:1.23.1"), "{}", out.text),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn origins_round_trip_through_json() {
+        let mut session = Session::default();
+        let mut ws = examples::KUSTOMIZE.workspace();
+        ws.history.clear();
+        let Rendered::Output(out) = render::render(&ws) else {
+            panic!("the example renders");
+        };
+        let line = out
+            .text
+            .lines()
+            .position(|l| l.contains("image: new-nginx"))
+            .expect("the image line")
+            + 1;
+        let query = OriginsQuery {
+            workspace: ws.clone(),
+            target: out.target.clone(),
+            rendered: out.text.clone(),
+            line,
+        };
+        let text =
+            session.handle_json(&request_json(9, &Request::Origins(Box::new(query))), &clock);
+        let reply = reply_from_json(&text).unwrap();
+        assert_eq!(reply.id, 9);
+        let expected = provenance::origins(&ws, &out.target, &out.text, line);
+        assert!(!expected.is_empty());
+        assert_eq!(reply.body, Reply::Origins(expected));
+    }
+
+    #[test]
+    fn a_file_edit_round_trips_through_json() {
+        let mut session = Session::default();
+        let edit = AppFileEdit {
+            path: "/app.yaml".into(),
+            app: "web".into(),
+            rule: IgnoreRule {
+                group: "apps".into(),
+                kind: "Deployment".into(),
+                name: "web".into(),
+                namespace: String::new(),
+                json_pointer: "/spec/replicas".into(),
+            },
+        };
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\nspec:\n  project: default\n";
+        let ask = |text: &str| Request::EditFile {
+            edit: Box::new(edit.clone()),
+            text: text.to_string(),
+        };
+        let reply = session.handle_json(&request_json(4, &ask(text)), &clock);
+        let reply = reply_from_json(&reply).unwrap();
+        assert_eq!(reply.id, 4);
+        assert_eq!(reply.body, Reply::FileEdited(edit.apply(text)));
+        assert!(matches!(&reply.body, Reply::FileEdited(Ok(t)) if t.contains("/spec/replicas")));
+        // A file that no longer holds the app says so.
+        let reply = session.handle_json(&request_json(5, &ask("kind: ConfigMap\n")), &clock);
+        assert!(matches!(
+            reply_from_json(&reply).unwrap().body,
+            Reply::FileEdited(Err(why)) if why.contains("no Application named")
+        ));
     }
 
     #[test]

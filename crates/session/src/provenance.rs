@@ -12,14 +12,46 @@
 use crate::render::{is_yaml, join, Target};
 use crate::workspace::{file_name, Workspace};
 use kubeplay_yaml::{Node, Value};
+use serde::{Deserialize, Serialize};
 
 /// One place a rendered line came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     pub file: String,
     pub line: usize,
-    /// What the place is: "resource", "patch", "kustomization", "template", "values".
-    pub role: &'static str,
+    pub role: Role,
+}
+
+/// What kind of place an [`Origin`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The manifest file a plain target renders.
+    Manifest,
+    /// A kustomize resource the field is in.
+    Resource,
+    /// A kustomize patch that sets the field.
+    Patch,
+    /// A kustomization line that transformed it (images, prefixes, labels, namespaces).
+    Kustomization,
+    /// The helm template line that wrote the field.
+    Template,
+    /// The helm values entry it read.
+    Values,
+}
+
+impl Role {
+    /// The word the page shows.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Manifest => "manifest",
+            Role::Resource => "resource",
+            Role::Patch => "patch",
+            Role::Kustomization => "kustomization",
+            Role::Template => "template",
+            Role::Values => "values",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -140,7 +172,7 @@ fn plain(ws: &Workspace, file: &str, index: usize, path: &[Seg]) -> Vec<Origin> 
         .map(|(line, _)| Origin {
             file: file.to_string(),
             line,
-            role: "manifest",
+            role: Role::Manifest,
         })
         .into_iter()
         .collect()
@@ -188,9 +220,9 @@ fn kustomize(
                 continue;
             };
             let role = if is_patch(ws, file) {
-                "patch"
+                Role::Patch
             } else {
-                "resource"
+                Role::Resource
             };
             let o = Origin {
                 file: file.clone(),
@@ -198,7 +230,7 @@ fn kustomize(
                 role,
             };
             if value.is_some() && scalar(node).as_deref() == value {
-                equal.push(((o.role != "patch", !in_target(file)), o));
+                equal.push(((o.role != Role::Patch, !in_target(file)), o));
             } else {
                 present.push(o);
             }
@@ -266,7 +298,7 @@ fn kustomization_lines(ws: &Workspace, dir: &str, path: &[Seg], value: &str) -> 
                 Origin {
                     file: file.clone(),
                     line: i + 1,
-                    role: "kustomization",
+                    role: Role::Kustomization,
                 },
             ));
         }
@@ -360,13 +392,13 @@ fn helm(
         out.push(Origin {
             file,
             line,
-            role: "template",
+            role: Role::Template,
         });
     } else if let Some(t) = template.filter(|t| ws.files.contains_key(t)) {
         out.push(Origin {
             file: t,
             line: 1,
-            role: "template",
+            role: Role::Template,
         });
     }
     out
@@ -388,7 +420,7 @@ fn find_values(
                     return Some(Origin {
                         file: file.clone(),
                         line,
-                        role: "values",
+                        role: Role::Values,
                     });
                 }
             }
@@ -451,10 +483,10 @@ mod tests {
         let (t, out) = rendered(&ws);
         let o = origins(&ws, &t, &out, line_of(&out, "replicas: 4"));
         assert_eq!(o[0].file, "/overlays/prd/replicas.yaml", "{o:?}");
-        assert_eq!(o[0].role, "patch");
+        assert_eq!(o[0].role, Role::Patch);
         assert!(
             o.iter()
-                .any(|o| o.file == "/base/deployment.yaml" && o.role == "resource"),
+                .any(|o| o.file == "/base/deployment.yaml" && o.role == Role::Resource),
             "{o:?}"
         );
     }

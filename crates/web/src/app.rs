@@ -12,10 +12,11 @@ use crate::components::problems::Problems;
 use crate::components::splitter::Splitter;
 use crate::engine::{self, RenderReply};
 use crate::examples::{self, Example};
-use crate::provenance::{self, Origin};
+use crate::provenance::Origin;
 use crate::render::{self, Diagnostic, Rendered, Target};
 use crate::workspace::{parent, Workspace};
 use crate::{history, share, storage};
+use kubeplay_session::protocol::OriginsQuery;
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -291,22 +292,49 @@ pub fn app() -> Html {
         let do_jump = do_jump.clone();
         Callback::from(move |o: Origin| do_jump(o.file, o.line, 1))
     };
+    // Provenance is the engine's (it parses YAML, the page does not): asked per line.
     let origins = {
         let ws = ws.clone();
         let out = view.clone();
-        Callback::from(move |line: usize| match &out {
-            Some(v) => provenance::origins(&ws, &v.output.target, &v.output.text, line),
-            None => Vec::new(),
-        })
+        Callback::from(
+            move |(line, reply): (usize, Callback<Vec<Origin>>)| match &out {
+                Some(v) => engine::origins(
+                    OriginsQuery {
+                        workspace: ws.without_history(),
+                        target: v.output.target.clone(),
+                        rendered: v.output.text.clone(),
+                        line,
+                    },
+                    reply,
+                ),
+                None => reply.emit(Vec::new()),
+            },
+        )
     };
+    // A warning's click jumps to its first origin once the engine answers, unless another
+    // warning was clicked meanwhile.
+    let warning_asked = use_mut_ref(|| 0u64);
     let on_warning = {
         let (origins, do_jump, focus_line) = (origins.clone(), do_jump.clone(), focus_line.clone());
         Callback::from(move |line: usize| {
             let serial = focus_line.as_ref().map_or(0, |f| f.1 + 1);
             focus_line.set(Some((line, serial)));
-            if let Some(o) = origins.emit(line).into_iter().next() {
-                do_jump(o.file, o.line, 1);
-            }
+            let asked = {
+                let mut n = warning_asked.borrow_mut();
+                *n += 1;
+                *n
+            };
+            let (warning_asked, do_jump) = (warning_asked.clone(), do_jump.clone());
+            origins.emit((
+                line,
+                Callback::from(move |found: Vec<Origin>| {
+                    if *warning_asked.borrow() == asked {
+                        if let Some(o) = found.into_iter().next() {
+                            do_jump(o.file, o.line, 1);
+                        }
+                    }
+                }),
+            ));
         })
     };
     let on_settings = {

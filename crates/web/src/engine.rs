@@ -8,8 +8,9 @@
 //! the same JSON messages are answered in-process instead.
 
 use crate::workspace::Workspace;
-use kubeplay_session::live::{LiveCommand, LiveSnapshot};
-use kubeplay_session::protocol::{reply_from_json, request_json, Reply, Request};
+use kubeplay_session::live::{AppFileEdit, LiveCommand, LiveSnapshot};
+use kubeplay_session::protocol::{reply_from_json, request_json, OriginsQuery, Reply, Request};
+use kubeplay_session::provenance::Origin;
 use kubeplay_session::render::Rendered;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -73,6 +74,30 @@ fn send_render(ws: Workspace, reply: Callback<RenderReply>) {
             if let Some((ws, reply)) = next {
                 send_render(ws, reply);
             }
+        }),
+    );
+}
+
+/// Asks where a rendered line came from; `reply` gets the origins, best first. A failure goes
+/// to the [`on_failure`] callback instead (the line then shows no origins).
+pub fn origins(query: OriginsQuery, reply: Callback<Vec<Origin>>) {
+    send(
+        Request::Origins(Box::new(query)),
+        Box::new(move |r| match r {
+            Reply::Origins(found) => reply.emit(found),
+            other => report_failure(failure_text(other)),
+        }),
+    );
+}
+
+/// Writes a live view's rule into `text` (the Application file's text in the workspace);
+/// `reply` gets the new text or why it cannot be written.
+pub fn edit_file(edit: Box<AppFileEdit>, text: String, reply: Callback<Result<String, String>>) {
+    send(
+        Request::EditFile { edit, text },
+        Box::new(move |r| match r {
+            Reply::FileEdited(result) => reply.emit(result),
+            other => reply.emit(Err(failure_text(other))),
         }),
     );
 }

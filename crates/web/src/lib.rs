@@ -2,9 +2,10 @@
 //!
 //! State lives in one [`workspace::Workspace`] value (files, folders, the open file and the
 //! render settings): it is what autosave writes to localStorage and what the share link
-//! encodes. Rendering, provenance, validation and highlighting are pure functions of it
-//! ([`render`], [`provenance`], [`validate`], [`highlight`]), tested natively; the components
-//! only draw and dispatch.
+//! encodes. Rendering, provenance and validation are pure functions of it that run in the
+//! engine worker ([`engine`] asks for them: the page's wasm holds no YAML parser); highlighting
+//! ([`highlight`]) is the page's own. All are tested natively; the components only draw and
+//! dispatch.
 
 pub mod app;
 pub mod browser;

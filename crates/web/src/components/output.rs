@@ -42,8 +42,9 @@ pub struct Props {
     /// Values files of the current chart besides values.yaml.
     pub values_candidates: Vec<String>,
     pub on_settings: Callback<SettingsChange>,
-    /// The origins of a rendered line (computed on demand).
-    pub origins: Callback<usize, Vec<Origin>>,
+    /// Asks for the origins of a rendered line; the engine answers later, through the given
+    /// callback.
+    pub origins: Callback<(usize, Callback<Vec<Origin>>)>,
     pub on_origin: Callback<Origin>,
     /// A line to mark and scroll to (from a warning or the outline).
     #[prop_or_default]
@@ -59,6 +60,9 @@ fn short(path: &str) -> &str {
 #[function_component(OutputPane)]
 pub fn output_pane(props: &Props) -> Html {
     let hovered = use_state(|| None::<(usize, Vec<Origin>)>);
+    // The newest question (its serial and line): only its answer is drawn, so a hover that
+    // moved on while the engine worked never shows a stale line's origins.
+    let asking = use_mut_ref(|| (0u64, None::<usize>));
     let picked = use_state(|| None::<usize>);
     let body = use_node_ref();
 
@@ -236,31 +240,59 @@ pub fn output_pane(props: &Props) -> Html {
         let line = el.closest("[data-line]").ok()??;
         line.get_attribute("data-line")?.parse().ok()
     };
+    // Asks for `line`'s origins; `then` gets them if no newer question was asked meanwhile.
+    let ask = {
+        let (asking, origins) = (asking.clone(), props.origins.clone());
+        move |line: usize, then: Box<dyn Fn(Vec<Origin>)>| {
+            let serial = {
+                let mut a = asking.borrow_mut();
+                *a = (a.0 + 1, Some(line));
+                a.0
+            };
+            let asking = asking.clone();
+            origins.emit((
+                line,
+                Callback::from(move |found: Vec<Origin>| {
+                    let current = asking.borrow().0 == serial;
+                    if current {
+                        asking.borrow_mut().1 = None;
+                        then(found);
+                    }
+                }),
+            ));
+        }
+    };
     let onmouseover = {
-        let (hovered, origins) = (hovered.clone(), props.origins.clone());
+        let (hovered, asking, ask) = (hovered.clone(), asking.clone(), ask.clone());
         Callback::from(move |e: MouseEvent| {
             if let Some(line) = line_at(&e) {
-                if hovered.as_ref().map(|h| h.0) != Some(line) {
-                    hovered.set(Some((line, origins.emit(line))));
+                let shown = hovered.as_ref().map(|h| h.0) == Some(line);
+                if !shown && asking.borrow().1 != Some(line) {
+                    let hovered = hovered.clone();
+                    ask(
+                        line,
+                        Box::new(move |found| hovered.set(Some((line, found)))),
+                    );
                 }
             }
         })
     };
     let onclick = {
-        let (picked, origins, on_origin, hovered) = (
-            picked.clone(),
-            props.origins.clone(),
-            props.on_origin.clone(),
-            hovered.clone(),
-        );
+        let (picked, on_origin, hovered) =
+            (picked.clone(), props.on_origin.clone(), hovered.clone());
         Callback::from(move |e: MouseEvent| {
             if let Some(line) = line_at(&e) {
                 picked.set(Some(line));
-                let found = origins.emit(line);
-                if let Some(first) = found.first() {
-                    on_origin.emit(first.clone());
-                }
-                hovered.set(Some((line, found)));
+                let (on_origin, hovered) = (on_origin.clone(), hovered.clone());
+                ask(
+                    line,
+                    Box::new(move |found| {
+                        if let Some(first) = found.first() {
+                            on_origin.emit(first.clone());
+                        }
+                        hovered.set(Some((line, found)));
+                    }),
+                );
             }
         })
     };
@@ -273,7 +305,7 @@ pub fn output_pane(props: &Props) -> Html {
                 html! {
                     <button class="origin" onclick={Callback::from(move |_| on.emit(o2.clone()))}
                         title={format!("Open {} at line {}", o.file, o.line)}>
-                        <span class="role">{o.role}</span>{format!("{}:{}", short(&o.file), o.line)}
+                        <span class="role">{o.role.as_str()}</span>{format!("{}:{}", short(&o.file), o.line)}
                     </button>
                 }
             });

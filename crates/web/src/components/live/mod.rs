@@ -84,6 +84,13 @@ pub enum Msg {
     Clock(ClockAction),
     Dialog(LiveDialog),
     DismissNotice,
+    /// The engine's answer to a rule written into a workspace file: the file's text it was
+    /// written into, and the new text or why not.
+    RuleWritten {
+        edit: Box<AppFileEdit>,
+        before: String,
+        result: Result<String, String>,
+    },
 }
 
 pub struct LiveView {
@@ -168,36 +175,70 @@ impl LiveView {
         }
     }
 
-    /// Writes a rule the session asks for into the workspace's Application file; says why
-    /// when it cannot (the file changed meanwhile, the page gave no way to write).
+    /// Asks the engine to write a rule the session asks for into the workspace's Application
+    /// file (the YAML is parsed there, not here); says why when it cannot (the file is gone,
+    /// the page gave no way to write).
     fn write_rule(&self, ctx: &Context<Self>, edit: Box<AppFileEdit>, snap: &mut LiveSnapshot) {
         let props = ctx.props();
-        let Some(on_edit) = props.on_file_edit.as_ref() else {
+        if props.on_file_edit.is_none() {
             snap.error = Some(format!(
                 "the rule for {} could not be written into {}: this page cannot edit files",
                 edit.app, edit.path
             ));
             return;
-        };
-        let checked = props
-            .workspace
-            .files
-            .get(&edit.path)
-            .ok_or_else(|| format!("{} is not in the workspace any more", edit.path))
-            .and_then(|text| edit.apply(text));
-        if let Err(why) = checked {
-            snap.notice = None;
-            snap.error = Some(format!("the rule stays in the simulation only: {why}"));
-            return;
         }
-        // Applied to the latest workspace, like every edit of the page.
-        on_edit.emit(Rc::new(move |w: &mut Workspace| {
-            if let Some(text) = w.files.get(&edit.path) {
-                if let Ok(next) = edit.apply(text) {
-                    w.files.insert(edit.path.clone(), next);
-                }
+        let Some(before) = props.workspace.files.get(&edit.path).cloned() else {
+            snap.notice = None;
+            snap.error = Some(format!(
+                "the rule stays in the simulation only: {} is not in the workspace any more",
+                edit.path
+            ));
+            return;
+        };
+        let text = before.clone();
+        let edit2 = edit.clone();
+        engine::edit_file(
+            edit,
+            text,
+            ctx.link().callback(move |result| Msg::RuleWritten {
+                edit: edit2.clone(),
+                before: before.clone(),
+                result,
+            }),
+        );
+    }
+
+    /// Applies the engine's text to the latest workspace, if the file is still the text it
+    /// was written into (never over an edit made meanwhile); else says why it was not.
+    fn rule_written(
+        &mut self,
+        ctx: &Context<Self>,
+        edit: Box<AppFileEdit>,
+        before: String,
+        result: Result<String, String>,
+    ) {
+        let refused = |why: String| format!("the rule stays in the simulation only: {why}");
+        let error = match (result, ctx.props().on_file_edit.as_ref()) {
+            (Err(why), _) => Some(refused(why)),
+            (Ok(_), _) if ctx.props().workspace.files.get(&edit.path) != Some(&before) => {
+                Some(refused(format!("{} changed meanwhile", edit.path)))
             }
-        }));
+            (Ok(next), Some(on_edit)) => {
+                on_edit.emit(Rc::new(move |w: &mut Workspace| {
+                    if w.files.get(&edit.path) == Some(&before) {
+                        w.files.insert(edit.path.clone(), next.clone());
+                    }
+                }));
+                None
+            }
+            (Ok(_), None) => Some(refused("this page cannot edit files".into())),
+        };
+        if let Some(error) = error {
+            let mut snap = (*self.snapshot).clone();
+            snap.notice = None;
+            snap.error = Some(error);
+            self.snapshot = Rc::new(snap);
+        }
     }
 
     fn open(&mut self, ctx: &Context<Self>) {
@@ -334,6 +375,14 @@ impl Component for LiveView {
                 }
                 self.pump(ctx);
                 self.request_frame();
+                true
+            }
+            Msg::RuleWritten {
+                edit,
+                before,
+                result,
+            } => {
+                self.rule_written(ctx, edit, before, result);
                 true
             }
             Msg::DismissNotice => {
