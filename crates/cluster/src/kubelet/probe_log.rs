@@ -76,7 +76,8 @@ impl ProbeLog {
             let half = MAX_PROBE_RECORDS / 2;
             let from_records = half.min(self.records.len());
             self.records.drain(..from_records);
-            self.ahead.drain(..(half - from_records).min(self.ahead.len()));
+            self.ahead
+                .drain(..(half - from_records).min(self.ahead.len()));
             self.dropped += half as u64;
         }
         let at = record.at;
