@@ -210,7 +210,16 @@ impl GitOps {
 
     /// Compares one app now (the Refresh button).
     pub fn refresh(&mut self, name: &str) {
-        self.controller.request_refresh(Some(name));
+        self.compare_now(Some(name));
+    }
+
+    /// Compares every app now, in one controller pass (after a commit, say).
+    pub fn refresh_all(&mut self) {
+        self.compare_now(None);
+    }
+
+    fn compare_now(&mut self, name: Option<&str>) {
+        self.controller.request_refresh(name);
         let now = self.now();
         let (mut env, controller) = self.env();
         controller.tick(&mut env, now);

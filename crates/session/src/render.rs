@@ -330,6 +330,24 @@ fn locate_message(ws: &Workspace, dir: &str, message: &str) -> Diagnostic {
     }
 }
 
+/// `--set` expressions from the settings' text: one per line, blank lines and `#` comments
+/// skipped.
+pub fn set_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Helm's `--namespace`, `default` when none is given.
+pub fn namespace_or_default(ns: &str) -> String {
+    match ns.trim() {
+        "" => "default".into(),
+        ns => ns.into(),
+    }
+}
+
 fn render_helm(ws: &Workspace, dir: &str) -> Result<Rendering> {
     let syntax: Vec<Diagnostic> = syntax_errors(ws, dir)
         .into_iter()
@@ -346,13 +364,7 @@ fn render_helm(ws: &Workspace, dir: &str) -> Result<Rendering> {
             user.files.push((f.clone(), text.clone()));
         }
     }
-    user.set = s
-        .set
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect();
+    user.set = set_lines(&s.set);
     let opts = TemplateOptions {
         render: RenderOptions {
             name: if s.release.trim().is_empty() {
@@ -360,11 +372,7 @@ fn render_helm(ws: &Workspace, dir: &str) -> Result<Rendering> {
             } else {
                 s.release.trim().into()
             },
-            namespace: if s.namespace.trim().is_empty() {
-                "default".into()
-            } else {
-                s.namespace.trim().into()
-            },
+            namespace: namespace_or_default(&s.namespace),
             ..Default::default()
         },
         ..Default::default()

@@ -4,6 +4,7 @@
 //! in the cluster as Helm 4 records it ([`kubeplay_helm::release`]), and its resources are
 //! shown with their health and what they created (ReplicaSets, Pods), as they run.
 
+use crate::render::namespace_or_default;
 use kubeplay_cluster::clock::unix_seconds;
 use kubeplay_gitops::api::GitOps;
 use kubeplay_gitops::tree::{self, ResourceKey};
@@ -172,13 +173,6 @@ fn install(g: &mut GitOps, req: &HelmInstall) -> Result<String, String> {
     };
     let r = release::install(&mut g.cluster, &chart, &values, &opts).map_err(|e| e.to_string())?;
     Ok(release::install_status(&r))
-}
-
-fn namespace_or_default(ns: &str) -> String {
-    match ns.trim() {
-        "" => "default".into(),
-        ns => ns.into(),
-    }
 }
 
 /// The panel as drawn now (None while it is hidden).

@@ -140,16 +140,7 @@ impl LiveSession {
                     let files = workspace::apply_manifests(g, &c.files)?;
                     self.app_files.extend(files);
                 }
-                let g = self.sim()?;
-                let names: Vec<String> = g
-                    .controller
-                    .apps
-                    .iter()
-                    .map(|a| a.app.name.clone())
-                    .collect();
-                for n in &names {
-                    g.refresh(n);
-                }
+                self.sim()?.refresh_all();
                 Ok(None)
             }
             LiveCommand::Advance { ms } => {

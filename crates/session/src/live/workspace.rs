@@ -50,15 +50,7 @@ pub fn open(src: &WorkspaceSource) -> Result<(GitOps, BTreeMap<String, String>),
         g.apply_applications(&yaml, "implicit application")
             .map_err(|e| join(&e))?;
     }
-    let names: Vec<String> = g
-        .controller
-        .apps
-        .iter()
-        .map(|a| a.app.name.clone())
-        .collect();
-    for n in &names {
-        g.refresh(n);
-    }
+    g.refresh_all();
     Ok((g, files))
 }
 

@@ -67,12 +67,7 @@ pub fn helm_dialog(p: &Props) -> Html {
                 name: name.trim().to_string(),
                 namespace: namespace.trim().to_string(),
                 values_files: (*values).clone(),
-                set: set
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(str::to_string)
-                    .collect(),
+                set: crate::render::set_lines(&set),
                 create_namespace: *create_ns,
             })));
         })
