@@ -9,6 +9,11 @@ mod fsio;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// The CLI's allocator (see Cargo.toml): a render is mostly small allocations.
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kubeplay",

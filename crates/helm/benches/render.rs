@@ -10,6 +10,10 @@ use kubeplay_vfs::FileTree;
 use std::hint::black_box;
 use std::path::Path;
 
+/// The allocator the `kubeplay` CLI uses, so figures match what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn starter() -> Chart {
     let mut tree = FileTree::new();
     for (rel, text) in kubeplay_helm::starter::starter_files("web") {

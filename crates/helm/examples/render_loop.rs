@@ -6,6 +6,10 @@ use kubeplay_helm::{load_chart, RenderOptions, Renderer, UserValues};
 use kubeplay_vfs::FileTree;
 use std::path::Path;
 
+/// The allocator the `kubeplay` CLI uses, so figures match what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn walk(dir: &Path, rel: &str, tree: &mut FileTree) {
     for e in std::fs::read_dir(dir).expect("read chart dir") {
         let e = e.expect("dir entry");
