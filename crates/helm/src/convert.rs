@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use kubeplay_gotemplate::{ElemType, Map, Value};
+use kubeplay_yaml::Resolved;
 use serde_json::Value as Json;
 
 /// JSON (as Helm holds values: `float64` numbers from YAML and JSON, `int64` from `--set`)
@@ -50,55 +51,136 @@ pub fn values_map(j: &serde_json::Map<String, Json>) -> Value {
 /// A template value to JSON, as `json.Marshal` sees it. Host objects are turned into their
 /// data or, for plain structs, into the fields Helm's JSON tags name.
 pub fn value_to_json(v: &Value) -> Result<Json, String> {
-    value_to_json_depth(v, 0)
+    marshal(v, 0)
 }
 
-fn value_to_json_depth(v: &Value, depth: usize) -> Result<Json, String> {
+/// What a walk over a template value builds, as Go's `json.Marshal` sees the value: JSON
+/// (`toJson`), or the YAML node sigs.k8s.io/yaml reads that JSON back into (`toYaml`), built
+/// directly instead of through a JSON tree.
+trait Marshaled: Sized {
+    fn null() -> Self;
+    fn bool(b: bool) -> Self;
+    fn int(i: i64) -> Self;
+    fn uint(u: u64) -> Self;
+    /// A finite float.
+    fn float(f: f64) -> Self;
+    fn string(s: String) -> Self;
+    fn list(items: Vec<Self>) -> Self;
+    fn object(entries: Vec<(String, Self)>) -> Self;
+}
+
+impl Marshaled for Json {
+    fn null() -> Self {
+        Json::Null
+    }
+    fn bool(b: bool) -> Self {
+        Json::Bool(b)
+    }
+    fn int(i: i64) -> Self {
+        Json::from(i)
+    }
+    fn uint(u: u64) -> Self {
+        Json::from(u)
+    }
+    fn float(f: f64) -> Self {
+        serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number)
+    }
+    fn string(s: String) -> Self {
+        Json::String(s)
+    }
+    fn list(items: Vec<Self>) -> Self {
+        Json::Array(items)
+    }
+    fn object(entries: Vec<(String, Self)>) -> Self {
+        Json::Object(entries.into_iter().collect())
+    }
+}
+
+/// The node `kubeplay_yaml::from_json` makes of the same JSON (numbers as go-yaml v2 reads
+/// Go's JSON numbers back).
+impl Marshaled for kubeplay_yaml::Node {
+    fn null() -> Self {
+        Self::null()
+    }
+    fn bool(b: bool) -> Self {
+        Self::scalar(if b { "true" } else { "false" }, Resolved::Bool(b))
+    }
+    fn int(i: i64) -> Self {
+        Self::scalar(i.to_string(), Resolved::Int(i128::from(i)))
+    }
+    fn uint(u: u64) -> Self {
+        Self::scalar(u.to_string(), Resolved::Int(i128::from(u)))
+    }
+    fn float(f: f64) -> Self {
+        Self::scalar(
+            kubeplay_yaml::gofmt::format_float_g(f, false),
+            Resolved::Float(f),
+        )
+    }
+    fn string(s: String) -> Self {
+        Self::string(s)
+    }
+    fn list(items: Vec<Self>) -> Self {
+        Self::sequence(items)
+    }
+    fn object(entries: Vec<(String, Self)>) -> Self {
+        Self::mapping(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Self::string(k), v))
+                .collect(),
+        )
+    }
+}
+
+/// The YAML node `toYaml` prints for a value (what sigs.k8s.io/yaml reads back from Go's JSON).
+pub fn value_to_node(v: &Value) -> Result<kubeplay_yaml::Node, String> {
+    marshal(v, 0)
+}
+
+fn marshal<M: Marshaled>(v: &Value, depth: usize) -> Result<M, String> {
     if depth > 10_000 {
         return Err("json: unsupported value: encountered a cycle".into());
     }
     Ok(match v {
-        Value::Nil => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) | Value::Int64(i) => Json::from(*i),
-        Value::Uint64(u) => Json::from(*u),
-        Value::Byte(b) => Json::from(*b),
-        Value::Float(f) => match serde_json::Number::from_f64(*f) {
-            Some(n) => Json::Number(n),
-            None => {
-                return Err(format!(
-                    "json: unsupported value: {}",
-                    kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(v))
-                ))
-            }
-        },
-        Value::String(s) => Json::String(s.to_str_lossy().into_owned()),
-        Value::List(l) => Json::Array(
+        Value::Nil => M::null(),
+        Value::Bool(b) => M::bool(*b),
+        Value::Int(i) | Value::Int64(i) => M::int(*i),
+        Value::Uint64(u) => M::uint(*u),
+        Value::Byte(b) => M::int(i64::from(*b)),
+        Value::Float(f) if f.is_finite() => M::float(*f),
+        Value::Float(_) => {
+            return Err(format!(
+                "json: unsupported value: {}",
+                kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(v))
+            ))
+        }
+        Value::String(s) => M::string(s.to_str_lossy().into_owned()),
+        Value::List(l) => M::list(
             l.items
                 .iter()
-                .map(|x| value_to_json_depth(x, depth + 1))
+                .map(|x| marshal(x, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
-        Value::Map(m) => {
-            let mut o = serde_json::Map::new();
-            for (k, x) in &m.entries {
-                o.insert(k.clone(), value_to_json_depth(x, depth + 1)?);
-            }
-            Json::Object(o)
-        }
+        Value::Map(m) => M::object(
+            m.entries
+                .iter()
+                .map(|(k, x)| Ok((k.clone(), marshal(x, depth + 1)?)))
+                .collect::<Result<_, String>>()?,
+        ),
         Value::Object(o) => {
             if o.is_nil() {
-                Json::Null
+                M::null()
             } else if let Some(inner) = o.value() {
-                value_to_json_depth(&inner, depth + 1)?
+                marshal(&inner, depth + 1)?
             } else {
-                let mut out = serde_json::Map::new();
+                let mut out = Vec::new();
                 for (json_name, field) in object_fields(&o.type_name()) {
                     if let Some(x) = o.field(field) {
-                        out.insert(json_name.to_string(), value_to_json_depth(&x, depth + 1)?);
+                        out.push((json_name.to_string(), marshal(&x, depth + 1)?));
                     }
                 }
-                Json::Object(out)
+                M::object(out)
             }
         }
         _ => return Err(format!("json: unsupported type: {}", v.type_name())),
@@ -244,8 +326,8 @@ pub fn to_yaml(v: &Value) -> Result<String, String> {
     if let Some(y) = scalar_yaml(v) {
         return Ok(y);
     }
-    let j = value_to_json(v)?;
-    kubeplay_yaml::emit_json(&j, &kubeplay_yaml::EmitOptions::sigs_yaml()).map_err(|e| e.goyaml)
+    kubeplay_yaml::emit_node(&value_to_node(v)?, &kubeplay_yaml::EmitOptions::sigs_yaml())
+        .map_err(|e| e.goyaml)
 }
 
 /// `toYaml` of the values that need no emitter: null, booleans, empty maps and lists, and
@@ -319,5 +401,47 @@ mod tests {
             scalar_yaml(&Value::from("nginx")).as_deref(),
             Some("nginx\n")
         );
+    }
+
+    /// `toYaml` builds the YAML node straight from the value; it must be the node the JSON
+    /// round trip (Go's `json.Marshal`, then go-yaml reading it) gives, number types included.
+    #[test]
+    fn direct_yaml_node_is_the_json_round_trip() {
+        let nested = Value::map([
+            ("int", Value::Int(-3)),
+            ("int64", Value::Int64(i64::MIN)),
+            ("uint", Value::Uint64(u64::MAX)),
+            ("byte", Value::Byte(7)),
+            ("whole float", Value::Float(3.0)),
+            ("float", Value::Float(0.000015)),
+            ("big float", Value::Float(1e21)),
+            ("text", Value::from("multi\nline: text\u{85}é")),
+            ("empty", Value::from("")),
+            ("yes", Value::from("yes")),
+            ("nil", Value::Nil),
+            (
+                "list",
+                Value::list(vec![Value::Bool(true), Value::list(vec![])]),
+            ),
+        ]);
+        let mutable = crate::funcs::helm::mutable(Value::map([("m", nested.clone())]));
+        for v in [
+            nested,
+            mutable,
+            Value::list(vec![Value::Float(2.5), Value::from("a")]),
+        ] {
+            let via_json = kubeplay_yaml::emit_json(
+                &value_to_json(&v).unwrap(),
+                &kubeplay_yaml::EmitOptions::sigs_yaml(),
+            )
+            .unwrap();
+            assert_eq!(to_yaml(&v).unwrap(), via_json, "{v:?}");
+            assert_eq!(
+                value_to_node(&v).unwrap(),
+                kubeplay_yaml::from_json(&value_to_json(&v).unwrap())
+            );
+        }
+        let err = to_yaml(&Value::Float(f64::NAN)).unwrap_err();
+        assert_eq!(err, value_to_json(&Value::Float(f64::NAN)).unwrap_err());
     }
 }

@@ -223,6 +223,9 @@ fn floats(v: serde_json::Value) -> serde_json::Value {
 
 /// `toYamlPretty`: go-yaml v3's encoder with indent 2 (sequences indented under keys).
 fn to_yaml_pretty(v: &Value) -> Result<String, String> {
-    let j = value_to_json(v)?;
-    kubeplay_yaml::emit_json(&j, &kubeplay_yaml::EmitOptions::helm_pretty()).map_err(|e| e.goyaml)
+    kubeplay_yaml::emit_node(
+        &crate::convert::value_to_node(v)?,
+        &kubeplay_yaml::EmitOptions::helm_pretty(),
+    )
+    .map_err(|e| e.goyaml)
 }
