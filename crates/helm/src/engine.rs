@@ -234,12 +234,9 @@ fn collect(
 
 /// Helm's template order: more path segments first, then reverse lexical order.
 fn sort_templates<'a>(names: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
-    let mut v: Vec<&String> = names.collect();
-    v.sort_by(|a, b| {
-        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
-        cb.cmp(&ca).then_with(|| b.cmp(a))
-    });
-    v
+    let mut v: Vec<(usize, &String)> = names.map(|n| (n.matches('/').count(), n)).collect();
+    v.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| b.cmp(a)));
+    v.into_iter().map(|(_, n)| n).collect()
 }
 
 fn execute(

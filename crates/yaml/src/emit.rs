@@ -161,6 +161,10 @@ pub fn emit_json_documents(
 /// break inside the double-quoted JSON string, so it is folded like one; characters YAML
 /// does not accept in its input (DEL, C1 controls, U+FFFE/U+FFFF) are an error.
 fn round_trip_string(s: &str) -> Result<Cow<'_, str>, Error> {
+    // Plain ASCII (nearly every string) has nothing to check or fold.
+    if s.bytes().all(|b| b < 0x7F) {
+        return Ok(Cow::Borrowed(s));
+    }
     if let Some(c) = s
         .chars()
         .find(|&c| matches!(c, '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}'))
@@ -265,12 +269,14 @@ fn analyze(value: &str, v3: bool) -> Analysis {
         block_indicators = true;
         flow_indicators = true;
     }
-    let chars: Vec<char> = value.chars().collect();
+    // One pass with a character of lookahead (every scalar written goes through here).
+    let mut chars = value.chars().peekable();
     let mut preceded_by_whitespace = true;
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
+    let mut i = 0usize;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         let followed_by_whitespace = next.is_none_or(is_blank);
-        let last = i + 1 == chars.len();
+        let last = next.is_none();
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -343,6 +349,7 @@ fn analyze(value: &str, v3: bool) -> Analysis {
             previous_break = false;
         }
         preceded_by_whitespace = is_blank(c) || is_break(c);
+        i += 1;
     }
 
     let mut a = Analysis {

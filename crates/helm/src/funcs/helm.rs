@@ -39,11 +39,7 @@ pub fn json_to_mutable(j: &serde_json::Value) -> Value {
     }
 }
 
-fn s(v: &Value) -> String {
-    v.as_bytes()
-        .map(|b| String::from_utf8_lossy(b).into_owned())
-        .unwrap_or_default()
-}
+use super::sprig::arg_str as s;
 
 pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("include", &[Str, Any], None, |ctx, a| {
