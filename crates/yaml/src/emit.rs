@@ -251,145 +251,160 @@ fn analyze(value: &str, v3: bool) -> Analysis {
             block_allowed: false,
         };
     }
-    let mut block_indicators = false;
-    let mut flow_indicators = false;
-    let mut line_breaks = false;
-    let mut special_characters = false;
-    let mut tab_characters = false;
-    let mut leading_space = false;
-    let mut leading_break = false;
-    let mut trailing_space = false;
-    let mut trailing_break = false;
-    let mut break_space = false;
-    let mut space_break = false;
-    let mut previous_space = false;
-    let mut previous_break = false;
-
+    let mut f = ScalarScan::default();
     if value.starts_with("---") || value.starts_with("...") {
-        block_indicators = true;
-        flow_indicators = true;
+        f.block_indicators = true;
+        f.flow_indicators = true;
     }
-    // One pass with a character of lookahead (every scalar written goes through here).
-    let mut chars = value.chars().peekable();
-    let mut preceded_by_whitespace = true;
-    let mut i = 0usize;
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let followed_by_whitespace = next.is_none_or(is_blank);
-        let last = next.is_none();
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                '?' | ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
-                '-' if followed_by_whitespace => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                _ => {}
-            }
-        } else {
-            match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_indicators = true,
-                ':' => {
-                    flow_indicators = true;
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
-                '#' if preceded_by_whitespace => {
-                    flow_indicators = true;
-                    block_indicators = true;
-                }
-                _ => {}
-            }
-        }
-        // The encoder turns on unicode output, so only unprintable characters are special.
-        // go-yaml v3 singles out tabs: fine in block scalars, not plain or single-quoted.
-        if v3 && c == '\t' {
-            tab_characters = true;
-        } else if !is_printable(c) {
-            special_characters = true;
-        }
-        if c == ' ' {
-            if i == 0 {
-                leading_space = true;
-            }
-            if last {
-                trailing_space = true;
-            }
-            if previous_break {
-                break_space = true;
-            }
-            previous_space = true;
-            previous_break = false;
-        } else if is_break(c) {
-            line_breaks = true;
-            if i == 0 {
-                leading_break = true;
-            }
-            if last {
-                trailing_break = true;
-            }
-            if previous_space {
-                space_break = true;
-            }
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
-        preceded_by_whitespace = is_blank(c) || is_break(c);
-        i += 1;
+    // Every scalar written goes through here; most are ASCII, read without UTF-8 decoding.
+    if value.is_ascii() {
+        f.scan(value.bytes().map(char::from), v3);
+    } else {
+        f.scan(value.chars(), v3);
     }
 
     let mut a = Analysis {
-        multiline: line_breaks,
+        multiline: f.line_breaks,
         flow_plain_allowed: true,
         block_plain_allowed: true,
         single_quoted_allowed: true,
         block_allowed: true,
     };
-    if leading_space || leading_break || trailing_space || trailing_break {
+    if f.leading_space || f.leading_break || f.trailing_space || f.trailing_break {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
     }
-    if trailing_space {
+    if f.trailing_space {
         a.block_allowed = false;
     }
-    if break_space {
+    if f.break_space {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || tab_characters || special_characters {
+    if f.space_break || f.tab_characters || f.special_characters {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if f.space_break || f.special_characters {
         a.block_allowed = false;
     }
-    if line_breaks {
+    if f.line_breaks {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
     }
-    if flow_indicators {
+    if f.flow_indicators {
         a.flow_plain_allowed = false;
     }
-    if block_indicators {
+    if f.block_indicators {
         a.block_plain_allowed = false;
     }
     a
+}
+
+/// What [`analyze`] finds in one pass over a scalar's characters (libyaml's flags).
+#[derive(Default)]
+struct ScalarScan {
+    block_indicators: bool,
+    flow_indicators: bool,
+    line_breaks: bool,
+    special_characters: bool,
+    tab_characters: bool,
+    leading_space: bool,
+    leading_break: bool,
+    trailing_space: bool,
+    trailing_break: bool,
+    break_space: bool,
+    space_break: bool,
+}
+
+impl ScalarScan {
+    fn scan(&mut self, chars: impl Iterator<Item = char>, v3: bool) {
+        let mut chars = chars.peekable();
+        let mut preceded_by_whitespace = true;
+        let mut previous_space = false;
+        let mut previous_break = false;
+        let mut i = 0usize;
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied();
+            let followed_by_whitespace = next.is_none_or(is_blank);
+            let last = next.is_none();
+            if i == 0 {
+                match c {
+                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
+                    | '"' | '%' | '@' | '`' => {
+                        self.flow_indicators = true;
+                        self.block_indicators = true;
+                    }
+                    '?' | ':' => {
+                        self.flow_indicators = true;
+                        if followed_by_whitespace {
+                            self.block_indicators = true;
+                        }
+                    }
+                    '-' if followed_by_whitespace => {
+                        self.flow_indicators = true;
+                        self.block_indicators = true;
+                    }
+                    _ => {}
+                }
+            } else {
+                match c {
+                    ',' | '?' | '[' | ']' | '{' | '}' => self.flow_indicators = true,
+                    ':' => {
+                        self.flow_indicators = true;
+                        if followed_by_whitespace {
+                            self.block_indicators = true;
+                        }
+                    }
+                    '#' if preceded_by_whitespace => {
+                        self.flow_indicators = true;
+                        self.block_indicators = true;
+                    }
+                    _ => {}
+                }
+            }
+            // The encoder turns on unicode output, so only unprintable characters are special.
+            // go-yaml v3 singles out tabs: fine in block scalars, not plain or single-quoted.
+            if v3 && c == '\t' {
+                self.tab_characters = true;
+            } else if !is_printable(c) {
+                self.special_characters = true;
+            }
+            if c == ' ' {
+                if i == 0 {
+                    self.leading_space = true;
+                }
+                if last {
+                    self.trailing_space = true;
+                }
+                if previous_break {
+                    self.break_space = true;
+                }
+                previous_space = true;
+                previous_break = false;
+            } else if is_break(c) {
+                self.line_breaks = true;
+                if i == 0 {
+                    self.leading_break = true;
+                }
+                if last {
+                    self.trailing_break = true;
+                }
+                if previous_space {
+                    self.space_break = true;
+                }
+                previous_space = false;
+                previous_break = true;
+            } else {
+                previous_space = false;
+                previous_break = false;
+            }
+            preceded_by_whitespace = is_blank(c) || is_break(c);
+            i += 1;
+        }
+    }
 }
 
 /// Whether libyaml may write `value` as a block scalar.
@@ -400,8 +415,9 @@ pub(crate) fn block_allowed(value: &str, v3: bool) -> bool {
 // ---------------------------------------------------------------------------------------------
 
 /// A scalar as the encoder hands it to the emitter.
-struct ScalarEvent {
-    value: String,
+struct ScalarEvent<'n> {
+    /// The text, borrowed from the node when printing does not change it.
+    value: Cow<'n, str>,
     /// Tag to print (already decided by the encoder), e.g. `!custom`.
     tag: Option<String>,
     style: ScalarStyle,
@@ -690,7 +706,8 @@ impl<'o> Emitter<'o> {
         match &k.value {
             Value::Scalar(_) => {
                 let ev = self.scalar_event(k);
-                if analyze(&ev.value, self.v3()).multiline {
+                // `analyze(..).multiline`, without the rest of the analysis.
+                if ev.value.contains(is_break) {
                     return false;
                 }
                 ev.value.len() + ev.tag.as_ref().map_or(0, String::len) <= 128
@@ -701,10 +718,10 @@ impl<'o> Emitter<'o> {
     }
 
     /// The encoder's part: the text and the style to request for a scalar node.
-    fn scalar_event(&self, node: &Node) -> ScalarEvent {
+    fn scalar_event<'n>(&self, node: &'n Node) -> ScalarEvent<'n> {
         let Value::Scalar(s) = &node.value else {
             return ScalarEvent {
-                value: String::new(),
+                value: Cow::Borrowed(""),
                 tag: None,
                 style: ScalarStyle::Plain,
             };
@@ -712,23 +729,32 @@ impl<'o> Emitter<'o> {
         if self.opts.keep_styles {
             return self.node_scalar_event(node, s);
         }
-        let text = |v: String| ScalarEvent {
-            value: v,
-            tag: None,
-            style: ScalarStyle::Plain,
-        };
         match s.resolved {
-            Resolved::Null => text("null".to_string()),
-            Resolved::Bool(b) => text(b.to_string()),
-            Resolved::Int(i) => text(i.to_string()),
-            Resolved::Float(f) => text(self.float_text(f)),
+            Resolved::Str | Resolved::Timestamp | Resolved::Merge => {
+                self.string_event(self.scalar_text(s))
+            }
+            _ => ScalarEvent {
+                value: self.scalar_text(s),
+                tag: None,
+                style: ScalarStyle::Plain,
+            },
+        }
+    }
+
+    /// The text a scalar is printed as (without `keep_styles`): numbers, booleans and null
+    /// as the encoder spells them, strings as they read back after the JSON round trip.
+    fn scalar_text<'n>(&self, s: &'n crate::node::Scalar) -> Cow<'n, str> {
+        match s.resolved {
+            Resolved::Null => Cow::Borrowed("null"),
+            Resolved::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
+            Resolved::Int(i) => Cow::Owned(i.to_string()),
+            Resolved::Float(f) => Cow::Owned(self.float_text(f)),
             Resolved::Str | Resolved::Timestamp | Resolved::Merge => {
                 if self.opts.json_round_trip {
                     // Errors were reported by `check_strings` before printing started.
-                    let v = round_trip_string(&s.value).unwrap_or(Cow::Borrowed(&s.value));
-                    self.string_event(&v)
+                    round_trip_string(&s.value).unwrap_or(Cow::Borrowed(&s.value))
                 } else {
-                    self.string_event(&s.value)
+                    Cow::Borrowed(&s.value)
                 }
             }
         }
@@ -748,10 +774,10 @@ impl<'o> Emitter<'o> {
 
     /// go-yaml's `stringv`: plain unless the text would read back as something else (or as
     /// a YAML 1.1 number/boolean), literal if it has a newline.
-    fn string_event(&self, s: &str) -> ScalarEvent {
-        let plain_ok = resolve_plain(s, self.opts.schema) == Resolved::Str
-            && !is_base60_float(s)
-            && !(self.opts.schema == Schema::GoYamlV3 && is_old_bool(s));
+    fn string_event<'n>(&self, s: Cow<'n, str>) -> ScalarEvent<'n> {
+        let plain_ok = resolve_plain(&s, self.opts.schema) == Resolved::Str
+            && !is_base60_float(&s)
+            && !(self.opts.schema == Schema::GoYamlV3 && is_old_bool(&s));
         let style = if s.contains('\n') {
             ScalarStyle::Literal
         } else if plain_ok {
@@ -760,7 +786,7 @@ impl<'o> Emitter<'o> {
             ScalarStyle::DoubleQuoted
         };
         ScalarEvent {
-            value: s.to_string(),
+            value: s,
             tag: None,
             style,
         }
@@ -768,11 +794,11 @@ impl<'o> Emitter<'o> {
 
     /// go-yaml v3's node encoder: keep the node's style; drop tags that the plain text
     /// implies; quote strings whose plain text would resolve to another type.
-    fn node_scalar_event(&self, node: &Node, s: &crate::node::Scalar) -> ScalarEvent {
+    fn node_scalar_event<'n>(&self, node: &Node, s: &'n crate::node::Scalar) -> ScalarEvent<'n> {
         // A tag written in the source is kept as is (go-yaml marks such nodes TaggedStyle).
         if let Some(t) = &node.tag {
             return ScalarEvent {
-                value: s.value.clone(),
+                value: Cow::Borrowed(&s.value),
                 tag: Some(t.clone()),
                 style: s.style,
             };
@@ -809,7 +835,7 @@ impl<'o> Emitter<'o> {
             other => other,
         };
         ScalarEvent {
-            value: s.value.clone(),
+            value: Cow::Borrowed(&s.value),
             tag,
             style,
         }
