@@ -46,13 +46,13 @@ pub fn parse(
     let eof = Item {
         typ: T::Eof,
         pos: 0,
-        val: std::borrow::Cow::Borrowed(""),
+        val: "",
     };
     let mut p = Parser {
         lex: Lexer::new(text),
         text: Arc::from(text),
         parse_name: name.to_string(),
-        token: [eof.clone(), eof.clone(), eof],
+        token: [eof; 3],
         peek_count: 0,
         vars: vec!["$"],
         range_depth: 0,
@@ -111,7 +111,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         } else {
             self.token[0] = self.lex.next_item();
         }
-        self.token[self.peek_count].clone()
+        self.token[self.peek_count]
     }
 
     fn backup(&mut self) {
@@ -131,11 +131,11 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
-            return self.token[self.peek_count - 1].clone();
+            return self.token[self.peek_count - 1];
         }
         self.peek_count = 1;
         self.token[0] = self.lex.next_item();
-        self.token[0].clone()
+        self.token[0]
     }
 
     fn next_non_space(&mut self) -> Item<'a> {
@@ -174,12 +174,13 @@ impl<'a, 'f> Parser<'a, 'f> {
                     self.parse_name,
                     action_line.unwrap_or(0)
                 );
-                if token.val.ends_with(" action") {
+                if self.lex.error_message().ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
             }
-            return self.errorf(format!("{token}{extra}"));
+            return self.errorf(format!("{}{extra}", self.lex.error_message()));
         }
+        let token = token.describe(self.lex.error_message());
         self.errorf(format!("unexpected {token} in {context}"))
     }
 
@@ -248,7 +249,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         if t.typ != T::String && t.typ != T::RawString {
             return self.unexpected(&t, context);
         }
-        let Some(name) = strconv::unquote(&t.val) else {
+        let Some(name) = strconv::unquote(t.val) else {
             return self.errorf("invalid syntax".into());
         };
         self.expect(T::RightDelim, context)?;
@@ -390,7 +391,7 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn parse_template_name(&mut self, t: &Item<'_>, context: &str) -> PResult<String> {
         match t.typ {
-            T::String | T::RawString => match strconv::unquote(&t.val) {
+            T::String | T::RawString => match strconv::unquote(t.val) {
                 Some(s) => Ok(s),
                 None => self.errorf("invalid syntax".into()),
             },
@@ -458,12 +459,12 @@ impl<'a, 'f> Parser<'a, 'f> {
                 pipe.is_assign = next.typ == T::Assign;
                 self.next_non_space();
                 pipe.decl.push(Span::new(v.pos, v.val.len()));
-                self.vars.push(v.src());
+                self.vars.push(v.val);
                 break;
             } else if next.typ == T::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(Span::new(v.pos, v.val.len()));
-                self.vars.push(v.src());
+                self.vars.push(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         T::Variable | T::RightDelim | T::RightParen => continue,
@@ -610,8 +611,8 @@ impl<'a, 'f> Parser<'a, 'f> {
         let span = Span::new(pos, t.val.len());
         Ok(Some(match t.typ {
             T::Identifier => {
-                if !(self.has_func)(&t.val) {
-                    return self.errorf(format!("function {} not defined", strconv::quote(&t.val)));
+                if !(self.has_func)(t.val) {
+                    return self.errorf(format!("function {} not defined", strconv::quote(t.val)));
                 }
                 Arg::Identifier { pos, name: span }
             }
@@ -619,8 +620,8 @@ impl<'a, 'f> Parser<'a, 'f> {
             T::Nil => Arg::Nil { pos },
             T::Variable => {
                 // The lexer ends a variable at a dot: the token is the name.
-                if !self.vars.iter().any(|v| *v == t.val) {
-                    return self.errorf(format!("undefined variable {}", strconv::quote(&t.val)));
+                if !self.vars.contains(&t.val) {
+                    return self.errorf(format!("undefined variable {}", strconv::quote(t.val)));
                 }
                 Arg::Variable { pos, path: span }
             }
@@ -629,7 +630,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 pos,
                 val: t.val == "true",
             },
-            T::CharConstant | T::Complex | T::Number => match new_number(&t.val, span, t.typ) {
+            T::CharConstant | T::Complex | T::Number => match new_number(t.val, span, t.typ) {
                 Ok(num) => Arg::Number {
                     pos,
                     num: Box::new(num),
@@ -642,7 +643,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.depth -= 1;
                 Arg::Pipe(Box::new(p?))
             }
-            T::String | T::RawString => match string_literal(&t.val) {
+            T::String | T::RawString => match string_literal(t.val) {
                 Some(text) => Arg::String {
                     pos,
                     quoted: span,
