@@ -133,18 +133,22 @@ impl<T> Default for Few<T> {
 }
 
 impl<T> Few<T> {
-    pub fn push(&mut self, t: T) {
-        match self {
-            Few::Many(v) if v.is_empty() => *self = Few::One(t),
-            Few::Many(v) => v.push(t),
-            Few::One(_) => {
-                let Few::One(first) = std::mem::take(self) else {
-                    return;
-                };
-                *self = Few::Many(vec![first, t]);
+    /// The elements of `stack` from `mark` on, moved out (a parser's
+    /// scratch stack: one allocation at the final length, none for one).
+    pub fn take(stack: &mut Vec<T>, mark: usize) -> Few<T> {
+        if stack.len() == mark + 1 {
+            if let Some(t) = stack.pop() {
+                return Few::One(t);
             }
         }
+        Few::Many(take_from(stack, mark))
     }
+}
+
+/// The elements of `stack` from `mark` on, moved into a vector of exactly
+/// that length (`split_off` would hand over the whole buffer at mark 0).
+pub fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+    stack.drain(mark..).collect()
 }
 
 impl<T> std::ops::Deref for Few<T> {

@@ -20,7 +20,16 @@ struct Parser<'a, 'f> {
     parse_name: String,
     token: [Item<'a>; 3],
     peek_count: usize,
+    /// Variables in scope: `vars[var_base..]` (a `define` or `block` body
+    /// starts a new scope with only `$`).
     vars: Vec<&'a str>,
+    var_base: usize,
+    /// Scratch stacks the lists under construction grow on, so each list is
+    /// allocated once, at its final length, when it is complete (nested
+    /// lists are complete before their parent goes on).
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
     range_depth: usize,
     /// Where the action being parsed started, for "in action started at".
     action_pos: Option<usize>,
@@ -55,6 +64,10 @@ pub fn parse(
         token: [eof; 3],
         peek_count: 0,
         vars: vec!["$"],
+        var_base: 0,
+        nodes: Vec::new(),
+        cmds: Vec::new(),
+        args: Vec::new(),
         range_depth: 0,
         action_pos: None,
         depth: 0,
@@ -202,7 +215,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn parse_top(&mut self) -> PResult<Vec<Node>> {
-        let mut root = Vec::new();
+        let mark = self.nodes.len();
         while self.peek().typ != T::Eof {
             if self.peek().typ == T::LeftDelim {
                 let delim = self.next();
@@ -213,11 +226,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Ctl::Node(n) => root.push(n),
+                Ctl::Node(n) => self.nodes.push(n),
                 Ctl::Stop(c) => return self.errorf(format!("unexpected {}", c.describe())),
             }
         }
-        Ok(root)
+        Ok(take_from(&mut self.nodes, mark))
     }
 
     fn add_tree(&mut self, name: String, root: Vec<Node>) -> PResult<()> {
@@ -253,10 +266,10 @@ impl<'a, 'f> Parser<'a, 'f> {
             return self.errorf("invalid syntax".into());
         };
         self.expect(T::RightDelim, context)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
+        let scope = self.enter_scope();
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (root, end) = self.item_list()?;
-        self.vars = saved_vars;
+        self.leave_scope(scope);
         self.range_depth = saved_range;
         if end != Stop::End {
             return self.errorf(format!("unexpected {} in {}", end.describe(), context));
@@ -264,12 +277,25 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.add_tree(name, root)
     }
 
+    /// A new variable scope holding only `$`; returns what restores the old.
+    fn enter_scope(&mut self) -> (usize, usize) {
+        let saved = (self.var_base, self.vars.len());
+        self.var_base = self.vars.len();
+        self.vars.push("$");
+        saved
+    }
+
+    fn leave_scope(&mut self, (base, len): (usize, usize)) {
+        self.var_base = base;
+        self.vars.truncate(len);
+    }
+
     fn item_list(&mut self) -> PResult<(Vec<Node>, Stop)> {
-        let mut list = Vec::new();
+        let mark = self.nodes.len();
         while self.peek_non_space().typ != T::Eof {
             match self.text_or_action()? {
-                Ctl::Node(n) => list.push(n),
-                Ctl::Stop(c) => return Ok((list, c)),
+                Ctl::Node(n) => self.nodes.push(n),
+                Ctl::Stop(c) => return Ok((take_from(&mut self.nodes, mark), c)),
             }
         }
         self.errorf("unexpected EOF".into())
@@ -421,10 +447,10 @@ impl<'a, 'f> Parser<'a, 'f> {
         let name = self.parse_template_name(&t, context)?;
         let pipe = self.pipeline(context, T::RightDelim)?;
         self.enter()?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
+        let scope = self.enter_scope();
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let r = self.item_list();
-        self.vars = saved_vars;
+        self.leave_scope(scope);
         self.range_depth = saved_range;
         self.depth -= 1;
         let (root, end) = r?;
@@ -447,6 +473,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             decl: Vec::new(),
             cmds: Few::default(),
         };
+        let mark = self.cmds.len();
         loop {
             let v = self.peek_non_space();
             if v.typ != T::Variable {
@@ -484,6 +511,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             let t = self.next_non_space();
             match t.typ {
                 x if x == end => {
+                    pipe.cmds = Few::take(&mut self.cmds, mark);
                     self.check_pipeline(&pipe, context)?;
                     return Ok(pipe);
                 }
@@ -501,7 +529,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 | T::LeftParen => {
                     self.backup();
                     let c = self.command()?;
-                    pipe.cmds.push(c);
+                    self.cmds.push(c);
                 }
                 _ => return self.unexpected(&t, context),
             }
@@ -532,14 +560,11 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn command(&mut self) -> PResult<Command> {
         let pos = self.peek_non_space().pos;
-        let mut cmd = Command {
-            pos,
-            args: Few::default(),
-        };
+        let mark = self.args.len();
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
-                cmd.args.push(op);
+                self.args.push(op);
             }
             let t = self.next();
             match t.typ {
@@ -550,10 +575,13 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             break;
         }
-        if cmd.args.is_empty() {
+        if self.args.len() == mark {
             return self.errorf("empty command".into());
         }
-        Ok(cmd)
+        Ok(Command {
+            pos,
+            args: Few::take(&mut self.args, mark),
+        })
     }
 
     fn operand(&mut self) -> PResult<Option<Arg>> {
@@ -620,7 +648,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             T::Nil => Arg::Nil { pos },
             T::Variable => {
                 // The lexer ends a variable at a dot: the token is the name.
-                if !self.vars.contains(&t.val) {
+                if !self.vars[self.var_base..].contains(&t.val) {
                     return self.errorf(format!("undefined variable {}", strconv::quote(t.val)));
                 }
                 Arg::Variable { pos, path: span }
@@ -708,6 +736,24 @@ fn simplify_complex(n: &mut Number, c: (f64, f64)) {
     }
 }
 
+/// The value of an unsigned decimal literal without leading zero or
+/// underscore that fits in a `u64` (`4`, `63`: nearly every number in a
+/// chart), without the general path's several parses.
+fn plain_decimal(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(c - b'0');
+    }
+    Some(v)
+}
+
 /// Go's `newNumber`: compute every interpretation of a number literal.
 fn new_number(text: &str, span: Span, typ: T) -> Result<Number, String> {
     let mut n = Number {
@@ -734,6 +780,20 @@ fn new_number(text: &str, span: Span, typ: T) -> Result<Number, String> {
         let c = parse_complex(text)
             .ok_or_else(|| format!("illegal number syntax: {}", strconv::quote(text)))?;
         simplify_complex(&mut n, c);
+        return Ok(n);
+    }
+    if let Some(v) = plain_decimal(text) {
+        // What the general path below computes for a decimal integer.
+        n.is_uint = true;
+        n.uint = v;
+        n.is_float = true;
+        if let Ok(i) = i64::try_from(v) {
+            n.is_int = true;
+            n.int = i;
+            n.float = i as f64;
+        } else {
+            n.float = v as f64;
+        }
         return Ok(n);
     }
     // Imaginary constants can only be complex unless they are zero.
@@ -781,4 +841,61 @@ fn new_number(text: &str, span: Span, typ: T) -> Result<Number, String> {
         return Err(format!("illegal number syntax: {}", strconv::quote(text)));
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(text: &str) -> Number {
+        new_number(text, Span::new(0, text.len()), T::Number).unwrap()
+    }
+
+    /// Decimal literals take a short path; its results must be the general
+    /// path's, at the edges of `int` and `uint` too.
+    #[test]
+    fn plain_decimals_read_as_the_general_path_does() {
+        for (text, int, uint, float) in [
+            ("0", Some(0), Some(0), 0.0),
+            ("63", Some(63), Some(63), 63.0),
+            (
+                "9223372036854775807",
+                Some(i64::MAX),
+                Some(i64::MAX as u64),
+                i64::MAX as f64,
+            ),
+            (
+                "9223372036854775808",
+                None,
+                Some(1 << 63),
+                9223372036854775808.0,
+            ),
+            (
+                "18446744073709551615",
+                None,
+                Some(u64::MAX),
+                u64::MAX as f64,
+            ),
+        ] {
+            let n = num(text);
+            assert_eq!(
+                (n.is_int, n.int),
+                (int.is_some(), int.unwrap_or(0)),
+                "{text}"
+            );
+            assert_eq!(
+                (n.is_uint, n.uint),
+                (uint.is_some(), uint.unwrap_or(0)),
+                "{text}"
+            );
+            assert!(
+                n.is_float && n.float == float && n.complex.is_none(),
+                "{text}"
+            );
+        }
+        assert!(plain_decimal("07").is_none() && plain_decimal("1_0").is_none());
+        assert_eq!(num("017").int, 15);
+        assert_eq!(num("1_000").int, 1000);
+        assert!(new_number("18446744073709551616", Span::new(0, 20), T::Number).is_err());
+    }
 }

@@ -200,10 +200,11 @@ pub fn unquote_char_literal(lit: &str) -> Result<u32, String> {
 }
 
 /// Strip Go's digit-separating underscores, checking their placement the
-/// way `strconv` does for base-prefixed literals (base 0).
-fn strip_underscores(s: &str) -> Option<String> {
+/// way `strconv` does for base-prefixed literals (base 0). Literals
+/// without one (nearly all) are borrowed, not copied.
+fn strip_underscores(s: &str) -> Option<std::borrow::Cow<'_, str>> {
     if !s.contains('_') {
-        return Some(s.to_string());
+        return Some(std::borrow::Cow::Borrowed(s));
     }
     // Underscores must separate digits (or follow the base prefix).
     let bytes = s.as_bytes();
@@ -231,7 +232,7 @@ fn strip_underscores(s: &str) -> Option<String> {
     if prev == b'_' {
         return None;
     }
-    Some(s.replace('_', ""))
+    Some(std::borrow::Cow::Owned(s.replace('_', "")))
 }
 
 /// Parse an integer with Go's base-0 rules (`0x`, `0o`, `0b`, leading-0
