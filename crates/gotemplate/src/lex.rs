@@ -120,6 +120,17 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// ASCII letters, digits and `_`, by byte.
+static IS_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
+        c += 1;
+    }
+    t
+};
+
 fn is_alnum(c: char) -> bool {
     c == '_' || c.is_alphabetic() || c.is_numeric()
 }
@@ -228,10 +239,16 @@ impl<'a> Lexer<'a> {
 
     /// Whether the input is at the right delimiter, and whether it is trimmed.
     fn at_right_delim(&self) -> (bool, bool) {
-        if self.right_trim_at(self.pos) && self.starts_with_at(self.pos + TRIM_LEN, RIGHT_DELIM) {
-            return (true, true);
+        // Asked before every item of an action: one byte rules most out.
+        match self.byte(self.pos) {
+            Some(b'}') => (self.byte(self.pos + 1) == Some(b'}'), false),
+            Some(c) if is_space(c) => {
+                let trimmed = self.byte(self.pos + 1) == Some(b'-')
+                    && self.starts_with_at(self.pos + TRIM_LEN, RIGHT_DELIM);
+                (trimmed, trimmed)
+            }
+            _ => (false, false),
         }
-        (self.starts_with_at(self.pos, RIGHT_DELIM), false)
     }
 
     fn at_terminator(&self) -> bool {
@@ -434,12 +451,11 @@ impl<'a> Lexer<'a> {
     /// Skip letters, digits and underscores (ASCII without decoding).
     fn skip_alnum(&mut self) {
         loop {
-            match self.byte(self.pos) {
-                Some(c) if c.is_ascii_alphanumeric() || c == b'_' => self.pos += 1,
-                Some(c) if !c.is_ascii() => match self.peek_char() {
-                    Some(c) if is_alnum(c) => self.pos += c.len_utf8(),
-                    _ => return,
-                },
+            let rest = &self.input.as_bytes()[self.pos..];
+            let n = rest.iter().position(|c| !IS_WORD[*c as usize]);
+            self.pos += n.unwrap_or(rest.len());
+            match self.peek_char() {
+                Some(c) if !c.is_ascii() && is_alnum(c) => self.pos += c.len_utf8(),
                 _ => return,
             }
         }

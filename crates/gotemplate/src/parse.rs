@@ -18,16 +18,8 @@ struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     text: Arc<str>,
     parse_name: String,
-    /// Every item of the text, lexed up front: Go's three-token lookahead
-    /// (`peek`, `backup`) becomes moving `at` back and forth, which costs
-    /// nothing, where copying items in and out of a lookahead buffer after
-    /// each lexer call was most of the parser's time.
-    items: Vec<Item<'a>>,
-    /// Index of the next item to read.
-    at: usize,
-    /// The furthest item read: Go's `token[0]`, the last one its lazy lexer
-    /// produced, whose line parse errors report.
-    seen: usize,
+    token: [Item<'a>; 3],
+    peek_count: usize,
     /// Variables in scope: `vars[var_base..]` (a `define` or `block` body
     /// starts a new scope with only `$`).
     vars: Vec<&'a str>,
@@ -60,24 +52,17 @@ pub fn parse(
     has_func: &dyn Fn(&str) -> bool,
     max_stack: usize,
 ) -> Result<Vec<Tree>, Error> {
-    let mut lex = Lexer::new(text);
-    // Charts average one item per five or six bytes of template text.
-    let mut items = Vec::with_capacity(text.len() / 6 + 8);
-    loop {
-        let it = lex.next_item();
-        items.push(it);
-        // The lexer stops at EOF, or at an error (then gives EOF).
-        if it.typ == T::Eof {
-            break;
-        }
-    }
+    let eof = Item {
+        typ: T::Eof,
+        pos: 0,
+        val: "",
+    };
     let mut p = Parser {
-        lex,
+        lex: Lexer::new(text),
         text: Arc::from(text),
         parse_name: name.to_string(),
-        items,
-        at: 0,
-        seen: 0,
+        token: [eof; 3],
+        peek_count: 0,
         vars: vec!["$"],
         var_base: 0,
         nodes: Vec::new(),
@@ -133,26 +118,37 @@ impl Stop {
 }
 
 impl<'a, 'f> Parser<'a, 'f> {
-    /// The item at `at` (past the end, the final EOF, as a lexer keeps
-    /// returning it), noting how far reading went.
-    fn item_at(&mut self, at: usize) -> Item<'a> {
-        let i = at.min(self.items.len() - 1);
-        self.seen = self.seen.max(i);
-        self.items[i]
-    }
-
     fn next(&mut self) -> Item<'a> {
-        let t = self.item_at(self.at);
-        self.at += 1;
-        t
+        if self.peek_count > 0 {
+            self.peek_count -= 1;
+        } else {
+            self.token[0] = self.lex.next_item();
+        }
+        self.token[self.peek_count]
     }
 
     fn backup(&mut self) {
-        self.at -= 1;
+        self.peek_count += 1;
+    }
+
+    fn backup2(&mut self, t1: Item<'a>) {
+        self.token[1] = t1;
+        self.peek_count = 2;
+    }
+
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
+        self.token[1] = t1;
+        self.token[2] = t2;
+        self.peek_count = 3;
     }
 
     fn peek(&mut self) -> Item<'a> {
-        self.item_at(self.at)
+        if self.peek_count > 0 {
+            return self.token[self.peek_count - 1];
+        }
+        self.peek_count = 1;
+        self.token[0] = self.lex.next_item();
+        self.token[0]
     }
 
     fn next_non_space(&mut self) -> Item<'a> {
@@ -175,7 +171,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             format!(
                 "{}:{}",
                 self.parse_name,
-                self.lex.line_at(self.items[self.seen].pos)
+                self.lex.line_at(self.token[0].pos)
             ),
             msg,
         ))
@@ -222,13 +218,12 @@ impl<'a, 'f> Parser<'a, 'f> {
         let mark = self.nodes.len();
         while self.peek().typ != T::Eof {
             if self.peek().typ == T::LeftDelim {
-                let delim = self.at;
-                self.next();
+                let delim = self.next();
                 if self.next_non_space().typ == T::Define {
                     self.parse_definition()?;
                     continue;
                 }
-                self.at = delim;
+                self.backup2(delim);
             }
             match self.text_or_action()? {
                 Ctl::Node(n) => self.nodes.push(n),
@@ -484,8 +479,8 @@ impl<'a, 'f> Parser<'a, 'f> {
             if v.typ != T::Variable {
                 break;
             }
-            let var_at = self.at;
             self.next();
+            let after = self.peek();
             let next = self.peek_non_space();
             if next.typ == T::Assign || next.typ == T::Declare {
                 pipe.is_assign = next.typ == T::Assign;
@@ -504,9 +499,11 @@ impl<'a, 'f> Parser<'a, 'f> {
                     }
                 }
                 return self.errorf(format!("too many declarations in {context}"));
+            } else if after.typ == T::Space {
+                self.backup3(v, after);
+                break;
             } else {
-                // Not a declaration: read the variable again as an operand.
-                self.at = var_at;
+                self.backup2(v);
                 break;
             }
         }
