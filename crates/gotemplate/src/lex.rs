@@ -261,7 +261,17 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next item; after an error or EOF it keeps returning EOF.
+    #[inline]
     pub fn next_item(&mut self) -> Item<'a> {
+        // Most items are inside actions: go there without the state
+        // machine's (large) frame.
+        if self.state == State::InsideAction {
+            return self.lex_inside_action();
+        }
+        self.next_item_between_actions()
+    }
+
+    fn next_item_between_actions(&mut self) -> Item<'a> {
         loop {
             match self.state {
                 State::Done => {
