@@ -10,8 +10,9 @@ use std::sync::Arc;
 pub struct Tree {
     /// The template's name (`define` name or file name).
     pub name: String,
-    /// The name of the text it was parsed from (for error locations).
-    pub parse_name: String,
+    /// The name of the text it was parsed from (for error locations),
+    /// shared by the trees of one text.
+    pub parse_name: Arc<str>,
     /// The full source text, to turn positions into line:column.
     pub text: Arc<str>,
     pub root: Vec<Node>,

@@ -1,7 +1,6 @@
 //! The parser: Go's `text/template/parse/parse.go`, recursive descent with
 //! the same three-token lookahead so errors name the same tokens and lines.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::ast::*;
@@ -17,7 +16,8 @@ pub const MAX_PARSE_DEPTH: usize = 100;
 struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     text: Arc<str>,
-    parse_name: String,
+    /// Shared by every tree of the text.
+    parse_name: Arc<str>,
     token: [Item<'a>; 3],
     peek_count: usize,
     /// Variables in scope: `vars[var_base..]` (a `define` or `block` body
@@ -38,8 +38,9 @@ struct Parser<'a, 'f> {
     /// Native stack the parser may use ([`crate::Limits::max_stack`]).
     max_stack: usize,
     has_func: &'f dyn Fn(&str) -> bool,
-    /// Trees defined by this parse (`define`/`block`), by name.
-    defined: BTreeMap<String, Tree>,
+    /// Trees defined by this parse (`define`/`block`), names unique; a
+    /// file defines few, so a vector searched by name serves.
+    defined: Vec<Tree>,
 }
 
 type PResult<T> = Result<T, Error>;
@@ -60,7 +61,7 @@ pub fn parse(
     let mut p = Parser {
         lex: Lexer::new(text),
         text: Arc::from(text),
-        parse_name: name.to_string(),
+        parse_name: Arc::from(name),
         token: [eof; 3],
         peek_count: 0,
         vars: vec!["$"],
@@ -74,7 +75,7 @@ pub fn parse(
         stack_base: crate::limits::stack_addr(),
         max_stack,
         has_func,
-        defined: BTreeMap::new(),
+        defined: Vec::new(),
     };
     let root = p.parse_top().map_err(|mut e| {
         e.template = name.to_string();
@@ -82,16 +83,20 @@ pub fn parse(
     })?;
     let top = Tree {
         name: name.to_string(),
-        parse_name: name.to_string(),
+        parse_name: p.parse_name.clone(),
         text: p.text.clone(),
         root,
     };
     let mut out: Vec<Tree> = Vec::new();
-    match p.defined.remove(name) {
-        Some(d) if top.is_empty() => out.push(d),
-        _ => out.push(top),
+    match p.defined.iter().position(|t| t.name == name) {
+        Some(i) if top.is_empty() => out.push(p.defined.remove(i)),
+        Some(i) => {
+            p.defined.remove(i);
+            out.push(top);
+        }
+        None => out.push(top),
     }
-    out.extend(p.defined.into_values());
+    out.append(&mut p.defined);
     Ok(out)
 }
 
@@ -235,23 +240,22 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn add_tree(&mut self, name: String, root: Vec<Node>) -> PResult<()> {
         let tree = Tree {
-            name: name.clone(),
+            name,
             parse_name: self.parse_name.clone(),
             text: self.text.clone(),
             root,
         };
-        match self.defined.get(&name) {
-            Some(old) if !old.is_empty() => {
+        match self.defined.iter().position(|t| t.name == tree.name) {
+            Some(i) if !self.defined[i].is_empty() => {
                 if !tree.is_empty() {
                     return self.errorf(format!(
                         "template: multiple definition of template {}",
-                        strconv::quote(&name)
+                        strconv::quote(&tree.name)
                     ));
                 }
             }
-            _ => {
-                self.defined.insert(name, tree);
-            }
+            Some(i) => self.defined[i] = tree,
+            None => self.defined.push(tree),
         }
         Ok(())
     }

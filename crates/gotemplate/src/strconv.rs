@@ -149,7 +149,11 @@ fn unquote_char(s: &str, quote: char) -> Option<(u32, bool, &str)> {
 /// as text (invalid UTF-8 from byte escapes replaced by U+FFFD).
 /// `None` stands for Go's "invalid syntax".
 pub fn unquote(lit: &str) -> Option<String> {
-    unquote_bytes(lit).map(|b| String::from_utf8_lossy(&b).into_owned())
+    let b = unquote_bytes(lit)?;
+    // Valid text (nearly always) keeps its buffer; no second copy.
+    Some(
+        String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// Go's `strconv.Unquote`, keeping the bytes that escapes such as `\xff`
