@@ -227,6 +227,29 @@ impl<'a> Lexer<'a> {
         it
     }
 
+    // The error paths are cold and out of line: their formatting made the
+    // frames of the hot scanning functions larger.
+    #[cold]
+    #[inline(never)]
+    fn unrecognized(&mut self, c: char) -> Item<'a> {
+        self.error(format!("unrecognized character in action: {}", go_u(c)))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_character(&mut self) -> Item<'a> {
+        let c = self.peek_char().unwrap_or('\0');
+        self.error(format!("bad character {}", go_u(c)))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_number(&mut self) -> Item<'a> {
+        let s = crate::strconv::quote(&self.input[self.start..self.pos]);
+        self.error(format!("bad number syntax: {s}"))
+    }
+
+    #[cold]
     fn error(&mut self, msg: String) -> Item<'a> {
         self.error = msg;
         self.state = State::Done;
@@ -441,18 +464,12 @@ impl<'a> Lexer<'a> {
                 self.item(ItemType::RightParen)
             }
             c if c.is_ascii() && !c.is_ascii_control() => self.item(ItemType::Char),
-            c if c.is_ascii() => self.error(format!(
-                "unrecognized character in action: {}",
-                go_u(c as char)
-            )),
+            c if c.is_ascii() => self.unrecognized(c as char),
             _ => {
                 self.pos -= 1;
                 match self.peek_char() {
                     Some(c) if is_alnum(c) => self.lex_identifier(),
-                    c => {
-                        let c = c.unwrap_or('\0');
-                        self.error(format!("unrecognized character in action: {}", go_u(c)))
-                    }
+                    c => self.unrecognized(c.unwrap_or('\0')),
                 }
             }
         }
@@ -474,8 +491,7 @@ impl<'a> Lexer<'a> {
     fn lex_identifier(&mut self) -> Item<'a> {
         self.skip_alnum();
         if !self.at_terminator() {
-            let c = self.peek_char().unwrap_or('\0');
-            return self.error(format!("bad character {}", go_u(c)));
+            return self.bad_character();
         }
         let word = &self.input[self.start..self.pos];
         let typ = match word {
@@ -506,8 +522,7 @@ impl<'a> Lexer<'a> {
         }
         self.skip_alnum();
         if !self.at_terminator() {
-            let c = self.peek_char().unwrap_or('\0');
-            return self.error(format!("bad character {}", go_u(c)));
+            return self.bad_character();
         }
         self.item(typ)
     }
@@ -607,13 +622,11 @@ impl<'a> Lexer<'a> {
 
     fn lex_number(&mut self) -> Item<'a> {
         if !self.scan_number() {
-            let s = crate::strconv::quote(&self.input[self.start..self.pos]);
-            return self.error(format!("bad number syntax: {s}"));
+            return self.bad_number();
         }
         if matches!(self.byte(self.pos), Some(b'+' | b'-')) {
             if !self.scan_number() || self.byte(self.pos - 1) != Some(b'i') {
-                let s = crate::strconv::quote(&self.input[self.start..self.pos]);
-                return self.error(format!("bad number syntax: {s}"));
+                return self.bad_number();
             }
             return self.item(ItemType::Complex);
         }
