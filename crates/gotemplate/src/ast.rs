@@ -10,8 +10,9 @@ use std::sync::Arc;
 pub struct Tree {
     /// The template's name (`define` name or file name).
     pub name: String,
-    /// The name of the text it was parsed from (for error locations).
-    pub parse_name: String,
+    /// The name of the text it was parsed from (for error locations),
+    /// shared by the trees of one text.
+    pub parse_name: Arc<str>,
     /// The full source text, to turn positions into line:column.
     pub text: Arc<str>,
     pub root: Vec<Node>,
@@ -133,18 +134,22 @@ impl<T> Default for Few<T> {
 }
 
 impl<T> Few<T> {
-    pub fn push(&mut self, t: T) {
-        match self {
-            Few::Many(v) if v.is_empty() => *self = Few::One(t),
-            Few::Many(v) => v.push(t),
-            Few::One(_) => {
-                let Few::One(first) = std::mem::take(self) else {
-                    return;
-                };
-                *self = Few::Many(vec![first, t]);
+    /// The elements of `stack` from `mark` on, moved out (a parser's
+    /// scratch stack: one allocation at the final length, none for one).
+    pub fn take(stack: &mut Vec<T>, mark: usize) -> Few<T> {
+        if stack.len() == mark + 1 {
+            if let Some(t) = stack.pop() {
+                return Few::One(t);
             }
         }
+        Few::Many(take_from(stack, mark))
     }
+}
+
+/// The elements of `stack` from `mark` on, moved into a vector of exactly
+/// that length (`split_off` would hand over the whole buffer at mark 0).
+pub fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+    stack.drain(mark..).collect()
 }
 
 impl<T> std::ops::Deref for Few<T> {

@@ -1,7 +1,5 @@
 //! The lexer: Go's `text/template/parse/lex.go` state machine, run on demand.
 
-use std::borrow::Cow;
-
 /// Kinds of lexical items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemType {
@@ -61,47 +59,39 @@ impl ItemType {
     }
 }
 
-/// A lexical item: its kind, byte offset and text. Its line is computed
-/// from the offset when an error needs it ([`Lexer::line_at`]).
-#[derive(Clone, Debug)]
+/// A lexical item: its kind, byte offset and source text. Items are `Copy`
+/// (the parser's three-token lookahead copies them around); an error item's
+/// message is kept by the lexer ([`Lexer::error_message`]). Its line is
+/// computed from the offset when an error needs it ([`Lexer::line_at`]).
+#[derive(Clone, Copy, Debug)]
 pub struct Item<'a> {
     pub typ: ItemType,
     pub pos: usize,
-    /// The source text (borrowed, so the parser's lookahead copies are
-    /// cheap), or an error message.
-    pub val: Cow<'a, str>,
+    /// The source text ("" for an error item).
+    pub val: &'a str,
 }
 
-impl<'a> Item<'a> {
-    /// The item's source text ("" for an error item, whose text is a message).
-    pub fn src(&self) -> &'a str {
-        match self.val {
-            Cow::Borrowed(s) => s,
-            Cow::Owned(_) => "",
-        }
-    }
-}
-
-impl std::fmt::Display for Item<'_> {
-    /// Go's `item.String()`, used in "unexpected X in Y" errors.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Item<'_> {
+    /// Go's `item.String()`, used in "unexpected X in Y" errors; `error` is
+    /// the lexer's message, what an error item stands for.
+    pub fn describe(&self, error: &str) -> String {
         match self.typ {
-            ItemType::Eof => write!(f, "EOF"),
-            ItemType::Error => write!(f, "{}", self.val),
-            t if t.is_keyword() => write!(f, "<{}>", self.val),
+            ItemType::Eof => "EOF".to_string(),
+            ItemType::Error => error.to_string(),
+            t if t.is_keyword() => format!("<{}>", self.val),
             _ if self.val.chars().count() > 10 => {
                 let head: String = self.val.chars().take(10).collect();
-                write!(f, "{}...", crate::strconv::quote(&head))
+                format!("{}...", crate::strconv::quote(&head))
             }
-            _ => write!(f, "{}", crate::strconv::quote(&self.val)),
+            _ => crate::strconv::quote(self.val),
         }
     }
 }
 
-const LEFT_DELIM: &str = "{{";
-const RIGHT_DELIM: &str = "}}";
-const LEFT_COMMENT: &str = "/*";
-const RIGHT_COMMENT: &str = "*/";
+const LEFT_DELIM: &[u8] = b"{{";
+const RIGHT_DELIM: &[u8] = b"}}";
+const LEFT_COMMENT: &[u8] = b"/*";
+const RIGHT_COMMENT: &[u8] = b"*/";
 const TRIM_LEN: usize = 2;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -112,31 +102,58 @@ enum State {
     Done,
 }
 
-/// Pull-based lexer producing [`Item`]s.
+/// Pull-based lexer producing [`Item`]s. It scans bytes: delimiters,
+/// operators, numbers and quotes are ASCII, so characters are decoded only
+/// where Go's rules look at a non-ASCII one (identifiers, error messages).
 pub struct Lexer<'a> {
     input: &'a str,
     pos: usize,
     start: usize,
     paren_depth: i32,
     state: State,
+    /// The message of the error item, once one was produced (the lexer
+    /// stops at the first).
+    error: String,
 }
 
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// ASCII letters, digits and `_`, by byte.
+static IS_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
+        c += 1;
+    }
+    t
+};
+
 fn is_alnum(c: char) -> bool {
     c == '_' || c.is_alphabetic() || c.is_numeric()
 }
 
-fn has_left_trim(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 2 && b[0] == b'-' && is_space(b[1])
+/// The digits a number literal accepts after its base prefix.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Base {
+    Dec,
+    Hex,
+    Oct,
+    Bin,
 }
 
-fn has_right_trim(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 2 && is_space(b[0]) && b[1] == b'-'
+impl Base {
+    fn digit(self, c: u8) -> bool {
+        c == b'_'
+            || match self {
+                Base::Dec => c.is_ascii_digit(),
+                Base::Hex => c.is_ascii_hexdigit(),
+                Base::Oct => matches!(c, b'0'..=b'7'),
+                Base::Bin => matches!(c, b'0' | b'1'),
+            }
+    }
 }
 
 impl<'a> Lexer<'a> {
@@ -147,7 +164,13 @@ impl<'a> Lexer<'a> {
             start: 0,
             paren_depth: 0,
             state: State::Text,
+            error: String::new(),
         }
+    }
+
+    /// The message of the error item (empty before one).
+    pub fn error_message(&self) -> &str {
+        &self.error
     }
 
     /// 1-based line of a byte offset (only errors ask, so it counts).
@@ -159,16 +182,32 @@ impl<'a> Lexer<'a> {
             .count()
     }
 
-    fn rest(&self) -> &'a str {
-        &self.input[self.pos..]
+    fn byte(&self, i: usize) -> Option<u8> {
+        self.input.as_bytes().get(i).copied()
+    }
+
+    fn starts_with_at(&self, i: usize, s: &[u8]) -> bool {
+        self.input
+            .as_bytes()
+            .get(i..)
+            .is_some_and(|r| r.starts_with(s))
+    }
+
+    /// Whether `-` and a space (a left trim marker) are at `i`.
+    fn left_trim_at(&self, i: usize) -> bool {
+        self.byte(i) == Some(b'-') && self.byte(i + 1).is_some_and(is_space)
+    }
+
+    /// Whether a space and `-` (a right trim marker) are at `i`.
+    fn right_trim_at(&self, i: usize) -> bool {
+        self.byte(i).is_some_and(is_space) && self.byte(i + 1) == Some(b'-')
     }
 
     fn peek_char(&self) -> Option<char> {
-        // Templates are mostly ASCII: skip UTF-8 decoding for it.
-        match self.input.as_bytes().get(self.pos) {
+        match self.byte(self.pos) {
             None => None,
-            Some(&c) if c.is_ascii() => Some(c as char),
-            Some(_) => self.rest().chars().next(),
+            Some(c) if c.is_ascii() => Some(c as char),
+            Some(_) => self.input[self.pos..].chars().next(),
         }
     }
 
@@ -182,42 +221,80 @@ impl<'a> Lexer<'a> {
         let it = Item {
             typ,
             pos: self.start,
-            val: Cow::Borrowed(&self.input[self.start..self.pos]),
+            val: &self.input[self.start..self.pos],
         };
         self.start = self.pos;
         it
     }
 
+    // The error paths are cold and out of line: their formatting made the
+    // frames of the hot scanning functions larger.
+    #[cold]
+    #[inline(never)]
+    fn unrecognized(&mut self, c: char) -> Item<'a> {
+        self.error(format!("unrecognized character in action: {}", go_u(c)))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_character(&mut self) -> Item<'a> {
+        let c = self.peek_char().unwrap_or('\0');
+        self.error(format!("bad character {}", go_u(c)))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_number(&mut self) -> Item<'a> {
+        let s = crate::strconv::quote(&self.input[self.start..self.pos]);
+        self.error(format!("bad number syntax: {s}"))
+    }
+
+    #[cold]
     fn error(&mut self, msg: String) -> Item<'a> {
-        let it = Item {
+        self.error = msg;
+        self.state = State::Done;
+        Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: Cow::Owned(msg),
-        };
-        self.state = State::Done;
-        it
+            val: "",
+        }
     }
 
     /// Whether the input is at the right delimiter, and whether it is trimmed.
     fn at_right_delim(&self) -> (bool, bool) {
-        let r = self.rest();
-        if has_right_trim(r) && r[TRIM_LEN..].starts_with(RIGHT_DELIM) {
-            return (true, true);
+        // Asked before every item of an action: one byte rules most out.
+        match self.byte(self.pos) {
+            Some(b'}') => (self.byte(self.pos + 1) == Some(b'}'), false),
+            Some(c) if is_space(c) => {
+                let trimmed = self.byte(self.pos + 1) == Some(b'-')
+                    && self.starts_with_at(self.pos + TRIM_LEN, RIGHT_DELIM);
+                (trimmed, trimmed)
+            }
+            _ => (false, false),
         }
-        (r.starts_with(RIGHT_DELIM), false)
     }
 
     fn at_terminator(&self) -> bool {
-        match self.peek_char() {
+        match self.byte(self.pos) {
             None => true,
-            Some(c) if c.is_ascii() && is_space(c as u8) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            _ => self.rest().starts_with(RIGHT_DELIM),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
+            Some(b'}') => self.byte(self.pos + 1) == Some(b'}'),
+            Some(_) => false,
         }
     }
 
     /// The next item; after an error or EOF it keeps returning EOF.
+    #[inline]
     pub fn next_item(&mut self) -> Item<'a> {
+        // Most items are inside actions: go there without the state
+        // machine's (large) frame.
+        if self.state == State::InsideAction {
+            return self.lex_inside_action();
+        }
+        self.next_item_between_actions()
+    }
+
+    fn next_item_between_actions(&mut self) -> Item<'a> {
         loop {
             match self.state {
                 State::Done => {
@@ -226,15 +303,14 @@ impl<'a> Lexer<'a> {
                     return self.item(ItemType::Eof);
                 }
                 State::Text => {
-                    if let Some(x) = find_left_delim(self.rest()) {
+                    if let Some(x) = find_left_delim(&self.input.as_bytes()[self.pos..]) {
                         if x > 0 {
                             self.pos += x;
-                            let delim_end = self.pos + LEFT_DELIM.len();
                             let mut trim = 0;
-                            if has_left_trim(&self.input[delim_end..]) {
-                                let text = &self.input[self.start..self.pos];
-                                trim = text.len()
-                                    - text.trim_end_matches([' ', '\t', '\r', '\n']).len();
+                            if self.left_trim_at(self.pos + LEFT_DELIM.len()) {
+                                let text = &self.input.as_bytes()[self.start..self.pos];
+                                let kept = text.iter().rposition(|c| !is_space(*c));
+                                trim = text.len() - kept.map_or(0, |i| i + 1);
                             }
                             self.pos -= trim;
                             let it = self.item(ItemType::Text);
@@ -257,9 +333,9 @@ impl<'a> Lexer<'a> {
                 }
                 State::LeftDelim => {
                     self.pos += LEFT_DELIM.len();
-                    let trim = has_left_trim(self.rest());
+                    let trim = self.left_trim_at(self.pos);
                     let after = if trim { TRIM_LEN } else { 0 };
-                    if self.input[self.pos + after..].starts_with(LEFT_COMMENT) {
+                    if self.starts_with_at(self.pos + after, LEFT_COMMENT) {
                         self.pos += after;
                         self.start = self.pos;
                         if let Some(it) = self.lex_comment() {
@@ -282,7 +358,7 @@ impl<'a> Lexer<'a> {
     /// Comments produce no item (Go drops them unless asked to keep them).
     fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
-        let Some(x) = find_right_comment(self.rest()) else {
+        let Some(x) = find_right_comment(&self.input.as_bytes()[self.pos..]) else {
             return Some(self.error("unclosed comment".into()));
         };
         self.pos += x + RIGHT_COMMENT.len();
@@ -303,8 +379,9 @@ impl<'a> Lexer<'a> {
     }
 
     fn skip_left_trim(&mut self) {
-        let r = self.rest();
-        self.pos += r.len() - r.trim_start_matches([' ', '\t', '\r', '\n']).len();
+        while self.byte(self.pos).is_some_and(is_space) {
+            self.pos += 1;
+        }
     }
 
     fn lex_right_delim(&mut self, trim: bool) -> Item<'a> {
@@ -330,22 +407,21 @@ impl<'a> Lexer<'a> {
             }
             return self.error("unclosed left paren".into());
         }
-        let Some(c) = self.next_char() else {
+        let Some(c) = self.byte(self.pos) else {
             return self.error("unclosed action".into());
         };
+        self.pos += 1;
         match c {
-            c if c.is_ascii() && is_space(c as u8) => {
+            b' ' | b'\t' | b'\r' | b'\n' => {
                 // Spaces; a " -}}" after them ends the action.
                 let mut n = 1;
-                while self
-                    .peek_char()
-                    .is_some_and(|c| c.is_ascii() && is_space(c as u8))
-                {
+                while self.byte(self.pos).is_some_and(is_space) {
                     self.pos += 1;
                     n += 1;
                 }
-                let before = &self.input[self.pos - 1..];
-                if has_right_trim(before) && before[TRIM_LEN..].starts_with(RIGHT_DELIM) {
+                if self.right_trim_at(self.pos - 1)
+                    && self.starts_with_at(self.pos - 1 + TRIM_LEN, RIGHT_DELIM)
+                {
                     self.pos -= 1;
                     if n == 1 {
                         return self.lex_right_delim(true);
@@ -353,34 +429,34 @@ impl<'a> Lexer<'a> {
                 }
                 self.item(ItemType::Space)
             }
-            '=' => self.item(ItemType::Assign),
-            ':' => {
+            b'=' => self.item(ItemType::Assign),
+            b':' => {
                 if self.next_char() != Some('=') {
                     return self.error("expected :=".into());
                 }
                 self.item(ItemType::Declare)
             }
-            '|' => self.item(ItemType::Pipe),
-            '"' => self.lex_quote(),
-            '`' => self.lex_raw_quote(),
-            '$' => self.lex_field_or_variable(ItemType::Variable),
-            '\'' => self.lex_char(),
-            '.' if !self.peek_char().is_some_and(|c| c.is_ascii_digit()) => {
+            b'|' => self.item(ItemType::Pipe),
+            b'"' => self.lex_quote(),
+            b'`' => self.lex_raw_quote(),
+            b'$' => self.lex_field_or_variable(ItemType::Variable),
+            b'\'' => self.lex_char(),
+            b'.' if !self.byte(self.pos).is_some_and(|c| c.is_ascii_digit()) => {
                 self.lex_field_or_variable(ItemType::Field)
             }
-            '.' | '+' | '-' | '0'..='9' => {
+            b'.' | b'+' | b'-' | b'0'..=b'9' => {
                 self.pos -= 1;
                 self.lex_number()
             }
-            c if is_alnum(c) => {
-                self.pos -= c.len_utf8();
+            b'_' | b'a'..=b'z' | b'A'..=b'Z' => {
+                self.pos -= 1;
                 self.lex_identifier()
             }
-            '(' => {
+            b'(' => {
                 self.paren_depth += 1;
                 self.item(ItemType::LeftParen)
             }
-            ')' => {
+            b')' => {
                 self.paren_depth -= 1;
                 if self.paren_depth < 0 {
                     return self.error("unexpected right paren".into());
@@ -388,17 +464,34 @@ impl<'a> Lexer<'a> {
                 self.item(ItemType::RightParen)
             }
             c if c.is_ascii() && !c.is_ascii_control() => self.item(ItemType::Char),
-            c => self.error(format!("unrecognized character in action: {}", go_u(c))),
+            c if c.is_ascii() => self.unrecognized(c as char),
+            _ => {
+                self.pos -= 1;
+                match self.peek_char() {
+                    Some(c) if is_alnum(c) => self.lex_identifier(),
+                    c => self.unrecognized(c.unwrap_or('\0')),
+                }
+            }
+        }
+    }
+
+    /// Skip letters, digits and underscores (ASCII without decoding).
+    fn skip_alnum(&mut self) {
+        loop {
+            let rest = &self.input.as_bytes()[self.pos..];
+            let n = rest.iter().position(|c| !IS_WORD[*c as usize]);
+            self.pos += n.unwrap_or(rest.len());
+            match self.peek_char() {
+                Some(c) if !c.is_ascii() && is_alnum(c) => self.pos += c.len_utf8(),
+                _ => return,
+            }
         }
     }
 
     fn lex_identifier(&mut self) -> Item<'a> {
-        while self.peek_char().is_some_and(is_alnum) {
-            self.next_char();
-        }
+        self.skip_alnum();
         if !self.at_terminator() {
-            let c = self.peek_char().unwrap_or('\0');
-            return self.error(format!("bad character {}", go_u(c)));
+            return self.bad_character();
         }
         let word = &self.input[self.start..self.pos];
         let typ = match word {
@@ -427,100 +520,99 @@ impl<'a> Lexer<'a> {
                 ItemType::Dot
             });
         }
-        while self.peek_char().is_some_and(is_alnum) {
-            self.next_char();
-        }
+        self.skip_alnum();
         if !self.at_terminator() {
-            let c = self.peek_char().unwrap_or('\0');
-            return self.error(format!("bad character {}", go_u(c)));
+            return self.bad_character();
         }
         self.item(typ)
     }
 
-    fn lex_char(&mut self) -> Item<'a> {
+    /// Scan to the closing `quote` of a character constant or quoted
+    /// string. Bytes of non-ASCII characters are never `\`, newline or a
+    /// quote, so they need no decoding.
+    fn scan_quoted(&mut self, quote: u8) -> bool {
         loop {
-            match self.next_char() {
-                Some('\\') => {
-                    if matches!(self.next_char(), None | Some('\n')) {
-                        return self.error("unterminated character constant".into());
-                    }
-                }
-                None | Some('\n') => {
-                    return self.error("unterminated character constant".into());
-                }
-                Some('\'') => break,
+            let Some(c) = self.byte(self.pos) else {
+                return false;
+            };
+            self.pos += 1;
+            match c {
+                b'\\' => match self.byte(self.pos) {
+                    None | Some(b'\n') => return false,
+                    Some(_) => self.pos += 1,
+                },
+                b'\n' => return false,
+                c if c == quote => return true,
                 _ => {}
             }
+        }
+    }
+
+    fn lex_char(&mut self) -> Item<'a> {
+        if !self.scan_quoted(b'\'') {
+            return self.error("unterminated character constant".into());
         }
         self.item(ItemType::CharConstant)
     }
 
     fn lex_quote(&mut self) -> Item<'a> {
-        loop {
-            match self.next_char() {
-                Some('\\') => {
-                    if matches!(self.next_char(), None | Some('\n')) {
-                        return self.error("unterminated quoted string".into());
-                    }
-                }
-                None | Some('\n') => return self.error("unterminated quoted string".into()),
-                Some('"') => break,
-                _ => {}
-            }
+        if !self.scan_quoted(b'"') {
+            return self.error("unterminated quoted string".into());
         }
         self.item(ItemType::String)
     }
 
     fn lex_raw_quote(&mut self) -> Item<'a> {
-        loop {
-            match self.next_char() {
-                None => return self.error("unterminated raw quoted string".into()),
-                Some('`') => break,
-                _ => {}
+        match self.input.as_bytes()[self.pos..]
+            .iter()
+            .position(|c| *c == b'`')
+        {
+            None => self.error("unterminated raw quoted string".into()),
+            Some(x) => {
+                self.pos += x + 1;
+                self.item(ItemType::RawString)
             }
         }
-        self.item(ItemType::RawString)
     }
 
-    fn accept(&mut self, valid: &str) -> bool {
-        if let Some(c) = self.peek_char() {
-            if valid.contains(c) {
-                self.pos += c.len_utf8();
-                return true;
-            }
+    fn accept(&mut self, valid: impl Fn(u8) -> bool) -> bool {
+        if self.byte(self.pos).is_some_and(valid) {
+            self.pos += 1;
+            return true;
         }
         false
     }
 
-    fn accept_run(&mut self, valid: &str) {
+    fn accept_run(&mut self, valid: impl Fn(u8) -> bool + Copy) {
         while self.accept(valid) {}
     }
 
     fn scan_number(&mut self) -> bool {
-        self.accept("+-");
-        let mut digits = "0123456789_";
-        if self.accept("0") {
-            if self.accept("xX") {
-                digits = "0123456789abcdefABCDEF_";
-            } else if self.accept("oO") {
-                digits = "01234567_";
-            } else if self.accept("bB") {
-                digits = "01_";
+        let sign = |c: u8| c == b'+' || c == b'-';
+        self.accept(sign);
+        let mut base = Base::Dec;
+        if self.accept(|c| c == b'0') {
+            if self.accept(|c| c == b'x' || c == b'X') {
+                base = Base::Hex;
+            } else if self.accept(|c| c == b'o' || c == b'O') {
+                base = Base::Oct;
+            } else if self.accept(|c| c == b'b' || c == b'B') {
+                base = Base::Bin;
             }
         }
-        self.accept_run(digits);
-        if self.accept(".") {
-            self.accept_run(digits);
+        self.accept_run(|c| base.digit(c));
+        if self.accept(|c| c == b'.') {
+            self.accept_run(|c| base.digit(c));
         }
-        if digits.len() == 11 && self.accept("eE") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
+        if base == Base::Dec && self.accept(|c| c == b'e' || c == b'E') {
+            self.accept(sign);
+            self.accept_run(|c| Base::Dec.digit(c));
         }
-        if digits.len() == 23 && self.accept("pP") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
+        if base == Base::Hex && self.accept(|c| c == b'p' || c == b'P') {
+            self.accept(sign);
+            self.accept_run(|c| Base::Dec.digit(c));
         }
-        self.accept("i");
+        self.accept(|c| c == b'i');
         if self.peek_char().is_some_and(is_alnum) {
             self.next_char();
             return false;
@@ -530,13 +622,11 @@ impl<'a> Lexer<'a> {
 
     fn lex_number(&mut self) -> Item<'a> {
         if !self.scan_number() {
-            let s = crate::strconv::quote(&self.input[self.start..self.pos]);
-            return self.error(format!("bad number syntax: {s}"));
+            return self.bad_number();
         }
-        if matches!(self.peek_char(), Some('+' | '-')) {
-            if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
-                let s = crate::strconv::quote(&self.input[self.start..self.pos]);
-                return self.error(format!("bad number syntax: {s}"));
+        if matches!(self.byte(self.pos), Some(b'+' | b'-')) {
+            if !self.scan_number() || self.byte(self.pos - 1) != Some(b'i') {
+                return self.bad_number();
             }
             return self.item(ItemType::Complex);
         }
@@ -546,10 +636,9 @@ impl<'a> Lexer<'a> {
 
 /// Where `{{` starts in `s`. A search for the single byte `{` (memchr) then a
 /// check of the next is faster on template text than a two-byte substring search.
-fn find_left_delim(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
+fn find_left_delim(b: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = s[from..].find('{') {
+    while let Some(i) = memchr(b'{', &b[from..]) {
         let at = from + i;
         if b.get(at + 1) == Some(&b'{') {
             return Some(at);
@@ -561,10 +650,9 @@ fn find_left_delim(s: &str) -> Option<usize> {
 
 /// Where `*/` starts in `s`, by the same single-byte search (charts carry
 /// long comments).
-fn find_right_comment(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
+fn find_right_comment(b: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = s[from..].find('*') {
+    while let Some(i) = memchr(b'*', &b[from..]) {
         let at = from + i;
         if b.get(at + 1) == Some(&b'/') {
             return Some(at);
@@ -572,6 +660,30 @@ fn find_right_comment(s: &str) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// Where `needle` first is in `hay`, eight bytes at a time: template text is
+/// long stretches of YAML between delimiters.
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(needle);
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        // The lowest flagged byte is the first zero byte of `x` (borrows
+        // only flag bytes above a zero one).
+        let zero = x.wrapping_sub(LO) & !x & HI;
+        if zero != 0 {
+            return Some(at + zero.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = chunks.remainder().iter().position(|c| *c == needle);
+    rest.map(|i| at + i)
 }
 
 /// Go's `%#U` of a rune: `U+0041 'A'`.

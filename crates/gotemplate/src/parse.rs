@@ -1,7 +1,6 @@
 //! The parser: Go's `text/template/parse/parse.go`, recursive descent with
 //! the same three-token lookahead so errors name the same tokens and lines.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::ast::*;
@@ -17,10 +16,20 @@ pub const MAX_PARSE_DEPTH: usize = 100;
 struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     text: Arc<str>,
-    parse_name: String,
+    /// Shared by every tree of the text.
+    parse_name: Arc<str>,
     token: [Item<'a>; 3],
     peek_count: usize,
+    /// Variables in scope: `vars[var_base..]` (a `define` or `block` body
+    /// starts a new scope with only `$`).
     vars: Vec<&'a str>,
+    var_base: usize,
+    /// Scratch stacks the lists under construction grow on, so each list is
+    /// allocated once, at its final length, when it is complete (nested
+    /// lists are complete before their parent goes on).
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
     range_depth: usize,
     /// Where the action being parsed started, for "in action started at".
     action_pos: Option<usize>,
@@ -29,11 +38,32 @@ struct Parser<'a, 'f> {
     /// Native stack the parser may use ([`crate::Limits::max_stack`]).
     max_stack: usize,
     has_func: &'f dyn Fn(&str) -> bool,
-    /// Trees defined by this parse (`define`/`block`), by name.
-    defined: BTreeMap<String, Tree>,
+    /// Trees defined by this parse (`define`/`block`), names unique; a
+    /// file defines few, so a vector searched by name serves.
+    defined: Vec<Tree>,
 }
 
 type PResult<T> = Result<T, Error>;
+
+/// The parser's scratch stacks, empty, with the capacity they grew to.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
+}
+
+/// Scratch capacity kept for the next parse, in elements: enough for any
+/// chart's longest list, small enough not to matter when idle.
+const KEEP_SCRATCH: usize = 256;
+
+thread_local! {
+    /// Kept between parses (Helm parses every template of a chart on every
+    /// render): growing the stacks anew each time was a few large
+    /// allocations per parse, and each made glibc consolidate its free
+    /// lists, slowing every small allocation after it.
+    static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+}
 
 /// Parse `text` as template `name`. Returns the trees it defines: `name`
 /// itself (unless its body is empty) and every `define`/`block`.
@@ -46,39 +76,62 @@ pub fn parse(
     let eof = Item {
         typ: T::Eof,
         pos: 0,
-        val: std::borrow::Cow::Borrowed(""),
+        val: "",
     };
+    let scratch = SCRATCH.with(|s| s.take()).unwrap_or_default();
     let mut p = Parser {
         lex: Lexer::new(text),
         text: Arc::from(text),
-        parse_name: name.to_string(),
-        token: [eof.clone(), eof.clone(), eof],
+        parse_name: Arc::from(name),
+        token: [eof; 3],
         peek_count: 0,
         vars: vec!["$"],
+        var_base: 0,
+        nodes: scratch.nodes,
+        cmds: scratch.cmds,
+        args: scratch.args,
         range_depth: 0,
         action_pos: None,
         depth: 0,
         stack_base: crate::limits::stack_addr(),
         max_stack,
         has_func,
-        defined: BTreeMap::new(),
+        defined: Vec::new(),
     };
-    let root = p.parse_top().map_err(|mut e| {
+    let root = p.parse_top();
+    let mut scratch = Scratch {
+        nodes: std::mem::take(&mut p.nodes),
+        cmds: std::mem::take(&mut p.cmds),
+        args: std::mem::take(&mut p.args),
+    };
+    // After an error the stacks still hold the lists being built.
+    scratch.nodes.clear();
+    scratch.cmds.clear();
+    scratch.args.clear();
+    scratch.nodes.shrink_to(KEEP_SCRATCH);
+    scratch.cmds.shrink_to(KEEP_SCRATCH);
+    scratch.args.shrink_to(KEEP_SCRATCH);
+    SCRATCH.with(|s| s.set(Some(scratch)));
+    let root = root.map_err(|mut e| {
         e.template = name.to_string();
         e
     })?;
     let top = Tree {
         name: name.to_string(),
-        parse_name: name.to_string(),
+        parse_name: p.parse_name.clone(),
         text: p.text.clone(),
         root,
     };
     let mut out: Vec<Tree> = Vec::new();
-    match p.defined.remove(name) {
-        Some(d) if top.is_empty() => out.push(d),
-        _ => out.push(top),
+    match p.defined.iter().position(|t| t.name == name) {
+        Some(i) if top.is_empty() => out.push(p.defined.remove(i)),
+        Some(i) => {
+            p.defined.remove(i);
+            out.push(top);
+        }
+        None => out.push(top),
     }
-    out.extend(p.defined.into_values());
+    out.append(&mut p.defined);
     Ok(out)
 }
 
@@ -111,7 +164,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         } else {
             self.token[0] = self.lex.next_item();
         }
-        self.token[self.peek_count].clone()
+        self.token[self.peek_count]
     }
 
     fn backup(&mut self) {
@@ -131,11 +184,11 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
-            return self.token[self.peek_count - 1].clone();
+            return self.token[self.peek_count - 1];
         }
         self.peek_count = 1;
         self.token[0] = self.lex.next_item();
-        self.token[0].clone()
+        self.token[0]
     }
 
     fn next_non_space(&mut self) -> Item<'a> {
@@ -174,12 +227,13 @@ impl<'a, 'f> Parser<'a, 'f> {
                     self.parse_name,
                     action_line.unwrap_or(0)
                 );
-                if token.val.ends_with(" action") {
+                if self.lex.error_message().ends_with(" action") {
                     extra = extra[" in action".len()..].to_string();
                 }
             }
-            return self.errorf(format!("{token}{extra}"));
+            return self.errorf(format!("{}{extra}", self.lex.error_message()));
         }
+        let token = token.describe(self.lex.error_message());
         self.errorf(format!("unexpected {token} in {context}"))
     }
 
@@ -201,7 +255,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn parse_top(&mut self) -> PResult<Vec<Node>> {
-        let mut root = Vec::new();
+        let mark = self.nodes.len();
         while self.peek().typ != T::Eof {
             if self.peek().typ == T::LeftDelim {
                 let delim = self.next();
@@ -212,32 +266,31 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Ctl::Node(n) => root.push(n),
+                Ctl::Node(n) => self.nodes.push(n),
                 Ctl::Stop(c) => return self.errorf(format!("unexpected {}", c.describe())),
             }
         }
-        Ok(root)
+        Ok(take_from(&mut self.nodes, mark))
     }
 
     fn add_tree(&mut self, name: String, root: Vec<Node>) -> PResult<()> {
         let tree = Tree {
-            name: name.clone(),
+            name,
             parse_name: self.parse_name.clone(),
             text: self.text.clone(),
             root,
         };
-        match self.defined.get(&name) {
-            Some(old) if !old.is_empty() => {
+        match self.defined.iter().position(|t| t.name == tree.name) {
+            Some(i) if !self.defined[i].is_empty() => {
                 if !tree.is_empty() {
                     return self.errorf(format!(
                         "template: multiple definition of template {}",
-                        strconv::quote(&name)
+                        strconv::quote(&tree.name)
                     ));
                 }
             }
-            _ => {
-                self.defined.insert(name, tree);
-            }
+            Some(i) => self.defined[i] = tree,
+            None => self.defined.push(tree),
         }
         Ok(())
     }
@@ -248,14 +301,14 @@ impl<'a, 'f> Parser<'a, 'f> {
         if t.typ != T::String && t.typ != T::RawString {
             return self.unexpected(&t, context);
         }
-        let Some(name) = strconv::unquote(&t.val) else {
+        let Some(name) = strconv::unquote(t.val) else {
             return self.errorf("invalid syntax".into());
         };
         self.expect(T::RightDelim, context)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
+        let scope = self.enter_scope();
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (root, end) = self.item_list()?;
-        self.vars = saved_vars;
+        self.leave_scope(scope);
         self.range_depth = saved_range;
         if end != Stop::End {
             return self.errorf(format!("unexpected {} in {}", end.describe(), context));
@@ -263,12 +316,25 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.add_tree(name, root)
     }
 
+    /// A new variable scope holding only `$`; returns what restores the old.
+    fn enter_scope(&mut self) -> (usize, usize) {
+        let saved = (self.var_base, self.vars.len());
+        self.var_base = self.vars.len();
+        self.vars.push("$");
+        saved
+    }
+
+    fn leave_scope(&mut self, (base, len): (usize, usize)) {
+        self.var_base = base;
+        self.vars.truncate(len);
+    }
+
     fn item_list(&mut self) -> PResult<(Vec<Node>, Stop)> {
-        let mut list = Vec::new();
+        let mark = self.nodes.len();
         while self.peek_non_space().typ != T::Eof {
             match self.text_or_action()? {
-                Ctl::Node(n) => list.push(n),
-                Ctl::Stop(c) => return Ok((list, c)),
+                Ctl::Node(n) => self.nodes.push(n),
+                Ctl::Stop(c) => return Ok((take_from(&mut self.nodes, mark), c)),
             }
         }
         self.errorf("unexpected EOF".into())
@@ -390,7 +456,7 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn parse_template_name(&mut self, t: &Item<'_>, context: &str) -> PResult<String> {
         match t.typ {
-            T::String | T::RawString => match strconv::unquote(&t.val) {
+            T::String | T::RawString => match strconv::unquote(t.val) {
                 Some(s) => Ok(s),
                 None => self.errorf("invalid syntax".into()),
             },
@@ -420,10 +486,10 @@ impl<'a, 'f> Parser<'a, 'f> {
         let name = self.parse_template_name(&t, context)?;
         let pipe = self.pipeline(context, T::RightDelim)?;
         self.enter()?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
+        let scope = self.enter_scope();
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let r = self.item_list();
-        self.vars = saved_vars;
+        self.leave_scope(scope);
         self.range_depth = saved_range;
         self.depth -= 1;
         let (root, end) = r?;
@@ -446,6 +512,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             decl: Vec::new(),
             cmds: Few::default(),
         };
+        let mark = self.cmds.len();
         loop {
             let v = self.peek_non_space();
             if v.typ != T::Variable {
@@ -458,12 +525,12 @@ impl<'a, 'f> Parser<'a, 'f> {
                 pipe.is_assign = next.typ == T::Assign;
                 self.next_non_space();
                 pipe.decl.push(Span::new(v.pos, v.val.len()));
-                self.vars.push(v.src());
+                self.vars.push(v.val);
                 break;
             } else if next.typ == T::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(Span::new(v.pos, v.val.len()));
-                self.vars.push(v.src());
+                self.vars.push(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         T::Variable | T::RightDelim | T::RightParen => continue,
@@ -483,6 +550,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             let t = self.next_non_space();
             match t.typ {
                 x if x == end => {
+                    pipe.cmds = Few::take(&mut self.cmds, mark);
                     self.check_pipeline(&pipe, context)?;
                     return Ok(pipe);
                 }
@@ -500,7 +568,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 | T::LeftParen => {
                     self.backup();
                     let c = self.command()?;
-                    pipe.cmds.push(c);
+                    self.cmds.push(c);
                 }
                 _ => return self.unexpected(&t, context),
             }
@@ -531,14 +599,11 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn command(&mut self) -> PResult<Command> {
         let pos = self.peek_non_space().pos;
-        let mut cmd = Command {
-            pos,
-            args: Few::default(),
-        };
+        let mark = self.args.len();
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
-                cmd.args.push(op);
+                self.args.push(op);
             }
             let t = self.next();
             match t.typ {
@@ -549,10 +614,13 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             break;
         }
-        if cmd.args.is_empty() {
+        if self.args.len() == mark {
             return self.errorf("empty command".into());
         }
-        Ok(cmd)
+        Ok(Command {
+            pos,
+            args: Few::take(&mut self.args, mark),
+        })
     }
 
     fn operand(&mut self) -> PResult<Option<Arg>> {
@@ -610,8 +678,8 @@ impl<'a, 'f> Parser<'a, 'f> {
         let span = Span::new(pos, t.val.len());
         Ok(Some(match t.typ {
             T::Identifier => {
-                if !(self.has_func)(&t.val) {
-                    return self.errorf(format!("function {} not defined", strconv::quote(&t.val)));
+                if !(self.has_func)(t.val) {
+                    return self.errorf(format!("function {} not defined", strconv::quote(t.val)));
                 }
                 Arg::Identifier { pos, name: span }
             }
@@ -619,8 +687,8 @@ impl<'a, 'f> Parser<'a, 'f> {
             T::Nil => Arg::Nil { pos },
             T::Variable => {
                 // The lexer ends a variable at a dot: the token is the name.
-                if !self.vars.iter().any(|v| *v == t.val) {
-                    return self.errorf(format!("undefined variable {}", strconv::quote(&t.val)));
+                if !self.vars[self.var_base..].contains(&t.val) {
+                    return self.errorf(format!("undefined variable {}", strconv::quote(t.val)));
                 }
                 Arg::Variable { pos, path: span }
             }
@@ -629,7 +697,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 pos,
                 val: t.val == "true",
             },
-            T::CharConstant | T::Complex | T::Number => match new_number(&t.val, span, t.typ) {
+            T::CharConstant | T::Complex | T::Number => match new_number(t.val, span, t.typ) {
                 Ok(num) => Arg::Number {
                     pos,
                     num: Box::new(num),
@@ -642,7 +710,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.depth -= 1;
                 Arg::Pipe(Box::new(p?))
             }
-            T::String | T::RawString => match string_literal(&t.val) {
+            T::String | T::RawString => match string_literal(t.val) {
                 Some(text) => Arg::String {
                     pos,
                     quoted: span,
@@ -707,6 +775,24 @@ fn simplify_complex(n: &mut Number, c: (f64, f64)) {
     }
 }
 
+/// The value of an unsigned decimal literal without leading zero or
+/// underscore that fits in a `u64` (`4`, `63`: nearly every number in a
+/// chart), without the general path's several parses.
+fn plain_decimal(text: &str) -> Option<u64> {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(c - b'0');
+    }
+    Some(v)
+}
+
 /// Go's `newNumber`: compute every interpretation of a number literal.
 fn new_number(text: &str, span: Span, typ: T) -> Result<Number, String> {
     let mut n = Number {
@@ -733,6 +819,20 @@ fn new_number(text: &str, span: Span, typ: T) -> Result<Number, String> {
         let c = parse_complex(text)
             .ok_or_else(|| format!("illegal number syntax: {}", strconv::quote(text)))?;
         simplify_complex(&mut n, c);
+        return Ok(n);
+    }
+    if let Some(v) = plain_decimal(text) {
+        // What the general path below computes for a decimal integer.
+        n.is_uint = true;
+        n.uint = v;
+        n.is_float = true;
+        if let Ok(i) = i64::try_from(v) {
+            n.is_int = true;
+            n.int = i;
+            n.float = i as f64;
+        } else {
+            n.float = v as f64;
+        }
         return Ok(n);
     }
     // Imaginary constants can only be complex unless they are zero.
@@ -780,4 +880,79 @@ fn new_number(text: &str, span: Span, typ: T) -> Result<Number, String> {
         return Err(format!("illegal number syntax: {}", strconv::quote(text)));
     }
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(text: &str) -> Number {
+        new_number(text, Span::new(0, text.len()), T::Number).unwrap()
+    }
+
+    /// Decimal literals take a short path; its results must be the general
+    /// path's, at the edges of `int` and `uint` too.
+    /// The scratch stacks outlive a parse; one that failed half-way, lists
+    /// still on them, must not disturb the next.
+    #[test]
+    fn a_failed_parse_leaves_nothing_for_the_next() {
+        let has = |_: &str| true;
+        let bad = r#"{{if .a}}x{{range .l}}y{{.b | printf "%s" (.c"#;
+        assert!(parse("bad", bad, &has, 1 << 20).is_err());
+        let trees = parse("good", "a{{.x | printf \"%s\" 1}}b", &has, 1 << 20).unwrap();
+        let t = &trees[0];
+        let shown: String = t
+            .root
+            .iter()
+            .map(|n| Shown(n, &t.text).to_string())
+            .collect();
+        assert_eq!(shown, "a{{.x | printf \"%s\" 1}}b");
+        assert_eq!(t.root.len(), 3);
+    }
+
+    #[test]
+    fn plain_decimals_read_as_the_general_path_does() {
+        for (text, int, uint, float) in [
+            ("0", Some(0), Some(0), 0.0),
+            ("63", Some(63), Some(63), 63.0),
+            (
+                "9223372036854775807",
+                Some(i64::MAX),
+                Some(i64::MAX as u64),
+                i64::MAX as f64,
+            ),
+            (
+                "9223372036854775808",
+                None,
+                Some(1 << 63),
+                9223372036854775808.0,
+            ),
+            (
+                "18446744073709551615",
+                None,
+                Some(u64::MAX),
+                u64::MAX as f64,
+            ),
+        ] {
+            let n = num(text);
+            assert_eq!(
+                (n.is_int, n.int),
+                (int.is_some(), int.unwrap_or(0)),
+                "{text}"
+            );
+            assert_eq!(
+                (n.is_uint, n.uint),
+                (uint.is_some(), uint.unwrap_or(0)),
+                "{text}"
+            );
+            assert!(
+                n.is_float && n.float == float && n.complex.is_none(),
+                "{text}"
+            );
+        }
+        assert!(plain_decimal("07").is_none() && plain_decimal("1_0").is_none());
+        assert_eq!(num("017").int, 15);
+        assert_eq!(num("1_000").int, 1000);
+        assert!(new_number("18446744073709551616", Span::new(0, 20), T::Number).is_err());
+    }
 }

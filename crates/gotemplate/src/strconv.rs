@@ -149,7 +149,11 @@ fn unquote_char(s: &str, quote: char) -> Option<(u32, bool, &str)> {
 /// as text (invalid UTF-8 from byte escapes replaced by U+FFFD).
 /// `None` stands for Go's "invalid syntax".
 pub fn unquote(lit: &str) -> Option<String> {
-    unquote_bytes(lit).map(|b| String::from_utf8_lossy(&b).into_owned())
+    let b = unquote_bytes(lit)?;
+    // Valid text (nearly always) keeps its buffer; no second copy.
+    Some(
+        String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 /// Go's `strconv.Unquote`, keeping the bytes that escapes such as `\xff`
@@ -200,10 +204,11 @@ pub fn unquote_char_literal(lit: &str) -> Result<u32, String> {
 }
 
 /// Strip Go's digit-separating underscores, checking their placement the
-/// way `strconv` does for base-prefixed literals (base 0).
-fn strip_underscores(s: &str) -> Option<String> {
+/// way `strconv` does for base-prefixed literals (base 0). Literals
+/// without one (nearly all) are borrowed, not copied.
+fn strip_underscores(s: &str) -> Option<std::borrow::Cow<'_, str>> {
     if !s.contains('_') {
-        return Some(s.to_string());
+        return Some(std::borrow::Cow::Borrowed(s));
     }
     // Underscores must separate digits (or follow the base prefix).
     let bytes = s.as_bytes();
@@ -231,7 +236,7 @@ fn strip_underscores(s: &str) -> Option<String> {
     if prev == b'_' {
         return None;
     }
-    Some(s.replace('_', ""))
+    Some(std::borrow::Cow::Owned(s.replace('_', "")))
 }
 
 /// Parse an integer with Go's base-0 rules (`0x`, `0o`, `0b`, leading-0
