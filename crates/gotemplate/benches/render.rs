@@ -1,7 +1,6 @@
 //! Parse + execute a Deployment-like template with ranges and conditionals
-//! over Helm-shaped values, as the Helm engine does for every render; and
-//! parse alone over the templates of kubeplay's starter chart (`starter/`,
-//! `kubeplay helm create web`), the text Helm parses again on every render.
+//! over Helm-shaped values, as the Helm engine does for every render. (The
+//! parser alone on real chart text is measured in kubeplay-helm's bench.)
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kubeplay_gotemplate::{MissingKey, Templates, Value};
@@ -119,70 +118,7 @@ fn engine() -> Templates {
     t
 }
 
-/// The starter chart's templates, as Helm parses them (helpers first).
-const STARTER: [(&str, &str); 9] = [
-    (
-        "web/templates/_helpers.tpl",
-        include_str!("starter/_helpers.tpl"),
-    ),
-    ("web/templates/NOTES.txt", include_str!("starter/NOTES.txt")),
-    (
-        "web/templates/deployment.yaml",
-        include_str!("starter/deployment.yaml"),
-    ),
-    ("web/templates/hpa.yaml", include_str!("starter/hpa.yaml")),
-    (
-        "web/templates/httproute.yaml",
-        include_str!("starter/httproute.yaml"),
-    ),
-    (
-        "web/templates/ingress.yaml",
-        include_str!("starter/ingress.yaml"),
-    ),
-    (
-        "web/templates/service.yaml",
-        include_str!("starter/service.yaml"),
-    ),
-    (
-        "web/templates/serviceaccount.yaml",
-        include_str!("starter/serviceaccount.yaml"),
-    ),
-    (
-        "web/templates/tests/test-connection.yaml",
-        include_str!("starter/test-connection.yaml"),
-    ),
-];
-
-/// A set knowing the Sprig and Helm functions the starter calls. Parsing
-/// only checks that a function exists, so they are never run.
-fn helm_like() -> Templates {
-    let mut t = engine();
-    for name in [
-        "include",
-        "nindent",
-        "toYaml",
-        "trunc",
-        "trimSuffix",
-        "quote",
-        "replace",
-        "contains",
-    ] {
-        t.add_func(kubeplay_gotemplate::Func::simple(name, |_| Ok(Value::Nil)));
-    }
-    t
-}
-
 fn bench(c: &mut Criterion) {
-    let set = helm_like();
-    c.bench_function("parse starter chart", |b| {
-        b.iter(|| {
-            let mut t = set.clone();
-            for (name, text) in STARTER {
-                t.parse(name, black_box(text)).unwrap();
-            }
-            t.template_names().len()
-        })
-    });
     let data = values();
     c.bench_function("parse+execute deployment x300", |b| {
         b.iter(|| {

@@ -2,7 +2,8 @@
 //! writes), a generated chart with 200 templates over shared helpers, and, when the shared
 //! conformance corpus is beside the repository, its largest charts (Bitnami nginx with the
 //! common library, kube-state-metrics). "render" parses every template, as Helm does on each
-//! render; "re-render" reuses the parsed templates (`Renderer`, what the page does).
+//! render; "re-render" reuses the parsed templates (`Renderer`, what the page does); "parse"
+//! is the parser alone on the starter's templates.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kubeplay_helm::{load_chart, render, Chart, RenderOptions, UserValues, Values};
@@ -144,6 +145,23 @@ fn bench(c: &mut Criterion) {
     let mut warm = kubeplay_helm::Renderer::default();
     c.bench_function("re-render starter chart (parsed templates reused)", |b| {
         b.iter(|| black_box(warm.render(&s, &none, &opts).unwrap().templates.len()))
+    });
+    // The parser alone: the starter's templates into a set with Helm's functions, the part
+    // of a render that "re-render" saves.
+    let set = kubeplay_helm::funcs::base_set();
+    let texts: Vec<(String, String)> = kubeplay_helm::starter::starter_files("web")
+        .into_iter()
+        .filter(|(rel, _)| rel.starts_with("templates/"))
+        .map(|(rel, text)| (format!("web/{rel}"), text))
+        .collect();
+    c.bench_function("parse starter chart templates", |b| {
+        b.iter(|| {
+            let mut t = set.clone();
+            for (name, text) in &texts {
+                t.parse(name, black_box(text)).unwrap();
+            }
+            black_box(t.has_template("web.labels"))
+        })
     });
     let (big, big_values) = large();
     c.bench_function("render generated chart (200 templates)", |b| {
