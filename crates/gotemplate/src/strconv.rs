@@ -171,6 +171,10 @@ pub fn unquote_bytes(lit: &str) -> Option<Vec<u8>> {
             }
             Some(body.replace('\r', "").into_bytes())
         }
+        // Go's fast path: no escapes, breaks or inner quotes means the body as it is.
+        b'"' if !body.bytes().any(|c| matches!(c, b'\\' | b'\n' | b'"')) => {
+            Some(body.as_bytes().to_vec())
+        }
         b'"' => {
             let mut out: Vec<u8> = Vec::with_capacity(body.len());
             let mut s = body;
@@ -534,4 +538,26 @@ fn hex_float(x: f64, prec: i32, upper: bool) -> String {
         s = s.to_uppercase();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Literals without escapes take the fast path; it must agree with Go's rules that the
+    /// escape-decoding path implements.
+    #[test]
+    fn unquote_fast_path_agrees_with_go() {
+        assert_eq!(
+            unquote(r#""plain text é ✓""#).as_deref(),
+            Some("plain text é ✓")
+        );
+        assert_eq!(unquote(r#""""#).as_deref(), Some(""));
+        assert_eq!(unquote(r#""tab\there""#).as_deref(), Some("tab\there"));
+        assert_eq!(unquote(r#""a\"b""#).as_deref(), Some("a\"b"));
+        // An unescaped quote or a line break inside is invalid syntax, as in Go.
+        assert_eq!(unquote(r#""a"b""#), None);
+        assert_eq!(unquote("\"a\nb\""), None);
+        assert_eq!(unquote_bytes(r#""\xff""#), Some(vec![0xff]));
+    }
 }
