@@ -45,6 +45,42 @@ pub fn data(v: &Value) -> Value {
     }
 }
 
+/// Go's `reflect.DeepEqual` on template values (`deepEqual`, and how `has`, `uniq`, `without`
+/// compare): the same Go type, then the same value; `int` is not `int64`, NaN is not NaN.
+pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    let (a, b) = (data(a), data(b));
+    // Scalars of the same Go type compare directly (`has` runs this for every element).
+    match (&a, &b) {
+        (Value::String(x), Value::String(y)) => return x == y,
+        (Value::Bool(x), Value::Bool(y)) => return x == y,
+        (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => return x == y,
+        (Value::Uint64(x), Value::Uint64(y)) => return x == y,
+        (Value::Byte(x), Value::Byte(y)) => return x == y,
+        (Value::Float(x), Value::Float(y)) => return x == y,
+        (Value::Nil, Value::Nil) => return true,
+        _ => {}
+    }
+    if a.type_name() != b.type_name() {
+        return false;
+    }
+    match (&a, &b) {
+        (Value::List(x), Value::List(y)) => {
+            x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal(p, q))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.entries.len() == y.entries.len()
+                && x.entries
+                    .iter()
+                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal(v, w)))
+        }
+        _ => {
+            kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(&a))
+                == kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(&b))
+        }
+    }
+}
+
 /// Items of a slice-like value (lists; strings are not slices here).
 pub fn list_items(v: &Value) -> Option<Vec<Value>> {
     match data(v) {
@@ -75,5 +111,35 @@ pub fn kind_of(v: &Value) -> &'static str {
         }
         Value::Func(_) => "func",
         _ => "complex128",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `reflect.DeepEqual`: same Go type and value; `int` is not `int64`, NaN is not NaN.
+    #[test]
+    fn deep_equal_is_go_reflect_deep_equal() {
+        let s = Value::from;
+        assert!(deep_equal(&s("a"), &s("a")));
+        assert!(!deep_equal(&s("a"), &s("b")));
+        assert!(deep_equal(&Value::Int(1), &Value::Int(1)));
+        assert!(!deep_equal(&Value::Int(1), &Value::Int64(1)));
+        assert!(!deep_equal(&Value::Int(1), &Value::Float(1.0)));
+        assert!(!deep_equal(
+            &Value::Float(f64::NAN),
+            &Value::Float(f64::NAN)
+        ));
+        assert!(!deep_equal(&s("1"), &Value::Int(1)));
+        assert!(deep_equal(&Value::Nil, &Value::Nil));
+        let list = |v: Vec<Value>| Value::list(v);
+        assert!(deep_equal(
+            &list(vec![s("x"), Value::Bool(true)]),
+            &list(vec![s("x"), Value::Bool(true)])
+        ));
+        assert!(!deep_equal(&list(vec![s("x")]), &list(vec![s("y")])));
+        let m = MutMap::value([("k".to_string(), s("v"))].into());
+        assert!(deep_equal(&m, &Value::map([("k", s("v"))])));
     }
 }

@@ -4,8 +4,8 @@
 use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
 
 use crate::convert::{go_json, json_to_value, value_to_json};
-use crate::funcs::data;
 use crate::funcs::helm::{mutable, parse_json};
+use crate::funcs::{data, deep_equal};
 
 use ArgType::{Any, Bool, String as Str};
 
@@ -37,34 +37,6 @@ fn deep_copy(v: &Value) -> Value {
         ),
         Value::List(l) => Value::typed_list(l.items.iter().map(deep_copy).collect(), l.elem),
         other => other,
-    }
-}
-
-fn deep_equal(a: &Value, b: &Value) -> bool {
-    match (data(a), data(b)) {
-        (Value::Nil, Value::Nil) => true,
-        (Value::Map(x), Value::Map(y)) => {
-            x.elem == y.elem
-                && x.entries.len() == y.entries.len()
-                && x.entries
-                    .iter()
-                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal(v, w)))
-        }
-        (Value::List(x), Value::List(y)) => {
-            x.elem == y.elem
-                && x.items.len() == y.items.len()
-                && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal(p, q))
-        }
-        (x, y) => {
-            x.type_name() == y.type_name()
-                && match (&x, &y) {
-                    (Value::Float(p), Value::Float(q)) => p == q,
-                    _ => {
-                        kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(&x))
-                            == kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(&y))
-                    }
-                }
-        }
     }
 }
 

@@ -5,7 +5,7 @@ use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
 
 use super::conversion::to_int64;
 use super::defaults::empty;
-use crate::funcs::{data, kind_of};
+use crate::funcs::{data, deep_equal, kind_of};
 
 use ArgType::{Any, Int};
 
@@ -23,31 +23,7 @@ fn items(name: &str, v: &Value) -> Result<Vec<Value>, FuncError> {
 }
 
 fn in_list(list: &[Value], v: &Value) -> bool {
-    list.iter().any(|x| deep_eq(x, v))
-}
-
-fn deep_eq(a: &Value, b: &Value) -> bool {
-    let (a, b) = (data(a), data(b));
-    if a.type_name() != b.type_name() {
-        return false;
-    }
-    match (&a, &b) {
-        (Value::List(x), Value::List(y)) => {
-            x.items.len() == y.items.len()
-                && x.items.iter().zip(&y.items).all(|(p, q)| deep_eq(p, q))
-        }
-        (Value::Map(x), Value::Map(y)) => {
-            x.entries.len() == y.entries.len()
-                && x.entries
-                    .iter()
-                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_eq(v, w)))
-        }
-        (Value::Float(p), Value::Float(q)) => p == q,
-        _ => {
-            kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(&a))
-                == kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(&b))
-        }
-    }
+    list.iter().any(|x| deep_equal(x, v))
 }
 
 /// Registers `name` and `mustName` from one fallible implementation.
