@@ -704,15 +704,16 @@ impl<'a> State<'a, '_> {
         args: &'a [Arg],
         final_: Option<Rv>,
     ) -> R<Rv> {
-        // `idents` is the dotted path without its leading dot: `a.b.c`.
-        let (init, last) = match idents.rsplit_once('.') {
-            Some((init, last)) => (Some(init), last),
-            None => (None, idents),
-        };
-        for id in init.into_iter().flat_map(|i| i.split('.')) {
-            receiver = self.eval_field(dot, id, node, &[], None, receiver)?;
+        // `idents` is the dotted path without its leading dot: `a.b.c`. Every field but the
+        // last is evaluated without arguments (a byte scan: this runs for every `.X.Y`).
+        let mut start = 0;
+        for (i, c) in idents.bytes().enumerate() {
+            if c == b'.' {
+                receiver = self.eval_field(dot, &idents[start..i], node, &[], None, receiver)?;
+                start = i + 1;
+            }
         }
-        self.eval_field(dot, last, node, args, final_, receiver)
+        self.eval_field(dot, &idents[start..], node, args, final_, receiver)
     }
 
     fn eval_field(
