@@ -89,13 +89,7 @@ impl Context<'_> {
     /// Execute the named template of the running set with `data` as dot
     /// (Helm's `include`). Counts toward the depth and step limits.
     pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, Error> {
-        let Some(tree) = self.set.trees.get(name) else {
-            return Err(Error::other(format!(
-                "template: no template {} associated with template {}",
-                crate::strconv::quote(name),
-                crate::strconv::quote(self.set.name())
-            )));
-        };
+        let tree = self.set.named_tree(name)?;
         execute_tree(self.set, tree, data, self.budget, self.depth + 1).map(lossy)
     }
 
@@ -103,13 +97,7 @@ impl Context<'_> {
     /// buffer the execution keeps for the next call (Helm's `include` runs
     /// hundreds of times per chart, each output grew a new buffer).
     pub fn include(&mut self, name: &str, data: &Value) -> Result<GoStr, Error> {
-        let Some(tree) = self.set.trees.get(name) else {
-            return Err(Error::other(format!(
-                "template: no template {} associated with template {}",
-                crate::strconv::quote(name),
-                crate::strconv::quote(self.set.name())
-            )));
-        };
+        let tree = self.set.named_tree(name)?;
         let buf = self.budget.out_pool.pop().unwrap_or_default();
         let mut out = execute_tree_into(self.set, tree, data, self.budget, self.depth + 1, buf)?;
         let s = match std::str::from_utf8(&out) {

@@ -303,7 +303,7 @@ impl<'a> Lexer<'a> {
                     return self.item(ItemType::Eof);
                 }
                 State::Text => {
-                    if let Some(x) = find_left_delim(&self.input.as_bytes()[self.pos..]) {
+                    if let Some(x) = find_pair(&self.input.as_bytes()[self.pos..], *b"{{") {
                         if x > 0 {
                             self.pos += x;
                             let mut trim = 0;
@@ -358,7 +358,7 @@ impl<'a> Lexer<'a> {
     /// Comments produce no item (Go drops them unless asked to keep them).
     fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
-        let Some(x) = find_right_comment(&self.input.as_bytes()[self.pos..]) else {
+        let Some(x) = find_pair(&self.input.as_bytes()[self.pos..], *b"*/") else {
             return Some(self.error("unclosed comment".into()));
         };
         self.pos += x + RIGHT_COMMENT.len();
@@ -634,27 +634,14 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Where `{{` starts in `s`. A search for the single byte `{` (memchr) then a
-/// check of the next is faster on template text than a two-byte substring search.
-fn find_left_delim(b: &[u8]) -> Option<usize> {
+/// Where the two-byte delimiter `pair` (`{{`, `*/`) first starts in `b`. A search for
+/// its first byte (memchr) then a check of the next is faster on template text than a
+/// two-byte substring search; charts carry long stretches of YAML and long comments.
+fn find_pair(b: &[u8], pair: [u8; 2]) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = memchr(b'{', &b[from..]) {
+    while let Some(i) = memchr(pair[0], &b[from..]) {
         let at = from + i;
-        if b.get(at + 1) == Some(&b'{') {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
-}
-
-/// Where `*/` starts in `s`, by the same single-byte search (charts carry
-/// long comments).
-fn find_right_comment(b: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = memchr(b'*', &b[from..]) {
-        let at = from + i;
-        if b.get(at + 1) == Some(&b'/') {
+        if b.get(at + 1) == Some(&pair[1]) {
             return Some(at);
         }
         from = at + 1;

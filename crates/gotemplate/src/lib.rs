@@ -196,6 +196,17 @@ impl Templates {
         v
     }
 
+    /// The template of that name, or Go's error for a missing one.
+    pub(crate) fn named_tree(&self, name: &str) -> Result<&Arc<ast::Tree>, Error> {
+        self.trees.get(name).ok_or_else(|| {
+            Error::other(format!(
+                "template: no template {} associated with template {}",
+                strconv::quote(name),
+                strconv::quote(&self.name)
+            ))
+        })
+    }
+
     /// Execute the named template with `data` as dot and `$`. Bytes that are
     /// not UTF-8 (from binary strings) are replaced by U+FFFD; see
     /// [`Templates::execute_bytes`].
@@ -205,13 +216,7 @@ impl Templates {
 
     /// Execute the named template, returning the exact output bytes.
     pub fn execute_bytes(&self, name: &str, data: &Value) -> Result<Vec<u8>, Error> {
-        let Some(tree) = self.trees.get(name) else {
-            return Err(Error::other(format!(
-                "template: no template {} associated with template {}",
-                strconv::quote(name),
-                strconv::quote(&self.name)
-            )));
-        };
+        let tree = self.named_tree(name)?;
         let mut budget = limits::Budget::new(self.limits);
         exec::execute_tree(self, tree, data, &mut budget, 0)
     }
