@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use kubeplay_gotemplate::{ElemType, Map, Value};
-use kubeplay_yaml::Resolved;
 use serde_json::Value as Json;
 
 /// JSON (as Helm holds values: `float64` numbers from YAML and JSON, `int64` from `--set`)
@@ -103,19 +102,16 @@ impl Marshaled for kubeplay_yaml::Node {
         Self::null()
     }
     fn bool(b: bool) -> Self {
-        Self::scalar(if b { "true" } else { "false" }, Resolved::Bool(b))
+        kubeplay_yaml::json_bool_node(b)
     }
     fn int(i: i64) -> Self {
-        Self::scalar(i.to_string(), Resolved::Int(i128::from(i)))
+        kubeplay_yaml::json_int_node(i.into())
     }
     fn uint(u: u64) -> Self {
-        Self::scalar(u.to_string(), Resolved::Int(i128::from(u)))
+        kubeplay_yaml::json_int_node(u.into())
     }
     fn float(f: f64) -> Self {
-        Self::scalar(
-            kubeplay_yaml::gofmt::format_float_g(f, false),
-            Resolved::Float(f),
-        )
+        kubeplay_yaml::json_float_node(f)
     }
     fn string(s: String) -> Self {
         Self::string(s)

@@ -156,20 +156,34 @@ fn key_string(k: &Node, flavor: JsonFlavor) -> Result<String, Error> {
     })
 }
 
+/// The node go-yaml reads back from a JSON boolean Go printed.
+pub fn json_bool_node(b: bool) -> Node {
+    Node::scalar(if b { "true" } else { "false" }, Resolved::Bool(b))
+}
+
+/// The node go-yaml reads back from a JSON integer Go printed.
+pub fn json_int_node(i: i128) -> Node {
+    Node::scalar(i.to_string(), Resolved::Int(i))
+}
+
+/// The node go-yaml reads back from a (finite) JSON float Go printed.
+pub fn json_float_node(f: f64) -> Node {
+    Node::scalar(crate::gofmt::format_float_g(f, false), Resolved::Float(f))
+}
+
 /// Builds a node tree from JSON: strings, numbers, booleans and null become typed scalars,
 /// objects keep their key order. Emitters decide quoting, so every scalar is plain here.
 pub fn from_json(v: &Json) -> Node {
     match v {
         Json::Null => Node::null(),
-        Json::Bool(b) => Node::scalar(b.to_string(), Resolved::Bool(*b)),
+        Json::Bool(b) => json_bool_node(*b),
         Json::Number(n) => {
             if let Some(i) = n.as_i64() {
-                Node::scalar(i.to_string(), Resolved::Int(i as i128))
+                json_int_node(i.into())
             } else if let Some(u) = n.as_u64() {
-                Node::scalar(u.to_string(), Resolved::Int(u as i128))
+                json_int_node(u.into())
             } else {
-                let f = n.as_f64().unwrap_or(0.0);
-                Node::scalar(crate::gofmt::format_float_g(f, false), Resolved::Float(f))
+                json_float_node(n.as_f64().unwrap_or(0.0))
             }
         }
         Json::String(s) => Node::string(s.clone()),

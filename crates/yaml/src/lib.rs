@@ -58,7 +58,10 @@ pub mod resolve;
 
 pub use emit::{emit_documents, emit_json, emit_json_documents, emit_node, EmitOptions, KeyOrder};
 pub use error::Error;
-pub use json::{from_json, to_json, to_json_with, JsonFlavor, JsonOptions};
+pub use json::{
+    from_json, json_bool_node, json_float_node, json_int_node, to_json, to_json_with, JsonFlavor,
+    JsonOptions,
+};
 pub use limits::Limits;
 pub use node::{Mapping, Node, Pos, Scalar, ScalarStyle, Sequence, Value};
 pub use parse::{parse_documents, parse_documents_with, parse_one, DuplicateKeys, ParseOptions};
