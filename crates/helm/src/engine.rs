@@ -355,18 +355,25 @@ fn exec_error(name: &str, e: &kubeplay_gotemplate::Error) -> String {
     let mut out = String::new();
     let mut cur = s.as_str();
     let mut last = String::new();
+    // Helm gives up and shows Go's message when an entry has none of its three shapes.
+    let unparsed = || s.clone();
     while let Some(rest) = cur.strip_prefix("template: ") {
         let entry;
         let mut next = None;
-        if let Some((loc, after)) = rest.split_once(": executing \"") {
-            let Some(endq) = after.find('"') else { break };
+        if rest.starts_with("no template ") {
+            // Go's "template: no template %q associated with template %q", kept whole.
+            entry = format!("{cur}\n");
+        } else if let Some((loc, after)) = rest.split_once(": executing \"") {
+            let Some(endq) = after.find('"') else {
+                return unparsed();
+            };
             let func = &after[..endq];
             let after_func = &after[endq + 1..];
             let Some(after_at) = after_func.strip_prefix(" at <") else {
-                break;
+                return unparsed();
             };
             let Some((ctx, msg)) = after_at.split_once(">: ") else {
-                break;
+                return unparsed();
             };
             let mut m = msg;
             if let Some(i) = msg.find(" template:") {
@@ -381,7 +388,7 @@ fn exec_error(name: &str, e: &kubeplay_gotemplate::Error) -> String {
             }
             entry = format!("{}\n  {m}\n", &rest[..sep]);
         } else {
-            break;
+            return unparsed();
         }
         if entry != last {
             out.push_str(&entry);
