@@ -94,6 +94,13 @@ pub struct Templates {
     limits: Limits,
 }
 
+/// The templates one text defines (itself and its `define`s), parsed by
+/// [`Templates::parse_text`] and shared by every set they are added to.
+#[derive(Clone, Debug)]
+pub struct ParsedText {
+    trees: Vec<Arc<ast::Tree>>,
+}
+
 /// Go's builtins, built once and shared by every set.
 fn builtin_funcs() -> Arc<FuncMap> {
     static BUILTINS: std::sync::OnceLock<Arc<FuncMap>> = std::sync::OnceLock::new();
@@ -171,17 +178,31 @@ impl Templates {
     /// `define`s to the set. A definition replaces an earlier one of the same
     /// name unless it is empty (Go's `AddParseTree` rule).
     pub fn parse(&mut self, name: &str, text: &str) -> Result<&mut Self, Error> {
-        let trees = {
-            let has = |f: &str| self.funcs.contains(f) || self.builtins.contains(f);
-            parse::parse(name, text, &has, self.limits.max_stack)?
-        };
-        for t in trees {
+        let parsed = self.parse_text(name, text)?;
+        Ok(self.add_parsed(&parsed))
+    }
+
+    /// Parse `text` as the template `name` without adding it: the trees
+    /// depend only on the name, the text, the set's function names and its
+    /// stack limit, so a host that renders again can keep them and add them
+    /// to a later set with the same functions and limits.
+    pub fn parse_text(&self, name: &str, text: &str) -> Result<ParsedText, Error> {
+        let has = |f: &str| self.funcs.contains(f) || self.builtins.contains(f);
+        let trees = parse::parse(name, text, &has, self.limits.max_stack)?;
+        Ok(ParsedText {
+            trees: trees.into_iter().map(Arc::new).collect(),
+        })
+    }
+
+    /// Add the trees of one parsed text, as [`Templates::parse`] does.
+    pub fn add_parsed(&mut self, parsed: &ParsedText) -> &mut Self {
+        for t in &parsed.trees {
             let keep_old = t.is_empty() && self.trees.contains_key(&t.name);
             if !keep_old {
-                self.trees.insert(t.name.clone(), Arc::new(t));
+                self.trees.insert(t.name.clone(), t.clone());
             }
         }
-        Ok(self)
+        self
     }
 
     /// Whether a template of that name is defined.

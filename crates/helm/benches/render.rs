@@ -2,8 +2,9 @@
 //! writes), a generated chart with 200 templates over shared helpers, and, when the shared
 //! conformance corpus is beside the repository, its largest charts (Bitnami nginx with the
 //! common library, kube-state-metrics). "render" parses every template, as Helm does on each
-//! render; "re-render" reuses the parsed templates (`Renderer`, what the page does); "parse"
-//! is the parser alone on the starter's templates.
+//! render; "re-render" reuses the parsed templates (`Renderer`, what the page does), also
+//! after an edit of one template, which parses that one again; "parse" is the parser alone on
+//! the starter's templates.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kubeplay_helm::{load_chart, render, Chart, RenderOptions, UserValues, Values};
@@ -16,8 +17,16 @@ use std::path::Path;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn starter() -> Chart {
+    starter_with_edit("")
+}
+
+/// The starter chart with `extra` appended to its deployment template (an edit in the page).
+fn starter_with_edit(extra: &str) -> Chart {
     let mut tree = FileTree::new();
-    for (rel, text) in kubeplay_helm::starter::starter_files("web") {
+    for (rel, mut text) in kubeplay_helm::starter::starter_files("web") {
+        if rel == "templates/deployment.yaml" {
+            text.push_str(extra);
+        }
         tree.write(&format!("/web/{rel}"), text).unwrap();
     }
     load_chart(&tree, "/web").unwrap()
@@ -146,6 +155,24 @@ fn bench(c: &mut Criterion) {
     c.bench_function("re-render starter chart (parsed templates reused)", |b| {
         b.iter(|| black_box(warm.render(&s, &none, &opts).unwrap().templates.len()))
     });
+    // What the page does while a user types in one template: every render sees one changed
+    // file (two versions, alternately) and parses that one again.
+    let edits = [starter_with_edit("# a\n"), starter_with_edit("# b\n")];
+    let mut turn = 0;
+    c.bench_function(
+        "re-render starter chart after an edit of one template",
+        |b| {
+            b.iter(|| {
+                turn ^= 1;
+                black_box(
+                    warm.render(&edits[turn], &none, &opts)
+                        .unwrap()
+                        .templates
+                        .len(),
+                )
+            })
+        },
+    );
     // The parser alone: the starter's templates into a set with Helm's functions, the part
     // of a render that "re-render" saves.
     let set = kubeplay_helm::funcs::base_set();

@@ -2,13 +2,10 @@
 //! one template set (deepest paths first, so a parent's `define` wins over a subchart's),
 //! then each non-partial template is executed with its chart's scope, as Helm's engine does.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use kubeplay_gotemplate::{ErrorKind, Limits, MissingKey, Templates, Value};
-
-/// Parsed templates kept by a [`Renderer`]: the texts they came from and the set.
-type ParsedSet = (Vec<(String, Arc<[u8]>)>, Limits, Arc<Templates>);
+use kubeplay_gotemplate::{ErrorKind, Limits, MissingKey, ParsedText, Templates, Value};
 
 use crate::capabilities::Capabilities;
 use crate::chart::{metadata_map, Chart};
@@ -83,11 +80,12 @@ pub fn render(
     Renderer::default().render(chart, user_values, opts)
 }
 
-/// Renders again and again, reusing the parsed templates while the chart's templates stay
-/// the same (the page re-renders on every edit of the values; Helm parses every time).
+/// Renders again and again, parsing only the templates whose text changed since the last
+/// render (the page re-renders on every edit, usually of one file or of the values; Helm
+/// parses every template every time).
 #[derive(Default)]
 pub struct Renderer {
-    parsed: Option<ParsedSet>,
+    cache: ParseCache,
 }
 
 impl Renderer {
@@ -99,6 +97,71 @@ impl Renderer {
         opts: &RenderOptions,
     ) -> Result<Rendered, HelmError> {
         render_with(self, chart, user_values, opts)
+    }
+}
+
+/// Each template file's text and parsed trees from the last render, and the set they made.
+/// A parse depends only on the name, the text, the function names (always Helm's) and the
+/// stack limit, so entries are valid while the limits stay the same.
+#[derive(Default)]
+struct ParseCache {
+    limits: Option<Limits>,
+    files: HashMap<String, (Arc<[u8]>, ParsedText)>,
+    /// The set of the last render, reused whole when no file changed.
+    set: Option<Arc<Templates>>,
+}
+
+impl ParseCache {
+    /// The template set for `texts` (in Helm's parse order), parsing only what is new.
+    /// A parse error leaves the cache as it was.
+    fn templates(
+        &mut self,
+        texts: &[(&String, &Arc<[u8]>)],
+        limits: Limits,
+    ) -> Result<Arc<Templates>, HelmError> {
+        if self.limits != Some(limits) {
+            *self = ParseCache {
+                limits: Some(limits),
+                ..ParseCache::default()
+            };
+        }
+        let unchanged = |name: &str, text: &Arc<[u8]>| {
+            self.files
+                .get(name)
+                .filter(|(old, _)| Arc::ptr_eq(old, text) || old[..] == text[..])
+                .map(|(_, parsed)| parsed)
+        };
+        if let Some(set) = &self.set {
+            if texts.len() == self.files.len()
+                && texts.iter().all(|(n, t)| unchanged(n, t).is_some())
+            {
+                return Ok(set.clone());
+            }
+        }
+        let mut set = crate::funcs::base_set();
+        set.missing_key(MissingKey::Zero);
+        set.limits(limits);
+        let mut files = HashMap::with_capacity(texts.len());
+        for &(name, text) in texts {
+            let parsed = match unchanged(name, text) {
+                Some(parsed) => parsed.clone(),
+                None => {
+                    // `from_utf8` checks valid text faster than `from_utf8_lossy`'s chunking.
+                    let source = match std::str::from_utf8(text) {
+                        Ok(s) => std::borrow::Cow::Borrowed(s),
+                        Err(_) => String::from_utf8_lossy(text),
+                    };
+                    set.parse_text(name, &source)
+                        .map_err(|e| HelmError::Render(parse_error(name, &e)))?
+                }
+            };
+            set.add_parsed(&parsed);
+            files.insert(name.clone(), (text.clone(), parsed));
+        }
+        let set = Arc::new(set);
+        self.files = files;
+        self.set = Some(set.clone());
+        Ok(set)
     }
 }
 
@@ -247,37 +310,8 @@ fn execute(
     crate::funcs::sprig::random::reseed(opts.seed);
     crate::funcs::sprig::date::set_now(opts.now);
     let keys = sort_templates(tpls.keys());
-    let texts: Vec<(String, Arc<[u8]>)> = keys
-        .iter()
-        .map(|k| (k.to_string(), tpls[k.as_str()].text.clone()))
-        .collect();
-    let same = |old: &[(String, Arc<[u8]>)]| {
-        old.len() == texts.len()
-            && old
-                .iter()
-                .zip(&texts)
-                .all(|((n1, t1), (n2, t2))| n1 == n2 && (Arc::ptr_eq(t1, t2) || t1[..] == t2[..]))
-    };
-    let t = match &renderer.parsed {
-        Some((old, limits, set)) if same(old) && *limits == opts.limits => set.clone(),
-        _ => {
-            let mut t = crate::funcs::base_set();
-            t.missing_key(MissingKey::Zero);
-            t.limits(opts.limits);
-            for (name, text) in &texts {
-                // `from_utf8` checks valid text faster than `from_utf8_lossy`'s chunking.
-                let text = match std::str::from_utf8(text) {
-                    Ok(s) => std::borrow::Cow::Borrowed(s),
-                    Err(_) => String::from_utf8_lossy(text),
-                };
-                t.parse(name, &text)
-                    .map_err(|e| HelmError::Render(parse_error(name, &e)))?;
-            }
-            let t = Arc::new(t);
-            renderer.parsed = Some((texts, opts.limits, t.clone()));
-            t
-        }
-    };
+    let texts: Vec<(&String, &Arc<[u8]>)> = keys.iter().map(|k| (*k, &tpls[*k].text)).collect();
+    let t = renderer.cache.templates(&texts, opts.limits)?;
     let mut rendered = BTreeMap::new();
     for name in &keys {
         let base = name.rsplit('/').next().unwrap_or(name);

@@ -25,8 +25,8 @@
 //! [`TemplateOptions`] { `render`: [`RenderOptions`] { `name`: releaseName, `namespace`,
 //! `kube_version`, `api_versions` }, `include_crds`: includeCRDs, `skip_tests`: skipTests }
 //! and [`manifests::TemplateOutput::to_stream`] (or its `manifests`, already split and in
-//! Helm's order) as the resources to add. A [`Renderer`] keeps parsed templates between
-//! builds.
+//! Helm's order) as the resources to add. A [`Renderer`] (with [`template_with`]) keeps
+//! each template's parse between renders and parses again only what changed.
 //!
 //! Files name their concepts as Helm's do: [`chart`] (loading), [`values`] (coalescing),
 //! [`dependencies`] (condition/tags/alias/import-values), [`engine`] (rendering),
@@ -57,7 +57,7 @@ pub mod values;
 pub use chart::{load as load_chart, load_archive, Chart};
 pub use engine::{render, RenderOptions, Rendered, Renderer};
 pub use error::HelmError;
-pub use manifests::{template, TemplateOptions};
+pub use manifests::{template, template_with, TemplateOptions};
 pub use values::Values;
 
 /// Values given on the command line, in Helm's order of precedence (later wins): values

@@ -2,7 +2,7 @@
 //! Helm's install order, printed with `---` and `# Source:` lines.
 
 use crate::chart::Chart;
-use crate::engine::{render, RenderOptions, Rendered};
+use crate::engine::{RenderOptions, Rendered, Renderer};
 use crate::error::HelmError;
 use crate::values::Values;
 
@@ -290,7 +290,18 @@ pub fn template(
     values: &Values,
     opts: &TemplateOptions,
 ) -> Result<TemplateOutput, HelmError> {
-    let rendered = render(chart, values, &opts.render)?;
+    template_with(&mut Renderer::default(), chart, values, opts)
+}
+
+/// Like [`template`], with a [`Renderer`] that parses only the templates changed since its
+/// last render.
+pub fn template_with(
+    renderer: &mut Renderer,
+    chart: &Chart,
+    values: &Values,
+    opts: &TemplateOptions,
+) -> Result<TemplateOutput, HelmError> {
+    let rendered = renderer.render(chart, values, &opts.render)?;
     let top = rendered.chart.name().to_string();
     let mut files = rendered.templates.clone();
     let notes = files.get(&format!("{top}/templates/NOTES.txt")).cloned();

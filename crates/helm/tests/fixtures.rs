@@ -262,3 +262,61 @@ fn renderer_reuses_parsed_templates_only_for_same_texts() {
     let out = r.render(&changed, &vals("3"), &opts).unwrap().templates;
     assert_eq!(out["c/templates/a.yaml"], "w: 3\n");
 }
+
+/// A `Renderer` parses again only the files that changed: an edited helper, a removed helper
+/// and a limit change must all show in the next render, as from a fresh renderer.
+#[test]
+fn renderer_sees_each_changed_file() {
+    let mut tree = FileTree::new();
+    tree.write("/c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+        .unwrap();
+    tree.write("/c/templates/_a.tpl", "{{ define \"a\" }}one{{ end }}")
+        .unwrap();
+    tree.write("/c/templates/_b.tpl", "{{ define \"b\" }}two{{ end }}")
+        .unwrap();
+    tree.write(
+        "/c/templates/x.yaml",
+        "x: {{ include \"a\" . }} {{ include \"b\" . }}\n",
+    )
+    .unwrap();
+    let vals = UserValues::default().merged(&|_| Err("no".into())).unwrap();
+    let mut opts = RenderOptions::default();
+    let mut r = kubeplay_helm::Renderer::default();
+    let mut both = |tree: &FileTree, opts: &RenderOptions| {
+        let chart = load_chart(tree, "/c").unwrap();
+        let warm = r.render(&chart, &vals, opts).map(|o| o.templates);
+        let fresh = kubeplay_helm::render(&chart, &vals, opts).map(|o| o.templates);
+        assert_eq!(
+            format!("{warm:?}"),
+            format!("{fresh:?}"),
+            "a warm renderer renders like a fresh one"
+        );
+        warm.map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        both(&tree, &opts).unwrap()["c/templates/x.yaml"],
+        "x: one two\n"
+    );
+    tree.write("/c/templates/_b.tpl", "{{ define \"b\" }}three{{ end }}")
+        .unwrap();
+    assert_eq!(
+        both(&tree, &opts).unwrap()["c/templates/x.yaml"],
+        "x: one three\n"
+    );
+    tree.write("/c/templates/_b.tpl", "{{ define \"b\" }}{{ end ")
+        .unwrap();
+    let err = both(&tree, &opts).unwrap_err();
+    assert!(err.contains("_b.tpl"), "{err}");
+    tree.remove("/c/templates/_b.tpl").unwrap();
+    let err = both(&tree, &opts).unwrap_err();
+    assert!(err.contains("no template \"b\""), "{err:?}");
+    tree.write("/c/templates/x.yaml", "x: {{ include \"a\" . }}\n")
+        .unwrap();
+    assert_eq!(
+        both(&tree, &opts).unwrap()["c/templates/x.yaml"],
+        "x: one\n"
+    );
+    opts.limits.max_stack = 1;
+    let err = both(&tree, &opts).unwrap_err();
+    assert!(err.contains("depth"), "{err}");
+}

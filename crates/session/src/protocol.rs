@@ -3,7 +3,8 @@
 //! In the browser, requests and replies cross a Web Worker boundary as JSON text in an
 //! [`Envelope`] whose id pairs a reply with its request; natively, tests call
 //! [`Session::handle`] directly. The session keeps the live simulation between requests;
-//! rendering is a pure function of the workspace it is sent.
+//! rendering is a pure function of the workspace it is sent (the session only keeps parses
+//! to make the next render faster).
 
 use crate::live::{AppFileEdit, LiveCommand, LiveSession, LiveSnapshot};
 use crate::provenance::{self, Origin};
@@ -67,6 +68,7 @@ pub struct Envelope<T> {
 #[derive(Default)]
 pub struct Session {
     live: LiveSession,
+    renders: render::RenderCache,
 }
 
 impl Session {
@@ -76,7 +78,7 @@ impl Session {
         match request {
             Request::Render(ws) => {
                 let start = clock();
-                let rendered = render::render(&ws);
+                let rendered = render::render_cached(&ws, &mut self.renders);
                 Reply::Rendered {
                     rendered,
                     took_ms: clock() - start,
@@ -160,6 +162,42 @@ mod tests {
             } => assert!(out.text.contains("image: new-nginx:1.23.1"), "{}", out.text),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The session keeps chart parses between renders; each render must still be what a
+    /// fresh render of the same workspace gives, after an edit of a helper or a template.
+    #[test]
+    fn renders_in_a_session_match_fresh_renders_after_edits() {
+        let mut session = Session::default();
+        let mut ws = examples::HELM.workspace();
+        ws.history.clear();
+        let mut check = |ws: &Workspace| {
+            let reply = session.handle(Request::Render(Box::new(ws.clone())), &clock);
+            let Reply::Rendered { rendered, .. } = reply else {
+                panic!("{reply:?}");
+            };
+            assert_eq!(rendered, render::render(ws));
+            rendered
+        };
+        let Rendered::Output(first) = check(&ws) else {
+            panic!("the example renders");
+        };
+        let helpers = "/mychart/templates/_helpers.tpl";
+        let edited = ws.files[helpers].replace(".Chart.Name", "\"renamed\"");
+        assert_ne!(edited, ws.files[helpers]);
+        ws.files.insert(helpers.into(), edited);
+        let Rendered::Output(second) = check(&ws) else {
+            panic!("the edited chart renders");
+        };
+        assert_ne!(first.text, second.text);
+        ws.files.insert(
+            "/mychart/templates/service.yaml".into(),
+            "{{ include \"nope\" . }}".into(),
+        );
+        assert!(
+            matches!(check(&ws), Rendered::Failed(..)),
+            "an error, not a stale render"
+        );
     }
 
     #[test]

@@ -171,8 +171,21 @@ pub fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// What a session keeps between renders to make the next one faster; never what it renders.
+#[derive(Default)]
+pub struct RenderCache {
+    /// Each chart template's parse, kept while its text stays the same.
+    helm: kubeplay_helm::Renderer,
+}
+
 /// Renders the workspace's current target.
 pub fn render(ws: &Workspace) -> Rendered {
+    render_cached(ws, &mut RenderCache::default())
+}
+
+/// Like [`render`], reusing what `cache` kept from earlier renders (the page renders on every
+/// edit, usually of one file).
+pub fn render_cached(ws: &Workspace, cache: &mut RenderCache) -> Rendered {
     let Some(target) = current_target(ws) else {
         return Rendered::Idle(
             "Open a YAML file, a kustomization or a chart file to render it.".into(),
@@ -181,7 +194,7 @@ pub fn render(ws: &Workspace) -> Rendered {
     let result = match &target {
         Target::Plain(file) => render_plain(file, ws.files.get(file).map_or("", |s| s)),
         Target::Kustomize(dir) => render_kustomize(ws, dir),
-        Target::Helm(dir) => render_helm(ws, dir),
+        Target::Helm(dir) => render_helm(ws, dir, &mut cache.helm),
     };
     match result {
         Ok((text, objects, notes)) => {
@@ -348,7 +361,11 @@ pub fn namespace_or_default(ns: &str) -> String {
     }
 }
 
-fn render_helm(ws: &Workspace, dir: &str) -> Result<Rendering> {
+fn render_helm(
+    ws: &Workspace,
+    dir: &str,
+    renderer: &mut kubeplay_helm::Renderer,
+) -> Result<Rendering> {
     let syntax: Vec<Diagnostic> = syntax_errors(ws, dir)
         .into_iter()
         .filter(|d| !d.file.contains("/charts/"))
@@ -379,7 +396,7 @@ fn render_helm(ws: &Workspace, dir: &str) -> Result<Rendering> {
     };
     let result = kubeplay_helm::load_chart(&tree, dir).and_then(|chart| {
         let values = user.merged(&|p| tree.read_to_string(p).map_err(|e| e.to_string()))?;
-        kubeplay_helm::template(&chart, &values, &opts)
+        kubeplay_helm::template_with(renderer, &chart, &values, &opts)
     });
     match result {
         Ok(out) => {
