@@ -127,21 +127,63 @@ pub const INSTALL_ORDER: &[&str] = &[
 /// last document of a file keeps its trailing newline (which is why `helm template` prints a
 /// blank line after it).
 pub fn split_manifests(text: &str) -> Vec<String> {
-    static SEP: std::sync::OnceLock<regex_lite::Regex> = std::sync::OnceLock::new();
-    let sep = SEP.get_or_init(|| {
-        regex_lite::Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").expect("static regex")
-    });
     let text = text.trim_start_matches(crate::funcs::sprig::strings::is_go_space);
-    sep.split(text)
-        .filter(|d| {
-            !d.trim_matches(crate::funcs::sprig::strings::is_go_space)
-                .is_empty()
-        })
-        .map(|d| {
-            d.trim_start_matches(crate::funcs::sprig::strings::is_go_space)
-                .to_string()
-        })
-        .collect()
+    let mut docs = Vec::new();
+    let mut from = 0;
+    loop {
+        let (piece, next) = match next_separator(text.as_bytes(), from) {
+            Some((start, end)) => (&text[from..start], Some(end)),
+            None => (&text[from..], None),
+        };
+        if !piece
+            .trim_matches(crate::funcs::sprig::strings::is_go_space)
+            .is_empty()
+        {
+            docs.push(
+                piece
+                    .trim_start_matches(crate::funcs::sprig::strings::is_go_space)
+                    .to_string(),
+            );
+        }
+        match next {
+            Some(end) => from = end,
+            None => return docs,
+        }
+    }
+}
+
+/// Helm's separator pattern `(?:^|\s*\n)---\s*` as Go's regexp finds it from `from` (the
+/// leftmost match, `^` only at the very start): the bytes it covers. Written out because a
+/// regex engine without literal search tried the pattern at every byte of every render.
+fn next_separator(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let space = |c: &u8| matches!(c, b'\t' | b'\n' | 0x0C | b'\r' | b' ');
+    let after_dashes = |at: usize| at + b[at..].iter().take_while(|c| space(c)).count();
+    if from == 0 && b.starts_with(b"---") {
+        return Some((0, after_dashes(3)));
+    }
+    // The first "\n---" ends the leftmost match: its `\s*` starts where the run of spaces
+    // before that line break starts (a match starting earlier would need an earlier "\n---").
+    let newline = from + dashes_line(&b[from..])?;
+    let start = newline
+        - b[from..newline]
+            .iter()
+            .rev()
+            .take_while(|c| space(c))
+            .count();
+    Some((start, after_dashes(newline + 4)))
+}
+
+/// Where the first line break followed by `---` is.
+fn dashes_line(b: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(i) = b[at..].iter().position(|c| *c == b'\n') {
+        let newline = at + i;
+        if b[newline + 1..].starts_with(b"---") {
+            return Some(newline);
+        }
+        at = newline + 1;
+    }
+    None
 }
 
 struct Head {
@@ -350,5 +392,33 @@ mod tests {
         // after it is not a separator (Go's regexp, same pattern).
         let docs = split_manifests("a: 1\n---\n---\nb: 2\n");
         assert_eq!(docs, vec!["a: 1", "---\nb: 2\n"]);
+    }
+
+    /// The separator search against Helm's pattern run by a regex engine, on random texts
+    /// made of the bytes that matter.
+    #[test]
+    fn separators_are_where_helms_pattern_finds_them() {
+        let re = regex_lite::Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").unwrap();
+        let alphabet = b"-\n \t\r\x0Ca";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let len = (seed % 24) as usize;
+            let mut text = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize] as char);
+            }
+            let want: Vec<(usize, usize)> =
+                re.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+            let mut got = Vec::new();
+            let mut from = 0;
+            while let Some((start, end)) = next_separator(text.as_bytes(), from) {
+                got.push((start, end));
+                from = end;
+            }
+            assert_eq!(got, want, "{text:?}");
+        }
     }
 }
