@@ -54,6 +54,30 @@ export default {
     assert.equal(await page.locator('.problems .problem').count(), 0);
   },
 
+  async 'a chart follows edits of its helpers, through a parse error and back'({ page, origin }) {
+    // The worker keeps each template's parse between renders: every edit must still show.
+    await open(page, origin);
+    await openExample(page, 'helm-chart');
+    await waitRendered(page, 'name: release-name-mychart');
+    await openFile(page, '/mychart/templates/_helpers.tpl');
+    const helpers = await editor(page).inputValue();
+    const renamed = helpers.replaceAll('default .Chart.Name', 'default "renamed"');
+    assert.notEqual(renamed, helpers);
+    await editor(page).fill(renamed);
+    await waitRendered(page, 'name: release-name-renamed');
+    await editor(page).fill(`${renamed}\n{{ define "broken" }}{{ if }}`);
+    await settled(page);
+    const problem = page.locator('.problems .problem').first();
+    await problem.waitFor();
+    assert.match(await problem.textContent(), /_helpers\.tpl/);
+    assert.equal(await page.locator('.output.stale').count(), 1, 'stale');
+    await editor(page).fill(helpers);
+    await settled(page);
+    await page.waitForFunction(() => !document.querySelector('.output.stale'));
+    await waitRendered(page, 'name: release-name-mychart');
+    assert.doesNotMatch(await rendered(page).textContent(), /renamed/);
+  },
+
   async 'undo and redo'({ page, origin }) {
     await open(page, origin);
     const before = await editor(page).inputValue();
