@@ -77,7 +77,16 @@ fn incompatible(a: &Value, b: &Value) -> String {
 
 /// `eq arg1 arg2...`: true if arg1 equals any of the others.
 pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
-    if rest.is_empty() {
+    eq_any(a, rest.iter())
+}
+
+/// [`eq`] over borrowed operands (the executor's arguments, without copying them into a
+/// vector first).
+pub(crate) fn eq_any<'v>(
+    a: &Value,
+    rest: impl ExactSizeIterator<Item = &'v Value>,
+) -> Result<bool, String> {
+    if rest.len() == 0 {
         return Err("missing argument for comparison".into());
     }
     let k1 = kind(a);

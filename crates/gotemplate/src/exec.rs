@@ -588,7 +588,7 @@ impl<'a> State<'a, '_> {
             Arg::Field { path, .. } => {
                 self.at(At::Arg(first));
                 let idents = &path.of(self.src())[1..];
-                return self.eval_field_chain(dot, dot.clone(), first, idents, &cmd.args, final_);
+                return self.eval_field_chain(dot, dot, first, idents, &cmd.args, final_);
             }
             Arg::Chain { .. } => return self.eval_chain(dot, first, &cmd.args, final_),
             Arg::Identifier { name, .. } => {
@@ -656,7 +656,7 @@ impl<'a> State<'a, '_> {
         }
         let pipe = self.eval_arg(dot, None, node)?;
         let fields = &fields.of(self.src())[1..];
-        self.eval_field_chain(dot, pipe, chain, fields, args, final_)
+        self.eval_field_chain(dot, &pipe, chain, fields, args, final_)
     }
 
     fn eval_variable(
@@ -680,13 +680,13 @@ impl<'a> State<'a, '_> {
             self.not_a_function(args, &final_)?;
             return Ok(value);
         };
-        self.eval_field_chain(dot, value, var, fields, args, final_)
+        self.eval_field_chain(dot, &value, var, fields, args, final_)
     }
 
     fn eval_field_chain(
         &mut self,
         dot: &Rv,
-        mut receiver: Rv,
+        receiver: &Rv,
         node: &'a Arg,
         idents: &'a str,
         args: &'a [Arg],
@@ -694,14 +694,19 @@ impl<'a> State<'a, '_> {
     ) -> R<Rv> {
         // `idents` is the dotted path without its leading dot: `a.b.c`. Every field but the
         // last is evaluated without arguments (a byte scan: this runs for every `.X.Y`).
+        // The receiver is borrowed: the first hop (usually dot) needs no copy.
         let mut start = 0;
+        let mut hop: Option<Rv> = None;
         for (i, c) in idents.bytes().enumerate() {
             if c == b'.' {
-                receiver = self.eval_field(dot, &idents[start..i], node, &[], None, receiver)?;
+                let r = hop.as_ref().unwrap_or(receiver);
+                let next = self.eval_field(dot, &idents[start..i], node, &[], None, r)?;
+                hop = Some(next);
                 start = i + 1;
             }
         }
-        self.eval_field(dot, &idents[start..], node, args, final_, receiver)
+        let r = hop.as_ref().unwrap_or(receiver);
+        self.eval_field(dot, &idents[start..], node, args, final_, r)
     }
 
     fn eval_field(
@@ -711,7 +716,7 @@ impl<'a> State<'a, '_> {
         node: &'a Arg,
         args: &'a [Arg],
         final_: Option<Rv>,
-        receiver: Rv,
+        receiver: &Rv,
     ) -> R<Rv> {
         if receiver.is_invalid() {
             if self.set.missing_key == MissingKey::Error {
@@ -784,15 +789,16 @@ impl<'a> State<'a, '_> {
         final_: Option<Rv>,
     ) -> R<Rv> {
         self.at(At::Arg(node));
-        let Some(f) = self.set.lookup_func(name) else {
+        // The set outlives this state: its functions need no reference count bump.
+        let set: &'a Templates = self.set;
+        let Some(f) = set.lookup_func(name) else {
             return self.errorf(format!(
                 "{} is not a defined function",
                 crate::strconv::quote(name)
             ));
         };
-        let f = f.clone();
         let builtin = matches!(f.imp, Imp::Builtin(_));
-        self.eval_call(dot, &f, builtin, At::Cmd(cmd), name, args, final_)
+        self.eval_call(dot, f, builtin, At::Cmd(cmd), name, args, final_)
     }
 
     /// Go's `evalCall`. `args[0]` is the function's own node (skipped);
@@ -1091,14 +1097,8 @@ impl<'a> State<'a, '_> {
             Arg::Field { path, .. } => {
                 self.at(At::Arg(n));
                 let idents = &path.of(self.src())[1..];
-                let v = self.eval_field_chain(
-                    dot,
-                    dot.clone(),
-                    n,
-                    idents,
-                    std::slice::from_ref(n),
-                    None,
-                )?;
+                let v =
+                    self.eval_field_chain(dot, dot, n, idents, std::slice::from_ref(n), None)?;
                 return self.validate_type(v, typ);
             }
             Arg::Variable { .. } => {
@@ -1112,15 +1112,15 @@ impl<'a> State<'a, '_> {
             Arg::Identifier { name, .. } => {
                 self.at(At::Arg(n));
                 let name = name.of(self.src());
-                let Some(f) = self.set.lookup_func(name) else {
+                let set: &'a Templates = self.set;
+                let Some(f) = set.lookup_func(name) else {
                     return self.errorf(format!(
                         "{} is not a defined function",
                         crate::strconv::quote(name)
                     ));
                 };
-                let f = f.clone();
                 let builtin = matches!(f.imp, Imp::Builtin(_));
-                let v = self.eval_call(dot, &f, builtin, At::Arg(n), name, &[], None)?;
+                let v = self.eval_call(dot, f, builtin, At::Arg(n), name, &[], None)?;
                 return self.validate_type(v, typ);
             }
             Arg::Chain { .. } => {

@@ -101,7 +101,8 @@ pub(crate) fn call(b: Builtin, a: &[Rv]) -> Result<Rv, String> {
         Builtin::Html => ok(Value::String(html_escape(eval_args(a).as_bytes()).into())),
         Builtin::Js => ok(Value::String(js_escape(eval_args(a).as_bytes()).into())),
         Builtin::UrlQuery => ok(Value::from(query_escape(eval_args(a).as_bytes()))),
-        Builtin::Eq => compare::eq(&a[0].v, &plain(&a[1..])).map(|t| Rv::concrete(Value::Bool(t))),
+        Builtin::Eq => compare::eq_any(&a[0].v, a[1..].iter().map(|r| &r.v))
+            .map(|t| Rv::concrete(Value::Bool(t))),
         Builtin::Ne => cmp2(compare::ne, a),
         Builtin::Lt => cmp2(compare::lt, a),
         Builtin::Le => cmp2(compare::le, a),
