@@ -319,11 +319,120 @@ pub fn yaml_to_json(src: &str, file: &str) -> Result<Json, kubeplay_yaml::Error>
 
 /// Helm's `toYaml` of a value: sigs.k8s.io/yaml `Marshal` (JSON first, then go-yaml v2).
 pub fn to_yaml(v: &Value) -> Result<String, String> {
-    if let Some(y) = scalar_yaml(v) {
+    if let Some(y) = scalar_yaml(v).or_else(|| plain_map_yaml(v)) {
         return Ok(y);
     }
     kubeplay_yaml::emit_node(&value_to_node(v)?, &kubeplay_yaml::EmitOptions::sigs_yaml())
         .map_err(|e| e.goyaml)
+}
+
+/// Whether go-yaml v2 writes `s` as a plain scalar that reads back as the same string:
+/// ASCII letters, digits and `-_./`, starting with a letter or digit, and resolving to a
+/// string (not `yes`, `1.5`, `0x1F`...). Such strings need neither the emitter nor the
+/// parser (charts print and read back label maps made of them all the time).
+fn plain_text(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'))
+        && kubeplay_yaml::resolve::resolve_plain(s, kubeplay_yaml::Schema::GoYamlV2)
+            == kubeplay_yaml::Resolved::Str
+}
+
+/// Longest key written by the block-map fast path (go-yaml v2 turns keys longer than 128
+/// bytes into `? key` entries, which only the emitter writes).
+const MAX_PLAIN_KEY: usize = 100;
+
+/// `toYaml` of a non-empty map whose keys are plain text and whose values are plain text,
+/// booleans, integers, nulls or such maps: the emitter's block style, written directly.
+/// `None` for anything else.
+fn plain_map_yaml(v: &Value) -> Option<String> {
+    let mut out = String::new();
+    plain_map_into(v, 0, 0, &mut out)?;
+    Some(out)
+}
+
+fn plain_map_into(v: &Value, indent: usize, depth: usize, out: &mut String) -> Option<()> {
+    if depth > 32 {
+        return None;
+    }
+    let data;
+    let m = match v {
+        Value::Map(m) => m,
+        Value::Object(o) if !o.is_nil() => {
+            data = o.value()?;
+            match &data {
+                Value::Map(m) => m,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    if m.entries.is_empty() {
+        return None;
+    }
+    for (k, x) in &m.entries {
+        if k.len() > MAX_PLAIN_KEY || !plain_text(k) {
+            return None;
+        }
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str(k);
+        out.push(':');
+        match x {
+            Value::Nil => out.push_str(" null\n"),
+            Value::Bool(b) => out.push_str(if *b { " true\n" } else { " false\n" }),
+            Value::Int(i) | Value::Int64(i) => {
+                out.push(' ');
+                out.push_str(&i.to_string());
+                out.push('\n');
+            }
+            // Whole floats well inside the exact range: Go's JSON writes them as integers,
+            // which go-yaml reads back as ints (Helm's values are all float64).
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                out.push(' ');
+                out.push_str(&(*f as i64).to_string());
+                out.push('\n');
+            }
+            Value::String(s) => {
+                let s = s.as_str().filter(|s| plain_text(s))?;
+                out.push(' ');
+                out.push_str(s);
+                out.push('\n');
+            }
+            Value::Map(_) | Value::Object(_) => {
+                if scalar_yaml(x).as_deref() == Some("{}\n") {
+                    out.push_str(" {}\n");
+                } else {
+                    out.push('\n');
+                    plain_map_into(x, indent + 2, depth + 1, out)?;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(())
+}
+
+/// `fromYaml` of text that is exactly `key: value` lines of plain text (what
+/// [`plain_map_yaml`] writes for a flat map of strings), as the string map the parser would
+/// give; `None` for anything else, left to the parser.
+pub fn plain_yaml_map(src: &str) -> Option<BTreeMap<String, String>> {
+    let body = src.strip_suffix('\n').unwrap_or(src);
+    if body.is_empty() {
+        return None;
+    }
+    let mut out = BTreeMap::new();
+    for line in body.split('\n') {
+        let (k, v) = line.split_once(": ")?;
+        if k.len() > MAX_PLAIN_KEY || !plain_text(k) || !plain_text(v) {
+            return None;
+        }
+        // A repeated key is an error for go-yaml: the parser reports it.
+        if out.insert(k.to_string(), v.to_string()).is_some() {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 /// `toYaml` of the values that need no emitter: null, booleans, empty maps and lists, and
@@ -335,14 +444,7 @@ fn scalar_yaml(v: &Value) -> Option<String> {
         Value::Bool(b) => Some(format!("{b}\n")),
         Value::String(s) => {
             let s = s.as_str()?;
-            let b = s.as_bytes();
-            let simple = b.first().is_some_and(u8::is_ascii_alphabetic)
-                && b.iter()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'));
-            let plain = simple
-                && kubeplay_yaml::resolve::resolve_plain(s, kubeplay_yaml::Schema::GoYamlV2)
-                    == kubeplay_yaml::Resolved::Str;
-            plain.then(|| format!("{s}\n"))
+            plain_text(s).then(|| format!("{s}\n"))
         }
         Value::List(l) if l.items.is_empty() => Some("[]\n".into()),
         Value::Map(m) if m.entries.is_empty() => Some("{}\n".into()),
@@ -397,6 +499,110 @@ mod tests {
             scalar_yaml(&Value::from("nginx")).as_deref(),
             Some("nginx\n")
         );
+    }
+
+    /// Label-like maps are written without the emitter; what the fast path writes must be
+    /// what the emitter writes, and it must step aside for anything it cannot write.
+    #[test]
+    fn plain_map_fast_path_matches_the_emitter() {
+        let s = Value::from;
+        let labels = |pairs: &[(&str, Value)]| {
+            Value::map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())))
+        };
+        let long_key = "k".repeat(MAX_PLAIN_KEY + 1);
+        let cases = [
+            labels(&[
+                ("app.kubernetes.io/name", s("nginx")),
+                ("app.kubernetes.io/version", s("1.27.2")),
+                ("helm.sh/chart", s("nginx-18.1.0")),
+                ("app.kubernetes.io/managed-by", s("Helm")),
+            ]),
+            labels(&[("a", s("yes")), ("b", s("c"))]),
+            labels(&[("a", s("1.5")), ("b", s("0x1F")), ("c", s("1e3"))]),
+            labels(&[("a", s("0755")), ("b", s("1_000")), ("c", s("12"))]),
+            labels(&[("a", s("x y")), ("b", s(""))]),
+            labels(&[("yes", s("a"))]),
+            labels(&[("1", s("a")), ("x", s("-a"))]),
+            labels(&[(long_key.as_str(), s("a"))]),
+            labels(&[
+                ("none", Value::Nil),
+                ("truth", Value::Bool(true)),
+                ("lie", Value::Bool(false)),
+            ]),
+            labels(&[("n", s("v"))]),
+            labels(&[("i", Value::Int(-4)), ("j", Value::Int64(i64::MAX))]),
+            labels(&[
+                ("whole", Value::Float(3.0)),
+                ("zero", Value::Float(-0.0)),
+                ("edge", Value::Float(8.9e15)),
+            ]),
+            labels(&[("half", Value::Float(2.5))]),
+            labels(&[("big", Value::Float(1e20))]),
+            labels(&[
+                (
+                    "outer",
+                    labels(&[("inner", s("v")), ("deeper", labels(&[("x", s("y"))]))]),
+                ),
+                ("empty", labels(&[])),
+                ("list", Value::list(vec![s("a")])),
+            ]),
+            labels(&[("outer", labels(&[("inner", s("v"))])), ("z", s("w"))]),
+            crate::funcs::helm::mutable(labels(&[
+                ("m", labels(&[("k", s("v"))])),
+                ("e", crate::funcs::MutMap::value(BTreeMap::new())),
+            ])),
+        ];
+        let mut fast = 0;
+        for v in &cases {
+            let slow = kubeplay_yaml::emit_json(
+                &value_to_json(v).unwrap(),
+                &kubeplay_yaml::EmitOptions::sigs_yaml(),
+            )
+            .unwrap();
+            if let Some(y) = plain_map_yaml(v) {
+                fast += 1;
+                assert_eq!(y, slow, "{v:?}");
+            }
+            assert_eq!(to_yaml(v).unwrap(), slow, "{v:?}");
+        }
+        assert_eq!(fast, 6, "cases the fast path took");
+        assert!(plain_map_yaml(&cases[1]).is_none());
+        assert!(plain_map_yaml(&cases[7]).is_none());
+    }
+
+    /// `fromYaml` of `key: value` lines skips the parser only where the parser would give
+    /// the same string map.
+    #[test]
+    fn plain_yaml_map_matches_the_parser() {
+        let texts = [
+            "app.kubernetes.io/name: nginx\nhelm.sh/chart: nginx-18.1.0\n",
+            "a: b",
+            "version: 1.27.2\n",
+            "a: yes\n",
+            "a: 1\n",
+            "a: b\na: c\n",
+            "a: b # c\n",
+            "a:  b\n",
+            " a: b\n",
+            "a: b\n\n",
+            "a: b\r\n",
+            "---\na: b\n",
+            "a: {}\n",
+            "a: [b]\n",
+            "a:b\n",
+            "",
+            "\n",
+            "x/y: z/w\n",
+        ];
+        let mut fast = 0;
+        for t in texts {
+            let Some(m) = plain_yaml_map(t) else { continue };
+            fast += 1;
+            let want = yaml_to_json(t, "").unwrap();
+            let got = Json::Object(m.into_iter().map(|(k, v)| (k, Json::String(v))).collect());
+            assert_eq!(got, want, "{t:?}");
+        }
+        assert_eq!(fast, 4);
     }
 
     /// `toYaml` builds the YAML node straight from the value; it must be the node the JSON

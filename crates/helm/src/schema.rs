@@ -170,7 +170,79 @@ fn ptr_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 
-impl Ctx<'_> {
+/// The keywords of one schema object this validator reads, found in one pass over its
+/// entries: looking each up by name hashed every keyword (SipHash) for every value
+/// validated, on every render.
+#[derive(Default)]
+struct Keywords<'a> {
+    ref_: Option<&'a Json>,
+    type_: Option<&'a Json>,
+    enum_: Option<&'a Json>,
+    const_: Option<&'a Json>,
+    all_of: Option<&'a Json>,
+    any_of: Option<&'a Json>,
+    one_of: Option<&'a Json>,
+    not: Option<&'a Json>,
+    minimum: Option<&'a Json>,
+    maximum: Option<&'a Json>,
+    exclusive_minimum: Option<&'a Json>,
+    exclusive_maximum: Option<&'a Json>,
+    multiple_of: Option<&'a Json>,
+    min_length: Option<&'a Json>,
+    max_length: Option<&'a Json>,
+    pattern: Option<&'a Json>,
+    min_items: Option<&'a Json>,
+    max_items: Option<&'a Json>,
+    unique_items: Option<&'a Json>,
+    items: Option<&'a Json>,
+    required: Option<&'a Json>,
+    min_properties: Option<&'a Json>,
+    max_properties: Option<&'a Json>,
+    properties: Option<&'a Json>,
+    pattern_properties: Option<&'a Json>,
+    additional_properties: Option<&'a Json>,
+}
+
+impl<'a> Keywords<'a> {
+    fn of(s: &'a serde_json::Map<String, Json>) -> Keywords<'a> {
+        let mut k = Keywords::default();
+        for (name, v) in s {
+            let slot = match name.as_str() {
+                "$ref" => &mut k.ref_,
+                "type" => &mut k.type_,
+                "enum" => &mut k.enum_,
+                "const" => &mut k.const_,
+                "allOf" => &mut k.all_of,
+                "anyOf" => &mut k.any_of,
+                "oneOf" => &mut k.one_of,
+                "not" => &mut k.not,
+                "minimum" => &mut k.minimum,
+                "maximum" => &mut k.maximum,
+                "exclusiveMinimum" => &mut k.exclusive_minimum,
+                "exclusiveMaximum" => &mut k.exclusive_maximum,
+                "multipleOf" => &mut k.multiple_of,
+                "minLength" => &mut k.min_length,
+                "maxLength" => &mut k.max_length,
+                "pattern" => &mut k.pattern,
+                "minItems" => &mut k.min_items,
+                "maxItems" => &mut k.max_items,
+                "uniqueItems" => &mut k.unique_items,
+                "items" => &mut k.items,
+                "required" => &mut k.required,
+                "minProperties" => &mut k.min_properties,
+                "maxProperties" => &mut k.max_properties,
+                "properties" => &mut k.properties,
+                "patternProperties" => &mut k.pattern_properties,
+                "additionalProperties" => &mut k.additional_properties,
+                _ => continue,
+            };
+            *slot = Some(v);
+        }
+        k
+    }
+}
+
+impl<'r> Ctx<'r> {
     fn fail(&mut self, at: &str, msg: String) {
         self.errs.push(Failure {
             at: at.to_string(),
@@ -199,9 +271,9 @@ impl Ctx<'_> {
         }
     }
 
-    fn resolve(&self, r: &str) -> Option<&Json> {
+    fn resolve(&self, r: &str) -> Option<&'r Json> {
         let frag = r.strip_prefix('#')?;
-        let mut cur = self.root;
+        let mut cur: &'r Json = self.root;
         for part in frag.split('/').filter(|p| !p.is_empty()) {
             let part = part.replace("~1", "/").replace("~0", "~");
             cur = match cur {
@@ -232,19 +304,19 @@ impl Ctx<'_> {
                 self.fail(at, "false schema".into());
                 return;
             }
-            Json::Object(m) => m,
+            Json::Object(m) => Keywords::of(m),
             _ => return,
         };
-        if let Some(Json::String(r)) = s.get("$ref") {
+        if let Some(Json::String(r)) = s.ref_ {
             if self.depth < MAX_REF_DEPTH {
-                if let Some(target) = self.resolve(r).cloned() {
+                if let Some(target) = self.resolve(r) {
                     self.depth += 1;
-                    self.validate(&target, v, at);
+                    self.validate(target, v, at);
                     self.depth -= 1;
                 }
             }
         }
-        if let Some(t) = s.get("type") {
+        if let Some(t) = s.type_ {
             let actual = type_name(v);
             let ok = |want: &str| want == actual || (want == "number" && actual == "integer");
             let (matches, want) = match t {
@@ -263,19 +335,23 @@ impl Ctx<'_> {
                 return;
             }
         }
-        if let Some(Json::Array(e)) = s.get("enum") {
+        if let Some(Json::Array(e)) = s.enum_ {
             if !e.iter().any(|x| json_eq(x, v)) {
                 let opts: Vec<String> = e.iter().map(quote_json).collect();
                 self.fail(at, format!("value must be one of {}", opts.join(", ")));
             }
         }
-        if let Some(c) = s.get("const") {
+        if let Some(c) = s.const_ {
             if !json_eq(c, v) {
                 self.fail(at, format!("value must be {}", quote_json(c)));
             }
         }
-        for key in ["allOf", "anyOf", "oneOf"] {
-            if let Some(Json::Array(subs)) = s.get(key) {
+        for (key, subs) in [
+            ("allOf", s.all_of),
+            ("anyOf", s.any_of),
+            ("oneOf", s.one_of),
+        ] {
+            if let Some(Json::Array(subs)) = subs {
                 let results: Vec<bool> = subs.iter().map(|x| self.valid(x, v, at)).collect();
                 let n = results.iter().filter(|b| **b).count();
                 match key {
@@ -302,7 +378,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        if let Some(n) = s.get("not") {
+        if let Some(n) = s.not {
             if self.valid(n, v, at) {
                 self.fail(at, "not failed".into());
             }
@@ -310,69 +386,81 @@ impl Ctx<'_> {
         match v {
             Json::Number(n) => {
                 let f = n.as_f64().unwrap_or(0.0);
-                let get = |k: &str| s.get(k).and_then(Json::as_f64);
-                if let Some(m) = get("minimum") {
+                let get = |k: Option<&Json>| k.and_then(Json::as_f64);
+                if let Some(m) = get(s.minimum) {
                     if f < m {
                         self.fail(
                             at,
-                            format!("minimum: got {}, want {}", num(v), num(&s["minimum"])),
+                            format!(
+                                "minimum: got {}, want {}",
+                                num(v),
+                                num(s.minimum.unwrap_or(&Json::Null))
+                            ),
                         );
                     }
                 }
-                if let Some(m) = get("maximum") {
+                if let Some(m) = get(s.maximum) {
                     if f > m {
                         self.fail(
                             at,
-                            format!("maximum: got {}, want {}", num(v), num(&s["maximum"])),
+                            format!(
+                                "maximum: got {}, want {}",
+                                num(v),
+                                num(s.maximum.unwrap_or(&Json::Null))
+                            ),
                         );
                     }
                 }
-                if let Some(m) = get("exclusiveMinimum") {
+                if let Some(m) = get(s.exclusive_minimum) {
                     if f <= m {
                         self.fail(
                             at,
                             format!(
                                 "exclusiveMinimum: got {}, want {}",
                                 num(v),
-                                num(&s["exclusiveMinimum"])
+                                num(s.exclusive_minimum.unwrap_or(&Json::Null))
                             ),
                         );
                     }
                 }
-                if let Some(m) = get("exclusiveMaximum") {
+                if let Some(m) = get(s.exclusive_maximum) {
                     if f >= m {
                         self.fail(
                             at,
                             format!(
                                 "exclusiveMaximum: got {}, want {}",
                                 num(v),
-                                num(&s["exclusiveMaximum"])
+                                num(s.exclusive_maximum.unwrap_or(&Json::Null))
                             ),
                         );
                     }
                 }
-                if let Some(m) = get("multipleOf") {
+                if let Some(m) = get(s.multiple_of) {
                     if m != 0.0 && (f / m).fract() != 0.0 {
                         self.fail(
                             at,
-                            format!("multipleOf: got {}, want {}", num(v), num(&s["multipleOf"])),
+                            format!(
+                                "multipleOf: got {}, want {}",
+                                num(v),
+                                num(s.multiple_of.unwrap_or(&Json::Null))
+                            ),
                         );
                     }
                 }
             }
             Json::String(text) => {
                 let len = text.chars().count();
-                if let Some(m) = s.get("minLength").and_then(Json::as_u64) {
+                if let Some(m) = s.min_length.and_then(Json::as_u64) {
                     if (len as u64) < m {
                         self.fail(at, format!("minLength: got {len}, want {m}"));
                     }
                 }
-                if let Some(m) = s.get("maxLength").and_then(Json::as_u64) {
+                if let Some(m) = s.max_length.and_then(Json::as_u64) {
                     if (len as u64) > m {
                         self.fail(at, format!("maxLength: got {len}, want {m}"));
                     }
                 }
-                if let Some(Json::String(p)) = s.get("pattern") {
+                if let Some(Json::String(p)) = s.pattern {
                     if let Ok(re) = regex_lite::Regex::new(p) {
                         if !re.is_match(text) {
                             self.fail(at, format!("'{text}' does not match pattern '{p}'"));
@@ -381,17 +469,17 @@ impl Ctx<'_> {
                 }
             }
             Json::Array(items) => {
-                if let Some(m) = s.get("minItems").and_then(Json::as_u64) {
+                if let Some(m) = s.min_items.and_then(Json::as_u64) {
                     if (items.len() as u64) < m {
                         self.fail(at, format!("minItems: got {}, want {m}", items.len()));
                     }
                 }
-                if let Some(m) = s.get("maxItems").and_then(Json::as_u64) {
+                if let Some(m) = s.max_items.and_then(Json::as_u64) {
                     if (items.len() as u64) > m {
                         self.fail(at, format!("maxItems: got {}, want {m}", items.len()));
                     }
                 }
-                if s.get("uniqueItems") == Some(&Json::Bool(true)) {
+                if s.unique_items == Some(&Json::Bool(true)) {
                     'outer: for i in 0..items.len() {
                         for j in i + 1..items.len() {
                             if json_eq(&items[i], &items[j]) {
@@ -401,7 +489,7 @@ impl Ctx<'_> {
                         }
                     }
                 }
-                match s.get("items") {
+                match s.items {
                     Some(Json::Array(tuple)) => {
                         for (i, (it, sch)) in items.iter().zip(tuple).enumerate() {
                             self.child(sch, it, &format!("{at}/{i}"));
@@ -416,7 +504,7 @@ impl Ctx<'_> {
                 }
             }
             Json::Object(obj) => {
-                if let Some(Json::Array(req)) = s.get("required") {
+                if let Some(Json::Array(req)) = s.required {
                     let missing: Vec<String> = req
                         .iter()
                         .filter_map(|r| r.as_str())
@@ -429,41 +517,50 @@ impl Ctx<'_> {
                         self.fail(at, format!("missing properties {}", missing.join(", ")));
                     }
                 }
-                if let Some(m) = s.get("minProperties").and_then(Json::as_u64) {
+                if let Some(m) = s.min_properties.and_then(Json::as_u64) {
                     if (obj.len() as u64) < m {
                         self.fail(at, format!("minProperties: got {}, want {m}", obj.len()));
                     }
                 }
-                if let Some(m) = s.get("maxProperties").and_then(Json::as_u64) {
+                if let Some(m) = s.max_properties.and_then(Json::as_u64) {
                     if (obj.len() as u64) > m {
                         self.fail(at, format!("maxProperties: got {}, want {m}", obj.len()));
                     }
                 }
-                let props = s.get("properties").and_then(Json::as_object);
-                let pattern_props = s.get("patternProperties").and_then(Json::as_object);
-                let mut keys: Vec<&String> = obj.keys().collect();
-                keys.sort();
+                let props = s.properties.and_then(Json::as_object);
+                let pattern_props = s.pattern_properties.and_then(Json::as_object);
+                let mut entries: Vec<(&String, &Json)> = obj.iter().collect();
+                entries.sort_unstable_by_key(|e| e.0);
                 let mut additional = Vec::new();
-                for k in keys {
-                    let val = &obj[k.as_str()];
-                    let child_at = format!("{at}/{}", ptr_escape(k));
+                for (k, val) in entries {
+                    // Built only for a key some subschema looks at (most values keys in a
+                    // chart without `additionalProperties` are not).
+                    let mut child_at: Option<String> = None;
+                    let at_of = |child_at: &mut Option<String>| {
+                        child_at.get_or_insert_with(|| format!("{at}/{}", ptr_escape(k)));
+                    };
                     let mut matched = false;
                     if let Some(ps) = props.and_then(|p| p.get(k.as_str())) {
                         matched = true;
-                        self.child(ps, val, &child_at);
+                        at_of(&mut child_at);
+                        self.child(ps, val, child_at.as_deref().unwrap_or(at));
                     }
                     if let Some(pp) = pattern_props {
                         for (pat, ps) in pp {
                             if regex_lite::Regex::new(pat).is_ok_and(|re| re.is_match(k)) {
                                 matched = true;
-                                self.child(ps, val, &child_at);
+                                at_of(&mut child_at);
+                                self.child(ps, val, child_at.as_deref().unwrap_or(at));
                             }
                         }
                     }
                     if !matched {
-                        match s.get("additionalProperties") {
+                        match s.additional_properties {
                             Some(Json::Bool(false)) => additional.push(format!("'{k}'")),
-                            Some(sch @ Json::Object(_)) => self.child(sch, val, &child_at),
+                            Some(sch @ Json::Object(_)) => {
+                                at_of(&mut child_at);
+                                self.child(sch, val, child_at.as_deref().unwrap_or(at))
+                            }
                             _ => {}
                         }
                     }

@@ -149,34 +149,26 @@ fn clean_nil_values(m: &mut Values) {
     }
 }
 
-/// `coalesceTablesFullKey(dst, src)`: `src` fills in what `dst` lacks.
-pub fn coalesce_tables(dst: &mut Values, mut src: Values, merge: bool) {
-    let src_non_nil: std::collections::HashSet<String> = src
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, _)| k.clone())
-        .collect();
-    for (k, v) in dst.iter() {
-        if v.is_null() {
-            src.insert(k.clone(), Json::Null);
-        }
-    }
+/// `coalesceTablesFullKey(dst, src)`: `src` fills in what `dst` lacks. A null in `dst` stays
+/// when coalescing deletes it only where `src` has a value there (Helm marks those keys in a
+/// set first; deciding per key gives the same changes in the same order).
+pub fn coalesce_tables(dst: &mut Values, src: Values, merge: bool) {
     for (key, val) in src {
-        let dv = dst.get_mut(&key);
-        match dv {
-            Some(dv) if !merge && dv.is_null() && src_non_nil.contains(&key) => {
-                dst.remove(&key);
-            }
+        match dst.get_mut(&key) {
             None => {
                 dst.insert(key, val);
             }
-            Some(dv) => {
-                if let Json::Object(sv) = val {
-                    if let Json::Object(dm) = dv {
-                        coalesce_tables(dm, sv, merge);
-                    }
+            Some(Json::Null) => {
+                if !merge && !val.is_null() {
+                    dst.remove(&key);
                 }
             }
+            Some(Json::Object(dm)) => {
+                if let Json::Object(sv) = val {
+                    coalesce_tables(dm, sv, merge);
+                }
+            }
+            Some(_) => {}
         }
     }
 }

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
 
 use super::dictvalue::MutMap;
-use crate::convert::{go_json, json_to_value, to_yaml, value_to_json, yaml_to_json};
+use crate::convert::{
+    go_json, json_to_value, plain_yaml_map, to_yaml, value_to_json, yaml_to_json,
+};
 use crate::engine::warn_wrap;
 
 use ArgType::{Any, String as Str};
@@ -43,7 +45,11 @@ use super::sprig::arg_str as s;
 
 pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("include", &[Str, Any], None, |ctx, a| {
-        let name = String::from_utf8_lossy(a[0].as_bytes().unwrap_or_default());
+        // Names are text: the lossy conversion only runs for bytes that are not.
+        let name = match a[0].as_str() {
+            Some(n) => std::borrow::Cow::Borrowed(n),
+            None => String::from_utf8_lossy(a[0].as_bytes().unwrap_or_default()),
+        };
         ctx.include(&name, &a[1])
             .map(Value::String)
             .map_err(FuncError::from)
@@ -107,6 +113,11 @@ pub fn register(fs: &mut Vec<Func>) {
         }))
     }));
     fs.push(Func::new("fromYaml", &[Str], None, |_, a| {
+        if let Some(m) = a[0].as_str().and_then(plain_yaml_map) {
+            return Ok(MutMap::value(
+                m.into_iter().map(|(k, v)| (k, Value::from(v))).collect(),
+            ));
+        }
         Ok(match yaml_to_json(&s(&a[0]), "") {
             Ok(serde_json::Value::Object(m)) => json_to_mutable(&serde_json::Value::Object(m)),
             Ok(serde_json::Value::Null) => MutMap::value(BTreeMap::new()),

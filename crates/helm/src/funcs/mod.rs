@@ -48,9 +48,17 @@ pub fn data(v: &Value) -> Value {
 /// Go's `reflect.DeepEqual` on template values (`deepEqual`, and how `has`, `uniq`, `without`
 /// compare): the same Go type, then the same value; `int` is not `int64`, NaN is not NaN.
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
-    let (a, b) = (data(a), data(b));
+    // Only host objects need unwrapping; anything else is compared where it is.
+    if matches!(a, Value::Object(_)) || matches!(b, Value::Object(_)) {
+        return deep_equal_data(&data(a), &data(b));
+    }
+    deep_equal_data(a, b)
+}
+
+/// [`deep_equal`] of values whose host objects are already unwrapped at the top.
+fn deep_equal_data(a: &Value, b: &Value) -> bool {
     // Scalars of the same Go type compare directly (`has` runs this for every element).
-    match (&a, &b) {
+    match (a, b) {
         (Value::String(x), Value::String(y)) => return x == y,
         (Value::Bool(x), Value::Bool(y)) => return x == y,
         (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => return x == y,
@@ -60,10 +68,11 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::Nil, Value::Nil) => return true,
         _ => {}
     }
-    if a.type_name() != b.type_name() {
+    // Different variants are different Go types (named without building the names).
+    if std::mem::discriminant(a) != std::mem::discriminant(b) || a.type_name() != b.type_name() {
         return false;
     }
-    match (&a, &b) {
+    match (a, b) {
         (Value::List(x), Value::List(y)) => {
             x.items.len() == y.items.len()
                 && x.items.iter().zip(&y.items).all(|(p, q)| deep_equal(p, q))
@@ -75,8 +84,8 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
                     .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal(v, w)))
         }
         _ => {
-            kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(&a))
-                == kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(&b))
+            kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(a))
+                == kubeplay_gotemplate::fmt::sprint(std::slice::from_ref(b))
         }
     }
 }

@@ -125,8 +125,11 @@ pub fn register(fs: &mut Vec<Func>) {
             if a[1].is_nil() {
                 return Ok(Value::Bool(false));
             }
-            let v = items("find has", &a[1])?;
-            Ok(Value::Bool(in_list(&v, &a[0])))
+            // The list is searched where it is (`has` runs in loops over long lists).
+            match data(&a[1]) {
+                Value::List(l) => Ok(Value::Bool(in_list(&l.items, &a[0]))),
+                other => items("find has", &other).map(|v| Value::Bool(in_list(&v, &a[0]))),
+            }
         }));
     }
     for n in ["slice", "mustSlice"] {

@@ -10,6 +10,31 @@ use crate::funcs::{dictvalue::MutMap, strval};
 
 use ArgType::{Any, Int, String as Str};
 
+/// Sprig's `indent` (`pad + strings.Replace(s, "\n", "\n"+pad, -1)`), with a leading
+/// newline for `nindent`: one pass into one buffer (charts pipe nearly every `include`
+/// through `nindent`).
+fn indent(newline: bool, width: i64, v: &Value) -> String {
+    let width = width.max(0) as usize;
+    let text = match v.as_str() {
+        Some(t) => std::borrow::Cow::Borrowed(t),
+        None => std::borrow::Cow::Owned(arg_str(v)),
+    };
+    let lines = text.bytes().filter(|b| *b == b'\n').count() + 1;
+    let cap = lines.saturating_mul(width).saturating_add(text.len() + 1);
+    let mut out = String::with_capacity(cap);
+    if newline {
+        out.push('\n');
+    }
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', width));
+        out.push_str(line);
+    }
+    out
+}
+
 fn sv(s: impl Into<String>) -> Result<Value, FuncError> {
     Ok(Value::from(s.into()))
 }
@@ -435,14 +460,10 @@ pub fn register(fs: &mut Vec<Func>) {
         sv(parts.join(" "))
     }));
     fs.push(Func::new("indent", &[Int, Str], None, |_, a| {
-        let pad = " ".repeat(arg_int(&a[0]).max(0) as usize);
-        let s = arg_str(&a[1]);
-        sv(format!("{pad}{}", s.replace('\n', &format!("\n{pad}"))))
+        sv(indent(false, arg_int(&a[0]), &a[1]))
     }));
     fs.push(Func::new("nindent", &[Int, Str], None, |_, a| {
-        let pad = " ".repeat(arg_int(&a[0]).max(0) as usize);
-        let s = arg_str(&a[1]);
-        sv(format!("\n{pad}{}", s.replace('\n', &format!("\n{pad}"))))
+        sv(indent(true, arg_int(&a[0]), &a[1]))
     }));
     fs.push(Func::new("replace", &[Str, Str, Str], None, |_, a| {
         let (old, new, src) = (arg_str(&a[0]), arg_str(&a[1]), arg_str(&a[2]));
