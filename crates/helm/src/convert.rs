@@ -319,7 +319,7 @@ pub fn yaml_to_json(src: &str, file: &str) -> Result<Json, kubeplay_yaml::Error>
 
 /// Helm's `toYaml` of a value: sigs.k8s.io/yaml `Marshal` (JSON first, then go-yaml v2).
 pub fn to_yaml(v: &Value) -> Result<String, String> {
-    if let Some(y) = scalar_yaml(v).or_else(|| plain_map_yaml(v)) {
+    if let Some(y) = scalar_yaml(v).or_else(|| plain_block_yaml(v)) {
         return Ok(y);
     }
     kubeplay_yaml::emit_node(&value_to_node(v)?, &kubeplay_yaml::EmitOptions::sigs_yaml())
@@ -343,13 +343,48 @@ fn plain_text(s: &str) -> bool {
 /// bytes into `? key` entries, which only the emitter writes).
 const MAX_PLAIN_KEY: usize = 100;
 
-/// `toYaml` of a non-empty map whose keys are plain text and whose values are plain text,
-/// booleans, integers, nulls or such maps: the emitter's block style, written directly.
-/// `None` for anything else.
-fn plain_map_yaml(v: &Value) -> Option<String> {
+/// `toYaml` of a non-empty map whose keys are plain text and whose values are plain
+/// scalars (see [`plain_scalar`]), lists of them or such maps, or of a non-empty list of
+/// plain scalars: the emitter's block style, written directly. `None` for anything else.
+fn plain_block_yaml(v: &Value) -> Option<String> {
     let mut out = String::new();
-    plain_map_into(v, 0, 0, &mut out)?;
+    match v {
+        Value::List(l) => plain_list_into(&l.items, 0, &mut out)?,
+        _ => plain_map_into(v, 0, 0, &mut out)?,
+    }
     Some(out)
+}
+
+/// A scalar as go-yaml v2 writes it after Go's JSON round trip, if it needs no quoting:
+/// null, booleans, integers, whole floats well inside the exact range (Go's JSON writes
+/// them as integers, which go-yaml reads back as ints) and plain text.
+fn plain_scalar(x: &Value) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    Some(match x {
+        Value::Nil => Cow::Borrowed("null"),
+        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Value::Int(i) | Value::Int64(i) => Cow::Owned(i.to_string()),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+            Cow::Owned((*f as i64).to_string())
+        }
+        Value::String(s) => Cow::Borrowed(s.as_str().filter(|s| plain_text(s))?),
+        _ => return None,
+    })
+}
+
+/// Block sequence entries (`- x`) at `indent` (go-yaml v2 does not indent a sequence
+/// under a mapping key).
+fn plain_list_into(items: &[Value], indent: usize, out: &mut String) -> Option<()> {
+    if items.is_empty() {
+        return None;
+    }
+    for x in items {
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str("- ");
+        out.push_str(&plain_scalar(x)?);
+        out.push('\n');
+    }
+    Some(())
 }
 
 fn plain_map_into(v: &Value, indent: usize, depth: usize, out: &mut String) -> Option<()> {
@@ -379,42 +414,30 @@ fn plain_map_into(v: &Value, indent: usize, depth: usize, out: &mut String) -> O
         out.push_str(k);
         out.push(':');
         match x {
-            Value::Nil => out.push_str(" null\n"),
-            Value::Bool(b) => out.push_str(if *b { " true\n" } else { " false\n" }),
-            Value::Int(i) | Value::Int64(i) => {
-                out.push(' ');
-                out.push_str(&i.to_string());
-                out.push('\n');
-            }
-            // Whole floats well inside the exact range: Go's JSON writes them as integers,
-            // which go-yaml reads back as ints (Helm's values are all float64).
-            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-                out.push(' ');
-                out.push_str(&(*f as i64).to_string());
-                out.push('\n');
-            }
-            Value::String(s) => {
-                let s = s.as_str().filter(|s| plain_text(s))?;
-                out.push(' ');
-                out.push_str(s);
-                out.push('\n');
-            }
-            Value::Map(_) | Value::Object(_) => {
-                if scalar_yaml(x).as_deref() == Some("{}\n") {
-                    out.push_str(" {}\n");
-                } else {
+            Value::Map(_) | Value::Object(_) | Value::List(_) => match scalar_yaml(x).as_deref() {
+                Some("{}\n") => out.push_str(" {}\n"),
+                Some("[]\n") => out.push_str(" []\n"),
+                Some(_) => return None,
+                None => {
                     out.push('\n');
-                    plain_map_into(x, indent + 2, depth + 1, out)?;
+                    match x {
+                        Value::List(l) => plain_list_into(&l.items, indent, out)?,
+                        _ => plain_map_into(x, indent + 2, depth + 1, out)?,
+                    }
                 }
+            },
+            _ => {
+                out.push(' ');
+                out.push_str(&plain_scalar(x)?);
+                out.push('\n');
             }
-            _ => return None,
         }
     }
     Some(())
 }
 
 /// `fromYaml` of text that is exactly `key: value` lines of plain text (what
-/// [`plain_map_yaml`] writes for a flat map of strings), as the string map the parser would
+/// [`plain_block_yaml`] writes for a flat map of strings), as the string map the parser would
 /// give; `None` for anything else, left to the parser.
 pub fn plain_yaml_map(src: &str) -> Option<BTreeMap<String, String>> {
     let body = src.strip_suffix('\n').unwrap_or(src);
@@ -433,6 +456,22 @@ pub fn plain_yaml_map(src: &str) -> Option<BTreeMap<String, String>> {
         }
     }
     Some(out)
+}
+
+/// `fromYamlArray` of text that is exactly `- value` lines of plain text (what
+/// [`plain_block_yaml`] writes for a list of such strings), as the strings the parser would
+/// give; `None` for anything else, left to the parser.
+pub fn plain_yaml_list(src: &str) -> Option<Vec<String>> {
+    let body = src.strip_suffix('\n').unwrap_or(src);
+    if body.is_empty() {
+        return None;
+    }
+    body.split('\n')
+        .map(|line| {
+            let item = line.strip_prefix("- ")?;
+            plain_text(item).then(|| item.to_string())
+        })
+        .collect()
 }
 
 /// `toYaml` of the values that need no emitter: null, booleans, empty maps and lists, and
@@ -547,6 +586,22 @@ mod tests {
                 ("list", Value::list(vec![s("a")])),
             ]),
             labels(&[("outer", labels(&[("inner", s("v"))])), ("z", s("w"))]),
+            labels(&[
+                (
+                    "args",
+                    Value::list(vec![s("a"), Value::Int(1), Value::Bool(true)]),
+                ),
+                (
+                    "in",
+                    labels(&[("deep", Value::list(vec![s("x/y"), Value::Nil]))]),
+                ),
+                ("none", Value::list(vec![])),
+            ]),
+            labels(&[("args", Value::list(vec![s("--flag=x")]))]),
+            labels(&[("args", Value::list(vec![labels(&[("a", s("b"))])]))]),
+            Value::list(vec![s("configmaps"), s("cronjobs"), s("v1.2")]),
+            Value::list(vec![s("yes")]),
+            Value::list(vec![Value::list(vec![s("a")])]),
             crate::funcs::helm::mutable(labels(&[
                 ("m", labels(&[("k", s("v"))])),
                 ("e", crate::funcs::MutMap::value(BTreeMap::new())),
@@ -559,15 +614,15 @@ mod tests {
                 &kubeplay_yaml::EmitOptions::sigs_yaml(),
             )
             .unwrap();
-            if let Some(y) = plain_map_yaml(v) {
+            if let Some(y) = plain_block_yaml(v) {
                 fast += 1;
                 assert_eq!(y, slow, "{v:?}");
             }
             assert_eq!(to_yaml(v).unwrap(), slow, "{v:?}");
         }
-        assert_eq!(fast, 6, "cases the fast path took");
-        assert!(plain_map_yaml(&cases[1]).is_none());
-        assert!(plain_map_yaml(&cases[7]).is_none());
+        assert_eq!(fast, 8, "cases the fast path took");
+        assert!(plain_block_yaml(&cases[1]).is_none());
+        assert!(plain_block_yaml(&cases[7]).is_none());
     }
 
     /// `fromYaml` of `key: value` lines skips the parser only where the parser would give
@@ -603,6 +658,36 @@ mod tests {
             assert_eq!(got, want, "{t:?}");
         }
         assert_eq!(fast, 4);
+    }
+
+    /// `fromYamlArray` of `- value` lines skips the parser only where the parser would give
+    /// the same strings.
+    #[test]
+    fn plain_yaml_list_matches_the_parser() {
+        let texts = [
+            "- configmaps\n- cronjobs\n",
+            "\n- a\n- b",
+            "- a",
+            "- yes\n",
+            "- 1\n",
+            "-  a\n",
+            "- a\n  - b\n",
+            "- a: b\n",
+            "-a\n",
+            "",
+            "- x/y.z\n- x/y.z\n",
+        ];
+        let mut fast = 0;
+        for t in texts {
+            let Some(items) = plain_yaml_list(t) else {
+                continue;
+            };
+            fast += 1;
+            let want = yaml_to_json(t, "").unwrap();
+            let got = Json::Array(items.into_iter().map(Json::String).collect());
+            assert_eq!(got, want, "{t:?}");
+        }
+        assert_eq!(fast, 3);
     }
 
     /// `toYaml` builds the YAML node straight from the value; it must be the node the JSON

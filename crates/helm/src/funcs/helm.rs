@@ -7,7 +7,7 @@ use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
 
 use super::dictvalue::MutMap;
 use crate::convert::{
-    go_json, json_to_value, plain_yaml_map, to_yaml, value_to_json, yaml_to_json,
+    go_json, json_to_value, plain_yaml_list, plain_yaml_map, to_yaml, value_to_json, yaml_to_json,
 };
 use crate::engine::warn_wrap;
 
@@ -129,6 +129,9 @@ pub fn register(fs: &mut Vec<Func>) {
         })
     }));
     fs.push(Func::new("fromYamlArray", &[Str], None, |_, a| {
+        if let Some(items) = a[0].as_str().and_then(plain_yaml_list) {
+            return Ok(Value::list(items.into_iter().map(Value::from).collect()));
+        }
         Ok(match yaml_to_json(&s(&a[0]), "") {
             Ok(serde_json::Value::Array(v)) => json_to_mutable(&serde_json::Value::Array(v)),
             Ok(serde_json::Value::Null) => Value::list(vec![]),
