@@ -162,7 +162,7 @@ fn execute_tree_into(
         tmpl: tree,
         at_tree: tree,
         at: At::None,
-        vars: vec![("$", Rv::concrete(data.clone()))],
+        vars: vec![Var::new("$", Rv::concrete(data.clone()))],
         depth,
         budget,
         out,
@@ -182,6 +182,34 @@ fn execute_tree_into(
     }
 }
 
+/// A variable in scope. `key` packs the name's length and first bytes, so looking a name
+/// up among many variables compares integers, not strings, until one is likely.
+struct Var<'a> {
+    name: &'a str,
+    key: u64,
+    val: Rv,
+}
+
+impl<'a> Var<'a> {
+    fn new(name: &'a str, val: Rv) -> Var<'a> {
+        Var {
+            name,
+            key: var_key(name),
+            val,
+        }
+    }
+}
+
+/// The name's length (low byte) and its bytes after the `$` (up to seven).
+fn var_key(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut k = (b.len() as u64) & 0xff;
+    for (i, c) in b.iter().skip(1).take(7).enumerate() {
+        k |= (*c as u64) << (8 * (i + 1));
+    }
+    k
+}
+
 struct State<'a, 'b> {
     set: &'a Templates,
     /// The template being executed (named in errors).
@@ -189,7 +217,7 @@ struct State<'a, 'b> {
     /// The tree of the node at `at` (gives the error location).
     at_tree: &'a Tree,
     at: At<'a>,
-    vars: Vec<(&'a str, Rv)>,
+    vars: Vec<Var<'a>>,
     depth: usize,
     budget: &'b mut Budget,
     /// Output bytes (Go writes strings' bytes as they are).
@@ -280,9 +308,10 @@ impl<'a> State<'a, '_> {
     // ---- variables ----
 
     fn set_var(&mut self, name: &str, v: Rv) -> R<()> {
-        for (n, val) in self.vars.iter_mut().rev() {
-            if *n == name {
-                *val = v;
+        let key = var_key(name);
+        for var in self.vars.iter_mut().rev() {
+            if var.key == key && var.name == name {
+                var.val = v;
                 return Ok(());
             }
         }
@@ -290,9 +319,10 @@ impl<'a> State<'a, '_> {
     }
 
     fn var_value(&self, name: &str) -> R<Rv> {
-        for (n, val) in self.vars.iter().rev() {
-            if *n == name {
-                return Ok(val.clone());
+        let key = var_key(name);
+        for var in self.vars.iter().rev() {
+            if var.key == key && var.name == name {
+                return Ok(var.val.clone());
             }
         }
         self.errorf(format!("undefined variable: {name}"))
@@ -366,6 +396,13 @@ impl<'a> State<'a, '_> {
             Value::Nil if !v.iface => "<no value>".to_string(),
             // Fast path for the most printed value.
             Value::String(s) => return self.write(s.as_bytes()),
+            // Numbers and booleans Go prints as plain digits need no formatter.
+            other if plain_number(other).is_some() => {
+                let mut buf = [0u8; 24];
+                let n = plain_number(other).map_or(0, |i| decimal(i, &mut buf));
+                return self.write(&buf[buf.len() - n..]);
+            }
+            Value::Bool(b) => return self.write(if *b { b"true" } else { b"false" }),
             Value::Func(_) => {
                 return self.errorf(format!(
                     "can't print {} of type {}",
@@ -422,7 +459,7 @@ impl<'a> State<'a, '_> {
                 }
             } else {
                 let n = self.vars.len();
-                self.vars[n - 1].1 = elem.clone();
+                self.vars[n - 1].val = elem.clone();
             }
         }
         if decl.len() > 1 {
@@ -430,7 +467,7 @@ impl<'a> State<'a, '_> {
                 self.set_var(decl[1].of(src), elem.clone())?;
             } else {
                 let n = self.vars.len();
-                self.vars[n - 2].1 = index;
+                self.vars[n - 2].val = index;
             }
         }
         let res = self.walk_list(&elem, &r.list);
@@ -534,7 +571,7 @@ impl<'a> State<'a, '_> {
             tmpl: tree,
             at_tree: tree,
             at: At::None,
-            vars: vec![("$", dot.clone())],
+            vars: vec![Var::new("$", dot.clone())],
             depth: self.depth + 1,
             budget: &mut *self.budget,
             out: std::mem::take(&mut self.out),
@@ -566,7 +603,7 @@ impl<'a> State<'a, '_> {
             if pipe.is_assign {
                 self.set_var(name.of(src), value.clone())?;
             } else {
-                self.vars.push((name.of(src), value.clone()));
+                self.vars.push(Var::new(name.of(src), value.clone()));
             }
         }
         Ok(value)
@@ -1181,6 +1218,42 @@ impl<'a> State<'a, '_> {
     }
 }
 
+/// The integer a number prints as under `%v`, when it prints as plain digits: Go's
+/// integer types, and whole `float64`s below 1e6 (from 1e6 on, Go's shortest `%v`
+/// switches to `1e+06`; negative zero prints `-0`).
+fn plain_number(v: &Value) -> Option<i128> {
+    match v {
+        Value::Int(i) | Value::Int64(i) => Some(*i as i128),
+        Value::Uint64(u) => Some(*u as i128),
+        Value::Byte(b) => Some(*b as i128),
+        Value::Float(f)
+            if f.fract() == 0.0 && f.abs() < 1e6 && !(*f == 0.0 && f.is_sign_negative()) =>
+        {
+            Some(*f as i128)
+        }
+        _ => None,
+    }
+}
+
+/// Writes `i` in decimal at the end of `buf`, returning how many bytes it took.
+fn decimal(i: i128, buf: &mut [u8; 24]) -> usize {
+    let mut u = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    buf.len() - at
+}
+
 fn node_pos(n: &Node) -> usize {
     match n {
         Node::Text(t) => t.span.start,
@@ -1188,5 +1261,46 @@ fn node_pos(n: &Node) -> usize {
         Node::If(b) | Node::Range(b) | Node::With(b) => b.pos,
         Node::Template(t) => t.pos,
         Node::Break(p) | Node::Continue(p) => *p,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The digit fast path prints exactly what Go's `fmt.Sprint` (our port) prints.
+    #[test]
+    fn plain_numbers_print_like_sprint() {
+        let mut cases = vec![
+            Value::Int(0),
+            Value::Int(-7),
+            Value::Int(i64::MIN),
+            Value::Int64(i64::MAX),
+            Value::Uint64(u64::MAX),
+            Value::Byte(255),
+            Value::Float(0.0),
+            Value::Float(-0.0),
+            Value::Float(8080.0),
+            Value::Float(-3.0),
+            Value::Float(999_999.0),
+            Value::Float(1e6),
+            Value::Float(2.5),
+            Value::Float(1e21),
+        ];
+        cases.extend((0..60).map(|i| Value::Float(f64::from(i * 16_661 % 1_100_000))));
+        let mut fast = 0;
+        for v in &cases {
+            let want = crate::fmt::sprint(std::slice::from_ref(v));
+            if let Some(i) = plain_number(v) {
+                fast += 1;
+                let mut buf = [0u8; 24];
+                let n = decimal(i, &mut buf);
+                assert_eq!(std::str::from_utf8(&buf[24 - n..]).unwrap(), want, "{v:?}");
+            }
+        }
+        assert!(fast >= 60, "{fast}");
+        assert!(plain_number(&Value::Float(1e6)).is_none());
+        assert!(plain_number(&Value::Float(-0.0)).is_none());
+        assert!(plain_number(&Value::Float(2.5)).is_none());
     }
 }
