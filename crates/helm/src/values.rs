@@ -112,30 +112,35 @@ fn coalesce_globals(dest: &mut Values, src_global: Option<&Json>) {
 
 fn coalesce_chart_values(chart: &Chart, v: &mut Values, merge: bool) {
     for (key, val) in chart.values.iter() {
-        let (key, val) = (key.clone(), val.clone());
-        if let Some(value) = v.get_mut(&key) {
-            if value.is_null() && !merge {
-                v.remove(&key);
-            } else if let Json::Object(dest) = value {
-                if let Json::Object(mut src) = val {
-                    let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
-                    if !merge {
-                        clean_nil_values(&mut src);
+        // One lookup per key (the map hashes with SipHash), and a default is copied only
+        // where it is used.
+        let value = match v.entry(key.clone()) {
+            serde_json::map::Entry::Occupied(o) => o.into_mut(),
+            serde_json::map::Entry::Vacant(slot) => {
+                let mut val = val.clone();
+                if !merge {
+                    if val.is_null() {
+                        continue;
                     }
-                    coalesce_tables(dest, src, merge);
+                    if let Json::Object(sub) = &mut val {
+                        clean_nil_values(sub);
+                    }
                 }
+                slot.insert(val);
+                continue;
             }
-        } else {
-            let mut val = val;
-            if !merge {
-                if val.is_null() {
-                    continue;
+        };
+        if value.is_null() && !merge {
+            v.remove(key);
+        } else if let Json::Object(dest) = value {
+            if let Json::Object(src) = val {
+                let mut src = src.clone();
+                let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
+                if !merge {
+                    clean_nil_values(&mut src);
                 }
-                if let Json::Object(sub) = &mut val {
-                    clean_nil_values(sub);
-                }
+                coalesce_tables(dest, src, merge);
             }
-            v.insert(key, val);
         }
     }
 }

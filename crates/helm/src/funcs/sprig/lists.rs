@@ -23,6 +23,14 @@ fn items(name: &str, v: &Value) -> Result<Vec<Value>, FuncError> {
 }
 
 fn in_list(list: &[Value], v: &Value) -> bool {
+    // A string equals only strings with the same bytes (charts search lists of names).
+    if let Value::String(want) = v {
+        return list.iter().any(|x| match x {
+            Value::String(s) => s == want,
+            Value::Object(_) => deep_equal(x, v),
+            _ => false,
+        });
+    }
     list.iter().any(|x| deep_equal(x, v))
 }
 
@@ -94,6 +102,16 @@ pub fn register(fs: &mut Vec<Func>) {
     });
     both(fs, &["uniq", "mustUniq"], &[Any], None, |a| {
         let v = items("find uniq", &a[0])?;
+        // Lists of strings are deduplicated through a set, not pairwise.
+        if v.iter().all(|x| matches!(x, Value::String(_))) {
+            let mut seen = std::collections::HashSet::new();
+            let out = v
+                .iter()
+                .filter(|x| x.as_bytes().is_some_and(|b| seen.insert(b)))
+                .cloned()
+                .collect();
+            return Ok(Value::list(out));
+        }
         let mut out: Vec<Value> = Vec::new();
         for x in v {
             if !in_list(&out, &x) {
@@ -230,4 +248,60 @@ pub fn register(fs: &mut Vec<Func>) {
         }
         Ok(def)
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(name: &str, args: &[Value]) -> String {
+        let mut fs = Vec::new();
+        register(&mut fs);
+        let mut t = kubeplay_gotemplate::Templates::new("t");
+        let f = fs
+            .into_iter()
+            .find(|f| f.name() == name)
+            .expect("registered");
+        t.add_func(f);
+        let names: Vec<String> = (0..args.len()).map(|i| format!(" .a{i}")).collect();
+        t.parse(
+            "t",
+            &format!("{{{{ {name}{} | printf \"%#v\" }}}}", names.concat()),
+        )
+        .unwrap();
+        let data = Value::map(
+            args.iter()
+                .enumerate()
+                .map(|(i, a)| (format!("a{i}"), a.clone())),
+        );
+        t.execute("t", &data).unwrap()
+    }
+
+    /// `uniq` keeps first occurrences in order; strings go through a set, other lists
+    /// compare pairwise, and both agree with `reflect.DeepEqual`.
+    #[test]
+    fn uniq_of_strings_and_of_mixed_lists() {
+        let s = Value::from;
+        let strings = Value::list(vec![s("b"), s("a"), s("b"), s(""), s("a"), s("")]);
+        assert_eq!(call("uniq", &[strings]), r#"[]interface {}{"b", "a", ""}"#);
+        let mixed = Value::list(vec![
+            s("1"),
+            Value::Int(1),
+            s("1"),
+            Value::Int64(1),
+            Value::Int(1),
+        ]);
+        assert_eq!(call("uniq", &[mixed]), r#"[]interface {}{"1", 1, 1}"#);
+    }
+
+    /// `has` finds a string only among strings (or maps' data equal to it), never in a number.
+    #[test]
+    fn has_compares_strings_by_bytes() {
+        let s = Value::from;
+        let list = Value::list(vec![s("configmaps"), Value::Int(2), s("pods")]);
+        assert_eq!(call("has", &[s("pods"), list.clone()]), "true");
+        assert_eq!(call("has", &[s("pod"), list.clone()]), "false");
+        assert_eq!(call("has", &[s("2"), list.clone()]), "false");
+        assert_eq!(call("has", &[Value::Int(2), list]), "true");
+    }
 }

@@ -25,11 +25,17 @@ fn indent(newline: bool, width: i64, v: &Value) -> String {
     if newline {
         out.push('\n');
     }
+    // Charts indent by a few columns: the pad is a slice of spaces, not pushed char by char.
+    const SPACES: &str = "                                                                ";
+    let pad: std::borrow::Cow<'_, str> = match SPACES.get(..width) {
+        Some(p) => p.into(),
+        None => " ".repeat(width).into(),
+    };
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        out.extend(std::iter::repeat_n(' ', width));
+        out.push_str(&pad);
         out.push_str(line);
     }
     out
@@ -585,5 +591,18 @@ mod tests {
         assert_eq!(abbrev(5, "hello world"), "he...");
         assert_eq!(snakecase("FirstName"), "first_name");
         assert_eq!(camelcase("http_server"), "HttpServer");
+    }
+
+    /// Sprig's `pad + strings.Replace(s, "\n", "\n"+pad, -1)`, empty lines padded too.
+    #[test]
+    fn indent_pads_every_line() {
+        let s = Value::from;
+        assert_eq!(indent(false, 2, &s("a\n\nb\n")), "  a\n  \n  b\n  ");
+        assert_eq!(indent(true, 1, &s("a")), "\n a");
+        assert_eq!(indent(true, 0, &s("")), "\n");
+        assert_eq!(indent(false, -3, &s("x\ny")), "x\ny");
+        assert_eq!(indent(false, 70, &s("a")), format!("{}a", " ".repeat(70)));
+        let bytes = Value::String(kubeplay_gotemplate::GoStr::from_bytes(vec![b'a', 0xff]));
+        assert_eq!(indent(false, 1, &bytes), " a\u{fffd}");
     }
 }
