@@ -406,7 +406,10 @@ fn plain_map_into(v: &Value, indent: usize, depth: usize, out: &mut String) -> O
     if m.entries.is_empty() {
         return None;
     }
-    for (k, x) in &m.entries {
+    let entries: Vec<(&String, &Value)> = m.entries.iter().collect();
+    // go-yaml's key order is not the map's byte order (`a9` before `a10`, `_x` before `Z`).
+    for i in kubeplay_yaml::go_yaml_v2_key_order(entries.iter().map(|(k, _)| k.as_str())) {
+        let (k, x) = entries[i];
         if k.len() > MAX_PLAIN_KEY || !plain_text(k) {
             return None;
         }
@@ -629,6 +632,63 @@ mod tests {
         assert_eq!(fast, 8, "cases the fast path took");
         assert!(plain_block_yaml(&cases[1]).is_none());
         assert!(plain_block_yaml(&cases[7]).is_none());
+    }
+
+    /// Random maps and lists of the shapes the fast path takes (and some it must refuse):
+    /// whatever it writes is what the emitter writes, and what it reads back from that is
+    /// what the parser reads.
+    #[test]
+    fn fast_paths_agree_with_emitter_and_parser_on_random_values() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let words = [
+            "a", "a9", "a10", "A", "Z", "_x", "x_1", "x-1", "x.1", "1x", "b/c", "yes", "n", "True",
+            "0x1F", "1e3", "007", "12", "1_0", "y", "on", "null", "~", "x y", "",
+        ];
+        fn value(next: &mut dyn FnMut(u64) -> u64, words: &[&str], depth: u32) -> Value {
+            let word = |next: &mut dyn FnMut(u64) -> u64| words[next(words.len() as u64) as usize];
+            match next(if depth == 0 { 5 } else { 8 }) {
+                0 => Value::Nil,
+                1 => Value::Bool(next(2) == 0),
+                2 => Value::Int(next(2000) as i64 - 1000),
+                3 => Value::Float(next(40) as f64 / 4.0),
+                4 => Value::from(word(next)),
+                5 | 6 => Value::map(
+                    (0..next(5)).map(|_| (word(next).to_string(), value(next, words, depth - 1))),
+                ),
+                _ => Value::list((0..next(4)).map(|_| value(next, words, 0)).collect()),
+            }
+        }
+        let mut fast = 0;
+        for _ in 0..20_000 {
+            let v = value(&mut next, &words, 3);
+            let Some(y) = plain_block_yaml(&v) else {
+                continue;
+            };
+            fast += 1;
+            let slow = kubeplay_yaml::emit_json(
+                &value_to_json(&v).unwrap(),
+                &kubeplay_yaml::EmitOptions::sigs_yaml(),
+            )
+            .unwrap();
+            assert_eq!(y, slow, "{v:?}");
+            let parsed = yaml_to_json(&y, "t").unwrap();
+            if let Some(map) = plain_yaml_map(&y) {
+                let map: serde_json::Map<String, Json> =
+                    map.into_iter().map(|(k, v)| (k, Json::String(v))).collect();
+                assert_eq!(Json::Object(map), parsed, "{y}");
+            }
+            if let Some(list) = plain_yaml_list(&y) {
+                let list = list.into_iter().map(Json::String).collect();
+                assert_eq!(Json::Array(list), parsed, "{y}");
+            }
+        }
+        assert!(fast > 1000, "the fast path took {fast} of 20000");
     }
 
     /// `fromYaml` of `key: value` lines skips the parser only where the parser would give

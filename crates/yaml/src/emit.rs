@@ -1165,17 +1165,26 @@ fn check_strings(node: &Node) -> Result<(), Error> {
 /// Entries in go-yaml v2's map-key order (its `keyList.Less`): numbers by value, strings
 /// compared rune by rune with letters after non-letters and digit runs compared as numbers.
 fn sorted_entries(entries: &[(Node, Node)], v3: bool) -> Vec<&(Node, Node)> {
-    let keys: Vec<Vec<char>> = entries
+    let keys = entries
         .iter()
-        .map(|(k, _)| {
-            k.as_scalar()
-                .map(|s| s.value.chars().collect())
-                .unwrap_or_default()
-        })
-        .collect();
-    let mut idx: Vec<usize> = (0..entries.len()).collect();
+        .map(|(k, _)| k.as_scalar().map_or("", |s| s.value.as_str()));
+    key_order(keys, v3)
+        .into_iter()
+        .map(|i| &entries[i])
+        .collect()
+}
+
+/// The order go-yaml v2 prints map keys in ([`KeyOrder::GoYamlV2`]), as indices into
+/// `keys`: for code that writes simple YAML without building nodes.
+pub fn go_yaml_v2_key_order<'k>(keys: impl Iterator<Item = &'k str>) -> Vec<usize> {
+    key_order(keys, false)
+}
+
+fn key_order<'k>(keys: impl Iterator<Item = &'k str>, v3: bool) -> Vec<usize> {
+    let keys: Vec<Vec<char>> = keys.map(|k| k.chars().collect()).collect();
+    let mut idx: Vec<usize> = (0..keys.len()).collect();
     merge_sort(&mut idx, &|a, b| key_less(&keys[*a], &keys[*b], v3));
-    idx.iter().map(|&i| &entries[i]).collect()
+    idx
 }
 
 /// A merge sort driven by a "less" function: unlike `sort_by`, it cannot panic when the

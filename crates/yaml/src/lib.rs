@@ -56,7 +56,10 @@ pub mod node;
 pub mod parse;
 pub mod resolve;
 
-pub use emit::{emit_documents, emit_json, emit_json_documents, emit_node, EmitOptions, KeyOrder};
+pub use emit::{
+    emit_documents, emit_json, emit_json_documents, emit_node, go_yaml_v2_key_order, EmitOptions,
+    KeyOrder,
+};
 pub use error::Error;
 pub use json::{
     from_json, json_bool_node, json_float_node, json_int_node, to_json, to_json_with, JsonFlavor,
