@@ -112,6 +112,12 @@ fn huge_ranges() {
     assert!(e.contains("exceeds the limit"), "{e}");
     let e = err_of(&[("a.yaml", "{{ repeat 100000000 \"abcdefgh\" }}")], "");
     assert!(e.contains("Repeat"), "{e}");
+    // A width of 10^11 spaces was a hang while the memory filled.
+    let e = err_of(&[("a.yaml", "{{ nindent 100000000000 \"x\" }}")], "");
+    assert!(
+        e.contains("error calling nindent") && e.contains("over the limit"),
+        "{e}"
+    );
 }
 
 #[test]

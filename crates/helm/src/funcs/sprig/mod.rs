@@ -64,6 +64,10 @@ pub(crate) fn arg_int(v: &Value) -> i64 {
     }
 }
 
+/// The longest string a function builds (the engine's default output limit): larger ones are
+/// refused before they are allocated, where Go would run out of memory.
+pub(crate) const MAX_BUILT_STRING: u64 = 64 << 20;
+
 /// Go's runtime panic inside a function, as text/template reports it.
 pub(crate) fn panic_err(msg: impl Into<String>) -> FuncError {
     FuncError::new(msg.into())

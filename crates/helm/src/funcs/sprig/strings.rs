@@ -13,15 +13,23 @@ use ArgType::{Any, Int, String as Str};
 /// Sprig's `indent` (`pad + strings.Replace(s, "\n", "\n"+pad, -1)`), with a leading
 /// newline for `nindent`: one pass into one buffer (charts pipe nearly every `include`
 /// through `nindent`).
-fn indent(newline: bool, width: i64, v: &Value) -> String {
-    let width = width.max(0) as usize;
+fn indent(newline: bool, width: i64, v: &Value) -> Result<String, FuncError> {
     let text = match v.as_str() {
         Some(t) => std::borrow::Cow::Borrowed(t),
         None => std::borrow::Cow::Owned(arg_str(v)),
     };
-    let lines = text.bytes().filter(|b| *b == b'\n').count() + 1;
-    let cap = lines.saturating_mul(width).saturating_add(text.len() + 1);
-    let mut out = String::with_capacity(cap);
+    let lines = text.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
+    let size = lines
+        .saturating_mul(width.max(0) as u64)
+        .saturating_add(text.len() as u64 + 1);
+    if size > super::MAX_BUILT_STRING {
+        return Err(super::panic_err(format!(
+            "indent: the result would be {size} bytes, over the limit of {}",
+            super::MAX_BUILT_STRING
+        )));
+    }
+    let width = width.max(0) as usize;
+    let mut out = String::with_capacity(size as usize);
     if newline {
         out.push('\n');
     }
@@ -38,7 +46,7 @@ fn indent(newline: bool, width: i64, v: &Value) -> String {
         out.push_str(&pad);
         out.push_str(line);
     }
-    out
+    Ok(out)
 }
 
 fn sv(s: impl Into<String>) -> Result<Value, FuncError> {
@@ -425,7 +433,7 @@ pub fn register(fs: &mut Vec<Func>) {
         if n < 0 {
             return Err(panic_err("strings: negative Repeat count"));
         }
-        if (s.len() as u64).saturating_mul(n as u64) > 64 << 20 {
+        if (s.len() as u64).saturating_mul(n as u64) > super::MAX_BUILT_STRING {
             return Err(panic_err("strings: Repeat output length overflow"));
         }
         sv(s.repeat(n as usize))
@@ -466,10 +474,10 @@ pub fn register(fs: &mut Vec<Func>) {
         sv(parts.join(" "))
     }));
     fs.push(Func::new("indent", &[Int, Str], None, |_, a| {
-        sv(indent(false, arg_int(&a[0]), &a[1]))
+        indent(false, arg_int(&a[0]), &a[1]).map(Value::from)
     }));
     fs.push(Func::new("nindent", &[Int, Str], None, |_, a| {
-        sv(indent(true, arg_int(&a[0]), &a[1]))
+        indent(true, arg_int(&a[0]), &a[1]).map(Value::from)
     }));
     fs.push(Func::new("replace", &[Str, Str, Str], None, |_, a| {
         let (old, new, src) = (arg_str(&a[0]), arg_str(&a[1]), arg_str(&a[2]));
@@ -597,12 +605,16 @@ mod tests {
     #[test]
     fn indent_pads_every_line() {
         let s = Value::from;
-        assert_eq!(indent(false, 2, &s("a\n\nb\n")), "  a\n  \n  b\n  ");
-        assert_eq!(indent(true, 1, &s("a")), "\n a");
-        assert_eq!(indent(true, 0, &s("")), "\n");
-        assert_eq!(indent(false, -3, &s("x\ny")), "x\ny");
-        assert_eq!(indent(false, 70, &s("a")), format!("{}a", " ".repeat(70)));
+        let ok = |newline, width, v: &Value| indent(newline, width, v).unwrap();
+        assert_eq!(ok(false, 2, &s("a\n\nb\n")), "  a\n  \n  b\n  ");
+        assert_eq!(ok(true, 1, &s("a")), "\n a");
+        assert_eq!(ok(true, 0, &s("")), "\n");
+        assert_eq!(ok(false, -3, &s("x\ny")), "x\ny");
+        assert_eq!(ok(false, 70, &s("a")), format!("{}a", " ".repeat(70)));
         let bytes = Value::String(kubeplay_gotemplate::GoStr::from_bytes(vec![b'a', 0xff]));
-        assert_eq!(indent(false, 1, &bytes), " a\u{fffd}");
+        assert_eq!(ok(false, 1, &bytes), " a\u{fffd}");
+        // A huge width is refused before anything is allocated (Go runs out of memory).
+        let err = indent(true, 100_000_000_000, &s("a\nb")).unwrap_err();
+        assert!(err.msg.contains("over the limit"), "{}", err.msg);
     }
 }
