@@ -1181,9 +1181,17 @@ pub fn go_yaml_v2_key_order<'k>(keys: impl Iterator<Item = &'k str>) -> Vec<usiz
 }
 
 fn key_order<'k>(keys: impl Iterator<Item = &'k str>, v3: bool) -> Vec<usize> {
-    let keys: Vec<Vec<char>> = keys.map(|k| k.chars().collect()).collect();
+    let keys: Vec<&str> = keys.collect();
     let mut idx: Vec<usize> = (0..keys.len()).collect();
-    merge_sort(&mut idx, &|a, b| key_less(&keys[*a], &keys[*b], v3));
+    if keys.iter().all(|k| k.is_ascii()) {
+        // ASCII keys compare as bytes: no decoding (toYaml sorts label maps on every call).
+        merge_sort(&mut idx, &|a, b| {
+            key_less(keys[*a].as_bytes(), keys[*b].as_bytes(), v3)
+        });
+    } else {
+        let keys: Vec<Vec<char>> = keys.iter().map(|k| k.chars().collect()).collect();
+        merge_sort(&mut idx, &|a, b| key_less(&keys[*a], &keys[*b], v3));
+    }
     idx
 }
 
@@ -1217,26 +1225,29 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
 }
 
-fn key_less(a: &[char], b: &[char], v3: bool) -> bool {
+/// Go's `keyList.Less` over the runes of two keys (bytes for ASCII keys, chars otherwise).
+fn key_less<C: Copy + Into<char>>(a: &[C], b: &[C], v3: bool) -> bool {
+    let at = |s: &[C], i: usize| -> char { s[i].into() };
     let mut digits = false;
     for i in 0..a.len().min(b.len()) {
-        if a[i] == b[i] {
-            digits = is_digit(a[i]);
+        let (ac, bc) = (at(a, i), at(b, i));
+        if ac == bc {
+            digits = is_digit(ac);
             continue;
         }
-        let al = a[i].is_alphabetic();
-        let bl = b[i].is_alphabetic();
+        let al = ac.is_alphabetic();
+        let bl = bc.is_alphabetic();
         if al && bl {
-            return a[i] < b[i];
+            return ac < bc;
         }
         if al || bl {
             return if v3 && digits { al } else { bl };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if a[i] == '0' || b[i] == '0' {
+        if ac == '0' || bc == '0' {
             let mut j = i;
-            while j > 0 && is_digit(a[j - 1]) {
-                if a[j - 1] != '0' {
+            while j > 0 && is_digit(at(a, j - 1)) {
+                if at(a, j - 1) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -1245,13 +1256,17 @@ fn key_less(a: &[char], b: &[char], v3: bool) -> bool {
             }
         }
         let mut ai = i;
-        while ai < a.len() && is_digit(a[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(a[ai] as i64 - '0' as i64);
+        while ai < a.len() && is_digit(at(a, ai)) {
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(at(a, ai) as i64 - '0' as i64);
             ai += 1;
         }
         let mut bi = i;
-        while bi < b.len() && is_digit(b[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(b[bi] as i64 - '0' as i64);
+        while bi < b.len() && is_digit(at(b, bi)) {
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(at(b, bi) as i64 - '0' as i64);
             bi += 1;
         }
         if an != bn {
@@ -1260,7 +1275,7 @@ fn key_less(a: &[char], b: &[char], v3: bool) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return a[i] < b[i];
+        return ac < bc;
     }
     a.len() < b.len()
 }
