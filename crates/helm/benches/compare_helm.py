@@ -4,7 +4,9 @@
 Issue 4's speed target compares kubeplay with the Helm library rendering the same chart in a
 loop. This script runs both, interleaved, and keeps the minimum of each over the rounds
 (this kind of shared machine changes speed by a third from one moment to the next; the
-least disturbed run is the comparable one).
+least disturbed run is the comparable one). It reports wall time and CPU time: Go's garbage
+collector runs on other cores, so Helm's wall time depends on how idle the machine is, and
+its CPU time is the work a render costs.
 
 - kubeplay: crates/helm/examples/render_loop.rs (the CLI's allocator), "fresh" parses every
   template on every render, as Helm does; "reuse" keeps the parses (`Renderer`, what the page
@@ -61,17 +63,23 @@ def charts():
 
 
 def helm_us(chart, values, loops):
+    """(wall, CPU) µs per render. The CPU time counts every thread of the process: Go's
+    garbage collector works on other cores, so on an idle machine Helm's wall time is
+    lower than the work it does, and on a loaded one higher."""
     chart.render(values, name="demo", namespace="play")
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(loops):
         chart.render(values, name="demo", namespace="play")
-    return (time.perf_counter() - start) / loops * 1e6
+    return ((time.perf_counter() - wall) / loops * 1e6,
+            (time.process_time() - cpu) / loops * 1e6)
 
 
 def kubeplay_us(path, mode, values, loops):
+    """(wall, CPU) µs per render, as render_loop prints them."""
     args = [RENDER_LOOP, path, str(loops), mode] + ([values] if values else [])
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"([\d.]+) µs wall", out).group(1))
+    m = re.search(r"([\d.]+) µs CPU, ([\d.]+) µs wall", out)
+    return float(m.group(2)), float(m.group(1))
 
 
 def main():
@@ -85,24 +93,30 @@ def main():
     times = {}
     for _ in range(rounds):
         for label, path, yaml_values, values in cases:
-            loops = 1000 if label == "starter" else 100
+            loops = 3000 if label == "starter" else 300
             for mode in ("fresh", "reuse"):
                 times.setdefault((label, mode), []).append(
                     kubeplay_us(path, mode, yaml_values, loops))
             times.setdefault((label, "helm"), []).append(
-                helm_us(loaded[label], values, 30 if label == "starter" else 10))
-        times.setdefault(("empty", "helm"), []).append(helm_us(empty, {}, 100))
-    print(f"Helm {helm_python.helm_sdk_version()} library vs kubeplay, wall µs per render, "
-          f"minimum (median) over {rounds} interleaved rounds")
+                helm_us(loaded[label], values, 100 if label == "starter" else 20))
+        times.setdefault(("empty", "helm"), []).append(helm_us(empty, {}, 300))
+    print(f"Helm {helm_python.helm_sdk_version()} library vs kubeplay, µs per render, "
+          f"minimum (median) over {rounds} interleaved rounds; wall time, then CPU time "
+          f"(all threads)")
     for label, _, _, _ in cases:
-        helm = times[(label, "helm")]
         for mode in ("fresh", "reuse"):
-            kp = times[(label, mode)]
-            print(f"{label:20s} {mode:5s} kubeplay {min(kp):8.1f} ({statistics.median(kp):8.1f})"
-                  f"  helm {min(helm):8.1f} ({statistics.median(helm):8.1f})"
-                  f"  ratio {min(helm) / min(kp):5.1f}x")
-    empty_times = times[("empty", "helm")]
-    print(f"{empty_label}: helm {min(empty_times):.1f} ({statistics.median(empty_times):.1f})")
+            line = f"{label:19s} {mode:5s}"
+            for what, i in (("wall", 0), ("CPU", 1)):
+                kp = [t[i] for t in times[(label, mode)]]
+                helm = [t[i] for t in times[(label, "helm")]]
+                line += (f" | {what} kubeplay {min(kp):7.1f} ({statistics.median(kp):7.1f})"
+                         f" helm {min(helm):8.1f} ({statistics.median(helm):8.1f})"
+                         f" {min(helm) / min(kp):5.1f}x")
+            print(line)
+    empty_wall = [t[0] for t in times[("empty", "helm")]]
+    empty_cpu = [t[1] for t in times[("empty", "helm")]]
+    print(f"{empty_label}: helm wall {min(empty_wall):.1f} ({statistics.median(empty_wall):.1f}),"
+          f" CPU {min(empty_cpu):.1f} ({statistics.median(empty_cpu):.1f})")
 
 
 if __name__ == "__main__":
