@@ -20,7 +20,6 @@ pub enum ItemType {
     RawString,
     RightDelim,
     RightParen,
-    Space,
     String,
     Text,
     Variable,
@@ -60,12 +59,16 @@ impl ItemType {
 }
 
 /// A lexical item: its kind, byte offset and source text. Items are `Copy`
-/// (the parser's three-token lookahead copies them around); an error item's
+/// (the parser's two-token lookahead copies them around); an error item's
 /// message is kept by the lexer ([`Lexer::error_message`]). Its line is
 /// computed from the offset when an error needs it ([`Lexer::line_at`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Item<'a> {
     pub typ: ItemType,
+    /// Whether spaces came before it inside the action. Go's lexer emits them as an item of
+    /// their own; a flag spares the parser a token (and its lookahead copies) for nearly
+    /// every other token of an action, and Go's parser only ever asks whether one was there.
+    pub space: bool,
     pub pos: usize,
     /// The source text ("" for an error item).
     pub val: &'a str,
@@ -220,6 +223,7 @@ impl<'a> Lexer<'a> {
     fn item(&mut self, typ: ItemType) -> Item<'a> {
         let it = Item {
             typ,
+            space: false,
             pos: self.start,
             val: &self.input[self.start..self.pos],
         };
@@ -255,6 +259,7 @@ impl<'a> Lexer<'a> {
         self.state = State::Done;
         Item {
             typ: ItemType::Error,
+            space: false,
             pos: self.start,
             val: "",
         }
@@ -400,6 +405,30 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_inside_action(&mut self) -> Item<'a> {
+        let space = self.skip_action_spaces();
+        let mut it = self.lex_action_token();
+        it.space = space;
+        it
+    }
+
+    /// Skips the spaces before the next token of an action, except the one of a trimmed
+    /// right delimiter (` -}}`), and says whether there were any.
+    fn skip_action_spaces(&mut self) -> bool {
+        let from = self.pos;
+        while self.byte(self.pos).is_some_and(is_space) {
+            self.pos += 1;
+        }
+        if self.pos > from
+            && self.right_trim_at(self.pos - 1)
+            && self.starts_with_at(self.pos - 1 + TRIM_LEN, RIGHT_DELIM)
+        {
+            self.pos -= 1;
+        }
+        self.start = self.pos;
+        self.pos > from
+    }
+
+    fn lex_action_token(&mut self) -> Item<'a> {
         let (delim, trim) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -412,23 +441,6 @@ impl<'a> Lexer<'a> {
         };
         self.pos += 1;
         match c {
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                // Spaces; a " -}}" after them ends the action.
-                let mut n = 1;
-                while self.byte(self.pos).is_some_and(is_space) {
-                    self.pos += 1;
-                    n += 1;
-                }
-                if self.right_trim_at(self.pos - 1)
-                    && self.starts_with_at(self.pos - 1 + TRIM_LEN, RIGHT_DELIM)
-                {
-                    self.pos -= 1;
-                    if n == 1 {
-                        return self.lex_right_delim(true);
-                    }
-                }
-                self.item(ItemType::Space)
-            }
             b'=' => self.item(ItemType::Assign),
             b':' => {
                 if self.next_char() != Some('=') {

@@ -1,5 +1,6 @@
 //! The parser: Go's `text/template/parse/parse.go`, recursive descent with
-//! the same three-token lookahead so errors name the same tokens and lines.
+//! Go's lookahead (two tokens here: spaces are a flag on the next token, not a token of
+//! their own) so errors name the same tokens and lines.
 
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ struct Parser<'a, 'f> {
     text: Arc<str>,
     /// Shared by every tree of the text.
     parse_name: Arc<str>,
-    token: [Item<'a>; 3],
+    token: [Item<'a>; 2],
     peek_count: usize,
     /// Variables in scope: `vars[var_base..]` (a `define` or `block` body
     /// starts a new scope with only `$`).
@@ -75,6 +76,7 @@ pub fn parse(
 ) -> Result<Vec<Tree>, Error> {
     let eof = Item {
         typ: T::Eof,
+        space: false,
         pos: 0,
         val: "",
     };
@@ -83,7 +85,7 @@ pub fn parse(
         lex: Lexer::new(text),
         text: Arc::from(text),
         parse_name: Arc::from(name),
-        token: [eof; 3],
+        token: [eof; 2],
         peek_count: 0,
         vars: vec!["$"],
         var_base: 0,
@@ -176,12 +178,6 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
-        self.token[1] = t1;
-        self.token[2] = t2;
-        self.peek_count = 3;
-    }
-
     fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1];
@@ -189,21 +185,6 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.peek_count = 1;
         self.token[0] = self.lex.next_item();
         self.token[0]
-    }
-
-    fn next_non_space(&mut self) -> Item<'a> {
-        loop {
-            let t = self.next();
-            if t.typ != T::Space {
-                return t;
-            }
-        }
-    }
-
-    fn peek_non_space(&mut self) -> Item<'a> {
-        let t = self.next_non_space();
-        self.backup();
-        t
     }
 
     fn errorf<X>(&self, msg: String) -> PResult<X> {
@@ -238,7 +219,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn expect(&mut self, typ: T, context: &str) -> PResult<Item<'a>> {
-        let t = self.next_non_space();
+        let t = self.next();
         if t.typ != typ {
             return self.unexpected(&t, context);
         }
@@ -259,7 +240,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         while self.peek().typ != T::Eof {
             if self.peek().typ == T::LeftDelim {
                 let delim = self.next();
-                if self.next_non_space().typ == T::Define {
+                if self.next().typ == T::Define {
                     self.parse_definition()?;
                     continue;
                 }
@@ -297,7 +278,7 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn parse_definition(&mut self) -> PResult<()> {
         let context = "define clause";
-        let t = self.next_non_space();
+        let t = self.next();
         if t.typ != T::String && t.typ != T::RawString {
             return self.unexpected(&t, context);
         }
@@ -331,7 +312,7 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn item_list(&mut self) -> PResult<(Vec<Node>, Stop)> {
         let mark = self.nodes.len();
-        while self.peek_non_space().typ != T::Eof {
+        while self.peek().typ != T::Eof {
             match self.text_or_action()? {
                 Ctl::Node(n) => self.nodes.push(n),
                 Ctl::Stop(c) => return Ok((take_from(&mut self.nodes, mark), c)),
@@ -341,7 +322,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn text_or_action(&mut self) -> PResult<Ctl> {
-        let t = self.next_non_space();
+        let t = self.next();
         match t.typ {
             T::Text => Ok(Ctl::Node(Node::Text(TextNode {
                 span: Span::new(t.pos, t.val.len()),
@@ -357,7 +338,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn action(&mut self) -> PResult<Ctl> {
-        let t = self.next_non_space();
+        let t = self.next();
         match t.typ {
             T::Block => return self.block_control().map(Ctl::Node),
             T::Break => return self.break_control(t.pos, true),
@@ -381,7 +362,7 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn break_control(&mut self, pos: usize, is_break: bool) -> PResult<Ctl> {
         let name = if is_break { "break" } else { "continue" };
-        let t = self.next_non_space();
+        let t = self.next();
         if t.typ != T::RightDelim {
             return self.unexpected(&t, &format!("{{{{{name}}}}}"));
         }
@@ -396,7 +377,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn else_control(&mut self) -> PResult<Ctl> {
-        let peek = self.peek_non_space();
+        let peek = self.peek();
         if peek.typ == T::If || peek.typ == T::With {
             return Ok(Ctl::Stop(Stop::Else));
         }
@@ -466,10 +447,10 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn template_control(&mut self) -> PResult<Node> {
         let context = "template clause";
-        let t = self.next_non_space();
+        let t = self.next();
         let name = self.parse_template_name(&t, context)?;
         let mut pipe = None;
-        if self.next_non_space().typ != T::RightDelim {
+        if self.next().typ != T::RightDelim {
             self.backup();
             pipe = Some(self.pipeline(context, T::RightDelim)?);
         }
@@ -482,7 +463,7 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn block_control(&mut self) -> PResult<Node> {
         let context = "block clause";
-        let t = self.next_non_space();
+        let t = self.next();
         let name = self.parse_template_name(&t, context)?;
         let pipe = self.pipeline(context, T::RightDelim)?;
         self.enter()?;
@@ -505,7 +486,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn pipeline(&mut self, context: &str, end: T) -> PResult<Pipe> {
-        let pos = self.peek_non_space().pos;
+        let pos = self.peek().pos;
         let mut pipe = Pipe {
             pos,
             is_assign: false,
@@ -514,40 +495,36 @@ impl<'a, 'f> Parser<'a, 'f> {
         };
         let mark = self.cmds.len();
         loop {
-            let v = self.peek_non_space();
+            let v = self.peek();
             if v.typ != T::Variable {
                 break;
             }
             self.next();
-            let after = self.peek();
-            let next = self.peek_non_space();
+            let next = self.peek();
             if next.typ == T::Assign || next.typ == T::Declare {
                 pipe.is_assign = next.typ == T::Assign;
-                self.next_non_space();
+                self.next();
                 pipe.decl.push(Span::new(v.pos, v.val.len()));
                 self.vars.push(v.val);
                 break;
             } else if next.typ == T::Char && next.val == "," {
-                self.next_non_space();
+                self.next();
                 pipe.decl.push(Span::new(v.pos, v.val.len()));
                 self.vars.push(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
-                    match self.peek_non_space().typ {
+                    match self.peek().typ {
                         T::Variable | T::RightDelim | T::RightParen => continue,
                         _ => return self.errorf("range can only initialize variables".into()),
                     }
                 }
                 return self.errorf(format!("too many declarations in {context}"));
-            } else if after.typ == T::Space {
-                self.backup3(v, after);
-                break;
             } else {
                 self.backup2(v);
                 break;
             }
         }
         loop {
-            let t = self.next_non_space();
+            let t = self.next();
             match t.typ {
                 x if x == end => {
                     pipe.cmds = Few::take(&mut self.cmds, mark);
@@ -598,18 +575,26 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn command(&mut self) -> PResult<Command> {
-        let pos = self.peek_non_space().pos;
+        let pos = self.peek().pos;
         let mark = self.args.len();
+        // Go reads a space item after each operand and looks for the next operand after it;
+        // a space flag on the token that follows is read once, then the token is looked at
+        // again as an operand.
+        let mut after_space = false;
         loop {
-            self.peek_non_space();
             if let Some(op) = self.operand()? {
                 self.args.push(op);
+                after_space = false;
             }
             let t = self.next();
             match t.typ {
-                T::Space => continue,
                 T::RightDelim | T::RightParen => self.backup(),
                 T::Pipe => {}
+                _ if t.space && !after_space => {
+                    self.backup();
+                    after_space = true;
+                    continue;
+                }
                 _ => return self.unexpected(&t, "operand"),
             }
             break;
@@ -627,12 +612,14 @@ impl<'a, 'f> Parser<'a, 'f> {
         let Some(node) = self.term()? else {
             return Ok(None);
         };
-        if self.peek().typ != T::Field {
+        // A field right after a term (no space between) continues it: `$x.a`, `(f).a`.
+        let chained = |t: Item<'_>| t.typ == T::Field && !t.space;
+        if !chained(self.peek()) {
             return Ok(Some(node));
         }
         let pos = self.peek().pos;
         let mut end = pos;
-        while self.peek().typ == T::Field {
+        while chained(self.peek()) {
             let f = self.next();
             end = f.pos + f.val.len();
         }
@@ -673,7 +660,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn term(&mut self) -> PResult<Option<Arg>> {
-        let t = self.next_non_space();
+        let t = self.next();
         let pos = t.pos;
         let span = Span::new(pos, t.val.len());
         Ok(Some(match t.typ {
