@@ -392,16 +392,16 @@ impl<'a> State<'a, '_> {
 
     fn print_value(&mut self, node: &'a Node, v: &Rv) -> R<()> {
         self.at(At::Node(node));
+        // Numbers Go prints as plain digits need no formatter.
+        if let Some(i) = plain_number(&v.v) {
+            let mut buf = [0u8; 24];
+            let n = decimal(i, &mut buf);
+            return self.write(&buf[buf.len() - n..]);
+        }
         let s = match &v.v {
             Value::Nil if !v.iface => "<no value>".to_string(),
             // Fast path for the most printed value.
             Value::String(s) => return self.write(s.as_bytes()),
-            // Numbers and booleans Go prints as plain digits need no formatter.
-            other if plain_number(other).is_some() => {
-                let mut buf = [0u8; 24];
-                let n = plain_number(other).map_or(0, |i| decimal(i, &mut buf));
-                return self.write(&buf[buf.len() - n..]);
-            }
             Value::Bool(b) => return self.write(if *b { b"true" } else { b"false" }),
             Value::Func(_) => {
                 return self.errorf(format!(
