@@ -88,8 +88,9 @@ pub enum MissingKey {
 pub struct Templates {
     name: String,
     trees: HashMap<String, Arc<ast::Tree>, funcs::FnvBuild>,
+    /// Go's builtins and the host's functions in one table (a host function replaces the
+    /// builtin of its name, as Go's lookup finds it first): one lookup per name.
     funcs: FuncMap,
-    builtins: Arc<FuncMap>,
     missing_key: MissingKey,
     limits: Limits,
 }
@@ -101,12 +102,10 @@ pub struct ParsedText {
     trees: Vec<Arc<ast::Tree>>,
 }
 
-/// Go's builtins, built once and shared by every set.
-fn builtin_funcs() -> Arc<FuncMap> {
-    static BUILTINS: std::sync::OnceLock<Arc<FuncMap>> = std::sync::OnceLock::new();
-    BUILTINS
-        .get_or_init(|| Arc::new(funcs::builtins::builtins()))
-        .clone()
+/// Go's builtins, built once and shared by every set until it adds a function.
+fn builtin_funcs() -> FuncMap {
+    static BUILTINS: std::sync::OnceLock<FuncMap> = std::sync::OnceLock::new();
+    BUILTINS.get_or_init(funcs::builtins::builtins).clone()
 }
 
 impl std::fmt::Debug for Templates {
@@ -127,8 +126,7 @@ impl Templates {
         Templates {
             name: name.to_string(),
             trees: HashMap::default(),
-            funcs: FuncMap::new(),
-            builtins: builtin_funcs(),
+            funcs: builtin_funcs(),
             missing_key: MissingKey::Default,
             limits: Limits::default(),
         }
@@ -171,7 +169,7 @@ impl Templates {
     }
 
     pub(crate) fn lookup_func(&self, name: &str) -> Option<&Arc<Func>> {
-        self.funcs.get(name).or_else(|| self.builtins.get(name))
+        self.funcs.get(name)
     }
 
     /// Parse `text` as the template `name`, adding it and every template it
@@ -187,7 +185,7 @@ impl Templates {
     /// stack limit, so a host that renders again can keep them and add them
     /// to a later set with the same functions and limits.
     pub fn parse_text(&self, name: &str, text: &str) -> Result<ParsedText, Error> {
-        let has = |f: &str| self.funcs.contains(f) || self.builtins.contains(f);
+        let has = |f: &str| self.funcs.contains(f);
         let trees = parse::parse(name, text, &has, self.limits.max_stack)?;
         Ok(ParsedText {
             trees: trees.into_iter().map(Arc::new).collect(),

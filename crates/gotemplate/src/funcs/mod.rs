@@ -201,7 +201,7 @@ impl std::hash::Hasher for Fnv {
 
 pub(crate) type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
-/// Functions by name, consulted before the builtins (as Go's `Funcs` does).
+/// Functions by name.
 /// Shared until changed: a host clones its full set (Sprig's ~200 functions)
 /// for every render, which must not copy the table.
 #[derive(Clone, Default)]
