@@ -149,11 +149,25 @@ fn unquote_char(s: &str, quote: char) -> Option<(u32, bool, &str)> {
 /// as text (invalid UTF-8 from byte escapes replaced by U+FFFD).
 /// `None` stands for Go's "invalid syntax".
 pub fn unquote(lit: &str) -> Option<String> {
+    if let Some(body) = plain_quoted(lit) {
+        return Some(body.to_string());
+    }
     let b = unquote_bytes(lit)?;
     // Valid text (nearly always) keeps its buffer; no second copy.
     Some(
         String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     )
+}
+
+/// What ends a plain stretch of a double-quoted literal: an escape, a line break, a quote.
+fn is_special(c: u8) -> bool {
+    matches!(c, b'\\' | b'\n' | b'"')
+}
+
+/// The body of a double-quoted literal with nothing to unescape (Go's fast path).
+fn plain_quoted(lit: &str) -> Option<&str> {
+    let body = lit.strip_prefix('"')?.strip_suffix('"')?;
+    (!body.bytes().any(is_special)).then_some(body)
 }
 
 /// Go's `strconv.Unquote`, keeping the bytes that escapes such as `\xff`
@@ -171,14 +185,18 @@ pub fn unquote_bytes(lit: &str) -> Option<Vec<u8>> {
             }
             Some(body.replace('\r', "").into_bytes())
         }
-        // Go's fast path: no escapes, breaks or inner quotes means the body as it is.
-        b'"' if !body.bytes().any(|c| matches!(c, b'\\' | b'\n' | b'"')) => {
-            Some(body.as_bytes().to_vec())
-        }
         b'"' => {
             let mut out: Vec<u8> = Vec::with_capacity(body.len());
             let mut s = body;
-            while !s.is_empty() {
+            loop {
+                // The bytes up to the next escape are themselves (Go's fast path, for the
+                // whole body when it has no escape).
+                let run = s.bytes().position(is_special).unwrap_or(s.len());
+                out.extend_from_slice(&s.as_bytes()[..run]);
+                s = &s[run..];
+                if s.is_empty() {
+                    break;
+                }
                 if s.starts_with('\n') {
                     return None;
                 }
@@ -559,5 +577,19 @@ mod tests {
         assert_eq!(unquote(r#""a"b""#), None);
         assert_eq!(unquote("\"a\nb\""), None);
         assert_eq!(unquote_bytes(r#""\xff""#), Some(vec![0xff]));
+    }
+
+    /// Escapes between plain stretches: the stretches are copied as they are, each escape
+    /// decoded, and a bad escape or a bare quote anywhere still fails.
+    #[test]
+    fn unquote_copies_stretches_between_escapes() {
+        assert_eq!(
+            unquote(r#""ab é\tcd\x41\u00e9 ✓\\""#).as_deref(),
+            Some("ab é\tcdAé ✓\\")
+        );
+        assert_eq!(unquote_bytes(r#""x\377y\n""#), Some(b"x\xffy\n".to_vec()));
+        assert_eq!(unquote(r#""ok\tthen "bare""#), None);
+        assert_eq!(unquote(r#""ok\tthen \q""#), None);
+        assert_eq!(unquote("\"ok\\tthen\nline\""), None);
     }
 }
