@@ -51,13 +51,6 @@ pub struct Span {
 }
 
 impl Span {
-    pub fn new(start: usize, len: usize) -> Span {
-        Span {
-            start,
-            end: start + len,
-        }
-    }
-
     /// The text this span covers in `src`.
     pub fn of(self, src: &str) -> &str {
         &src[self.start..self.end]
@@ -147,9 +140,14 @@ impl<T> Few<T> {
 }
 
 /// The elements of `stack` from `mark` on, moved into a vector of exactly
-/// that length (`split_off` would hand over the whole buffer at mark 0).
+/// that length in one copy (`split_off` would hand over the whole buffer at mark 0).
 pub fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
-    stack.drain(mark..).collect()
+    if mark > 0 {
+        return stack.split_off(mark);
+    }
+    let mut list = Vec::with_capacity(stack.len());
+    list.append(stack);
+    list
 }
 
 impl<T> std::ops::Deref for Few<T> {

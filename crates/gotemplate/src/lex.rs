@@ -58,36 +58,66 @@ impl ItemType {
     }
 }
 
-/// A lexical item: its kind, byte offset and source text. Items are `Copy`
-/// (the parser's two-token lookahead copies them around); an error item's
-/// message is kept by the lexer ([`Lexer::error_message`]). Its line is
-/// computed from the offset when an error needs it ([`Lexer::line_at`]).
+/// A lexical item: its kind and where its text is in the source. Items are `Copy` and
+/// small enough to travel in two registers (the parser's lookahead copies them around on
+/// every token); the parser slices the text when it needs it ([`Item::val`]). An error
+/// item's message is kept by the lexer ([`Lexer::error_message`]). Its line is computed
+/// from the offset when an error needs it ([`Lexer::line_at`]).
 #[derive(Clone, Copy, Debug)]
-pub struct Item<'a> {
+pub struct Item {
     pub typ: ItemType,
     /// Whether spaces came before it inside the action. Go's lexer emits them as an item of
     /// their own; a flag spares the parser a token (and its lookahead copies) for nearly
     /// every other token of an action, and Go's parser only ever asks whether one was there.
     pub space: bool,
-    pub pos: usize,
-    /// The source text ("" for an error item).
-    pub val: &'a str,
+    /// Byte offset and length of its text (empty for an error item): 32 bits each, as
+    /// [`MAX_TEXT`] bounds the source.
+    at: u32,
+    len: u32,
 }
 
-impl Item<'_> {
+/// The longest text the lexer takes, in bytes: positions are 32-bit.
+pub const MAX_TEXT: usize = u32::MAX as usize;
+
+impl Item {
+    /// A placeholder (the lookahead before the first token).
+    pub const NONE: Item = Item {
+        typ: ItemType::Eof,
+        space: false,
+        at: 0,
+        len: 0,
+    };
+
+    pub fn pos(&self) -> usize {
+        self.at as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.pos() + self.len as usize
+    }
+
+    /// Its text in `src`, the source it was lexed from.
+    pub fn val<'a>(&self, src: &'a str) -> &'a str {
+        &src[self.pos()..self.end()]
+    }
+
     /// Go's `item.String()`, used in "unexpected X in Y" errors; `error` is
     /// the lexer's message, what an error item stands for.
-    pub fn describe(&self, error: &str) -> String {
-        match self.typ {
-            ItemType::Eof => "EOF".to_string(),
-            ItemType::Error => error.to_string(),
-            t if t.is_keyword() => format!("<{}>", self.val),
-            _ if self.val.chars().count() > 10 => {
-                let head: String = self.val.chars().take(10).collect();
-                format!("{}...", crate::strconv::quote(&head))
-            }
-            _ => crate::strconv::quote(self.val),
+    pub fn describe(&self, src: &str, error: &str) -> String {
+        let val = self.val(src);
+        let val = match self.typ {
+            ItemType::Eof => return "EOF".to_string(),
+            ItemType::Error => return error.to_string(),
+            t if t.is_keyword() => return format!("<{val}>"),
+            // Go's item ends where chained fields begin.
+            t @ (ItemType::Field | ItemType::Variable) => chain_parts(t, val).0,
+            _ => val,
+        };
+        if val.chars().count() > 10 {
+            let head: String = val.chars().take(10).collect();
+            return format!("{}...", crate::strconv::quote(&head));
         }
+        crate::strconv::quote(val)
     }
 }
 
@@ -220,12 +250,13 @@ impl<'a> Lexer<'a> {
         Some(c)
     }
 
-    fn item(&mut self, typ: ItemType) -> Item<'a> {
+    fn item(&mut self, typ: ItemType) -> Item {
+        // The parser refuses texts over MAX_TEXT, so offsets fit.
         let it = Item {
             typ,
             space: false,
-            pos: self.start,
-            val: &self.input[self.start..self.pos],
+            at: self.start as u32,
+            len: (self.pos - self.start) as u32,
         };
         self.start = self.pos;
         it
@@ -235,33 +266,33 @@ impl<'a> Lexer<'a> {
     // frames of the hot scanning functions larger.
     #[cold]
     #[inline(never)]
-    fn unrecognized(&mut self, c: char) -> Item<'a> {
+    fn unrecognized(&mut self, c: char) -> Item {
         self.error(format!("unrecognized character in action: {}", go_u(c)))
     }
 
     #[cold]
     #[inline(never)]
-    fn bad_character(&mut self) -> Item<'a> {
+    fn bad_character(&mut self) -> Item {
         let c = self.peek_char().unwrap_or('\0');
         self.error(format!("bad character {}", go_u(c)))
     }
 
     #[cold]
     #[inline(never)]
-    fn bad_number(&mut self) -> Item<'a> {
+    fn bad_number(&mut self) -> Item {
         let s = crate::strconv::quote(&self.input[self.start..self.pos]);
         self.error(format!("bad number syntax: {s}"))
     }
 
     #[cold]
-    fn error(&mut self, msg: String) -> Item<'a> {
+    fn error(&mut self, msg: String) -> Item {
         self.error = msg;
         self.state = State::Done;
         Item {
             typ: ItemType::Error,
             space: false,
-            pos: self.start,
-            val: "",
+            at: self.start as u32,
+            len: 0,
         }
     }
 
@@ -290,7 +321,7 @@ impl<'a> Lexer<'a> {
 
     /// The next item; after an error or EOF it keeps returning EOF.
     #[inline]
-    pub fn next_item(&mut self) -> Item<'a> {
+    pub fn next_item(&mut self) -> Item {
         // Most items are inside actions: go there without the state
         // machine's (large) frame.
         if self.state == State::InsideAction {
@@ -299,7 +330,7 @@ impl<'a> Lexer<'a> {
         self.next_item_between_actions()
     }
 
-    fn next_item_between_actions(&mut self) -> Item<'a> {
+    fn next_item_between_actions(&mut self) -> Item {
         loop {
             match self.state {
                 State::Done => {
@@ -322,7 +353,7 @@ impl<'a> Lexer<'a> {
                             self.pos += trim;
                             self.start = self.pos;
                             self.state = State::LeftDelim;
-                            if !it.val.is_empty() {
+                            if it.len > 0 {
                                 return it;
                             }
                         }
@@ -361,7 +392,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Comments produce no item (Go drops them unless asked to keep them).
-    fn lex_comment(&mut self) -> Option<Item<'a>> {
+    fn lex_comment(&mut self) -> Option<Item> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = find_pair(&self.input.as_bytes()[self.pos..], *b"*/") else {
             return Some(self.error("unclosed comment".into()));
@@ -389,7 +420,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_right_delim(&mut self, trim: bool) -> Item<'a> {
+    fn lex_right_delim(&mut self, trim: bool) -> Item {
         if trim {
             self.pos += TRIM_LEN;
             self.start = self.pos;
@@ -404,7 +435,7 @@ impl<'a> Lexer<'a> {
         it
     }
 
-    fn lex_inside_action(&mut self) -> Item<'a> {
+    fn lex_inside_action(&mut self) -> Item {
         let space = self.skip_action_spaces();
         let mut it = self.lex_action_token();
         it.space = space;
@@ -428,7 +459,7 @@ impl<'a> Lexer<'a> {
         self.pos > from
     }
 
-    fn lex_action_token(&mut self) -> Item<'a> {
+    fn lex_action_token(&mut self) -> Item {
         let (delim, trim) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -500,7 +531,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_identifier(&mut self) -> Item<'a> {
+    fn lex_identifier(&mut self) -> Item {
         self.skip_alnum();
         if !self.at_terminator() {
             return self.bad_character();
@@ -524,19 +555,41 @@ impl<'a> Lexer<'a> {
         self.item(typ)
     }
 
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> Item<'a> {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Item {
         if self.at_terminator() {
-            return self.item(if typ == ItemType::Variable {
-                ItemType::Variable
-            } else {
-                ItemType::Dot
-            });
+            if typ == ItemType::Field {
+                return self.item(ItemType::Dot);
+            }
+        } else {
+            self.skip_alnum();
+            if !self.at_terminator() {
+                return self.bad_character();
+            }
         }
-        self.skip_alnum();
-        if !self.at_terminator() {
-            return self.bad_character();
-        }
+        self.skip_chained_fields();
         self.item(typ)
+    }
+
+    /// Takes the fields that follow a field or variable with nothing between them (`.b.c`
+    /// of `.a.b.c`, `.a` of `$.a`) into its item: Go lexes each as an item of its own and
+    /// its parser joins them again, so one item is the same parse at a fraction of the work
+    /// (charts are mostly `.Values.x.y`). A field that would lex differently on its own (a
+    /// number, a lone dot, a bad character) ends the item before it and is lexed as Go
+    /// does; the parser reads a chained item's parts with [`chain_parts`].
+    fn skip_chained_fields(&mut self) {
+        while self.byte(self.pos) == Some(b'.') {
+            let dot = self.pos;
+            self.pos += 1;
+            if self.at_terminator() || self.byte(self.pos).is_some_and(|c| c.is_ascii_digit()) {
+                self.pos = dot;
+                return;
+            }
+            self.skip_alnum();
+            if !self.at_terminator() {
+                self.pos = dot;
+                return;
+            }
+        }
     }
 
     /// Scan to the closing `quote` of a character constant or quoted
@@ -560,21 +613,21 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_char(&mut self) -> Item<'a> {
+    fn lex_char(&mut self) -> Item {
         if !self.scan_quoted(b'\'') {
             return self.error("unterminated character constant".into());
         }
         self.item(ItemType::CharConstant)
     }
 
-    fn lex_quote(&mut self) -> Item<'a> {
+    fn lex_quote(&mut self) -> Item {
         if !self.scan_quoted(b'"') {
             return self.error("unterminated quoted string".into());
         }
         self.item(ItemType::String)
     }
 
-    fn lex_raw_quote(&mut self) -> Item<'a> {
+    fn lex_raw_quote(&mut self) -> Item {
         match self.input.as_bytes()[self.pos..]
             .iter()
             .position(|c| *c == b'`')
@@ -632,7 +685,7 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    fn lex_number(&mut self) -> Item<'a> {
+    fn lex_number(&mut self) -> Item {
         if !self.scan_number() {
             return self.bad_number();
         }
@@ -643,6 +696,20 @@ impl<'a> Lexer<'a> {
             return self.item(ItemType::Complex);
         }
         self.item(ItemType::Number)
+    }
+}
+
+/// A field or variable item's first part (what Go lexes as the item) and, when fields were
+/// chained onto it, the offset in `val` where they start (the second `.`, or the first of a
+/// variable's).
+pub fn chain_parts(typ: ItemType, val: &str) -> (&str, Option<usize>) {
+    let from = usize::from(typ == ItemType::Field);
+    match val.as_bytes()[from.min(val.len())..]
+        .iter()
+        .position(|c| *c == b'.')
+    {
+        Some(i) => (&val[..from + i], Some(from + i)),
+        None => (val, None),
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::ast::*;
 use crate::error::Error;
-use crate::lex::{Item, ItemType as T, Lexer};
+use crate::lex::{chain_parts, Item, ItemType as T, Lexer, MAX_TEXT};
 use crate::strconv;
 
 /// Parse nesting (parentheses and control blocks) is bounded so that a
@@ -16,10 +16,12 @@ pub const MAX_PARSE_DEPTH: usize = 100;
 
 struct Parser<'a, 'f> {
     lex: Lexer<'a>,
+    /// The text being parsed, which items' offsets point into.
+    src: &'a str,
     text: Arc<str>,
     /// Shared by every tree of the text.
     parse_name: Arc<str>,
-    token: [Item<'a>; 2],
+    token: [Item; 2],
     peek_count: usize,
     /// Variables in scope: `vars[var_base..]` (a `define` or `block` body
     /// starts a new scope with only `$`).
@@ -74,18 +76,14 @@ pub fn parse(
     has_func: &dyn Fn(&str) -> bool,
     max_stack: usize,
 ) -> Result<Vec<Tree>, Error> {
-    let eof = Item {
-        typ: T::Eof,
-        space: false,
-        pos: 0,
-        val: "",
-    };
+    check_length(name, text.len())?;
     let scratch = SCRATCH.with(|s| s.take()).unwrap_or_default();
     let mut p = Parser {
         lex: Lexer::new(text),
+        src: text,
         text: Arc::from(text),
         parse_name: Arc::from(name),
-        token: [eof; 2],
+        token: [Item::NONE; 2],
         peek_count: 0,
         vars: vec!["$"],
         var_base: 0,
@@ -160,7 +158,7 @@ impl Stop {
 }
 
 impl<'a, 'f> Parser<'a, 'f> {
-    fn next(&mut self) -> Item<'a> {
+    fn next(&mut self) -> Item {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -173,12 +171,12 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item<'a>) {
+    fn backup2(&mut self, t1: Item) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn peek(&mut self) -> Item<'a> {
+    fn peek(&mut self) -> Item {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1];
         }
@@ -192,17 +190,17 @@ impl<'a, 'f> Parser<'a, 'f> {
             format!(
                 "{}:{}",
                 self.parse_name,
-                self.lex.line_at(self.token[0].pos)
+                self.lex.line_at(self.token[0].pos())
             ),
             msg,
         ))
     }
 
-    fn unexpected<X>(&self, token: &Item<'_>, context: &str) -> PResult<X> {
+    fn unexpected<X>(&self, token: &Item, context: &str) -> PResult<X> {
         if token.typ == T::Error {
             let mut extra = String::new();
             let action_line = self.action_pos.map(|p| self.lex.line_at(p));
-            if action_line.is_some_and(|l| l != self.lex.line_at(token.pos)) {
+            if action_line.is_some_and(|l| l != self.lex.line_at(token.pos())) {
                 extra = format!(
                     " in action started at {}:{}",
                     self.parse_name,
@@ -214,11 +212,11 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
             return self.errorf(format!("{}{extra}", self.lex.error_message()));
         }
-        let token = token.describe(self.lex.error_message());
+        let token = token.describe(self.src, self.lex.error_message());
         self.errorf(format!("unexpected {token} in {context}"))
     }
 
-    fn expect(&mut self, typ: T, context: &str) -> PResult<Item<'a>> {
+    fn expect(&mut self, typ: T, context: &str) -> PResult<Item> {
         let t = self.next();
         if t.typ != typ {
             return self.unexpected(&t, context);
@@ -282,7 +280,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         if t.typ != T::String && t.typ != T::RawString {
             return self.unexpected(&t, context);
         }
-        let Some(name) = strconv::unquote(t.val) else {
+        let Some(name) = strconv::unquote(t.val(self.src)) else {
             return self.errorf("invalid syntax".into());
         };
         self.expect(T::RightDelim, context)?;
@@ -324,11 +322,9 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn text_or_action(&mut self) -> PResult<Ctl> {
         let t = self.next();
         match t.typ {
-            T::Text => Ok(Ctl::Node(Node::Text(TextNode {
-                span: Span::new(t.pos, t.val.len()),
-            }))),
+            T::Text => Ok(Ctl::Node(Node::Text(TextNode { span: span(&t) }))),
             T::LeftDelim => {
-                self.action_pos = Some(t.pos);
+                self.action_pos = Some(t.pos());
                 let r = self.action();
                 self.action_pos = None;
                 r
@@ -341,8 +337,8 @@ impl<'a, 'f> Parser<'a, 'f> {
         let t = self.next();
         match t.typ {
             T::Block => return self.block_control().map(Ctl::Node),
-            T::Break => return self.break_control(t.pos, true),
-            T::Continue => return self.break_control(t.pos, false),
+            T::Break => return self.break_control(t.pos(), true),
+            T::Continue => return self.break_control(t.pos(), false),
             T::Else => return self.else_control(),
             T::End => {
                 self.expect(T::RightDelim, "end")?;
@@ -355,7 +351,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             _ => {}
         }
         self.backup();
-        let pos = self.peek().pos;
+        let pos = self.peek().pos();
         let pipe = self.pipeline("command", T::RightDelim)?;
         Ok(Ctl::Node(Node::Action(ActionNode { pos, pipe })))
     }
@@ -435,9 +431,9 @@ impl<'a, 'f> Parser<'a, 'f> {
         })
     }
 
-    fn parse_template_name(&mut self, t: &Item<'_>, context: &str) -> PResult<String> {
+    fn parse_template_name(&mut self, t: &Item, context: &str) -> PResult<String> {
         match t.typ {
-            T::String | T::RawString => match strconv::unquote(t.val) {
+            T::String | T::RawString => match strconv::unquote(t.val(self.src)) {
                 Some(s) => Ok(s),
                 None => self.errorf("invalid syntax".into()),
             },
@@ -455,7 +451,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             pipe = Some(self.pipeline(context, T::RightDelim)?);
         }
         Ok(Node::Template(TemplateNode {
-            pos: t.pos,
+            pos: t.pos(),
             name,
             pipe,
         }))
@@ -479,14 +475,14 @@ impl<'a, 'f> Parser<'a, 'f> {
         }
         self.add_tree(name.clone(), root)?;
         Ok(Node::Template(TemplateNode {
-            pos: t.pos,
+            pos: t.pos(),
             name,
             pipe: Some(pipe),
         }))
     }
 
     fn pipeline(&mut self, context: &str, end: T) -> PResult<Pipe> {
-        let pos = self.peek().pos;
+        let pos = self.peek().pos();
         let mut pipe = Pipe {
             pos,
             is_assign: false,
@@ -496,7 +492,8 @@ impl<'a, 'f> Parser<'a, 'f> {
         let mark = self.cmds.len();
         loop {
             let v = self.peek();
-            if v.typ != T::Variable {
+            // Fields chained onto a variable come before any `:=` Go's loop looks for.
+            if v.typ != T::Variable || chain_parts(v.typ, v.val(self.src)).1.is_some() {
                 break;
             }
             self.next();
@@ -504,13 +501,13 @@ impl<'a, 'f> Parser<'a, 'f> {
             if next.typ == T::Assign || next.typ == T::Declare {
                 pipe.is_assign = next.typ == T::Assign;
                 self.next();
-                pipe.decl.push(Span::new(v.pos, v.val.len()));
-                self.vars.push(v.val);
+                pipe.decl.push(span(&v));
+                self.vars.push(v.val(self.src));
                 break;
-            } else if next.typ == T::Char && next.val == "," {
+            } else if next.typ == T::Char && next.val(self.src) == "," {
                 self.next();
-                pipe.decl.push(Span::new(v.pos, v.val.len()));
-                self.vars.push(v.val);
+                pipe.decl.push(span(&v));
+                self.vars.push(v.val(self.src));
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek().typ {
                         T::Variable | T::RightDelim | T::RightParen => continue,
@@ -575,7 +572,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     }
 
     fn command(&mut self) -> PResult<Command> {
-        let pos = self.peek().pos;
+        let pos = self.peek().pos();
         let mark = self.args.len();
         // Go reads a space item after each operand and looks for the next operand after it;
         // a space flag on the token that follows is read once, then the token is looked at
@@ -613,15 +610,15 @@ impl<'a, 'f> Parser<'a, 'f> {
             return Ok(None);
         };
         // A field right after a term (no space between) continues it: `$x.a`, `(f).a`.
-        let chained = |t: Item<'_>| t.typ == T::Field && !t.space;
+        let chained = |t: Item| t.typ == T::Field && !t.space;
         if !chained(self.peek()) {
             return Ok(Some(node));
         }
-        let pos = self.peek().pos;
+        let pos = self.peek().pos();
         let mut end = pos;
         while chained(self.peek()) {
             let f = self.next();
-            end = f.pos + f.val.len();
+            end = f.end();
         }
         // The fields follow the term with nothing between them, so the whole
         // chain is one stretch of the source.
@@ -661,30 +658,38 @@ impl<'a, 'f> Parser<'a, 'f> {
 
     fn term(&mut self) -> PResult<Option<Arg>> {
         let t = self.next();
-        let pos = t.pos;
-        let span = Span::new(pos, t.val.len());
+        let pos = t.pos();
+        let span = span(&t);
+        let val = t.val(self.src);
         Ok(Some(match t.typ {
             T::Identifier => {
-                if !(self.has_func)(t.val) {
-                    return self.errorf(format!("function {} not defined", strconv::quote(t.val)));
+                if !(self.has_func)(val) {
+                    return self.errorf(format!("function {} not defined", strconv::quote(val)));
                 }
                 Arg::Identifier { pos, name: span }
             }
             T::Dot => Arg::Dot { pos },
             T::Nil => Arg::Nil { pos },
             T::Variable => {
-                // The lexer ends a variable at a dot: the token is the name.
-                if !self.vars[self.var_base..].contains(&t.val) {
-                    return self.errorf(format!("undefined variable {}", strconv::quote(t.val)));
+                let (name, chain) = chain_parts(t.typ, val);
+                if !self.vars[self.var_base..].contains(&name) {
+                    return self.errorf(format!("undefined variable {}", strconv::quote(name)));
                 }
-                Arg::Variable { pos, path: span }
+                Arg::Variable {
+                    pos: chain.map_or(pos, |c| pos + c),
+                    path: span,
+                }
             }
-            T::Field => Arg::Field { pos, path: span },
+            // Go's node for chained fields is at the first chained one.
+            T::Field => Arg::Field {
+                pos: chain_parts(t.typ, val).1.map_or(pos, |c| pos + c),
+                path: span,
+            },
             T::Bool => Arg::Bool {
                 pos,
-                val: t.val == "true",
+                val: val == "true",
             },
-            T::CharConstant | T::Complex | T::Number => match new_number(t.val, span, t.typ) {
+            T::CharConstant | T::Complex | T::Number => match new_number(val, span, t.typ) {
                 Ok(num) => Arg::Number {
                     pos,
                     num: Box::new(num),
@@ -697,7 +702,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.depth -= 1;
                 Arg::Pipe(Box::new(p?))
             }
-            T::String | T::RawString => match string_literal(t.val) {
+            T::String | T::RawString => match string_literal(val) {
                 Some(text) => Arg::String {
                     pos,
                     quoted: span,
@@ -711,6 +716,27 @@ impl<'a, 'f> Parser<'a, 'f> {
             }
         }))
     }
+}
+
+/// The source span of an item.
+fn span(t: &Item) -> Span {
+    Span {
+        start: t.pos(),
+        end: t.end(),
+    }
+}
+
+/// Refuses a text longer than the lexer's 32-bit offsets reach.
+fn check_length(name: &str, len: usize) -> Result<(), Error> {
+    if len <= MAX_TEXT {
+        return Ok(());
+    }
+    let mut e = Error::parse(
+        name.to_string(),
+        format!("text of {len} bytes is over the limit of {MAX_TEXT} bytes"),
+    );
+    e.template = name.to_string();
+    Err(e)
 }
 
 /// The value of a quoted or raw string literal. Most literals have nothing
@@ -874,7 +900,15 @@ mod tests {
     use super::*;
 
     fn num(text: &str) -> Number {
-        new_number(text, Span::new(0, text.len()), T::Number).unwrap()
+        new_number(
+            text,
+            Span {
+                start: 0,
+                end: text.len(),
+            },
+            T::Number,
+        )
+        .unwrap()
     }
 
     /// Decimal literals take a short path; its results must be the general
@@ -895,6 +929,17 @@ mod tests {
             .collect();
         assert_eq!(shown, "a{{.x | printf \"%s\" 1}}b");
         assert_eq!(t.root.len(), 3);
+    }
+
+    /// Item offsets are 32-bit: a longer text is refused up front, never lexed wrong.
+    #[test]
+    fn a_text_over_4_gib_is_refused() {
+        assert!(check_length("t", MAX_TEXT).is_ok());
+        let e = check_length("t", MAX_TEXT + 1).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "template: t: text of 4294967296 bytes is over the limit of 4294967295 bytes"
+        );
     }
 
     #[test]
@@ -940,6 +985,11 @@ mod tests {
         assert!(plain_decimal("07").is_none() && plain_decimal("1_0").is_none());
         assert_eq!(num("017").int, 15);
         assert_eq!(num("1_000").int, 1000);
-        assert!(new_number("18446744073709551616", Span::new(0, 20), T::Number).is_err());
+        assert!(new_number(
+            "18446744073709551616",
+            Span { start: 0, end: 20 },
+            T::Number
+        )
+        .is_err());
     }
 }
