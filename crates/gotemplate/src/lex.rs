@@ -520,15 +520,21 @@ impl<'a> Lexer<'a> {
 
     /// Skip letters, digits and underscores (ASCII without decoding).
     fn skip_alnum(&mut self) {
+        let b = self.input.as_bytes();
+        let mut i = self.pos;
         loop {
-            let rest = &self.input.as_bytes()[self.pos..];
-            let n = rest.iter().position(|c| !IS_WORD[*c as usize]);
-            self.pos += n.unwrap_or(rest.len());
-            match self.peek_char() {
-                Some(c) if !c.is_ascii() && is_alnum(c) => self.pos += c.len_utf8(),
-                _ => return,
+            while i < b.len() && IS_WORD[b[i] as usize] {
+                i += 1;
+            }
+            if i == b.len() || b[i].is_ascii() {
+                break;
+            }
+            match self.input[i..].chars().next() {
+                Some(c) if is_alnum(c) => i += c.len_utf8(),
+                _ => break,
             }
         }
+        self.pos = i;
     }
 
     fn lex_identifier(&mut self) -> Item {
