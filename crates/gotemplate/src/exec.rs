@@ -803,7 +803,7 @@ impl<'a> State<'a, '_> {
         if has_args {
             return self.errorf(format!("{field} is not a method but has arguments"));
         }
-        match m.entries.get(field) {
+        match m.get(field) {
             Some(v) => Ok(Rv::elem(v.clone(), m.elem)),
             None => match self.set.missing_key {
                 MissingKey::Default => Ok(Rv::invalid()),

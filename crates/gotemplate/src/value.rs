@@ -187,6 +187,24 @@ pub struct Map {
     pub type_name: Option<Arc<str>>,
 }
 
+/// Maps up to this size are searched by equality, not by the tree's order.
+const SCAN_MAX: usize = 8;
+
+impl Map {
+    /// The value at `key`. A small map (Helm's top-level scope, `.Release`-like dicts) is
+    /// scanned comparing lengths first: the tree's ordered search calls `memcmp` for every
+    /// key it passes, and `.Values` is the last of the scope's seven keys.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        if self.entries.len() > SCAN_MAX {
+            return self.entries.get(key);
+        }
+        self.entries
+            .iter()
+            .find(|(k, _)| k.len() == key.len() && k.as_str() == key)
+            .map(|(_, v)| v)
+    }
+}
+
 /// A host object: a Go struct (or pointer to one) with fields and methods,
 /// such as Helm's `.Release`, `.Files` or `.Capabilities`.
 ///

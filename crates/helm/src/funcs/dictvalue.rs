@@ -64,7 +64,7 @@ impl MutMap {
 
     /// One entry.
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.guard().entries.get(key).cloned()
+        self.guard().get(key).cloned()
     }
 
     /// Changes the entries in place. The lock is not held while `change` runs, so a change
