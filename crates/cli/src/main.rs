@@ -12,7 +12,7 @@ use std::process::ExitCode;
 /// The CLI's allocator (see Cargo.toml): a render is mostly small allocations.
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kubeplay_alloc::Mimalloc = kubeplay_alloc::Mimalloc;
 
 #[derive(Parser)]
 #[command(

@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// The allocator the `kubeplay` CLI uses, so figures match what users run.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kubeplay_alloc::Mimalloc = kubeplay_alloc::Mimalloc;
 
 fn starter() -> Chart {
     starter_with_edit("")

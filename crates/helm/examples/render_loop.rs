@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// The allocator the `kubeplay` CLI uses, so figures match what users run.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kubeplay_alloc::Mimalloc = kubeplay_alloc::Mimalloc;
 
 fn walk(dir: &Path, rel: &str, tree: &mut FileTree) {
     for e in std::fs::read_dir(dir).expect("read chart dir") {
