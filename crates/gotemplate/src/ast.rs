@@ -1,49 +1,228 @@
 //! The parse tree, shaped like Go's `text/template/parse` nodes. Each node
 //! keeps its byte position for error locations, and prints like Go's
 //! `Node.String()` for error contexts.
+//!
+//! The nodes of one parse live in flat arrays ([`Code`]) and refer to their
+//! children by index: Helm parses every template of a chart on every render, and a
+//! tree of boxes and vectors was an allocation per list, literal and block to make,
+//! and as many to free.
 
 use std::fmt::{self, Display, Write};
 use std::sync::Arc;
+
+use crate::Value;
 
 /// One parsed template (a file, or a `define`d block).
 #[derive(Debug)]
 pub struct Tree {
     /// The template's name (`define` name or file name).
     pub name: String,
-    /// The name of the text it was parsed from (for error locations),
-    /// shared by the trees of one text.
-    pub parse_name: Arc<str>,
-    /// The full source text, to turn positions into line:column.
-    pub text: Arc<str>,
-    pub root: Vec<Node>,
+    /// The parse it came from, shared by the trees of one text.
+    pub code: Arc<Code>,
+    pub root: Ix,
 }
 
 impl Tree {
     /// Go's `ErrorContext` location: `NAME:LINE:COL`, LINE 1-based and COL
     /// the 0-based byte offset within the line.
     pub fn location(&self, pos: usize) -> String {
-        let pos = pos.min(self.text.len());
-        let text = &self.text.as_bytes()[..pos];
+        let src = &self.code.text;
+        let pos = pos.min(src.len());
+        let text = &src.as_bytes()[..pos];
         let line = 1 + text.iter().filter(|c| **c == b'\n').count();
         let col = match text.iter().rposition(|c| *c == b'\n') {
             None => pos,
             Some(i) => pos - (i + 1),
         };
-        format!("{}:{}:{}", self.parse_name, line, col)
+        format!("{}:{}:{}", self.code.parse_name, line, col)
     }
 
     /// Whether the body has nothing but whitespace text (Go's `IsEmptyTree`).
     pub fn is_empty(&self) -> bool {
-        self.root.iter().all(|n| match n {
-            Node::Text(t) => t.span.of(&self.text).trim().is_empty(),
+        self.code.is_blank(self.root)
+    }
+}
+
+/// A run of consecutive elements of one of [`Code`]'s arrays: a list of nodes,
+/// a pipeline's commands, a command's operands, declared variables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ix {
+    start: u32,
+    len: u32,
+}
+
+impl Ix {
+    /// The elements of `array` from `start` on (the text's 4 GiB limit keeps
+    /// every count within 32 bits).
+    fn of<T>(array: &[T], start: usize) -> Ix {
+        Ix {
+            start: start as u32,
+            len: (array.len() - start) as u32,
+        }
+    }
+
+    pub fn len(self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+}
+
+/// Everything one parse of a text produced: the text, and the nodes of all its
+/// trees in flat arrays that nodes index. Dropping it is a few frees.
+#[derive(Debug, Default)]
+pub struct Code {
+    /// The name of the text (for error locations).
+    pub parse_name: Box<str>,
+    /// The source text, which spans point into.
+    pub text: Box<str>,
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
+    decls: Vec<Span>,
+    pipes: Vec<Pipe>,
+    numbers: Vec<Number>,
+    /// String literals' values, ready so that evaluation does not allocate.
+    strings: Vec<Value>,
+    /// `template` and `block` names, unquoted.
+    names: Vec<String>,
+}
+
+impl Code {
+    pub fn new(parse_name: &str, text: &str) -> Code {
+        Code {
+            parse_name: parse_name.into(),
+            text: text.into(),
+            ..Code::default()
+        }
+    }
+
+    pub fn nodes(&self, ix: Ix) -> &[Node] {
+        &self.nodes[ix.range()]
+    }
+
+    pub fn cmds(&self, ix: Ix) -> &[Command] {
+        &self.cmds[ix.range()]
+    }
+
+    pub fn args(&self, ix: Ix) -> &[Arg] {
+        &self.args[ix.range()]
+    }
+
+    pub fn decls(&self, ix: Ix) -> &[Span] {
+        &self.decls[ix.range()]
+    }
+
+    pub fn pipe(&self, i: u32) -> &Pipe {
+        &self.pipes[i as usize]
+    }
+
+    /// The operand a chain starts from (`(pipe)` of `(pipe).a`).
+    pub fn arg(&self, i: u32) -> &Arg {
+        &self.args[i as usize]
+    }
+
+    pub fn number(&self, i: u32) -> &Number {
+        &self.numbers[i as usize]
+    }
+
+    pub fn string(&self, i: u32) -> &Value {
+        &self.strings[i as usize]
+    }
+
+    pub fn name(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+
+    /// Moves the elements of a parser's scratch stack from `mark` on to the end
+    /// of the node array, as one list.
+    pub fn push_nodes(&mut self, stack: &mut Vec<Node>, mark: usize) -> Ix {
+        let start = self.nodes.len();
+        self.nodes.extend_from_slice(&stack[mark..]);
+        stack.truncate(mark);
+        Ix::of(&self.nodes, start)
+    }
+
+    /// [`Code::push_nodes`] for a pipeline's commands.
+    pub fn push_cmds(&mut self, stack: &mut Vec<Command>, mark: usize) -> Ix {
+        let start = self.cmds.len();
+        self.cmds.extend_from_slice(&stack[mark..]);
+        stack.truncate(mark);
+        Ix::of(&self.cmds, start)
+    }
+
+    /// [`Code::push_nodes`] for a command's operands.
+    pub fn push_args(&mut self, stack: &mut Vec<Arg>, mark: usize) -> Ix {
+        let start = self.args.len();
+        self.args.extend_from_slice(&stack[mark..]);
+        stack.truncate(mark);
+        Ix::of(&self.args, start)
+    }
+
+    /// A one-node list (`{{else if}}`'s nested `if`).
+    pub fn push_node(&mut self, n: Node) -> Ix {
+        let start = self.nodes.len();
+        self.nodes.push(n);
+        Ix::of(&self.nodes, start)
+    }
+
+    /// Where the next declared variable goes: declarations are collected
+    /// one pipeline at a time, straight into the array.
+    pub fn decl_mark(&self) -> usize {
+        self.decls.len()
+    }
+
+    pub fn push_decl(&mut self, s: Span) {
+        self.decls.push(s);
+    }
+
+    /// The declarations pushed since `mark`.
+    pub fn decls_since(&self, mark: usize) -> Ix {
+        Ix::of(&self.decls, mark)
+    }
+
+    pub fn push_pipe(&mut self, p: Pipe) -> u32 {
+        self.pipes.push(p);
+        (self.pipes.len() - 1) as u32
+    }
+
+    pub fn push_arg(&mut self, a: Arg) -> u32 {
+        self.args.push(a);
+        (self.args.len() - 1) as u32
+    }
+
+    pub fn push_number(&mut self, n: Number) -> u32 {
+        self.numbers.push(n);
+        (self.numbers.len() - 1) as u32
+    }
+
+    pub fn push_string(&mut self, v: Value) -> u32 {
+        self.strings.push(v);
+        (self.strings.len() - 1) as u32
+    }
+
+    pub fn push_name(&mut self, s: String) -> u32 {
+        self.names.push(s);
+        (self.names.len() - 1) as u32
+    }
+
+    /// Whether a list has nothing but whitespace text (Go's `IsEmptyTree`).
+    pub fn is_blank(&self, list: Ix) -> bool {
+        self.nodes(list).iter().all(|n| match n {
+            Node::Text(t) => t.of(&self.text).trim().is_empty(),
             _ => false,
         })
     }
 }
 
 /// A byte range of the tree's source text: names, paths and literals point
-/// into the text instead of owning copies, which kept the parser busy in
-/// the allocator (Helm parses every template of a chart on every render).
+/// into the text instead of owning copies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
     pub start: usize,
@@ -57,107 +236,60 @@ impl Span {
     }
 }
 
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum Node {
-    Text(TextNode),
-    Action(ActionNode),
-    If(Box<BranchNode>),
-    Range(Box<BranchNode>),
-    With(Box<BranchNode>),
+    /// Literal text between actions.
+    Text(Span),
+    Action(Pipe),
+    If(Branch),
+    Range(Branch),
+    With(Branch),
     Template(TemplateNode),
     Break(usize),
     Continue(usize),
 }
 
-/// Literal text between actions (its bytes are `span` of the source).
-#[derive(Debug)]
-pub struct TextNode {
-    pub span: Span,
+impl Node {
+    pub fn pos(&self) -> usize {
+        match self {
+            Node::Text(t) => t.start,
+            Node::Action(p) => p.pos,
+            Node::If(b) | Node::Range(b) | Node::With(b) => b.pipe.pos,
+            Node::Template(t) => t.pos,
+            Node::Break(p) | Node::Continue(p) => *p,
+        }
+    }
 }
 
-#[derive(Debug)]
-pub struct ActionNode {
-    pub pos: usize,
+/// `if`, `range` and `with`: the node is at its pipeline.
+#[derive(Clone, Copy, Debug)]
+pub struct Branch {
     pub pipe: Pipe,
+    pub list: Ix,
+    pub else_list: Option<Ix>,
 }
 
-#[derive(Debug)]
-pub struct BranchNode {
-    pub pos: usize,
-    pub pipe: Pipe,
-    pub list: Vec<Node>,
-    pub else_list: Option<Vec<Node>>,
-}
-
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct TemplateNode {
     pub pos: usize,
-    pub name: String,
+    /// Index of the name in [`Code::name`].
+    pub name: u32,
     pub pipe: Option<Pipe>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Pipe {
     pub pos: usize,
     pub is_assign: bool,
     /// Declared variable names (`$x`), as spans of the source.
-    pub decl: Vec<Span>,
-    pub cmds: Few<Command>,
+    pub decl: Ix,
+    pub cmds: Ix,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Command {
     pub pos: usize,
-    pub args: Few<Arg>,
-}
-
-/// A list that keeps a single element inline: most pipelines have one
-/// command and most commands one operand, and a `Vec` for each was a heap
-/// allocation per action.
-#[derive(Debug)]
-pub enum Few<T> {
-    One(T),
-    Many(Vec<T>),
-}
-
-impl<T> Default for Few<T> {
-    fn default() -> Self {
-        Few::Many(Vec::new())
-    }
-}
-
-impl<T> Few<T> {
-    /// The elements of `stack` from `mark` on, moved out (a parser's
-    /// scratch stack: one allocation at the final length, none for one).
-    pub fn take(stack: &mut Vec<T>, mark: usize) -> Few<T> {
-        if stack.len() == mark + 1 {
-            if let Some(t) = stack.pop() {
-                return Few::One(t);
-            }
-        }
-        Few::Many(take_from(stack, mark))
-    }
-}
-
-/// The elements of `stack` from `mark` on, moved into a vector of exactly
-/// that length in one copy (`split_off` would hand over the whole buffer at mark 0).
-pub fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
-    if mark > 0 {
-        return stack.split_off(mark);
-    }
-    let mut list = Vec::with_capacity(stack.len());
-    list.append(stack);
-    list
-}
-
-impl<T> std::ops::Deref for Few<T> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        match self {
-            Few::One(t) => std::slice::from_ref(t),
-            Few::Many(v) => v,
-        }
-    }
+    pub args: Ix,
 }
 
 /// A parsed number literal with every interpretation Go computes.
@@ -174,25 +306,30 @@ pub struct Number {
     pub complex: Option<(f64, f64)>,
 }
 
-/// An operand of a command.
-#[derive(Debug)]
+/// An operand of a command. Indices are into the arrays of the [`Code`] it is in.
+#[derive(Clone, Copy, Debug)]
 pub enum Arg {
     /// `.a.b`: `path` is the source text, leading dot included.
     Field {
         pos: usize,
         path: Span,
     },
-    /// `(pipe).a.b`, `$x.a` is a [`Arg::Variable`]: `fields` is `.a.b`.
+    /// `(pipe).a.b` (`$x.a` is a [`Arg::Variable`]): `node` is the operand,
+    /// [`Code::arg`], and `fields` is `.a.b`.
     Chain {
         pos: usize,
-        node: Box<Arg>,
+        node: u32,
         fields: Span,
     },
     Identifier {
         pos: usize,
         name: Span,
     },
-    Pipe(Box<Pipe>),
+    /// A parenthesized pipeline, [`Code::pipe`].
+    Pipe {
+        pos: usize,
+        pipe: u32,
+    },
     /// `$x.a.b`: `path` is the source text, the variable's name first.
     Variable {
         pos: usize,
@@ -208,15 +345,16 @@ pub enum Arg {
     Nil {
         pos: usize,
     },
+    /// [`Code::number`].
     Number {
         pos: usize,
-        num: Box<Number>,
+        num: u32,
     },
+    /// [`Code::string`] is its value.
     String {
         pos: usize,
         quoted: Span,
-        /// Kept as a ready value so evaluation does not allocate.
-        text: crate::Value,
+        text: u32,
     },
 }
 
@@ -226,40 +364,42 @@ impl Arg {
             Arg::Field { pos, .. }
             | Arg::Chain { pos, .. }
             | Arg::Identifier { pos, .. }
+            | Arg::Pipe { pos, .. }
             | Arg::Variable { pos, .. }
             | Arg::Bool { pos, .. }
             | Arg::Dot { pos }
             | Arg::Nil { pos }
             | Arg::Number { pos, .. }
             | Arg::String { pos, .. } => *pos,
-            Arg::Pipe(p) => p.pos,
         }
     }
 }
 
-/// A node with the source text its spans point into, printed like Go's
-/// `Node.String()` (for error contexts).
-pub struct Shown<'a, T: ?Sized>(pub &'a T, pub &'a str);
+/// A node with the parse it belongs to, printed like Go's `Node.String()`
+/// (for error contexts).
+pub struct Shown<'a, T: ?Sized>(pub &'a T, pub &'a Code);
 
 impl Display for Shown<'_, Arg> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let src = self.1;
+        let code = self.1;
+        let src = &*code.text;
         match self.0 {
             Arg::Field { path, .. } | Arg::Variable { path, .. } => f.write_str(path.of(src)),
             Arg::Chain { node, fields, .. } => {
-                if let Arg::Pipe(_) = **node {
-                    write!(f, "({})", Shown(&**node, src))?;
+                let node = code.arg(*node);
+                if let Arg::Pipe { .. } = node {
+                    write!(f, "({})", Shown(node, code))?;
                 } else {
-                    write!(f, "{}", Shown(&**node, src))?;
+                    write!(f, "{}", Shown(node, code))?;
                 }
                 f.write_str(fields.of(src))
             }
             Arg::Identifier { name, .. } => f.write_str(name.of(src)),
-            Arg::Pipe(p) => write!(f, "{}", Shown(&**p, src)),
+            Arg::Pipe { pipe, .. } => write!(f, "{}", Shown(code.pipe(*pipe), code)),
             Arg::Bool { val, .. } => write!(f, "{val}"),
             Arg::Dot { .. } => f.write_str("."),
             Arg::Nil { .. } => f.write_str("nil"),
-            Arg::Number { num, .. } => f.write_str(num.text.of(src)),
+            Arg::Number { num, .. } => f.write_str(code.number(*num).text.of(src)),
             Arg::String { quoted, .. } => f.write_str(quoted.of(src)),
         }
     }
@@ -267,11 +407,11 @@ impl Display for Shown<'_, Arg> {
 
 impl Display for Shown<'_, Command> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, a) in self.0.args.iter().enumerate() {
+        for (i, a) in self.1.args(self.0.args).iter().enumerate() {
             if i > 0 {
                 f.write_char(' ')?;
             }
-            if let Arg::Pipe(_) = a {
+            if let Arg::Pipe { .. } = a {
                 write!(f, "({})", Shown(a, self.1))?;
             } else {
                 write!(f, "{}", Shown(a, self.1))?;
@@ -283,44 +423,47 @@ impl Display for Shown<'_, Command> {
 
 impl Display for Shown<'_, Pipe> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.0;
-        if !p.decl.is_empty() {
-            for (i, d) in p.decl.iter().enumerate() {
+        let (p, code) = (self.0, self.1);
+        let decl = code.decls(p.decl);
+        if !decl.is_empty() {
+            for (i, d) in decl.iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
-                f.write_str(d.of(self.1))?;
+                f.write_str(d.of(&code.text))?;
             }
             f.write_str(if p.is_assign { " = " } else { " := " })?;
         }
-        for (i, c) in p.cmds.iter().enumerate() {
+        for (i, c) in code.cmds(p.cmds).iter().enumerate() {
             if i > 0 {
                 f.write_str(" | ")?;
             }
-            write!(f, "{}", Shown(c, self.1))?;
+            write!(f, "{}", Shown(c, code))?;
         }
         Ok(())
     }
 }
 
-fn write_list(f: &mut fmt::Formatter<'_>, list: &[Node], src: &str) -> fmt::Result {
-    for n in list {
-        write!(f, "{}", Shown(n, src))?;
+impl Display for Shown<'_, [Node]> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for n in self.0 {
+            write!(f, "{}", Shown(n, self.1))?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 impl Display for Shown<'_, Node> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let src = self.1;
+        let code = self.1;
         let (kw, b) = match self.0 {
-            Node::Text(t) => return f.write_str(t.span.of(src)),
-            Node::Action(a) => return write!(f, "{{{{{}}}}}", Shown(&a.pipe, src)),
+            Node::Text(t) => return f.write_str(t.of(&code.text)),
+            Node::Action(p) => return write!(f, "{{{{{}}}}}", Shown(p, code)),
             Node::Template(t) => {
-                let q = crate::strconv::quote(&t.name);
+                let q = crate::strconv::quote(code.name(t.name));
                 return match &t.pipe {
                     None => write!(f, "{{{{template {q}}}}}"),
-                    Some(p) => write!(f, "{{{{template {q} {}}}}}", Shown(p, src)),
+                    Some(p) => write!(f, "{{{{template {q} {}}}}}", Shown(p, code)),
                 };
             }
             Node::Break(_) => return f.write_str("{{break}}"),
@@ -329,11 +472,11 @@ impl Display for Shown<'_, Node> {
             Node::Range(b) => ("range", b),
             Node::With(b) => ("with", b),
         };
-        write!(f, "{{{{{kw} {}}}}}", Shown(&b.pipe, src))?;
-        write_list(f, &b.list, src)?;
-        if let Some(e) = &b.else_list {
+        write!(f, "{{{{{kw} {}}}}}", Shown(&b.pipe, code))?;
+        write!(f, "{}", Shown(code.nodes(b.list), code))?;
+        if let Some(e) = b.else_list {
             f.write_str("{{else}}")?;
-            write_list(f, e, src)?;
+            write!(f, "{}", Shown(code.nodes(e), code))?;
         }
         f.write_str("{{end}}")
     }

@@ -174,7 +174,7 @@ fn execute_tree_into(
         )));
     }
     let dot = Rv::concrete(data.clone());
-    match s.walk_list(&dot, &tree.root) {
+    match s.walk_list(&dot, tree.code.nodes(tree.root)) {
         Ok(()) => Ok(s.out),
         Err(Flow::Err(e)) => Err(e),
         // The parser rejects break/continue outside range.
@@ -242,7 +242,7 @@ impl<'a> State<'a, '_> {
                     cause: None,
                 });
             }
-            At::Node(n) => (node_pos(n), self.show(n)),
+            At::Node(n) => (n.pos(), self.show(n)),
             At::Pipe(p) => (p.pos, self.show(p)),
             At::Cmd(c) => (c.pos, self.show(c)),
             At::Arg(a) => (a.pos(), self.show(a)),
@@ -257,10 +257,15 @@ impl<'a> State<'a, '_> {
         })
     }
 
+    /// The parse the running template's nodes are in.
+    fn code(&self) -> &'a Code {
+        let t: &'a Tree = self.tmpl;
+        &t.code
+    }
+
     /// The source text of the running template, which the nodes' spans index.
     fn src(&self) -> &'a str {
-        let t: &'a Tree = self.tmpl;
-        &t.text
+        &self.code().text
     }
 
     /// A node as Go prints it in errors.
@@ -268,7 +273,7 @@ impl<'a> State<'a, '_> {
     where
         for<'x> Shown<'x, T>: std::fmt::Display,
     {
-        Shown(n, self.src()).to_string()
+        Shown(n, self.code()).to_string()
     }
 
     fn err(&self, msg: String) -> Flow {
@@ -373,14 +378,14 @@ impl<'a> State<'a, '_> {
     fn walk_node(&mut self, dot: &Rv, node: &'a Node) -> R<()> {
         self.step()?;
         match node {
-            Node::Action(a) => {
-                let val = self.eval_pipeline(dot, &a.pipe)?;
-                if a.pipe.decl.is_empty() {
+            Node::Action(pipe) => {
+                let val = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
                     self.print_value(node, &val)?;
                 }
                 Ok(())
             }
-            Node::Text(t) => self.write(t.span.of(self.src()).as_bytes()),
+            Node::Text(t) => self.write(t.of(self.src()).as_bytes()),
             Node::If(b) => self.walk_if_or_with(false, dot, b),
             Node::With(b) => self.walk_if_or_with(true, dot, b),
             Node::Range(b) => self.walk_range(dot, node, b),
@@ -415,18 +420,19 @@ impl<'a> State<'a, '_> {
         self.write(s.as_bytes())
     }
 
-    fn walk_if_or_with(&mut self, with: bool, dot: &Rv, b: &'a BranchNode) -> R<()> {
+    fn walk_if_or_with(&mut self, with: bool, dot: &Rv, b: &'a Branch) -> R<()> {
         let mark = self.vars.len();
         let r = (|| {
             let val = self.eval_pipeline(dot, &b.pipe)?;
+            let code = self.code();
             if val.v.truth() {
                 if with {
-                    self.walk_list(&val, &b.list)
+                    self.walk_list(&val, code.nodes(b.list))
                 } else {
-                    self.walk_list(dot, &b.list)
+                    self.walk_list(dot, code.nodes(b.list))
                 }
-            } else if let Some(e) = &b.else_list {
-                self.walk_list(dot, e)
+            } else if let Some(e) = b.else_list {
+                self.walk_list(dot, code.nodes(e))
             } else {
                 Ok(())
             }
@@ -435,7 +441,7 @@ impl<'a> State<'a, '_> {
         r
     }
 
-    fn walk_range(&mut self, dot: &Rv, node: &'a Node, r: &'a BranchNode) -> R<()> {
+    fn walk_range(&mut self, dot: &Rv, node: &'a Node, r: &'a Branch) -> R<()> {
         self.at(At::Node(node));
         let outer = self.vars.len();
         let res = self.walk_range_inner(dot, r);
@@ -446,9 +452,9 @@ impl<'a> State<'a, '_> {
         }
     }
 
-    fn one_iteration(&mut self, r: &'a BranchNode, mark: usize, index: Rv, elem: Rv) -> R<()> {
+    fn one_iteration(&mut self, r: &'a Branch, mark: usize, index: Rv, elem: Rv) -> R<()> {
         self.step()?;
-        let decl = &r.pipe.decl;
+        let decl = self.code().decls(r.pipe.decl);
         let src = self.src();
         if !decl.is_empty() {
             if r.pipe.is_assign {
@@ -470,7 +476,7 @@ impl<'a> State<'a, '_> {
                 self.vars[n - 2].val = index;
             }
         }
-        let res = self.walk_list(&elem, &r.list);
+        let res = self.walk_list(&elem, self.code().nodes(r.list));
         self.vars.truncate(mark);
         match res {
             Err(Flow::Continue) => Ok(()),
@@ -478,7 +484,7 @@ impl<'a> State<'a, '_> {
         }
     }
 
-    fn walk_range_inner(&mut self, dot: &Rv, r: &'a BranchNode) -> R<()> {
+    fn walk_range_inner(&mut self, dot: &Rv, r: &'a Branch) -> R<()> {
         let mut val = self.eval_pipeline(dot, &r.pipe)?;
         if let Value::Object(_) = val.v {
             val.v = val.v.resolved().into_owned();
@@ -541,18 +547,19 @@ impl<'a> State<'a, '_> {
                 return self.errorf(format!("range can't iterate over {other}"));
             }
         }
-        if let Some(e) = &r.else_list {
-            self.walk_list(dot, e)?;
+        if let Some(e) = r.else_list {
+            self.walk_list(dot, self.code().nodes(e))?;
         }
         Ok(())
     }
 
     fn walk_template(&mut self, dot: &Rv, node: &'a Node, t: &'a TemplateNode) -> R<()> {
         self.at(At::Node(node));
-        let Some(tree) = self.set.trees.get(&t.name) else {
+        let name = self.code().name(t.name);
+        let Some(tree) = self.set.trees.get(name) else {
             return self.errorf(format!(
                 "template {} not defined",
-                crate::strconv::quote(&t.name)
+                crate::strconv::quote(name)
             ));
         };
         if self.depth >= self.budget.limits.max_depth {
@@ -576,7 +583,7 @@ impl<'a> State<'a, '_> {
             budget: &mut *self.budget,
             out: std::mem::take(&mut self.out),
         };
-        let r = sub.walk_list(&dot, &tree.root);
+        let r = sub.walk_list(&dot, tree.code.nodes(tree.root));
         self.out = std::mem::take(&mut sub.out);
         r
     }
@@ -593,13 +600,14 @@ impl<'a> State<'a, '_> {
 
     fn eval_pipeline_inner(&mut self, dot: &Rv, pipe: &'a Pipe) -> R<Rv> {
         let mut value: Option<Rv> = None;
-        for cmd in pipe.cmds.iter() {
+        let code = self.code();
+        for cmd in code.cmds(pipe.cmds) {
             let v = self.eval_command(dot, cmd, value.take())?;
             value = Some(v.dig());
         }
         let value = value.unwrap_or_else(Rv::invalid);
         let src = self.src();
-        for name in &pipe.decl {
+        for name in code.decls(pipe.decl) {
             if pipe.is_assign {
                 self.set_var(name.of(src), value.clone())?;
             } else {
@@ -620,33 +628,35 @@ impl<'a> State<'a, '_> {
     }
 
     fn eval_command(&mut self, dot: &Rv, cmd: &'a Command, final_: Option<Rv>) -> R<Rv> {
-        let first = &cmd.args[0];
+        let code = self.code();
+        let args = code.args(cmd.args);
+        let first = &args[0];
         match first {
             Arg::Field { path, .. } => {
                 self.at(At::Arg(first));
                 let idents = &path.of(self.src())[1..];
-                return self.eval_field_chain(dot, dot, first, idents, &cmd.args, final_);
+                return self.eval_field_chain(dot, dot, first, idents, args, final_);
             }
-            Arg::Chain { .. } => return self.eval_chain(dot, first, &cmd.args, final_),
+            Arg::Chain { .. } => return self.eval_chain(dot, first, args, final_),
             Arg::Identifier { name, .. } => {
                 let name = name.of(self.src());
-                return self.eval_function(dot, first, name, cmd, &cmd.args, final_);
+                return self.eval_function(dot, first, name, cmd, args, final_);
             }
-            Arg::Pipe(p) => {
-                self.not_a_function(&cmd.args, &final_)?;
-                return self.eval_pipeline(dot, p);
+            Arg::Pipe { pipe, .. } => {
+                self.not_a_function(args, &final_)?;
+                return self.eval_pipeline(dot, code.pipe(*pipe));
             }
-            Arg::Variable { .. } => return self.eval_variable(dot, first, &cmd.args, final_),
+            Arg::Variable { .. } => return self.eval_variable(dot, first, args, final_),
             _ => {}
         }
         self.at(At::Arg(first));
-        self.not_a_function(&cmd.args, &final_)?;
+        self.not_a_function(args, &final_)?;
         match first {
             Arg::Bool { val, .. } => Ok(Rv::concrete(Value::Bool(*val))),
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Nil { .. } => self.errorf("nil is not a command".into()),
-            Arg::Number { num, .. } => self.ideal_constant(first, num),
-            Arg::String { text, .. } => Ok(Rv::concrete(text.clone())),
+            Arg::Number { num, .. } => self.ideal_constant(first, code.number(*num)),
+            Arg::String { text, .. } => Ok(Rv::concrete(code.string(*text).clone())),
             _ => self.errorf(format!("can't evaluate command {}", self.show(first))),
         }
     }
@@ -685,7 +695,8 @@ impl<'a> State<'a, '_> {
         let Arg::Chain { node, fields, .. } = chain else {
             return self.errorf("internal error: not a chain".into());
         };
-        if let Arg::Nil { .. } = **node {
+        let node = self.code().arg(*node);
+        if let Arg::Nil { .. } = node {
             return self.errorf(format!(
                 "indirection through explicit nil in {}",
                 self.show(chain)
@@ -1142,8 +1153,8 @@ impl<'a> State<'a, '_> {
                 let v = self.eval_variable(dot, n, &[], None)?;
                 return self.validate_type(v, typ);
             }
-            Arg::Pipe(p) => {
-                let v = self.eval_pipeline(dot, p)?;
+            Arg::Pipe { pipe, .. } => {
+                let v = self.eval_pipeline(dot, self.code().pipe(*pipe))?;
                 return self.validate_type(v, typ);
             }
             Arg::Identifier { name, .. } => {
@@ -1171,26 +1182,31 @@ impl<'a> State<'a, '_> {
             (ArgType::Any, _) => self.eval_empty_interface(n),
             (ArgType::Bool, Arg::Bool { val, .. }) => Ok(Rv::concrete(Value::Bool(*val))),
             (ArgType::Bool, _) => self.errorf(format!("expected bool; found {}", self.show(n))),
-            (ArgType::String, Arg::String { text, .. }) => Ok(Rv::concrete(text.clone())),
+            (ArgType::String, Arg::String { text, .. }) => {
+                Ok(Rv::concrete(self.code().string(*text).clone()))
+            }
             (ArgType::String, _) => self.errorf(format!("expected string; found {}", self.show(n))),
-            (ArgType::Int | ArgType::Int64, Arg::Number { num, .. }) if num.is_int => {
+            (ArgType::Int | ArgType::Int64, Arg::Number { num, .. })
+                if self.code().number(*num).is_int =>
+            {
+                let i = self.code().number(*num).int;
                 Ok(Rv::concrete(if t == ArgType::Int {
-                    Value::Int(num.int)
+                    Value::Int(i)
                 } else {
-                    Value::Int64(num.int)
+                    Value::Int64(i)
                 }))
             }
             (ArgType::Int | ArgType::Int64, _) => {
                 self.errorf(format!("expected integer; found {}", self.show(n)))
             }
-            (ArgType::Uint64, Arg::Number { num, .. }) if num.is_uint => {
-                Ok(Rv::concrete(Value::Uint64(num.uint)))
+            (ArgType::Uint64, Arg::Number { num, .. }) if self.code().number(*num).is_uint => {
+                Ok(Rv::concrete(Value::Uint64(self.code().number(*num).uint)))
             }
             (ArgType::Uint64, _) => {
                 self.errorf(format!("expected unsigned integer; found {}", self.show(n)))
             }
-            (ArgType::Float64, Arg::Number { num, .. }) if num.is_float => {
-                Ok(Rv::concrete(Value::Float(num.float)))
+            (ArgType::Float64, Arg::Number { num, .. }) if self.code().number(*num).is_float => {
+                Ok(Rv::concrete(Value::Float(self.code().number(*num).float)))
             }
             (ArgType::Float64, _) => self.errorf(format!("expected float; found {}", self.show(n))),
             (ArgType::List, _) => self.errorf(format!(
@@ -1208,8 +1224,8 @@ impl<'a> State<'a, '_> {
         self.at(At::Arg(n));
         match n {
             Arg::Bool { val, .. } => Ok(Rv::concrete(Value::Bool(*val))),
-            Arg::Number { num, .. } => self.ideal_constant(n, num),
-            Arg::String { text, .. } => Ok(Rv::concrete(text.clone())),
+            Arg::Number { num, .. } => self.ideal_constant(n, self.code().number(*num)),
+            Arg::String { text, .. } => Ok(Rv::concrete(self.code().string(*text).clone())),
             _ => self.errorf(format!(
                 "can't handle assignment of {} to empty interface argument",
                 self.show(n)
@@ -1252,16 +1268,6 @@ fn decimal(i: i128, buf: &mut [u8; 24]) -> usize {
         buf[at] = b'-';
     }
     buf.len() - at
-}
-
-fn node_pos(n: &Node) -> usize {
-    match n {
-        Node::Text(t) => t.span.start,
-        Node::Action(a) => a.pos,
-        Node::If(b) | Node::Range(b) | Node::With(b) => b.pos,
-        Node::Template(t) => t.pos,
-        Node::Break(p) | Node::Continue(p) => *p,
-    }
 }
 
 #[cfg(test)]

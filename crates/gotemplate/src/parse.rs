@@ -18,9 +18,8 @@ struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     /// The text being parsed, which items' offsets point into.
     src: &'a str,
-    text: Arc<str>,
-    /// Shared by every tree of the text.
-    parse_name: Arc<str>,
+    /// What the parse produced so far: the arrays the trees' nodes are in.
+    code: Code,
     token: [Item; 2],
     peek_count: usize,
     /// Variables in scope: `vars[var_base..]` (a `define` or `block` body
@@ -41,9 +40,9 @@ struct Parser<'a, 'f> {
     /// Native stack the parser may use ([`crate::Limits::max_stack`]).
     max_stack: usize,
     has_func: &'f dyn Fn(&str) -> bool,
-    /// Trees defined by this parse (`define`/`block`), names unique; a
-    /// file defines few, so a vector searched by name serves.
-    defined: Vec<Tree>,
+    /// Trees defined by this parse (`define`/`block`), names unique, with
+    /// their bodies; a file defines few, so a vector searched by name serves.
+    defined: Vec<(String, Ix)>,
 }
 
 type PResult<T> = Result<T, Error>;
@@ -81,8 +80,7 @@ pub fn parse(
     let mut p = Parser {
         lex: Lexer::new(text),
         src: text,
-        text: Arc::from(text),
-        parse_name: Arc::from(name),
+        code: Code::new(name, text),
         token: [Item::NONE; 2],
         peek_count: 0,
         vars: vec!["$"],
@@ -116,22 +114,26 @@ pub fn parse(
         e.template = name.to_string();
         e
     })?;
-    let top = Tree {
-        name: name.to_string(),
-        parse_name: p.parse_name.clone(),
-        text: p.text.clone(),
+    let mut defined = std::mem::take(&mut p.defined);
+    let code = Arc::new(std::mem::take(&mut p.code));
+    let tree = |name: String, root: Ix| Tree {
+        name,
+        code: code.clone(),
         root,
     };
-    let mut out: Vec<Tree> = Vec::new();
-    match p.defined.iter().position(|t| t.name == name) {
-        Some(i) if top.is_empty() => out.push(p.defined.remove(i)),
-        Some(i) => {
-            p.defined.remove(i);
-            out.push(top);
+    let mut out: Vec<Tree> = Vec::with_capacity(defined.len() + 1);
+    match defined.iter().position(|(n, _)| n == name) {
+        Some(i) if code.is_blank(root) => {
+            let (n, body) = defined.remove(i);
+            out.push(tree(n, body));
         }
-        None => out.push(top),
+        Some(i) => {
+            defined.remove(i);
+            out.push(tree(name.to_string(), root));
+        }
+        None => out.push(tree(name.to_string(), root)),
     }
-    out.append(&mut p.defined);
+    out.extend(defined.into_iter().map(|(n, body)| tree(n, body)));
     Ok(out)
 }
 
@@ -189,7 +191,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         Err(Error::parse(
             format!(
                 "{}:{}",
-                self.parse_name,
+                self.code.parse_name,
                 self.lex.line_at(self.token[0].pos())
             ),
             msg,
@@ -203,7 +205,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             if action_line.is_some_and(|l| l != self.lex.line_at(token.pos())) {
                 extra = format!(
                     " in action started at {}:{}",
-                    self.parse_name,
+                    self.code.parse_name,
                     action_line.unwrap_or(0)
                 );
                 if self.lex.error_message().ends_with(" action") {
@@ -233,7 +235,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         Ok(())
     }
 
-    fn parse_top(&mut self) -> PResult<Vec<Node>> {
+    fn parse_top(&mut self) -> PResult<Ix> {
         let mark = self.nodes.len();
         while self.peek().typ != T::Eof {
             if self.peek().typ == T::LeftDelim {
@@ -249,27 +251,21 @@ impl<'a, 'f> Parser<'a, 'f> {
                 Ctl::Stop(c) => return self.errorf(format!("unexpected {}", c.describe())),
             }
         }
-        Ok(take_from(&mut self.nodes, mark))
+        Ok(self.code.push_nodes(&mut self.nodes, mark))
     }
 
-    fn add_tree(&mut self, name: String, root: Vec<Node>) -> PResult<()> {
-        let tree = Tree {
-            name,
-            parse_name: self.parse_name.clone(),
-            text: self.text.clone(),
-            root,
-        };
-        match self.defined.iter().position(|t| t.name == tree.name) {
-            Some(i) if !self.defined[i].is_empty() => {
-                if !tree.is_empty() {
+    fn add_tree(&mut self, name: String, root: Ix) -> PResult<()> {
+        match self.defined.iter().position(|(n, _)| *n == name) {
+            Some(i) if !self.code.is_blank(self.defined[i].1) => {
+                if !self.code.is_blank(root) {
                     return self.errorf(format!(
                         "template: multiple definition of template {}",
-                        strconv::quote(&tree.name)
+                        strconv::quote(&name)
                     ));
                 }
             }
-            Some(i) => self.defined[i] = tree,
-            None => self.defined.push(tree),
+            Some(i) => self.defined[i] = (name, root),
+            None => self.defined.push((name, root)),
         }
         Ok(())
     }
@@ -308,12 +304,12 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.vars.truncate(len);
     }
 
-    fn item_list(&mut self) -> PResult<(Vec<Node>, Stop)> {
+    fn item_list(&mut self) -> PResult<(Ix, Stop)> {
         let mark = self.nodes.len();
         while self.peek().typ != T::Eof {
             match self.text_or_action()? {
                 Ctl::Node(n) => self.nodes.push(n),
-                Ctl::Stop(c) => return Ok((take_from(&mut self.nodes, mark), c)),
+                Ctl::Stop(c) => return Ok((self.code.push_nodes(&mut self.nodes, mark), c)),
             }
         }
         self.errorf("unexpected EOF".into())
@@ -322,7 +318,7 @@ impl<'a, 'f> Parser<'a, 'f> {
     fn text_or_action(&mut self) -> PResult<Ctl> {
         let t = self.next();
         match t.typ {
-            T::Text => Ok(Ctl::Node(Node::Text(TextNode { span: span(&t) }))),
+            T::Text => Ok(Ctl::Node(Node::Text(span(&t)))),
             T::LeftDelim => {
                 self.action_pos = Some(t.pos());
                 let r = self.action();
@@ -351,9 +347,8 @@ impl<'a, 'f> Parser<'a, 'f> {
             _ => {}
         }
         self.backup();
-        let pos = self.peek().pos();
         let pipe = self.pipeline("command", T::RightDelim)?;
-        Ok(Ctl::Node(Node::Action(ActionNode { pos, pipe })))
+        Ok(Ctl::Node(Node::Action(pipe)))
     }
 
     fn break_control(&mut self, pos: usize, is_break: bool) -> PResult<Ctl> {
@@ -389,13 +384,13 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.depth -= 1;
         let b = r?;
         Ok(match context {
-            "if" => Node::If(Box::new(b)),
-            "range" => Node::Range(Box::new(b)),
-            _ => Node::With(Box::new(b)),
+            "if" => Node::If(b),
+            "range" => Node::Range(b),
+            _ => Node::With(b),
         })
     }
 
-    fn parse_control(&mut self, context: &str) -> PResult<BranchNode> {
+    fn parse_control(&mut self, context: &str) -> PResult<Branch> {
         let pipe = self.pipeline(context, T::RightDelim)?;
         if context == "range" {
             self.range_depth += 1;
@@ -413,7 +408,8 @@ impl<'a, 'f> Parser<'a, 'f> {
                 if (context == "if" && pk == T::If) || (context == "with" && pk == T::With) {
                     // `{{else if x}}` is `{{else}}{{if x}}...{{end}}{{end}}`.
                     self.next();
-                    else_list = Some(vec![self.branch(context)?]);
+                    let nested = self.branch(context)?;
+                    else_list = Some(self.code.push_node(nested));
                 } else {
                     let (l, next) = self.item_list()?;
                     if next != Stop::End {
@@ -423,8 +419,7 @@ impl<'a, 'f> Parser<'a, 'f> {
                 }
             }
         }
-        Ok(BranchNode {
-            pos: pipe.pos,
+        Ok(Branch {
             pipe,
             list,
             else_list,
@@ -452,7 +447,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         }
         Ok(Node::Template(TemplateNode {
             pos: t.pos(),
-            name,
+            name: self.code.push_name(name),
             pipe,
         }))
     }
@@ -476,19 +471,15 @@ impl<'a, 'f> Parser<'a, 'f> {
         self.add_tree(name.clone(), root)?;
         Ok(Node::Template(TemplateNode {
             pos: t.pos(),
-            name,
+            name: self.code.push_name(name),
             pipe: Some(pipe),
         }))
     }
 
     fn pipeline(&mut self, context: &str, end: T) -> PResult<Pipe> {
         let pos = self.peek().pos();
-        let mut pipe = Pipe {
-            pos,
-            is_assign: false,
-            decl: Vec::new(),
-            cmds: Few::default(),
-        };
+        let mut is_assign = false;
+        let decl_mark = self.code.decl_mark();
         let mark = self.cmds.len();
         loop {
             let v = self.peek();
@@ -499,16 +490,16 @@ impl<'a, 'f> Parser<'a, 'f> {
             self.next();
             let next = self.peek();
             if next.typ == T::Assign || next.typ == T::Declare {
-                pipe.is_assign = next.typ == T::Assign;
+                is_assign = next.typ == T::Assign;
                 self.next();
-                pipe.decl.push(span(&v));
+                self.code.push_decl(span(&v));
                 self.vars.push(v.val(self.src));
                 break;
             } else if next.typ == T::Char && next.val(self.src) == "," {
                 self.next();
-                pipe.decl.push(span(&v));
+                self.code.push_decl(span(&v));
                 self.vars.push(v.val(self.src));
-                if context == "range" && pipe.decl.len() < 2 {
+                if context == "range" && self.code.decl_mark() - decl_mark < 2 {
                     match self.peek().typ {
                         T::Variable | T::RightDelim | T::RightParen => continue,
                         _ => return self.errorf("range can only initialize variables".into()),
@@ -520,11 +511,18 @@ impl<'a, 'f> Parser<'a, 'f> {
                 break;
             }
         }
+        // Taken now: a nested pipeline's declarations go after these.
+        let decl = self.code.decls_since(decl_mark);
         loop {
             let t = self.next();
             match t.typ {
                 x if x == end => {
-                    pipe.cmds = Few::take(&mut self.cmds, mark);
+                    let pipe = Pipe {
+                        pos,
+                        is_assign,
+                        decl,
+                        cmds: self.code.push_cmds(&mut self.cmds, mark),
+                    };
                     self.check_pipeline(&pipe, context)?;
                     return Ok(pipe);
                 }
@@ -553,9 +551,9 @@ impl<'a, 'f> Parser<'a, 'f> {
         if pipe.cmds.is_empty() {
             return self.errorf(format!("missing value for {context}"));
         }
-        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+        for (i, c) in self.code.cmds(pipe.cmds).iter().enumerate().skip(1) {
             if matches!(
-                c.args[0],
+                self.code.args(c.args)[0],
                 Arg::Bool { .. }
                     | Arg::Dot { .. }
                     | Arg::Nil { .. }
@@ -601,7 +599,7 @@ impl<'a, 'f> Parser<'a, 'f> {
         }
         Ok(Command {
             pos,
-            args: Few::take(&mut self.args, mark),
+            args: self.code.push_args(&mut self.args, mark),
         })
     }
 
@@ -645,12 +643,12 @@ impl<'a, 'f> Parser<'a, 'f> {
             | Arg::Dot { .. } => {
                 return self.errorf(format!(
                     "unexpected . after term {}",
-                    strconv::quote(&Shown(&node, &self.text).to_string())
+                    strconv::quote(&Shown(&node, &self.code).to_string())
                 ));
             }
             other => Arg::Chain {
                 pos,
-                node: Box::new(other),
+                node: self.code.push_arg(other),
                 fields,
             },
         }))
@@ -692,7 +690,7 @@ impl<'a, 'f> Parser<'a, 'f> {
             T::CharConstant | T::Complex | T::Number => match new_number(val, span, t.typ) {
                 Ok(num) => Arg::Number {
                     pos,
-                    num: Box::new(num),
+                    num: self.code.push_number(num),
                 },
                 Err(e) => return self.errorf(e),
             },
@@ -700,13 +698,17 @@ impl<'a, 'f> Parser<'a, 'f> {
                 self.enter()?;
                 let p = self.pipeline("parenthesized pipeline", T::RightParen);
                 self.depth -= 1;
-                Arg::Pipe(Box::new(p?))
+                let p = p?;
+                Arg::Pipe {
+                    pos: p.pos,
+                    pipe: self.code.push_pipe(p),
+                }
             }
             T::String | T::RawString => match string_literal(val) {
                 Some(text) => Arg::String {
                     pos,
                     quoted: span,
-                    text: crate::Value::String(text),
+                    text: self.code.push_string(crate::Value::String(text)),
                 },
                 None => return self.errorf("invalid syntax".into()),
             },
@@ -923,11 +925,7 @@ mod tests {
         assert!(parse("bad", bad, &has, 1 << 20).is_err());
         let trees = parse("good", "a{{.x | printf \"%s\" 1}}b", &has, 1 << 20).unwrap();
         let t = &trees[0];
-        let shown: String = t
-            .root
-            .iter()
-            .map(|n| Shown(n, &t.text).to_string())
-            .collect();
+        let shown = Shown(t.code.nodes(t.root), &t.code).to_string();
         assert_eq!(shown, "a{{.x | printf \"%s\" 1}}b");
         assert_eq!(t.root.len(), 3);
     }
