@@ -748,9 +748,11 @@ fn string_literal(lit: &str) -> Option<crate::GoStr> {
     let b = lit.as_bytes();
     if b.len() >= 2 && b[0] == b[b.len() - 1] {
         let body = &lit[1..lit.len() - 1];
+        // By byte: a char-set `contains` decodes every character of the body.
+        let body_bytes = &b[1..b.len() - 1];
         let plain = match b[0] {
-            b'"' => !body.contains(['\\', '"', '\n']),
-            b'`' => !body.contains(['`', '\r']),
+            b'"' => !body_bytes.iter().any(|c| matches!(c, b'\\' | b'"' | b'\n')),
+            b'`' => !body_bytes.iter().any(|c| matches!(c, b'`' | b'\r')),
             _ => false,
         };
         if plain {
