@@ -518,8 +518,31 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Skip letters, digits and underscores (ASCII without decoding).
+    /// Skip letters, digits and underscores: ASCII eight bytes at a time, other characters
+    /// (rare in actions) decoded out of line.
+    #[inline]
     fn skip_alnum(&mut self) {
+        let b = self.input.as_bytes();
+        let mut i = self.pos;
+        while let Some(w) = word_at(b, i) {
+            let n = word_run(w);
+            i += n;
+            if n < 8 {
+                break;
+            }
+        }
+        while i < b.len() && IS_WORD[b[i] as usize] {
+            i += 1;
+        }
+        self.pos = i;
+        if i < b.len() && !b[i].is_ascii() {
+            self.skip_alnum_unicode();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn skip_alnum_unicode(&mut self) {
         let b = self.input.as_bytes();
         let mut i = self.pos;
         loop {
@@ -542,22 +565,7 @@ impl<'a> Lexer<'a> {
         if !self.at_terminator() {
             return self.bad_character();
         }
-        let word = &self.input[self.start..self.pos];
-        let typ = match word {
-            "block" => ItemType::Block,
-            "break" => ItemType::Break,
-            "continue" => ItemType::Continue,
-            "define" => ItemType::Define,
-            "else" => ItemType::Else,
-            "end" => ItemType::End,
-            "if" => ItemType::If,
-            "range" => ItemType::Range,
-            "nil" => ItemType::Nil,
-            "template" => ItemType::Template,
-            "with" => ItemType::With,
-            "true" | "false" => ItemType::Bool,
-            _ => ItemType::Identifier,
-        };
+        let typ = word_type(&self.input.as_bytes()[self.start..self.pos]);
         self.item(typ)
     }
 
@@ -600,21 +608,23 @@ impl<'a> Lexer<'a> {
 
     /// Scan to the closing `quote` of a character constant or quoted
     /// string. Bytes of non-ASCII characters are never `\`, newline or a
-    /// quote, so they need no decoding.
+    /// quote, so they need no decoding, and the bytes between those three are
+    /// skipped eight at a time.
     fn scan_quoted(&mut self, quote: u8) -> bool {
+        let b = self.input.as_bytes();
         loop {
-            let Some(c) = self.byte(self.pos) else {
+            let Some(i) = find_quote_end(&b[self.pos..], quote) else {
+                self.pos = b.len();
                 return false;
             };
-            self.pos += 1;
-            match c {
+            self.pos += i + 1;
+            match b[self.pos - 1] {
                 b'\\' => match self.byte(self.pos) {
                     None | Some(b'\n') => return false,
                     Some(_) => self.pos += 1,
                 },
                 b'\n' => return false,
-                c if c == quote => return true,
-                _ => {}
+                _ => return true,
             }
         }
     }
@@ -705,6 +715,33 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// The keyword a word is, or [`ItemType::Identifier`]. Most words are function names: the
+/// length and first byte rule them out before any comparison of text.
+fn word_type(w: &[u8]) -> ItemType {
+    use ItemType::*;
+    let (keyword, typ): (&[u8], ItemType) = match (w.len(), w.first()) {
+        (2, Some(b'i')) => (b"if", If),
+        (3, Some(b'e')) => (b"end", End),
+        (3, Some(b'n')) => (b"nil", Nil),
+        (4, Some(b'e')) => (b"else", Else),
+        (4, Some(b't')) => (b"true", Bool),
+        (4, Some(b'w')) => (b"with", With),
+        (5, Some(b'b')) if w[2] == b'o' => (b"block", Block),
+        (5, Some(b'b')) => (b"break", Break),
+        (5, Some(b'f')) => (b"false", Bool),
+        (5, Some(b'r')) => (b"range", Range),
+        (6, Some(b'd')) => (b"define", Define),
+        (8, Some(b'c')) => (b"continue", Continue),
+        (8, Some(b't')) => (b"template", Template),
+        _ => return Identifier,
+    };
+    if w == keyword {
+        typ
+    } else {
+        Identifier
+    }
+}
+
 /// A field or variable item's first part (what Go lexes as the item) and, when fields were
 /// chained onto it, the offset in `val` where they start (the second `.`, or the first of a
 /// variable's).
@@ -734,11 +771,64 @@ fn find_pair(b: &[u8], pair: [u8; 2]) -> Option<usize> {
     None
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The eight bytes at `i` as a little-endian word (the first byte lowest), if there are eight.
+#[inline]
+fn word_at(b: &[u8], i: usize) -> Option<u64> {
+    let mut w = [0; 8];
+    w.copy_from_slice(b.get(i..i + 8)?);
+    Some(u64::from_le_bytes(w))
+}
+
+/// The high bit of each byte of `x` that equals `needle`, and maybe of bytes above one
+/// that does (borrows only run upwards from a zero byte): the lowest flag is exact.
+#[inline]
+fn bytes_equal(x: u64, needle: u8) -> u64 {
+    let y = x ^ (LO * u64::from(needle));
+    y.wrapping_sub(LO) & !y & HI
+}
+
+/// How many of the word's bytes, from the first, are ASCII letters, digits or `_` (8 if all).
+#[inline]
+fn word_run(x: u64) -> usize {
+    // On seven-bit bytes `v`, `v + (0x80 - lo)` sets the high bit when `v >= lo` and
+    // `v + (0x7f - hi)` when `v > hi`, without carrying into the next byte.
+    const LOW7: u64 = !HI;
+    let in_range = |v: u64, lo: u8, hi: u8| {
+        let ge = v + LO * u64::from(0x80 - lo);
+        let gt = v + LO * u64::from(0x7f - hi);
+        ge & !gt & HI
+    };
+    let v = x & LOW7;
+    let digit = in_range(v, b'0', b'9');
+    // `| 0x20` folds upper case onto lower case (and nothing else onto `a..=z`).
+    let letter = in_range(v | (LO * 0x20), b'a', b'z');
+    let under = !((v ^ (LO * u64::from(b'_'))) + LOW7) & HI;
+    let word = (digit | letter | under) & !x;
+    (!word & HI).trailing_zeros() as usize / 8
+}
+
+/// Where the first `quote`, `\\` or newline is in `b`, eight bytes at a time.
+fn find_quote_end(b: &[u8], quote: u8) -> Option<usize> {
+    let mut at = 0;
+    while let Some(x) = word_at(b, at) {
+        let hits = bytes_equal(x, quote) | bytes_equal(x, b'\\') | bytes_equal(x, b'\n');
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = b[at..]
+        .iter()
+        .position(|c| matches!(*c, b'\\' | b'\n') || *c == quote);
+    rest.map(|i| at + i)
+}
+
 /// Where `needle` first is in `hay`, eight bytes at a time: template text is
 /// long stretches of YAML between delimiters.
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     let pattern = LO * u64::from(needle);
     let mut chunks = hay.chunks_exact(8);
     let mut at = 0;
@@ -764,5 +854,148 @@ pub fn go_u(c: char) -> String {
         format!("U+{:04X} '{}'", c as u32, c)
     } else {
         format!("U+{:04X}", c as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words of eight bytes with every byte value at every position (the rest letters, or
+    /// the rest the same odd byte), against the byte-at-a-time definitions.
+    fn words() -> impl Iterator<Item = [u8; 8]> {
+        (0..8).flat_map(|at| {
+            (0..=255u8).flat_map(move |c| {
+                [b'a', b'Z', b'_', b'7', b'"', 0xc3].map(|fill| {
+                    let mut w = [fill; 8];
+                    w[at] = c;
+                    w
+                })
+            })
+        })
+    }
+
+    #[test]
+    fn word_run_counts_ascii_word_bytes() {
+        for w in words() {
+            let want = w.iter().take_while(|c| IS_WORD[**c as usize]).count();
+            assert_eq!(word_run(u64::from_le_bytes(w)), want, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn find_quote_end_finds_the_first_quote_backslash_or_newline() {
+        for quote in [b'"', b'\''] {
+            for w in words() {
+                // Before, inside and after a whole word, and in a short tail.
+                let mut b = b"..........".to_vec();
+                b.extend_from_slice(&w);
+                b.extend_from_slice(&w[..5]);
+                for from in 0..b.len() {
+                    let hay = &b[from..];
+                    let want = hay
+                        .iter()
+                        .position(|c| matches!(*c, b'\\' | b'\n') || *c == quote);
+                    assert_eq!(find_quote_end(hay, quote), want, "{hay:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_keywords_only_when_spelled_as_one() {
+        let keywords = [
+            ("block", ItemType::Block),
+            ("break", ItemType::Break),
+            ("continue", ItemType::Continue),
+            ("define", ItemType::Define),
+            ("else", ItemType::Else),
+            ("end", ItemType::End),
+            ("if", ItemType::If),
+            ("range", ItemType::Range),
+            ("nil", ItemType::Nil),
+            ("template", ItemType::Template),
+            ("with", ItemType::With),
+            ("true", ItemType::Bool),
+            ("false", ItemType::Bool),
+        ];
+        for (k, typ) in keywords {
+            assert_eq!(word_type(k.as_bytes()), typ, "{k}");
+            // Same length and first byte, one other byte.
+            for i in 1..k.len() {
+                let mut w = k.as_bytes().to_vec();
+                w[i] = b'x';
+                assert_eq!(word_type(&w), ItemType::Identifier, "{w:?}");
+            }
+        }
+        for w in [
+            "", "i", "ifx", "End", "blocks", "tem", "include", "quote", "x",
+        ] {
+            assert_eq!(word_type(w.as_bytes()), ItemType::Identifier, "{w}");
+        }
+    }
+
+    #[test]
+    fn identifiers_and_fields_end_where_go_ends_them() {
+        let lex = |src: &str| {
+            let mut l = Lexer::new(src);
+            let mut out = Vec::new();
+            loop {
+                let it = l.next_item();
+                if matches!(it.typ, ItemType::Eof | ItemType::Error) {
+                    out.push(format!("{:?} {}", it.typ, l.error_message()));
+                    return out;
+                }
+                out.push(format!("{:?} {}", it.typ, it.val(src)));
+            }
+        };
+        // Runs longer than a word, ending at a word boundary, at a Unicode letter, at a bad
+        // character and at the end of the input.
+        assert_eq!(
+            lex("{{abcdefghijklmnop .ABCDEFGH_0123456.x $v12345678 \"0123456789\\\"abcdef\"}}"),
+            [
+                "LeftDelim {{",
+                "Identifier abcdefghijklmnop",
+                "Field .ABCDEFGH_0123456.x",
+                "Variable $v12345678",
+                "String \"0123456789\\\"abcdef\"",
+                "RightDelim }}",
+                "Eof ",
+            ]
+        );
+        assert_eq!(
+            lex("{{abcdefgh_éü_xyz12345 .fieldnameé}}"),
+            [
+                "LeftDelim {{",
+                "Identifier abcdefgh_éü_xyz12345",
+                "Field .fieldnameé",
+                "RightDelim }}",
+                "Eof ",
+            ]
+        );
+        assert_eq!(
+            lex("{{abcdefghijk#"),
+            ["LeftDelim {{", "Error bad character U+0023 '#'"]
+        );
+        assert_eq!(
+            lex("{{\"abcdefghijklmnop"),
+            ["LeftDelim {{", "Error unterminated quoted string"]
+        );
+        assert_eq!(
+            lex("{{\"abcdefghij\nklmnop\"}}"),
+            ["LeftDelim {{", "Error unterminated quoted string"]
+        );
+        assert_eq!(
+            lex("{{'abcdefghij\\"),
+            ["LeftDelim {{", "Error unterminated character constant"]
+        );
+        assert_eq!(
+            lex("{{abcdefghijklmn"),
+            [
+                "LeftDelim {{",
+                "Identifier abcdefghijklmn",
+                "Error unclosed action"
+            ]
+        );
     }
 }
