@@ -70,6 +70,9 @@ pub struct Item {
     /// their own; a flag spares the parser a token (and its lookahead copies) for nearly
     /// every other token of an action, and Go's parser only ever asks whether one was there.
     pub space: bool,
+    /// Whether a quoted string has backslash escapes: the lexer sees them as it scans, and
+    /// the parser takes the body of one without as its value, unread.
+    pub escaped: bool,
     /// Byte offset and length of its text (empty for an error item): 32 bits each, as
     /// [`MAX_TEXT`] bounds the source.
     at: u32,
@@ -84,6 +87,7 @@ impl Item {
     pub const NONE: Item = Item {
         typ: ItemType::Eof,
         space: false,
+        escaped: false,
         at: 0,
         len: 0,
     };
@@ -255,6 +259,7 @@ impl<'a> Lexer<'a> {
         let it = Item {
             typ,
             space: false,
+            escaped: false,
             at: self.start as u32,
             len: (self.pos - self.start) as u32,
         };
@@ -291,6 +296,7 @@ impl<'a> Lexer<'a> {
         Item {
             typ: ItemType::Error,
             space: false,
+            escaped: false,
             at: self.start as u32,
             len: 0,
         }
@@ -610,37 +616,44 @@ impl<'a> Lexer<'a> {
     /// string. Bytes of non-ASCII characters are never `\`, newline or a
     /// quote, so they need no decoding, and the bytes between those three are
     /// skipped eight at a time.
-    fn scan_quoted(&mut self, quote: u8) -> bool {
+    /// Whether the text is terminated, and whether it had escapes.
+    fn scan_quoted(&mut self, quote: u8) -> Option<bool> {
         let b = self.input.as_bytes();
+        let mut escaped = false;
         loop {
             let Some(i) = find_quote_end(&b[self.pos..], quote) else {
                 self.pos = b.len();
-                return false;
+                return None;
             };
             self.pos += i + 1;
             match b[self.pos - 1] {
                 b'\\' => match self.byte(self.pos) {
-                    None | Some(b'\n') => return false,
-                    Some(_) => self.pos += 1,
+                    None | Some(b'\n') => return None,
+                    Some(_) => {
+                        self.pos += 1;
+                        escaped = true;
+                    }
                 },
-                b'\n' => return false,
-                _ => return true,
+                b'\n' => return None,
+                _ => return Some(escaped),
             }
         }
     }
 
     fn lex_char(&mut self) -> Item {
-        if !self.scan_quoted(b'\'') {
+        if self.scan_quoted(b'\'').is_none() {
             return self.error("unterminated character constant".into());
         }
         self.item(ItemType::CharConstant)
     }
 
     fn lex_quote(&mut self) -> Item {
-        if !self.scan_quoted(b'"') {
+        let Some(escaped) = self.scan_quoted(b'"') else {
             return self.error("unterminated quoted string".into());
-        }
-        self.item(ItemType::String)
+        };
+        let mut it = self.item(ItemType::String);
+        it.escaped = escaped;
+        it
     }
 
     fn lex_raw_quote(&mut self) -> Item {

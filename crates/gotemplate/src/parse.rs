@@ -704,6 +704,15 @@ impl<'a, 'f> Parser<'a, 'f> {
                     pipe: self.code.push_pipe(p),
                 }
             }
+            T::String if !t.escaped => {
+                // A quoted string without escapes is its body.
+                let text = crate::GoStr::from(&val[1..val.len() - 1]);
+                Arg::String {
+                    pos,
+                    quoted: span,
+                    text: self.code.push_string(crate::Value::String(text)),
+                }
+            }
             T::String | T::RawString => match string_literal(val) {
                 Some(text) => Arg::String {
                     pos,
@@ -742,22 +751,13 @@ fn check_length(name: &str, len: usize) -> Result<(), Error> {
     Err(e)
 }
 
-/// The value of a quoted or raw string literal. Most literals have nothing
-/// to unescape: their body is the value, copied once.
+/// The value of a raw string literal, or of a quoted one with escapes (the parser takes
+/// the body of one without as it is).
 fn string_literal(lit: &str) -> Option<crate::GoStr> {
     let b = lit.as_bytes();
-    if b.len() >= 2 && b[0] == b[b.len() - 1] {
-        let body = &lit[1..lit.len() - 1];
-        // By byte: a char-set `contains` decodes every character of the body.
-        let body_bytes = &b[1..b.len() - 1];
-        let plain = match b[0] {
-            b'"' => !body_bytes.iter().any(|c| matches!(c, b'\\' | b'"' | b'\n')),
-            b'`' => !body_bytes.iter().any(|c| matches!(c, b'`' | b'\r')),
-            _ => false,
-        };
-        if plain {
-            return Some(crate::GoStr::from(body));
-        }
+    // A raw string is its body, unless it holds carriage returns (Go drops them).
+    if b.len() >= 2 && b[0] == b'`' && !b.contains(&b'\r') {
+        return Some(crate::GoStr::from(&lit[1..lit.len() - 1]));
     }
     strconv::unquote_bytes(lit).map(crate::GoStr::from_bytes)
 }
