@@ -932,6 +932,28 @@ mod tests {
         assert_eq!(t.root.len(), 3);
     }
 
+    /// A quoted string is its body unless the lexer saw escapes; raw strings drop
+    /// carriage returns.
+    #[test]
+    fn string_literals_read_with_and_without_escapes() {
+        let has = |_: &str| true;
+        let text = "{{f \"plain é\" \"a\\\"b\\n\" `raw\r\nx` `r`}}";
+        let trees = parse("t", text, &has, 1 << 20).unwrap();
+        let code = &trees[0].code;
+        let Node::Action(pipe) = code.nodes(trees[0].root)[0] else {
+            panic!("not an action")
+        };
+        let args = code.args(code.cmds(pipe.cmds)[0].args);
+        let values: Vec<String> = args[1..]
+            .iter()
+            .map(|a| match a {
+                Arg::String { text, .. } => code.string(*text).to_string(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(values, ["plain é", "a\"b\n", "raw\nx", "r"]);
+    }
+
     /// Item offsets are 32-bit: a longer text is refused up front, never lexed wrong.
     #[test]
     fn a_text_over_4_gib_is_refused() {
