@@ -18,7 +18,7 @@ pub struct ChartFile {
 }
 
 /// One entry of `dependencies:`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dependency {
     pub name: String,
     pub version: String,
@@ -31,7 +31,7 @@ pub struct Dependency {
 }
 
 /// `Chart.yaml`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Metadata {
     pub name: String,
     pub home: String,
@@ -55,6 +55,9 @@ pub struct Metadata {
 /// A schema's bytes with what parsing them gave.
 pub(crate) type ParsedSchema = (Vec<u8>, Result<Json, String>);
 
+/// `.Chart` as [`metadata_map`] built it, with the metadata and root flag it came from.
+pub(crate) type ChartValue = (Metadata, bool, kubeplay_gotemplate::Value);
+
 /// A loaded chart.
 #[derive(Debug, Clone, Default)]
 pub struct Chart {
@@ -66,6 +69,11 @@ pub struct Chart {
     /// `schema` parsed once per loaded chart (renders share it through clones), with the
     /// bytes it came from, so a changed `schema` is parsed again.
     pub(crate) parsed_schema: std::sync::Arc<std::sync::OnceLock<ParsedSchema>>,
+    /// `.Chart` of the last render (renders share it through clones): built again only when
+    /// the metadata differs (dependency processing sets `enabled` flags from the values).
+    /// The map is immutable to templates (`set` on it changes a copy), so sharing it is
+    /// invisible to them.
+    pub(crate) chart_value: std::sync::Arc<std::sync::Mutex<Option<ChartValue>>>,
     /// Files under `templates/`, names like `templates/deployment.yaml`.
     pub templates: Vec<ChartFile>,
     /// Every other file (what `.Files` sees).
@@ -77,6 +85,20 @@ pub struct Chart {
 impl Chart {
     pub fn name(&self) -> &str {
         &self.metadata.name
+    }
+
+    /// `.Chart` for templates: [`metadata_map`] of this chart's metadata, built once per
+    /// loaded chart while its metadata stays the same.
+    pub(crate) fn chart_value(&self, is_root: bool) -> kubeplay_gotemplate::Value {
+        let mut cached = self.chart_value.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((md, root, value)) = &*cached {
+            if *root == is_root && *md == self.metadata {
+                return value.clone();
+            }
+        }
+        let value = metadata_map(&self.metadata, is_root);
+        *cached = Some((self.metadata.clone(), is_root, value.clone()));
+        value
     }
 
     pub fn is_library(&self) -> bool {
@@ -511,4 +533,47 @@ pub fn metadata_map(md: &Metadata, is_root: bool) -> kubeplay_gotemplate::Value 
     m.insert("Type".into(), md.chart_type.as_str().into());
     m.insert("IsRoot".into(), Value::Bool(is_root));
     Value::from(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kubeplay_gotemplate::Value;
+
+    fn field(v: &Value, name: &str) -> String {
+        match v {
+            Value::Map(m) => format!("{:?}", m.get(name)),
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn chart_value_follows_the_metadata_of_each_render() {
+        let mut chart = Chart::default();
+        chart.metadata.name = "one".into();
+        let first = chart.chart_value(true);
+        assert_eq!(field(&first, "Name"), "Some(String(\"one\"))");
+        assert_eq!(field(&first, "IsRoot"), "Some(Bool(true))");
+        // A render's clone shares the cache; what it changes is seen.
+        let mut clone = chart.clone();
+        clone.metadata.name = "two".into();
+        assert_eq!(
+            field(&clone.chart_value(true), "Name"),
+            "Some(String(\"two\"))"
+        );
+        assert_eq!(
+            field(&chart.chart_value(true), "Name"),
+            "Some(String(\"one\"))"
+        );
+        assert_eq!(
+            field(&chart.chart_value(false), "IsRoot"),
+            "Some(Bool(false))"
+        );
+        // Unchanged metadata gives the very same map.
+        let (Value::Map(a), Value::Map(b)) = (chart.chart_value(false), chart.chart_value(false))
+        else {
+            panic!("maps")
+        };
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use kubeplay_gotemplate::{ErrorKind, Limits, MissingKey, ParsedText, Templates, Value};
 
 use crate::capabilities::Capabilities;
-use crate::chart::{metadata_map, Chart};
+use crate::chart::Chart;
 use crate::convert::json_to_value;
 use crate::error::HelmError;
 use crate::files::Files;
@@ -256,7 +256,7 @@ fn collect(
     let mut subcharts = BTreeMap::new();
     let files = Files::new(c.files.iter().map(|f| (f.name.clone(), f.data.clone())));
     let mut next: BTreeMap<String, Value> = BTreeMap::new();
-    next.insert("Chart".into(), metadata_map(&c.metadata, is_root));
+    next.insert("Chart".into(), c.chart_value(is_root));
     next.insert("Files".into(), Value::object(files));
     next.insert("Release".into(), release.clone());
     next.insert("Capabilities".into(), caps.clone());
