@@ -15,6 +15,38 @@ pub struct ChartFile {
     pub name: String,
     /// Shared: renders hand the same bytes to `.Files` without copying.
     pub data: std::sync::Arc<[u8]>,
+    /// `data` as text when it is UTF-8, sharing its allocation, so renders parse a template
+    /// without checking its bytes again ([`ChartFile::text`]).
+    text: Option<std::sync::Arc<str>>,
+}
+
+impl ChartFile {
+    pub fn new(name: String, data: Vec<u8>) -> ChartFile {
+        match String::from_utf8(data) {
+            Ok(s) => {
+                let text: std::sync::Arc<str> = std::sync::Arc::from(s);
+                ChartFile {
+                    name,
+                    data: std::sync::Arc::from(text.clone()),
+                    text: Some(text),
+                }
+            }
+            Err(e) => ChartFile {
+                name,
+                data: std::sync::Arc::from(e.into_bytes()),
+                text: None,
+            },
+        }
+    }
+
+    /// The file as text, if it was UTF-8 when loaded and `data` is still those bytes. A
+    /// `data` replaced since no longer points into the text (which keeps its allocation
+    /// alive, so the address cannot be reused).
+    pub(crate) fn text(&self) -> Option<&std::sync::Arc<str>> {
+        let text = self.text.as_ref()?;
+        (std::ptr::eq(text.as_ptr(), self.data.as_ptr()) && text.len() == self.data.len())
+            .then_some(text)
+    }
 }
 
 /// One entry of `dependencies:`.
@@ -168,10 +200,7 @@ pub fn load(tree: &FileTree, dir: &str) -> Result<Chart, HelmError> {
         let data = data
             .strip_prefix(b"\xEF\xBB\xBF".as_slice())
             .unwrap_or(data);
-        files.push(ChartFile {
-            name: rel.to_string(),
-            data: std::sync::Arc::from(data),
-        });
+        files.push(ChartFile::new(rel.to_string(), data.to_vec()));
     }
     load_files(files)
 }
@@ -182,10 +211,7 @@ pub fn load_archive(bytes: &[u8]) -> Result<Chart, HelmError> {
     load_files(
         files
             .into_iter()
-            .map(|f| ChartFile {
-                name: f.name,
-                data: std::sync::Arc::from(f.data),
-            })
+            .map(|f| ChartFile::new(f.name, f.data))
             .collect(),
     )
 }
@@ -246,7 +272,7 @@ fn load_files(files: Vec<ChartFile>) -> Result<Chart, HelmError> {
                 let cname = rest.split('/').next().unwrap_or("").to_string();
                 let sub = ChartFile {
                     name: rest.to_string(),
-                    data: f.data,
+                    ..f
                 };
                 match subcharts.iter_mut().find(|(n, _)| *n == cname) {
                     Some((_, v)) => v.push(sub),
@@ -279,10 +305,8 @@ fn load_files(files: Vec<ChartFile>) -> Result<Chart, HelmError> {
             let buff: Vec<ChartFile> = files
                 .into_iter()
                 .filter_map(|f| {
-                    f.name.split_once('/').map(|(_, rest)| ChartFile {
-                        name: rest.to_string(),
-                        data: f.data,
-                    })
+                    let name = f.name.split_once('/')?.1.to_string();
+                    Some(ChartFile { name, ..f })
                 })
                 .collect();
             load_files(buff)
@@ -545,6 +569,24 @@ mod tests {
             Value::Map(m) => format!("{:?}", m.get(name)),
             other => panic!("not a map: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_file_is_text_while_its_data_are_the_bytes_loaded() {
+        let f = ChartFile::new("a.yaml".into(), b"k: v\n".to_vec());
+        assert_eq!(f.text().map(|t| &**t), Some("k: v\n"));
+        assert_eq!(&f.data[..], b"k: v\n");
+        let clone = f.clone();
+        assert_eq!(clone.text().map(|t| &**t), Some("k: v\n"));
+        // Replaced data, even with the same bytes, are checked again by whoever reads them.
+        let mut changed = f.clone();
+        changed.data = std::sync::Arc::from(b"k: v\n".as_slice());
+        assert!(changed.text().is_none());
+        let binary = ChartFile::new("b.bin".into(), vec![0xff, 0xfe]);
+        assert!(binary.text().is_none());
+        assert_eq!(&binary.data[..], [0xff, 0xfe]);
+        let empty = ChartFile::new("e".into(), Vec::new());
+        assert_eq!(empty.text().map(|t| &**t), Some(""));
     }
 
     #[test]

@@ -67,6 +67,8 @@ pub struct Rendered {
 
 struct Renderable {
     text: Arc<[u8]>,
+    /// `text` as UTF-8 when the chart's loading checked it.
+    source: Option<Arc<str>>,
     vals: Arc<BTreeMap<String, Value>>,
     base_path: String,
 }
@@ -116,7 +118,7 @@ impl ParseCache {
     /// A parse error leaves the cache as it was.
     fn templates(
         &mut self,
-        texts: &[(&String, &Arc<[u8]>)],
+        texts: &[(&String, &Renderable)],
         limits: Limits,
     ) -> Result<Arc<Templates>, HelmError> {
         if self.limits != Some(limits) {
@@ -133,7 +135,7 @@ impl ParseCache {
         };
         if let Some(set) = &self.set {
             if texts.len() == self.files.len()
-                && texts.iter().all(|(n, t)| unchanged(n, t).is_some())
+                && texts.iter().all(|(n, r)| unchanged(n, &r.text).is_some())
             {
                 return Ok(set.clone());
             }
@@ -142,14 +144,18 @@ impl ParseCache {
         set.missing_key(MissingKey::Zero);
         set.limits(limits);
         let mut files = HashMap::with_capacity(texts.len());
-        for &(name, text) in texts {
+        for &(name, r) in texts {
+            let text = &r.text;
             let parsed = match unchanged(name, text) {
                 Some(parsed) => parsed.clone(),
                 None => {
                     // `from_utf8` checks valid text faster than `from_utf8_lossy`'s chunking.
-                    let source = match std::str::from_utf8(text) {
-                        Ok(s) => std::borrow::Cow::Borrowed(s),
-                        Err(_) => String::from_utf8_lossy(text),
+                    let source = match &r.source {
+                        Some(s) => std::borrow::Cow::Borrowed(&**s),
+                        None => match std::str::from_utf8(text) {
+                            Ok(s) => std::borrow::Cow::Borrowed(s),
+                            Err(_) => String::from_utf8_lossy(text),
+                        },
                     };
                     set.parse_text(name, &source)
                         .map_err(|e| HelmError::Render(parse_error(name, &e)))?
@@ -287,6 +293,7 @@ fn collect(
             format!("{full_path}/{}", t.name),
             Renderable {
                 text: t.data.clone(),
+                source: t.text().cloned(),
                 vals: next.clone(),
                 base_path: format!("{full_path}/templates"),
             },
@@ -310,7 +317,7 @@ fn execute(
     crate::funcs::sprig::random::reseed(opts.seed);
     crate::funcs::sprig::date::set_now(opts.now);
     let keys = sort_templates(tpls.keys());
-    let texts: Vec<(&String, &Arc<[u8]>)> = keys.iter().map(|k| (*k, &tpls[*k].text)).collect();
+    let texts: Vec<(&String, &Renderable)> = keys.iter().map(|k| (*k, &tpls[*k])).collect();
     let t = renderer.cache.templates(&texts, opts.limits)?;
     let mut rendered = BTreeMap::new();
     for name in &keys {
