@@ -80,8 +80,8 @@ impl Ix {
 pub struct Code {
     /// The name of the text (for error locations).
     pub parse_name: Box<str>,
-    /// The source text, which spans point into.
-    pub text: Box<str>,
+    /// The source text, which spans point into (shared with a host that keeps it).
+    pub text: Arc<str>,
     nodes: Vec<Node>,
     cmds: Vec<Command>,
     args: Vec<Arg>,
@@ -98,11 +98,11 @@ impl Code {
     /// Arrays sized for `text` from the densest chart templates measured (a node per
     /// 29 bytes, a command per 39, an operand per 12): growing them as the parse went was
     /// a reallocation and a copy of each array several times per text.
-    pub fn new(parse_name: &str, text: &str) -> Code {
+    pub fn new(parse_name: &str, text: Arc<str>) -> Code {
         let n = text.len();
         Code {
             parse_name: parse_name.into(),
-            text: text.into(),
+            text,
             nodes: Vec::with_capacity(n / 28 + 1),
             cmds: Vec::with_capacity(n / 36 + 1),
             args: Vec::with_capacity(n / 12 + 1),

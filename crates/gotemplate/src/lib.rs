@@ -183,10 +183,11 @@ impl Templates {
     /// Parse `text` as the template `name` without adding it: the trees
     /// depend only on the name, the text, the set's function names and its
     /// stack limit, so a host that renders again can keep them and add them
-    /// to a later set with the same functions and limits.
-    pub fn parse_text(&self, name: &str, text: &str) -> Result<ParsedText, Error> {
+    /// to a later set with the same functions and limits. The trees keep the
+    /// text: a host that holds it as an `Arc<str>` shares it instead of a copy.
+    pub fn parse_text(&self, name: &str, text: impl Into<Arc<str>>) -> Result<ParsedText, Error> {
         let has = |f: &str| self.funcs.contains(f);
-        let trees = parse::parse(name, text, &has, self.limits.max_stack)?;
+        let trees = parse::parse(name, text.into(), &has, self.limits.max_stack)?;
         Ok(ParsedText {
             trees: trees.into_iter().map(Arc::new).collect(),
         })

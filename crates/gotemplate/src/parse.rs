@@ -73,16 +73,18 @@ thread_local! {
 /// itself (unless its body is empty) and every `define`/`block`.
 pub fn parse<F: Fn(&str) -> bool>(
     name: &str,
-    text: &str,
+    shared: Arc<str>,
     has_func: &F,
     max_stack: usize,
 ) -> Result<Vec<Tree>, Error> {
+    let keep = shared.clone();
+    let text: &str = &keep;
     check_length(name, text.len())?;
     let scratch = SCRATCH.with(|s| s.take()).unwrap_or_default();
     let mut p = Parser {
         lex: Lexer::new(text),
         src: text,
-        code: Code::new(name, text),
+        code: Code::new(name, shared),
         token: [Item::NONE; 2],
         peek_count: 0,
         vars: vec!["$"],
@@ -926,8 +928,8 @@ mod tests {
     fn a_failed_parse_leaves_nothing_for_the_next() {
         let has = |_: &str| true;
         let bad = r#"{{if .a}}x{{range .l}}y{{.b | printf "%s" (.c"#;
-        assert!(parse("bad", bad, &has, 1 << 20).is_err());
-        let trees = parse("good", "a{{.x | printf \"%s\" 1}}b", &has, 1 << 20).unwrap();
+        assert!(parse("bad", bad.into(), &has, 1 << 20).is_err());
+        let trees = parse("good", "a{{.x | printf \"%s\" 1}}b".into(), &has, 1 << 20).unwrap();
         let t = &trees[0];
         let shown = Shown(t.code.nodes(t.root), &t.code).to_string();
         assert_eq!(shown, "a{{.x | printf \"%s\" 1}}b");
@@ -940,7 +942,7 @@ mod tests {
     fn string_literals_read_with_and_without_escapes() {
         let has = |_: &str| true;
         let text = "{{f \"plain é\" \"a\\\"b\\n\" `raw\r\nx` `r`}}";
-        let trees = parse("t", text, &has, 1 << 20).unwrap();
+        let trees = parse("t", text.into(), &has, 1 << 20).unwrap();
         let code = &trees[0].code;
         let Node::Action(pipe) = code.nodes(trees[0].root)[0] else {
             panic!("not an action")

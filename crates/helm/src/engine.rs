@@ -150,14 +150,15 @@ impl ParseCache {
                 Some(parsed) => parsed.clone(),
                 None => {
                     // `from_utf8` checks valid text faster than `from_utf8_lossy`'s chunking.
-                    let source = match &r.source {
-                        Some(s) => std::borrow::Cow::Borrowed(&**s),
+                    // The loaded text is shared with the parse, not copied.
+                    let source: Arc<str> = match &r.source {
+                        Some(s) => s.clone(),
                         None => match std::str::from_utf8(text) {
-                            Ok(s) => std::borrow::Cow::Borrowed(s),
-                            Err(_) => String::from_utf8_lossy(text),
+                            Ok(s) => s.into(),
+                            Err(_) => String::from_utf8_lossy(text).into(),
                         },
                     };
-                    set.parse_text(name, &source)
+                    set.parse_text(name, source)
                         .map_err(|e| HelmError::Render(parse_error(name, &e)))?
                 }
             };
