@@ -69,42 +69,57 @@ fn coalesce_deps(chart: &Chart, dest: &mut Values, merge: bool) {
             // Helm reports a type mismatch here and stops coalescing this chart's deps.
             Some(_) => return,
         }
-        let globals = dest.get("global").cloned();
-        if let Some(Json::Object(sub_vals)) = dest.get_mut(&name) {
-            coalesce_globals(sub_vals, globals.as_ref());
-            coalesce(sub, sub_vals, merge);
+        // The subchart's values are taken out of `dest` (their place kept) while the parent's
+        // globals are read where they are, not copied; a subchart named `global` reads the
+        // globals as they were before it changes them.
+        let Some(Json::Object(slot)) = dest.get_mut(&name) else {
+            continue;
+        };
+        let mut sub_vals = std::mem::take(slot);
+        if name == "global" {
+            let globals = Json::Object(sub_vals.clone());
+            coalesce_globals(&mut sub_vals, Some(&globals));
+        } else {
+            coalesce_globals(&mut sub_vals, dest.get("global"));
+        }
+        coalesce(sub, &mut sub_vals, merge);
+        if let Some(Json::Object(slot)) = dest.get_mut(&name) {
+            *slot = sub_vals;
         }
     }
 }
 
 fn coalesce_globals(dest: &mut Values, src_global: Option<&Json>) {
-    let mut dg = match dest.get("global") {
-        None => Map::new(),
-        Some(Json::Object(m)) => m.clone(),
+    let no_globals = Map::new();
+    let sg = match src_global {
+        None => &no_globals,
+        Some(Json::Object(m)) => m,
         Some(_) => return,
     };
-    let sg = match src_global {
+    // Taken, not copied: the map goes back under `global` below.
+    let mut dg = match dest.get_mut("global") {
         None => Map::new(),
-        Some(Json::Object(m)) => m.clone(),
+        Some(Json::Object(m)) => std::mem::take(m),
         Some(_) => return,
     };
     for (key, val) in sg {
-        if let Json::Object(vm) = &val {
+        if let Json::Object(vm) = val {
             let mut vv = vm.clone();
-            match dg.get(&key) {
+            match dg.get_mut(key) {
                 None => {
-                    dg.insert(key, Json::Object(vv));
+                    dg.insert(key.clone(), Json::Object(vv));
                 }
                 Some(Json::Object(destv)) => {
-                    coalesce_tables(&mut vv, destv.clone(), true);
-                    dg.insert(key, Json::Object(vv));
+                    // Replaced below, so its entries can move into the coalesced table.
+                    coalesce_tables(&mut vv, std::mem::take(destv), true);
+                    dg.insert(key.clone(), Json::Object(vv));
                 }
                 Some(_) => {}
             }
-        } else if matches!(dg.get(&key), Some(Json::Object(_))) {
+        } else if matches!(dg.get(key), Some(Json::Object(_))) {
             // key is a table in the destination: skipped
         } else {
-            dg.insert(key, val);
+            dg.insert(key.clone(), val.clone());
         }
     }
     dest.insert("global".into(), Json::Object(dg));
@@ -221,5 +236,41 @@ mod tests {
         };
         let out = coalesce_values(&chart, &obj(json!({"a": null, "b": {"c": null, "x": 1}})));
         assert_eq!(Json::Object(out), json!({"b": {"d": 3, "x": 1}}));
+    }
+
+    fn chart(name: &str, values: Json, deps: Vec<Chart>) -> Chart {
+        let mut c = Chart {
+            values: std::sync::Arc::new(obj(values)),
+            dependencies: deps,
+            ..Default::default()
+        };
+        c.metadata.name = name.into();
+        c
+    }
+
+    #[test]
+    fn globals_flow_down_and_merge_with_the_subcharts_own() {
+        let leaf = chart("leaf", json!({"global": {"d": 4}, "v": 1}), vec![]);
+        let sub = chart("sub", json!({"global": {"c": 3}}), vec![leaf]);
+        // A subchart named `global` is coalesced with the globals as they were before.
+        let odd = chart("global", json!({"z": 9}), vec![]);
+        let parent = chart(
+            "p",
+            json!({"global": {"a": 1, "o": {"x": 1}}}),
+            vec![sub, odd],
+        );
+        let user = obj(json!({"sub": {"global": {"b": 2, "o": {"y": 2}}}}));
+        let want = json!({
+            // The `global` subchart's values are the parent's globals: they get a `global`.
+            "global": {"a": 1, "o": {"x": 1}, "z": 9, "global": {"a": 1, "o": {"x": 1}}},
+            "sub": {
+                "global": {"a": 1, "b": 2, "c": 3, "o": {"x": 1, "y": 2}},
+                "leaf": {"global": {"a": 1, "b": 2, "c": 3, "d": 4, "o": {"x": 1, "y": 2}}, "v": 1},
+            },
+        });
+        assert_eq!(Json::Object(coalesce_values(&parent, &user)), want);
+        let mut merged = want.clone();
+        merged["sub"]["leaf"]["v"] = json!(1);
+        assert_eq!(Json::Object(merge_values(&parent, &user)), merged);
     }
 }
