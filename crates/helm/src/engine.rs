@@ -12,6 +12,7 @@ use crate::chart::Chart;
 use crate::convert::json_to_value;
 use crate::error::HelmError;
 use crate::files::Files;
+use crate::funcs::dictvalue::MutMap;
 use crate::values::{self, Values};
 
 /// Release options (`helm template` renders an install of revision 1).
@@ -321,26 +322,31 @@ fn execute(
     let texts: Vec<(&String, &Renderable)> = keys.iter().map(|k| (*k, &tpls[*k])).collect();
     let t = renderer.cache.templates(&texts, opts.limits)?;
     let mut rendered = BTreeMap::new();
+    // One scope per chart, shared by its templates, with `.Template` set on it before each
+    // one: Helm's engine does the same with the chart's values map (a `common.Values`), so a
+    // template that `set`s a key on `$` changes it for the chart's templates after it.
+    let mut scopes: Vec<(&Arc<BTreeMap<String, Value>>, MutMap)> = Vec::new();
     for name in &keys {
         let base = name.rsplit('/').next().unwrap_or(name);
         if base.starts_with('_') {
             continue;
         }
         let r = &tpls[name.as_str()];
-        let mut scope = (*r.vals).clone();
-        scope.insert(
-            "Template".into(),
-            Value::Map(Arc::new(kubeplay_gotemplate::Map {
-                entries: BTreeMap::from([
-                    ("BasePath".to_string(), Value::from(r.base_path.as_str())),
-                    ("Name".to_string(), Value::from(name.as_str())),
-                ]),
-                elem: kubeplay_gotemplate::ElemType::Any,
-                type_name: Some(Arc::from("common.Values")),
-            })),
-        );
+        let at = match scopes.iter().position(|(v, _)| Arc::ptr_eq(v, &r.vals)) {
+            Some(at) => at,
+            None => {
+                scopes.push((&r.vals, MutMap::new((*r.vals).clone())));
+                scopes.len() - 1
+            }
+        };
+        let scope = &scopes[at].1;
+        let template = MutMap::new(BTreeMap::from([
+            ("BasePath".to_string(), Value::from(r.base_path.as_str())),
+            ("Name".to_string(), Value::from(name.as_str())),
+        ]));
+        scope.update(|entries| entries.insert("Template".into(), template.as_values()));
         let out = t
-            .execute(name, &Value::from(scope))
+            .execute(name, &scope.as_values())
             .map_err(|e| HelmError::Render(exec_error(name, &e)))?;
         let out = if out.contains("<no value>") {
             out.replace("<no value>", "")

@@ -320,3 +320,47 @@ fn renderer_sees_each_changed_file() {
     let err = both(&tree, &opts).unwrap_err();
     assert!(err.contains("depth"), "{err}");
 }
+
+/// The templates of a chart share one scope, as in Helm: each sees its own `.Template`, a
+/// key one `set`s on `$` is there for the templates after it (Helm runs them deepest path
+/// first, then in reverse name order: c, b, a), and a subchart has a scope of its own.
+/// Outputs from the Helm 4.2.3 library.
+#[test]
+fn templates_of_a_chart_share_their_scope() {
+    let mut tree = FileTree::new();
+    tree.write("/c/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+        .unwrap();
+    let show = "{{ .Template.Name }} {{ .Template.BasePath }} {{ hasKey . \"k\" }} {{ printf \"%T\" . }}\n";
+    tree.write("/c/templates/a.yaml", show).unwrap();
+    tree.write(
+        "/c/templates/b.yaml",
+        "{{ $t := .Template }}{{ $_ := set $ \"k\" 1 }}{{ $t.Name }} {{ .k }} \
+         {{ $_ := set .Template \"Name\" \"zz\" }}{{ .Template.Name }} {{ $t.Name }}\n",
+    )
+    .unwrap();
+    tree.write("/c/templates/c.yaml", show).unwrap();
+    tree.write(
+        "/c/charts/s/Chart.yaml",
+        "apiVersion: v2\nname: s\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    tree.write("/c/charts/s/templates/d.yaml", show).unwrap();
+    let chart = load_chart(&tree, "/c").unwrap();
+    let vals = UserValues::default().merged(&|_| Err("no".into())).unwrap();
+    let out = kubeplay_helm::render(&chart, &vals, &RenderOptions::default())
+        .unwrap()
+        .templates;
+    assert_eq!(
+        out["c/templates/a.yaml"],
+        "c/templates/a.yaml c/templates true common.Values\n"
+    );
+    assert_eq!(out["c/templates/b.yaml"], "c/templates/b.yaml 1 zz zz\n");
+    assert_eq!(
+        out["c/templates/c.yaml"],
+        "c/templates/c.yaml c/templates false common.Values\n"
+    );
+    assert_eq!(
+        out["c/charts/s/templates/d.yaml"],
+        "c/charts/s/templates/d.yaml c/charts/s/templates false common.Values\n"
+    );
+}
