@@ -199,28 +199,23 @@ impl Code {
     }
 
     pub fn push_pipe(&mut self, p: Pipe) -> u32 {
-        self.pipes.push(p);
-        (self.pipes.len() - 1) as u32
+        push_at(&mut self.pipes, p)
     }
 
     pub fn push_arg(&mut self, a: Arg) -> u32 {
-        self.args.push(a);
-        (self.args.len() - 1) as u32
+        push_at(&mut self.args, a)
     }
 
     pub fn push_number(&mut self, n: Number) -> u32 {
-        self.numbers.push(n);
-        (self.numbers.len() - 1) as u32
+        push_at(&mut self.numbers, n)
     }
 
     pub fn push_string(&mut self, v: Value) -> u32 {
-        self.strings.push(v);
-        (self.strings.len() - 1) as u32
+        push_at(&mut self.strings, v)
     }
 
     pub fn push_name(&mut self, s: String) -> u32 {
-        self.names.push(s);
-        (self.names.len() - 1) as u32
+        push_at(&mut self.names, s)
     }
 
     /// Whether a list has nothing but whitespace text (Go's `IsEmptyTree`).
@@ -230,6 +225,12 @@ impl Code {
             _ => false,
         })
     }
+}
+
+/// Appends `x` to `array`, returning its index (32 bits: the text's 4 GiB limit bounds it).
+fn push_at<T>(array: &mut Vec<T>, x: T) -> u32 {
+    array.push(x);
+    (array.len() - 1) as u32
 }
 
 /// A byte range of the tree's source text: names, paths and literals point
