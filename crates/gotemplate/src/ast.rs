@@ -97,19 +97,22 @@ pub struct Code {
 impl Code {
     /// Arrays sized for `text` from the densest chart templates measured (a node per
     /// 29 bytes, a command per 39, an operand per 12): growing them as the parse went was
-    /// a reallocation and a copy of each array several times per text.
+    /// a reallocation and a copy of each array several times per text. The guess is
+    /// capped ([`RESERVE_MAX`]): a huge text mostly of plain text grows its arrays as
+    /// needed instead of reserving several times its size.
     pub fn new(parse_name: &str, text: Arc<str>) -> Code {
         let n = text.len();
+        let room = |bytes_per_element: usize| (n / bytes_per_element + 1).min(RESERVE_MAX);
         Code {
             parse_name: parse_name.into(),
             text,
-            nodes: Vec::with_capacity(n / 28 + 1),
-            cmds: Vec::with_capacity(n / 36 + 1),
-            args: Vec::with_capacity(n / 12 + 1),
-            decls: Vec::with_capacity(n / 256 + 1),
-            pipes: Vec::with_capacity(n / 128 + 1),
-            numbers: Vec::with_capacity(n / 256 + 1),
-            strings: Vec::with_capacity(n / 64 + 1),
+            nodes: Vec::with_capacity(room(28)),
+            cmds: Vec::with_capacity(room(36)),
+            args: Vec::with_capacity(room(12)),
+            decls: Vec::with_capacity(room(256)),
+            pipes: Vec::with_capacity(room(128)),
+            numbers: Vec::with_capacity(room(256)),
+            strings: Vec::with_capacity(room(64)),
             names: Vec::new(),
         }
     }
@@ -226,6 +229,10 @@ impl Code {
         })
     }
 }
+
+/// The most elements [`Code::new`] reserves per array before the parse (a template of
+/// ~800 KB; chart templates are a few KB).
+const RESERVE_MAX: usize = 1 << 16;
 
 /// Appends `x` to `array`, returning its index (32 bits: the text's 4 GiB limit bounds it).
 fn push_at<T>(array: &mut Vec<T>, x: T) -> u32 {
