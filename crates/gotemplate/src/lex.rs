@@ -441,6 +441,35 @@ impl<'a> Lexer<'a> {
         it
     }
 
+    /// At the start of an action's body (right after `{{` or `{{- `): when the action is
+    /// only `end` or `else`, spaces around it, consumes it through its closing delimiter and
+    /// gives the keyword and the delimiter's item (what Go's lexer would give as the
+    /// action's two items). Otherwise changes nothing. A quarter to a third of a chart's
+    /// actions are these two; the parser takes them without the items' round trip.
+    pub fn closing_keyword(&mut self) -> Option<(ItemType, Item)> {
+        if self.state != State::InsideAction || self.paren_depth != 0 {
+            return None;
+        }
+        let rest = &self.input.as_bytes()[self.pos..];
+        let lead = rest.iter().take_while(|c| is_space(**c)).count();
+        let (typ, len) = match &rest[lead..] {
+            [b'e', b'n', b'd', ..] => (ItemType::End, 3),
+            [b'e', b'l', b's', b'e', ..] => (ItemType::Else, 4),
+            _ => return None,
+        };
+        let saved = (self.pos, self.start);
+        self.pos += lead + len;
+        // A space or the delimiter must follow: `endx` is a name, `end-}}` an error.
+        self.skip_action_spaces();
+        match self.at_right_delim() {
+            (true, trim) => Some((typ, self.lex_right_delim(trim))),
+            (false, _) => {
+                (self.pos, self.start) = saved;
+                None
+            }
+        }
+    }
+
     fn lex_inside_action(&mut self) -> Item {
         let space = self.skip_action_spaces();
         let mut it = self.lex_action_token();

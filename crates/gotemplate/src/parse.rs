@@ -334,6 +334,17 @@ impl<'a, 'f, F: Fn(&str) -> bool> Parser<'a, 'f, F> {
     }
 
     fn action(&mut self) -> PResult<Ctl> {
+        // `{{end}}` and `{{else}}` straight from the text, when nothing is looked ahead.
+        if self.peek_count == 0 {
+            if let Some((keyword, right_delim)) = self.lex.closing_keyword() {
+                self.token[0] = right_delim;
+                return Ok(Ctl::Stop(if keyword == T::End {
+                    Stop::End
+                } else {
+                    Stop::Else
+                }));
+            }
+        }
         let t = self.next();
         match t.typ {
             T::Block => return self.block_control().map(Ctl::Node),
@@ -956,6 +967,43 @@ mod tests {
             })
             .collect();
         assert_eq!(values, ["plain é", "a\"b\n", "raw\nx", "r"]);
+    }
+
+    /// `{{end}}` and `{{else}}` taken straight from the text give what the items would:
+    /// the same lists, trims and error lines, and anything more than the bare keyword goes
+    /// the general way. Expected messages from the Helm 4.2.3 library (Go's parser).
+    #[test]
+    fn bare_end_and_else_parse_as_their_items_do() {
+        let has = |f: &str| f != "elsewhere";
+        let shown = |text: &str| -> Result<String, String> {
+            let trees = parse("t", text.into(), &has, 1 << 20).map_err(|e| e.to_string())?;
+            Ok(Shown(trees[0].code.nodes(trees[0].root), &trees[0].code).to_string())
+        };
+        assert_eq!(
+            shown("a{{if 1}}b{{ else }}c{{end}}d").unwrap(),
+            "a{{if 1}}b{{else}}c{{end}}d"
+        );
+        assert_eq!(
+            shown("{{ if 1 }} a {{- end -}}   b").unwrap(),
+            "{{if 1}} a{{end}}b"
+        );
+        assert_eq!(
+            shown("{{ if 0 }}a{{ else -}}   b {{- end }}|").unwrap(),
+            "{{if 0}}a{{else}}b{{end}}|"
+        );
+        // The error names the line of the closing delimiter, the last item Go read.
+        assert_eq!(
+            shown("x\n{{ end\n}}").unwrap_err(),
+            "template: t:3: unexpected {{end}}"
+        );
+        assert_eq!(
+            shown("{{if 1}}{{end-}}").unwrap_err(),
+            "template: t:1: bad character U+002D '-'"
+        );
+        assert_eq!(
+            shown("{{ if 1 }}{{ elsewhere }}{{ end }}").unwrap_err(),
+            "template: t:1: function \"elsewhere\" not defined"
+        );
     }
 
     /// Item offsets are 32-bit: a longer text is refused up front, never lexed wrong.
