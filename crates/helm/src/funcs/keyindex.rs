@@ -84,24 +84,42 @@ impl KeyIndex {
 }
 
 /// A multiplicative hash taken eight bytes at a time (keys are short). Its top bits, the
-/// ones the slot number uses, depend on every byte. Not collision-resistant: a values file
-/// built to collide only makes its own lookups probe longer, bounded by the map's size.
+/// ones the slot number uses, depend on every byte. The last word is the key's last eight
+/// bytes, overlapping the one before, and a key under eight bytes is read by overlapping
+/// smaller loads: copying a tail into a buffer was a `memcpy` call per lookup. Not
+/// collision-resistant: a values file built to collide only makes its own lookups probe
+/// longer, bounded by the map's size.
 fn hash(key: &[u8]) -> u32 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = key.len() as u64;
-    let mut chunks = key.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    let n = key.len();
+    let mut h = n as u64;
+    let mut mix = |w: u64| h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            mix(word8(key, at));
+            at += 8;
+        }
+        mix(word8(key, n - 8));
+    } else if n >= 4 {
+        // Two four-byte loads that overlap cover every byte.
+        mix(u64::from(word4(key, 0)) | u64::from(word4(key, n - 4)) << 32);
+    } else if n > 0 {
+        mix(u64::from(key[0]) | u64::from(key[n / 2]) << 8 | u64::from(key[n - 1]) << 16);
     }
     (h >> 32) as u32
+}
+
+fn word8(b: &[u8], at: usize) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+fn word4(b: &[u8], at: usize) -> u32 {
+    let mut w = [0; 4];
+    w.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(w)
 }
 
 #[cfg(test)]
