@@ -157,26 +157,17 @@ impl Code {
     /// Moves the elements of a parser's scratch stack from `mark` on to the end
     /// of the node array, as one list.
     pub fn push_nodes(&mut self, stack: &mut Vec<Node>, mark: usize) -> Ix {
-        let start = self.nodes.len();
-        self.nodes.extend_from_slice(&stack[mark..]);
-        stack.truncate(mark);
-        Ix::of(&self.nodes, start)
+        move_list(&mut self.nodes, stack, mark)
     }
 
     /// [`Code::push_nodes`] for a pipeline's commands.
     pub fn push_cmds(&mut self, stack: &mut Vec<Command>, mark: usize) -> Ix {
-        let start = self.cmds.len();
-        self.cmds.extend_from_slice(&stack[mark..]);
-        stack.truncate(mark);
-        Ix::of(&self.cmds, start)
+        move_list(&mut self.cmds, stack, mark)
     }
 
     /// [`Code::push_nodes`] for a command's operands.
     pub fn push_args(&mut self, stack: &mut Vec<Arg>, mark: usize) -> Ix {
-        let start = self.args.len();
-        self.args.extend_from_slice(&stack[mark..]);
-        stack.truncate(mark);
-        Ix::of(&self.args, start)
+        move_list(&mut self.args, stack, mark)
     }
 
     /// A one-node list (`{{else if}}`'s nested `if`).
@@ -233,6 +224,14 @@ impl Code {
 /// The most elements [`Code::new`] reserves per array before the parse (a template of
 /// ~800 KB; chart templates are a few KB).
 const RESERVE_MAX: usize = 1 << 16;
+
+/// Moves `stack[mark..]` to the end of `array` as one list.
+fn move_list<T: Copy>(array: &mut Vec<T>, stack: &mut Vec<T>, mark: usize) -> Ix {
+    let start = array.len();
+    array.extend_from_slice(&stack[mark..]);
+    stack.truncate(mark);
+    Ix::of(array, start)
+}
 
 /// Appends `x` to `array`, returning its index (32 bits: the text's 4 GiB limit bounds it).
 fn push_at<T>(array: &mut Vec<T>, x: T) -> u32 {

@@ -1178,42 +1178,48 @@ impl<'a> State<'a, '_> {
             _ => {}
         }
         let t = typ.unwrap_or(ArgType::Any);
-        match (t, n) {
-            (ArgType::Any, _) => self.eval_empty_interface(n),
-            (ArgType::Bool, Arg::Bool { val, .. }) => Ok(Rv::concrete(Value::Bool(*val))),
-            (ArgType::Bool, _) => self.errorf(format!("expected bool; found {}", self.show(n))),
-            (ArgType::String, Arg::String { text, .. }) => {
-                Ok(Rv::concrete(self.code().string(*text).clone()))
+        let code = self.code();
+        let number = match n {
+            Arg::Number { num, .. } => Some(code.number(*num)),
+            _ => None,
+        };
+        match (t, n, number) {
+            (ArgType::Any, _, _) => self.eval_empty_interface(n),
+            (ArgType::Bool, Arg::Bool { val, .. }, _) => Ok(Rv::concrete(Value::Bool(*val))),
+            (ArgType::Bool, _, _) => self.errorf(format!("expected bool; found {}", self.show(n))),
+            (ArgType::String, Arg::String { text, .. }, _) => {
+                Ok(Rv::concrete(code.string(*text).clone()))
             }
-            (ArgType::String, _) => self.errorf(format!("expected string; found {}", self.show(n))),
-            (ArgType::Int | ArgType::Int64, Arg::Number { num, .. })
-                if self.code().number(*num).is_int =>
-            {
-                let i = self.code().number(*num).int;
+            (ArgType::String, _, _) => {
+                self.errorf(format!("expected string; found {}", self.show(n)))
+            }
+            (ArgType::Int | ArgType::Int64, _, Some(num)) if num.is_int => {
                 Ok(Rv::concrete(if t == ArgType::Int {
-                    Value::Int(i)
+                    Value::Int(num.int)
                 } else {
-                    Value::Int64(i)
+                    Value::Int64(num.int)
                 }))
             }
-            (ArgType::Int | ArgType::Int64, _) => {
+            (ArgType::Int | ArgType::Int64, _, _) => {
                 self.errorf(format!("expected integer; found {}", self.show(n)))
             }
-            (ArgType::Uint64, Arg::Number { num, .. }) if self.code().number(*num).is_uint => {
-                Ok(Rv::concrete(Value::Uint64(self.code().number(*num).uint)))
+            (ArgType::Uint64, _, Some(num)) if num.is_uint => {
+                Ok(Rv::concrete(Value::Uint64(num.uint)))
             }
-            (ArgType::Uint64, _) => {
+            (ArgType::Uint64, _, _) => {
                 self.errorf(format!("expected unsigned integer; found {}", self.show(n)))
             }
-            (ArgType::Float64, Arg::Number { num, .. }) if self.code().number(*num).is_float => {
-                Ok(Rv::concrete(Value::Float(self.code().number(*num).float)))
+            (ArgType::Float64, _, Some(num)) if num.is_float => {
+                Ok(Rv::concrete(Value::Float(num.float)))
             }
-            (ArgType::Float64, _) => self.errorf(format!("expected float; found {}", self.show(n))),
-            (ArgType::List, _) => self.errorf(format!(
+            (ArgType::Float64, _, _) => {
+                self.errorf(format!("expected float; found {}", self.show(n)))
+            }
+            (ArgType::List, _, _) => self.errorf(format!(
                 "can't handle {} for arg of type []interface {{}}",
                 self.show(n)
             )),
-            (ArgType::Map, _) => self.errorf(format!(
+            (ArgType::Map, _, _) => self.errorf(format!(
                 "can't handle {} for arg of type map[string]interface {{}}",
                 self.show(n)
             )),

@@ -641,11 +641,10 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Scan to the closing `quote` of a character constant or quoted
-    /// string. Bytes of non-ASCII characters are never `\`, newline or a
-    /// quote, so they need no decoding, and the bytes between those three are
-    /// skipped eight at a time.
-    /// Whether the text is terminated, and whether it had escapes.
+    /// Scan to the closing `quote` of a character constant or quoted string; `None` when
+    /// it is not terminated, else whether it had escapes. Bytes of non-ASCII characters are
+    /// never `\`, newline or a quote, so they need no decoding, and the bytes between those
+    /// three are skipped eight at a time.
     fn scan_quoted(&mut self, quote: u8) -> Option<bool> {
         let b = self.input.as_bytes();
         let mut escaped = false;
@@ -852,42 +851,38 @@ fn word_run(x: u64) -> usize {
     (!word & HI).trailing_zeros() as usize / 8
 }
 
-/// Where the first `quote`, `\\` or newline is in `b`, eight bytes at a time.
-fn find_quote_end(b: &[u8], quote: u8) -> Option<usize> {
+/// Where the first byte that `hit` flags is in `b`: `flags` marks such bytes of a word
+/// (lowest flag exact), eight bytes at a time; the last few are tested one by one.
+#[inline]
+fn find_byte(b: &[u8], flags: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut words = b.chunks_exact(8);
     let mut at = 0;
-    while let Some(x) = word_at(b, at) {
-        let hits = bytes_equal(x, quote) | bytes_equal(x, b'\\') | bytes_equal(x, b'\n');
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize / 8);
+    for word in &mut words {
+        let mut w = [0; 8];
+        w.copy_from_slice(word);
+        let found = flags(u64::from_le_bytes(w));
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
         }
         at += 8;
     }
-    let rest = b[at..]
-        .iter()
-        .position(|c| matches!(*c, b'\\' | b'\n') || *c == quote);
+    let rest = words.remainder().iter().position(|c| hit(*c));
     rest.map(|i| at + i)
 }
 
-/// Where `needle` first is in `hay`, eight bytes at a time: template text is
-/// long stretches of YAML between delimiters.
+/// Where the first `quote`, `\\` or newline is in `b`.
+fn find_quote_end(b: &[u8], quote: u8) -> Option<usize> {
+    find_byte(
+        b,
+        |x| bytes_equal(x, quote) | bytes_equal(x, b'\\') | bytes_equal(x, b'\n'),
+        |c| matches!(c, b'\\' | b'\n') || c == quote,
+    )
+}
+
+/// Where `needle` first is in `hay`: template text is long stretches of YAML between
+/// delimiters.
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    let pattern = LO * u64::from(needle);
-    let mut chunks = hay.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ pattern;
-        // The lowest flagged byte is the first zero byte of `x` (borrows
-        // only flag bytes above a zero one).
-        let zero = x.wrapping_sub(LO) & !x & HI;
-        if zero != 0 {
-            return Some(at + zero.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    let rest = chunks.remainder().iter().position(|c| *c == needle);
-    rest.map(|i| at + i)
+    find_byte(hay, |x| bytes_equal(x, needle), |c| c == needle)
 }
 
 /// Go's `%#U` of a rune: `U+0041 'A'`.
