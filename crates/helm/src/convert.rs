@@ -327,12 +327,13 @@ pub fn to_yaml(v: &Value) -> Result<String, String> {
 }
 
 /// Whether go-yaml v2 writes `s` as a plain scalar that reads back as the same string:
-/// ASCII letters, digits and `-_./`, starting with a letter or digit, and resolving to a
-/// string (not `yes`, `1.5`, `0x1F`...). Such strings need neither the emitter nor the
+/// ASCII letters, digits and `-_./`, not starting with `-` (an indicator), and resolving to
+/// a string (not `yes`, `1.5`, `0x1F`, `.inf`...). Paths such as probes' `/healthz` are. Such strings need neither the emitter nor the
 /// parser (charts print and read back label maps made of them all the time).
 fn plain_text(s: &str) -> bool {
     let b = s.as_bytes();
-    b.first().is_some_and(u8::is_ascii_alphanumeric)
+    b.first()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'_'))
         && b.iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'))
         && kubeplay_yaml::resolve::resolve_plain(s, kubeplay_yaml::Schema::GoYamlV2)
@@ -529,6 +530,20 @@ mod tests {
             Value::from("1abc"),
             Value::from("x: y"),
             Value::from(""),
+            Value::from("/"),
+            Value::from("/healthz"),
+            Value::from("."),
+            Value::from(".."),
+            Value::from("./x"),
+            Value::from("._x"),
+            Value::from("_"),
+            Value::from("_x"),
+            Value::from("/a.b/c_d-e"),
+            Value::from(".5"),
+            Value::from(".inf"),
+            Value::from(".NaN"),
+            Value::from("-"),
+            Value::from("-x"),
             Value::list(vec![]),
             Value::map(Vec::<(String, Value)>::new()),
             crate::funcs::MutMap::value(BTreeMap::new()),
@@ -571,6 +586,11 @@ mod tests {
             labels(&[("a", s("x y")), ("b", s(""))]),
             labels(&[("yes", s("a"))]),
             labels(&[("1", s("a")), ("x", s("-a"))]),
+            labels(&[("/k", s("/")), (".k", s("./x")), ("_k", s("_"))]),
+            labels(&[(
+                "httpGet",
+                labels(&[("path", s("/healthz")), ("port", s("http"))]),
+            )]),
             labels(&[(long_key.as_str(), s("a"))]),
             labels(&[
                 ("none", Value::Nil),
@@ -629,9 +649,9 @@ mod tests {
             }
             assert_eq!(to_yaml(v).unwrap(), slow, "{v:?}");
         }
-        assert_eq!(fast, 8, "cases the fast path took");
+        assert_eq!(fast, 10, "cases the fast path took");
         assert!(plain_block_yaml(&cases[1]).is_none());
-        assert!(plain_block_yaml(&cases[7]).is_none());
+        assert!(plain_block_yaml(&cases[9]).is_none());
     }
 
     /// Random maps and lists of the shapes the fast path takes (and some it must refuse):
