@@ -45,13 +45,14 @@ pub fn register(fs: &mut Vec<kubeplay_gotemplate::Func>) {
 
 /// A string argument (already checked to be a string by the engine).
 pub(crate) fn arg_str(v: &Value) -> String {
-    // `from_utf8` checks valid text in one fast pass; `from_utf8_lossy` walks it in chunks.
-    v.as_bytes()
-        .map(|b| match std::str::from_utf8(b) {
-            Ok(s) => s.to_owned(),
-            Err(_) => String::from_utf8_lossy(b).into_owned(),
-        })
-        .unwrap_or_default()
+    // A string value knows whether it is text: only one that is not is converted.
+    match v.as_str() {
+        Some(s) => s.to_owned(),
+        None => v
+            .as_bytes()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default(),
+    }
 }
 
 /// An `int` argument (already converted by the engine).
