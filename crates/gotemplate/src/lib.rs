@@ -53,11 +53,11 @@ pub mod fmt;
 mod funcs;
 mod lex;
 mod limits;
+mod names;
 mod parse;
 pub mod strconv;
 mod value;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use error::{Error, ErrorData, ErrorKind, FuncError};
@@ -87,7 +87,7 @@ pub enum MissingKey {
 #[derive(Clone)]
 pub struct Templates {
     name: String,
-    trees: HashMap<String, Arc<ast::Tree>, funcs::FnvBuild>,
+    trees: names::NameTable<Arc<ast::Tree>>,
     /// Go's builtins and the host's functions in one table (a host function replaces the
     /// builtin of its name, as Go's lookup finds it first): one lookup per name.
     funcs: FuncMap,
@@ -125,7 +125,7 @@ impl Templates {
     pub fn new(name: &str) -> Templates {
         Templates {
             name: name.to_string(),
-            trees: HashMap::default(),
+            trees: names::NameTable::default(),
             funcs: builtin_funcs(),
             missing_key: MissingKey::Default,
             limits: Limits::default(),
@@ -211,7 +211,7 @@ impl Templates {
 
     /// Names of the defined templates, sorted.
     pub fn template_names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.trees.keys().cloned().collect();
+        let mut v: Vec<String> = self.trees.names().map(String::from).collect();
         v.sort();
         v
     }

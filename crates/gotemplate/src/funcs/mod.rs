@@ -3,12 +3,12 @@
 
 pub(crate) mod builtins;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 use crate::error::FuncError;
 use crate::exec::Context;
+use crate::names::NameTable;
 use crate::value::Value;
 
 /// The Go type of a function parameter. The engine converts and checks
@@ -159,54 +159,12 @@ impl Func {
     }
 }
 
-/// FNV-1a over 8-byte words, with a final mix: function and template names are short and
-/// looked up on every call, where SipHash's setup cost showed in profiles (and FNV's
-/// byte-at-a-time loop after it); no DoS concern for names that come from the host. The
-/// mix spreads every input byte into the low bits hash tables index by.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0100_0000_01b3;
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        // murmur3's fmix64.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            h = (h ^ u64::from_le_bytes(word)).wrapping_mul(FNV_PRIME);
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            // The length keeps "a" and "a\0" apart.
-            word[7] = rest.len() as u8;
-            h = (h ^ u64::from_le_bytes(word)).wrapping_mul(FNV_PRIME);
-        }
-        self.0 = h;
-    }
-}
-
-pub(crate) type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
-
 /// Functions by name.
 /// Shared until changed: a host clones its full set (Sprig's ~200 functions)
 /// for every render, which must not copy the table.
 #[derive(Clone, Default)]
 pub struct FuncMap {
-    map: Arc<HashMap<String, Arc<Func>, FnvBuild>>,
+    map: Arc<NameTable<Arc<Func>>>,
 }
 
 impl FuncMap {
@@ -221,45 +179,5 @@ impl FuncMap {
     }
     pub fn contains(&self, name: &str) -> bool {
         self.map.contains_key(name)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::hash::{BuildHasher, Hasher};
-
-    /// Names that differ anywhere (length, a late byte, a trailing NUL) hash apart, and the
-    /// low bits tables index by vary with every byte.
-    #[test]
-    fn name_hash_tells_names_apart() {
-        let h = |s: &str| FnvBuild::default().hash_one(s);
-        let names = [
-            "",
-            "a",
-            "a\0",
-            "ab",
-            "include",
-            "includf",
-            "jnclude",
-            "toYaml",
-            "toYamlPretty",
-            "mustToYaml",
-            "12345678",
-            "123456789",
-            "12345678\0",
-        ];
-        for (i, a) in names.iter().enumerate() {
-            for b in &names[i + 1..] {
-                assert_ne!(h(a), h(b), "{a:?} {b:?}");
-            }
-        }
-        let low: std::collections::HashSet<u64> = (b'a'..=b'z')
-            .map(|c| h(&format!("x{}", c as char)) & 0xff)
-            .collect();
-        assert!(low.len() > 20, "{}", low.len());
-        let mut f = Fnv::default();
-        f.write(b"x");
-        assert_ne!(f.finish(), Fnv::default().finish());
     }
 }
