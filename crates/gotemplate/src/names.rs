@@ -74,6 +74,8 @@ pub(crate) struct NameTable<V> {
     entries: Vec<Entry<V>>,
     /// 0 for an empty slot, else 1 + the entry's index.
     slots: Vec<u32>,
+    /// How far a hash shifts right to give a slot index (64 - log2 of the slots).
+    shift: u32,
 }
 
 impl<V> Default for NameTable<V> {
@@ -81,6 +83,7 @@ impl<V> Default for NameTable<V> {
         NameTable {
             entries: Vec::new(),
             slots: Vec::new(),
+            shift: 64,
         }
     }
 }
@@ -90,13 +93,13 @@ const MIN_SLOTS: usize = 16;
 impl<V> NameTable<V> {
     /// The slot holding `name`'s entry, or the empty slot where it would go (`None` before
     /// the first insert).
+    #[inline]
     fn find(&self, key: &Key, name: &str) -> Option<(usize, Option<usize>)> {
         if self.slots.is_empty() {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let shift = 64 - self.slots.len().trailing_zeros();
-        let mut i = (key.hash() >> shift) as usize & mask;
+        let mut i = (key.hash() >> self.shift) as usize & mask;
         loop {
             match self.slots[i] {
                 0 => return Some((i, None)),
@@ -145,7 +148,8 @@ impl<V> NameTable<V> {
     fn rebuild(&mut self) {
         let len = (self.entries.len() * 4).next_power_of_two().max(MIN_SLOTS);
         self.slots = vec![0; len];
-        let shift = 64 - len.trailing_zeros();
+        self.shift = 64 - len.trailing_zeros();
+        let shift = self.shift;
         for (e, entry) in self.entries.iter().enumerate() {
             let mut i = (entry.key.hash() >> shift) as usize & (len - 1);
             while self.slots[i] != 0 {
