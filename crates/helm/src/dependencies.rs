@@ -48,7 +48,25 @@ fn process_enabled(c: &mut Chart, v: &Values, path: &str) {
         r.enabled = true;
     }
     c.metadata.dependencies = Some(reqs.clone());
-    let cvals = values::coalesce_values(c, v);
+    // Only `tags` and the entries the conditions name are read here, unless a subchart
+    // processes dependencies of its own: it coalesces all of these values again.
+    let cvals = if c
+        .dependencies
+        .iter()
+        .any(|d| d.metadata.dependencies.is_some())
+    {
+        values::coalesce_values(c, v)
+    } else {
+        let conditions: Vec<String> = reqs
+            .iter()
+            .flat_map(|r| r.condition.trim().split(','))
+            .filter(|cond| !cond.is_empty())
+            .map(|cond| format!("{path}{cond}"))
+            .collect();
+        let mut keys = vec!["tags"];
+        keys.extend(conditions.iter().map(|p| p.split('.').next().unwrap_or(p)));
+        values::coalesce_values_of(c, v, &keys)
+    };
     // tags
     if let Some(Json::Object(vt)) = cvals.get("tags") {
         for r in reqs.iter_mut() {
@@ -155,4 +173,92 @@ fn process_import_values(c: &mut Chart) {
     let mut cv = cvals;
     values::coalesce_tables(&mut cv, b, true);
     c.values = std::sync::Arc::new(cv);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::Dependency;
+    use serde_json::json;
+
+    fn chart(name: &str, values: Json, deps: Vec<(Dependency, Chart)>) -> Chart {
+        let mut c = Chart {
+            values: std::sync::Arc::new(values.as_object().cloned().unwrap_or_default()),
+            ..Default::default()
+        };
+        c.metadata.name = name.into();
+        c.metadata.version = "1.0.0".into();
+        if !deps.is_empty() {
+            c.metadata.dependencies = Some(deps.iter().map(|(d, _)| d.clone()).collect());
+            c.dependencies = deps.into_iter().map(|(_, c)| c).collect();
+        }
+        c
+    }
+
+    fn dep(name: &str, condition: &str, tags: &[&str], sub: Chart) -> (Dependency, Chart) {
+        let d = Dependency {
+            name: name.into(),
+            version: "1.x.x".into(),
+            condition: condition.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        };
+        (d, sub)
+    }
+
+    fn kept(c: &Chart) -> Vec<String> {
+        c.dependencies
+            .iter()
+            .map(|d| d.name().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn tags_and_conditions_read_the_coalesced_values() {
+        let leaf = |name: &str| chart(name, json!({}), vec![]);
+        let mut parent = chart(
+            "p",
+            json!({
+                "tags": {"front": false, "back": true},
+                "switches": {"a": false},
+                "flags": {"c": true, "d": null},
+            }),
+            vec![
+                dep(
+                    "a",
+                    "switches.a",
+                    &[],
+                    chart("a", json!({"enabled": true}), vec![]),
+                ),
+                dep("b", "", &["front"], leaf("b")),
+                dep("c", "flags.c", &["front"], leaf("c")),
+                dep("d", "flags.d,flags.e", &["back"], leaf("d")),
+                dep("e", "", &["front", "back"], leaf("e")),
+            ],
+        );
+        // The user re-enables `a`, removes the `front` tag's value (null deletes it) and
+        // sets `flags.e`, read after the deleted `flags.d`.
+        let user = json!({"switches": {"a": true}, "tags": {"front": null}, "flags": {"e": false}});
+        process_dependencies(&mut parent, user.as_object().unwrap_or(&Map::new()));
+        assert_eq!(kept(&parent), ["a", "b", "c", "e"]);
+    }
+
+    #[test]
+    fn a_subchart_with_dependencies_reads_conditions_under_its_path() {
+        // Conditions below the top are read under the subchart's path (`mid.leafOn`).
+        let inner = chart(
+            "mid",
+            json!({"leafOn": true}),
+            vec![dep("leaf", "leafOn", &[], chart("leaf", json!({}), vec![]))],
+        );
+        let parent = chart("p", json!({"other": 1}), vec![dep("mid", "", &[], inner)]);
+        for (user, want) in [
+            (json!({}), vec!["leaf"]),
+            (json!({"mid": {"leafOn": false}}), vec![]),
+        ] {
+            let mut c = parent.clone();
+            process_dependencies(&mut c, user.as_object().unwrap_or(&Map::new()));
+            assert_eq!(kept(&c.dependencies[0]), want, "user values {user}");
+        }
+    }
 }

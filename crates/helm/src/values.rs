@@ -46,6 +46,28 @@ pub fn coalesce_values(chart: &Chart, vals: &Values) -> Values {
     dest
 }
 
+/// The entries `keys` of `coalesce_values(chart, vals)` (and no others), without coalescing
+/// the rest: dependency processing reads only `tags` and the heads of condition paths.
+/// An entry that is neither `global` nor a subchart's is coalesced from the user's entry and
+/// the default of the same key alone, so computing it by itself gives the same value.
+pub fn coalesce_values_of(chart: &Chart, vals: &Values, keys: &[&str]) -> Values {
+    let reaches_subcharts =
+        |k: &str| k == "global" || chart.dependencies.iter().any(|d| d.name() == k);
+    if keys.iter().any(|k| reaches_subcharts(k)) {
+        // Globals and subchart entries are shaped by every subchart: computed whole.
+        let mut all = coalesce_values(chart, vals);
+        all.retain(|k, _| keys.contains(&k.as_str()));
+        return all;
+    }
+    let mut dest: Values = vals
+        .iter()
+        .filter(|(k, _)| keys.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    coalesce_chart_entries(chart, &mut dest, false, |k| keys.contains(&k));
+    dest
+}
+
 /// `MergeValues(chart, vals)`: like coalescing but nulls are kept.
 pub fn merge_values(chart: &Chart, vals: &Values) -> Values {
     let mut dest = vals.clone();
@@ -126,7 +148,20 @@ fn coalesce_globals(dest: &mut Values, src_global: Option<&Json>) {
 }
 
 fn coalesce_chart_values(chart: &Chart, v: &mut Values, merge: bool) {
+    coalesce_chart_entries(chart, v, merge, |_| true);
+}
+
+/// `coalesceValues` over the chart's defaults whose key `wanted` accepts.
+fn coalesce_chart_entries(
+    chart: &Chart,
+    v: &mut Values,
+    merge: bool,
+    wanted: impl Fn(&str) -> bool,
+) {
     for (key, val) in chart.values.iter() {
+        if !wanted(key) {
+            continue;
+        }
         // One lookup per key (the map hashes with SipHash), and a default is copied only
         // where it is used.
         let value = match v.entry(key.clone()) {
@@ -272,5 +307,50 @@ mod tests {
         let mut merged = want.clone();
         merged["sub"]["leaf"]["v"] = json!(1);
         assert_eq!(Json::Object(merge_values(&parent, &user)), merged);
+    }
+
+    #[test]
+    fn coalescing_some_keys_gives_those_entries_of_the_whole() {
+        let sub = chart("sub", json!({"global": {"g": 1}, "s": 1}), vec![]);
+        let parent = chart(
+            "p",
+            json!({
+                "global": {"a": 1},
+                "tags": {"x": true, "y": null},
+                "plain": 1,
+                "gone": 2,
+                "kept": {"n": null, "m": {"o": null, "p": 1}},
+                "sub": {"s": 2},
+            }),
+            vec![sub],
+        );
+        let user = obj(json!({
+            "tags": {"y": false, "z": null},
+            "gone": null,
+            "only_user": null,
+            "kept": {"m": {"p": null, "q": 1}},
+            "sub": {"global": {"u": 1}},
+        }));
+        let whole = coalesce_values(&parent, &user);
+        let keys = [
+            "global",
+            "tags",
+            "plain",
+            "gone",
+            "kept",
+            "sub",
+            "only_user",
+            "absent",
+        ];
+        for n in 0..1u32 << keys.len() {
+            let some: Vec<&str> = (0..keys.len())
+                .filter(|i| n & (1 << i) != 0)
+                .map(|i| keys[i])
+                .collect();
+            let mut want = whole.clone();
+            want.retain(|k, _| some.contains(&k.as_str()));
+            let got = coalesce_values_of(&parent, &user, &some);
+            assert_eq!(Json::Object(got), Json::Object(want), "keys {some:?}");
+        }
     }
 }
