@@ -166,8 +166,12 @@ fn quote_json(v: &Json) -> String {
     }
 }
 
-fn ptr_escape(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
+fn ptr_escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(['~', '/']) {
+        s.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        s.into()
+    }
 }
 
 /// The keywords of one schema object this validator reads, found in one pass over its
@@ -529,6 +533,32 @@ impl<'r> Ctx<'r> {
                 }
                 let props = s.properties.and_then(Json::as_object);
                 let pattern_props = s.pattern_properties.and_then(Json::as_object);
+                let others_read_keys = pattern_props.is_some()
+                    || matches!(
+                        s.additional_properties,
+                        Some(Json::Bool(false) | Json::Object(_))
+                    );
+                if !others_read_keys {
+                    // Only `properties` looks at the keys: the keys both maps have are found
+                    // from the smaller one (a chart's values have many keys its schema does
+                    // not name), then taken in name order as below.
+                    let Some(props) = props else { return };
+                    let mut both: Vec<(&String, &Json, &Json)> = if props.len() <= obj.len() {
+                        props
+                            .iter()
+                            .filter_map(|(k, ps)| obj.get(k).map(|val| (k, ps, val)))
+                            .collect()
+                    } else {
+                        obj.iter()
+                            .filter_map(|(k, val)| props.get(k).map(|ps| (k, ps, val)))
+                            .collect()
+                    };
+                    both.sort_unstable_by_key(|e| e.0);
+                    for (k, ps, val) in both {
+                        self.child(ps, val, &format!("{at}/{}", ptr_escape(k)));
+                    }
+                    return;
+                }
                 let mut entries: Vec<(&String, &Json)> = obj.iter().collect();
                 entries.sort_unstable_by_key(|e| e.0);
                 let mut additional = Vec::new();
@@ -592,5 +622,57 @@ fn json_eq(a: &Json, b: &Json) -> bool {
                     .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
         }
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(vals: Json, schema: Json) -> Result<(), String> {
+        let vals = vals.as_object().cloned().unwrap_or_default();
+        validate_single(&vals, schema.to_string().as_bytes())
+    }
+
+    #[test]
+    fn properties_are_checked_in_name_order_whichever_map_is_smaller() {
+        let schema = json!({"properties": {
+            "z": {"type": "string"},
+            "a/b": {"type": "string"},
+            "m": {"properties": {"n": {"minimum": 1}, "o": {"type": "boolean"}}},
+            "unset": {"type": "string"},
+        }});
+        let want = "- at '/a~1b': got integer, want string\n\
+                    - at '/m': validation failed\n  - at '/m/n': minimum: got 0, want 1\n  \
+                    - at '/m/o': got string, want boolean\n\
+                    - at '/z': got boolean, want string\n";
+        // The values have fewer keys than the schema names, then more.
+        let few = json!({"z": true, "a/b": 1, "m": {"n": 0, "o": "x"}});
+        assert_eq!(check(few.clone(), schema.clone()), Err(want.to_string()));
+        let mut many = few;
+        for i in 0..10 {
+            many[format!("extra{i}")] = json!(i);
+        }
+        assert_eq!(check(many, schema), Err(want.to_string()));
+    }
+
+    #[test]
+    fn other_keywords_still_see_every_key() {
+        let schema = json!({
+            "properties": {"a": {"type": "string"}},
+            "additionalProperties": false,
+        });
+        assert_eq!(
+            check(json!({"b": 1, "a": 2, "c": 3}), schema),
+            Err("- at '/a': got integer, want string\n\
+                 - at '': additional properties 'b', 'c' not allowed\n"
+                .into())
+        );
+        let schema = json!({"patternProperties": {"^x": {"type": "string"}}});
+        assert_eq!(
+            check(json!({"xa": 1, "ya": 2}), schema),
+            Err("- at '/xa': got integer, want string\n".into())
+        );
     }
 }
