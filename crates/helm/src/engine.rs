@@ -284,6 +284,7 @@ fn collect(
     }
     next.insert("Subcharts".into(), Value::from(subcharts));
     let next = Arc::new(next);
+    let base_path = format!("{full_path}/templates");
     for t in &c.templates {
         if c.is_library() {
             let base = t.name.rsplit('/').next().unwrap_or(&t.name);
@@ -291,13 +292,17 @@ fn collect(
                 continue;
             }
         }
+        let mut path = String::with_capacity(full_path.len() + 1 + t.name.len());
+        path.push_str(full_path);
+        path.push('/');
+        path.push_str(&t.name);
         out.insert(
-            format!("{full_path}/{}", t.name),
+            path,
             Renderable {
                 text: t.data.clone(),
                 source: t.text().cloned(),
                 vals: next.clone(),
-                base_path: format!("{full_path}/templates"),
+                base_path: base_path.clone(),
             },
         );
     }

@@ -148,6 +148,17 @@ fn coalesce_globals(dest: &mut Values, src_global: Option<&Json>) {
 }
 
 fn coalesce_chart_values(chart: &Chart, v: &mut Values, merge: bool) {
+    if v.is_empty() {
+        // Nothing to coalesce with (no user values, or `MergeValues(chart, nil)` for
+        // import-values): the defaults are copied whole, in their order, which is what
+        // the entries below give key by key (the map's clone keeps each key's hash; an
+        // insert hashes it again).
+        *v = (*chart.values).clone();
+        if !merge {
+            clean_nil_values(v);
+        }
+        return;
+    }
     coalesce_chart_entries(chart, v, merge, |_| true);
 }
 
@@ -307,6 +318,26 @@ mod tests {
         let mut merged = want.clone();
         merged["sub"]["leaf"]["v"] = json!(1);
         assert_eq!(Json::Object(merge_values(&parent, &user)), merged);
+    }
+
+    #[test]
+    fn defaults_copied_whole_match_defaults_coalesced_key_by_key() {
+        let defaults = json!({
+            "z": 1, "gone": null, "a": {"n": null, "m": {"o": null, "p": [null]}}, "b": "x",
+        });
+        let c = chart("c", defaults, vec![]);
+        for merge in [false, true] {
+            let mut whole = Map::new();
+            coalesce_chart_values(&c, &mut whole, merge);
+            let mut by_key = Map::new();
+            coalesce_chart_entries(&c, &mut by_key, merge, |_| true);
+            // The text shows the order too.
+            assert_eq!(
+                Json::Object(whole).to_string(),
+                Json::Object(by_key).to_string(),
+                "merge {merge}"
+            );
+        }
     }
 
     #[test]
