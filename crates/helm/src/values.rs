@@ -159,7 +159,52 @@ fn coalesce_chart_values(chart: &Chart, v: &mut Values, merge: bool) {
         }
         return;
     }
-    coalesce_chart_entries(chart, v, merge, |_| true);
+    if v.len() < chart.values.len() {
+        coalesce_into_defaults(chart, v, merge);
+    } else {
+        coalesce_chart_entries(chart, v, merge, |_| true);
+    }
+}
+
+/// What [`coalesce_chart_entries`] gives for every key, with the entries in another order
+/// (Go's maps have none; templates see them sorted): the defaults are copied whole and
+/// the few values given are laid over them, instead of each default key being hashed and
+/// inserted next to the values given.
+fn coalesce_into_defaults(chart: &Chart, v: &mut Values, merge: bool) {
+    let mut out = (*chart.values).clone();
+    if !merge {
+        // As a default copied where nothing was given.
+        clean_nil_values(&mut out);
+    }
+    for (key, given) in std::mem::take(v) {
+        let Some(default) = chart.values.get(&key) else {
+            out.insert(key, given);
+            continue;
+        };
+        match given {
+            Json::Null if !merge => {
+                out.remove(&key);
+            }
+            Json::Object(mut given) if default.is_object() => {
+                let sub_merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
+                // `out` holds the default, cleaned of nulls unless merging; a subchart's
+                // entry takes it as it is.
+                let src = if sub_merge && !merge {
+                    default.clone()
+                } else {
+                    out.get_mut(&key).map(std::mem::take).unwrap_or(Json::Null)
+                };
+                if let Json::Object(src) = src {
+                    coalesce_tables(&mut given, src, sub_merge);
+                }
+                out.insert(key, Json::Object(given));
+            }
+            given => {
+                out.insert(key, given);
+            }
+        }
+    }
+    *v = out;
 }
 
 /// `coalesceValues` over the chart's defaults whose key `wanted` accepts.
@@ -337,6 +382,60 @@ mod tests {
                 Json::Object(by_key).to_string(),
                 "merge {merge}"
             );
+        }
+    }
+
+    /// A small deterministic generator of nested values with nulls, for comparing ways.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+        fn value(&mut self, depth: u32) -> Json {
+            match self.next(if depth == 0 { 3 } else { 5 }) {
+                0 => Json::Null,
+                1 => json!(self.next(3)),
+                2 => json!("s"),
+                _ => Json::Object(self.map(depth - 1)),
+            }
+        }
+        fn map(&mut self, depth: u32) -> Values {
+            let keys = ["a", "b", "sub", "d", "e", "f"];
+            let n = self.next(keys.len() as u64 + 1);
+            (0..n)
+                .map(|_| {
+                    (
+                        keys[self.next(keys.len() as u64) as usize].to_string(),
+                        self.value(depth),
+                    )
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn values_laid_over_the_defaults_match_defaults_coalesced_key_by_key() {
+        let mut g = Gen(7);
+        for round in 0..3000 {
+            let defaults = g.map(3);
+            let given = g.map(3);
+            let sub = chart("sub", json!({}), vec![]);
+            let c = chart("c", Json::Object(defaults), vec![sub]);
+            for merge in [false, true] {
+                let mut laid = given.clone();
+                coalesce_into_defaults(&c, &mut laid, merge);
+                let mut by_key = given.clone();
+                coalesce_chart_entries(&c, &mut by_key, merge, |_| true);
+                assert_eq!(
+                    laid, by_key,
+                    "round {round}, merge {merge}, given {given:?}"
+                );
+            }
         }
     }
 
