@@ -62,8 +62,16 @@ pub struct Rendered {
     /// `<chart>/templates/x.yaml` -> text, partials excluded, NOTES.txt included.
     pub templates: BTreeMap<String, String>,
     pub chart: Chart,
-    /// The coalesced values the templates saw.
-    pub values: Values,
+    /// The values the user gave, for [`Rendered::values`].
+    user_values: Values,
+}
+
+impl Rendered {
+    /// The coalesced values the templates saw. Coalesced again here: a render hands its
+    /// coalesced values over to the templates instead of keeping a copy.
+    pub fn values(&self) -> Values {
+        values::coalesce_values(&self.chart, &self.user_values)
+    }
 }
 
 struct Renderable {
@@ -197,13 +205,24 @@ fn render_with(
             )));
         }
     }
-    let vals = serde_json::Value::Object(values::coalesce_values(&chart, user_values));
-    if !opts.skip_schema_validation {
-        crate::schema::validate_chart_values(&chart, &vals)?;
-    }
-    let vals = match vals {
-        serde_json::Value::Object(m) => m,
-        _ => serde_json::Map::new(),
+    let validate = !opts.skip_schema_validation && has_schema(&chart);
+    let root_values = if user_values.is_empty() && chart.dependencies.is_empty() && !validate {
+        // Coalescing would only copy the defaults without their nulls: the templates'
+        // values are made from the defaults as they are, leaving the nulls out.
+        MutMap::new(crate::funcs::helm::json_entries_to_mutable_without_nulls(
+            &chart.values,
+        ))
+    } else {
+        let vals = serde_json::Value::Object(values::coalesce_values(&chart, user_values));
+        if validate {
+            crate::schema::validate_chart_values(&chart, &vals)?;
+        }
+        match vals {
+            serde_json::Value::Object(m) => {
+                MutMap::new(crate::funcs::helm::json_entries_into_mutable(m))
+            }
+            _ => MutMap::default(),
+        }
     };
     let release = Value::map([
         ("Name", Value::from(opts.name.as_str())),
@@ -217,43 +236,48 @@ fn render_with(
     let mut tpls: BTreeMap<String, Renderable> = BTreeMap::new();
     collect(
         &chart,
-        None,
+        ValuesFrom::Root(root_values),
         chart.name(),
         &release,
         &caps,
-        &vals,
         &mut tpls,
     );
     let templates = execute(renderer, &tpls, opts)?;
     Ok(Rendered {
         templates,
         chart,
-        values: vals,
+        user_values: user_values.clone(),
     })
+}
+
+/// Whether the chart or a subchart has a values.schema.json to validate against.
+fn has_schema(c: &Chart) -> bool {
+    c.schema.is_some() || c.dependencies.iter().any(has_schema)
+}
+
+/// Where a chart's `.Values` come from.
+enum ValuesFrom<'a> {
+    /// The top chart's coalesced values.
+    Root(MutMap),
+    /// The parent's `.Values`, whose entry under the chart's name they are.
+    Parent(&'a Value),
 }
 
 /// Helm's `recAllTpls`: gathers templates with the scope each one runs in.
 fn collect(
     c: &Chart,
-    parent_values: Option<&Value>,
+    values_from: ValuesFrom<'_>,
     full_path: &str,
     release: &Value,
     caps: &Value,
-    root_vals: &Values,
     out: &mut BTreeMap<String, Renderable>,
 ) -> Value {
-    let is_root = parent_values.is_none();
+    let is_root = matches!(values_from, ValuesFrom::Root(_));
     // `.Values` maps are shared and changeable, as Go maps are: `set .Values "k" v` is seen
     // by later reads, and a subchart's `.Values` is the parent's entry for it.
-    let values = match parent_values {
-        None => crate::funcs::MutMap::new(
-            root_vals
-                .iter()
-                .map(|(k, v)| (k.clone(), crate::funcs::helm::json_to_mutable(v)))
-                .collect(),
-        )
-        .as_values(),
-        Some(parent) => {
+    let values = match values_from {
+        ValuesFrom::Root(root) => root.as_values(),
+        ValuesFrom::Parent(parent) => {
             let entry = crate::funcs::MutMap::of(parent).and_then(|m| m.get(c.name()));
             match entry.as_ref().and_then(crate::funcs::MutMap::of) {
                 Some(m) => m.as_values(),
@@ -273,11 +297,10 @@ fn collect(
         let child_path = format!("{full_path}/charts/{}", child.name());
         let sub = collect(
             child,
-            Some(&values),
+            ValuesFrom::Parent(&values),
             &child_path,
             release,
             caps,
-            root_vals,
             out,
         );
         subcharts.insert(child.name().to_string(), sub);
@@ -461,4 +484,119 @@ fn exec_error(name: &str, e: &kubeplay_gotemplate::Error) -> String {
 /// Converts JSON values for templates (used by callers that build scopes themselves).
 pub fn template_value(j: &serde_json::Value) -> Value {
     json_to_value(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kubeplay_vfs::FileTree;
+
+    /// A chart from `(path, text)` files under `/c`.
+    fn chart(files: &[(&str, &str)]) -> Chart {
+        let mut tree = FileTree::new();
+        for (path, text) in files {
+            tree.write(&format!("/c/{path}"), text.as_bytes().to_vec())
+                .expect("write chart file");
+        }
+        crate::chart::load(&tree, "/c").expect("load chart")
+    }
+
+    fn json(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).expect("rendered JSON")
+    }
+
+    fn user(j: serde_json::Value) -> Values {
+        j.as_object().cloned().unwrap_or_default()
+    }
+
+    /// Numbers as float64, as values files give them and `toJson` prints them (`1`).
+    fn floats(v: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value as J;
+        match v {
+            J::Number(n) => serde_json::json!(n.as_f64()),
+            J::Array(a) => J::Array(a.into_iter().map(floats).collect()),
+            J::Object(o) => J::Object(o.into_iter().map(|(k, v)| (k, floats(v))).collect()),
+            other => other,
+        }
+    }
+
+    /// What `.Values` was, as the last template to run printed it, against
+    /// [`Rendered::values`].
+    fn seen(c: &Chart, user_values: &Values) -> (serde_json::Value, serde_json::Value) {
+        let out = render(c, user_values, &RenderOptions::default()).expect("render");
+        let printed = &out.templates["p/templates/a.json"];
+        (
+            floats(json(printed)),
+            floats(serde_json::Value::Object(out.values())),
+        )
+    }
+
+    #[test]
+    fn templates_see_the_coalesced_values_whichever_way_they_are_made() {
+        let defaults = "a: 1\nz: null\nm:\n  z: ~\n  k: v\n  l: [null, {z: null}]\n";
+        let files = [
+            ("Chart.yaml", "apiVersion: v2\nname: p\nversion: 1.0.0\n"),
+            ("values.yaml", defaults),
+            ("templates/a.json", "{{ toJson .Values }}"),
+        ];
+        let plain = chart(&files);
+        let want = floats(json(r#"{"a":1,"m":{"k":"v","l":[null,{"z":null}]}}"#));
+        // No user values, no subcharts, no schema: made from the defaults directly.
+        assert_eq!(seen(&plain, &Values::new()), (want.clone(), want));
+        // User values: coalesced, then taken by the templates.
+        let (printed, values) = seen(&plain, &user(serde_json::json!({"a": null, "u": 2})));
+        let want = floats(json(r#"{"m":{"k":"v","l":[null,{"z":null}]},"u":2}"#));
+        assert_eq!((printed, values), (want.clone(), want.clone()));
+        // A schema to check: coalesced first, even without user values.
+        let mut with_schema = files.to_vec();
+        with_schema.push(("values.schema.json", r#"{"type": "object"}"#));
+        let (printed, values) = seen(&chart(&with_schema), &Values::new());
+        let want = floats(json(r#"{"a":1,"m":{"k":"v","l":[null,{"z":null}]}}"#));
+        assert_eq!((printed, values), (want.clone(), want));
+    }
+
+    #[test]
+    fn a_set_on_values_is_seen_by_the_templates_after_it() {
+        // Subchart templates run first, then the parent's in reverse name order.
+        let files = [
+            ("Chart.yaml", "apiVersion: v2\nname: p\nversion: 1.0.0\n"),
+            ("values.yaml", "nested:\n  k: default\n"),
+            (
+                "charts/s/Chart.yaml",
+                "apiVersion: v2\nname: s\nversion: 1.0.0\n",
+            ),
+            ("charts/s/values.yaml", "own: 1\n"),
+            (
+                "charts/s/templates/s.json",
+                r#"{{ $_ := set .Values "fromSub" .Values.own }}{{ toJson .Values }}"#,
+            ),
+            (
+                "templates/b.json",
+                r#"{{ $_ := set .Values.nested "k" "changed" }}{{ $_ := set .Values "new" 1 }}"#,
+            ),
+            ("templates/a.json", "{{ toJson .Values }}"),
+        ];
+        // Without the subchart and user values, the values are made from the defaults.
+        let alone: Vec<(&str, &str)> = files
+            .iter()
+            .copied()
+            .filter(|(p, _)| !p.starts_with("charts/"))
+            .collect();
+        for (c, has_sub) in [(chart(&files), true), (chart(&alone), false)] {
+            for user_values in [Values::new(), user(serde_json::json!({"nested": {"u": 1}}))] {
+                let out = render(&c, &user_values, &RenderOptions::default()).expect("render");
+                let printed = json(&out.templates["p/templates/a.json"]);
+                let case = format!("subchart {has_sub}, user values {user_values:?}");
+                assert_eq!(printed["nested"]["k"], "changed", "{case}");
+                assert_eq!(printed["new"], 1, "{case}");
+                // The values the render reports are the coalesced ones, before any `set`.
+                let values = serde_json::Value::Object(out.values());
+                assert_eq!(values["nested"]["k"], "default", "{case}");
+                if has_sub {
+                    assert_eq!(printed["s"]["fromSub"], 1, "{case}");
+                    assert!(values["s"].get("fromSub").is_none(), "{case}");
+                }
+            }
+        }
+    }
 }

@@ -31,14 +31,96 @@ pub fn mutable(v: Value) -> Value {
 /// `mutable(json_to_value(j))` gives, without the intermediate copy).
 pub fn json_to_mutable(j: &serde_json::Value) -> Value {
     match j {
-        serde_json::Value::Object(o) => MutMap::value(
-            o.iter()
-                .map(|(k, v)| (k.clone(), json_to_mutable(v)))
-                .collect(),
-        ),
+        serde_json::Value::Object(o) => MutMap::value(json_entries_to_mutable(o)),
         serde_json::Value::Array(a) => Value::list(a.iter().map(json_to_mutable).collect()),
         other => json_to_value(other),
     }
+}
+
+/// A JSON object's entries through [`json_to_mutable`], into any map, handed over in key
+/// order. Template maps are kept sorted, and building one sorts what it is given with a
+/// string comparison (a call) per pair; here the keys are sorted by their first eight bytes
+/// as one integer, so the map's own sort only checks the order.
+pub fn json_entries_to_mutable<M: FromIterator<(String, Value)>>(
+    o: &serde_json::Map<String, serde_json::Value>,
+) -> M {
+    entries_to_mutable(o, false)
+}
+
+/// [`json_entries_to_mutable`] of the object with its null entries removed, in it and in
+/// every object reached through objects (what coalescing does to defaults nothing
+/// overrides), without copying the object first.
+pub fn json_entries_to_mutable_without_nulls<M: FromIterator<(String, Value)>>(
+    o: &serde_json::Map<String, serde_json::Value>,
+) -> M {
+    entries_to_mutable(o, true)
+}
+
+fn entries_to_mutable<M: FromIterator<(String, Value)>>(
+    o: &serde_json::Map<String, serde_json::Value>,
+    without_nulls: bool,
+) -> M {
+    let mut keyed: Vec<(u64, &String, &serde_json::Value)> = o
+        .iter()
+        .filter(|(_, v)| !(without_nulls && v.is_null()))
+        .map(|(k, v)| (key_prefix(k), k, v))
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    keyed
+        .into_iter()
+        .map(|(_, k, v)| {
+            let v = match v {
+                serde_json::Value::Object(m) if without_nulls => {
+                    MutMap::value(entries_to_mutable(m, true))
+                }
+                v => json_to_mutable(v),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// [`json_to_mutable`] taking the data: keys and strings move instead of being copied.
+pub fn json_into_mutable(j: serde_json::Value) -> Value {
+    match j {
+        serde_json::Value::Object(o) => MutMap::value(json_entries_into_mutable(o)),
+        serde_json::Value::Array(a) => Value::list(a.into_iter().map(json_into_mutable).collect()),
+        serde_json::Value::String(s) => Value::from(s),
+        other => json_to_value(&other),
+    }
+}
+
+/// [`json_entries_to_mutable`] taking the entries.
+pub fn json_entries_into_mutable<M: FromIterator<(String, Value)>>(
+    o: serde_json::Map<String, serde_json::Value>,
+) -> M {
+    let mut entries: Vec<(String, serde_json::Value)> = o.into_iter().collect();
+    // The entries stay where they are while their indices are sorted.
+    let mut order: Vec<(u64, usize)> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (key_prefix(k), i))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| entries[a.1].0.cmp(&entries[b.1].0))
+    });
+    order
+        .into_iter()
+        .map(|(_, i)| {
+            let (k, v) = std::mem::take(&mut entries[i]);
+            (k, json_into_mutable(v))
+        })
+        .collect()
+}
+
+/// The first eight bytes of `k`, zero-padded, big-endian: ordering these orders the keys
+/// (byte order, as Go compares strings) wherever they differ.
+fn key_prefix(k: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = k.len().min(8);
+    b[..n].copy_from_slice(&k.as_bytes()[..n]);
+    u64::from_be_bytes(b)
 }
 
 use super::sprig::arg_str as s;
@@ -238,4 +320,73 @@ fn to_yaml_pretty(v: &Value) -> Result<String, String> {
         &kubeplay_yaml::EmitOptions::helm_pretty(),
     )
     .map_err(|e| e.goyaml)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_come_in_byte_order_of_their_keys() {
+        // Keys equal in their first eight bytes, prefixes of each other, with zero bytes
+        // and multi-byte characters.
+        let keys = [
+            "podSecurityContext",
+            "podSecurity",
+            "pod",
+            "",
+            "a",
+            "a\0",
+            "a\0b",
+            "é",
+            "z",
+            "podSecurityA",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefg",
+        ];
+        let o: serde_json::Map<String, serde_json::Value> = keys
+            .iter()
+            .map(|k| (k.to_string(), serde_json::Value::Null))
+            .collect();
+        let got: Vec<(String, Value)> = json_entries_to_mutable(&o);
+        let mut want: Vec<&str> = keys.to_vec();
+        want.sort();
+        let got: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(got, want);
+        let taken: Vec<(String, Value)> = json_entries_into_mutable(o);
+        let taken: Vec<&str> = taken.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(taken, want);
+    }
+
+    fn plain(v: &Value) -> serde_json::Value {
+        crate::convert::value_to_json(v).unwrap_or(serde_json::Value::Null)
+    }
+
+    #[test]
+    fn taking_and_borrowing_convert_alike_and_nulls_go_only_along_maps() {
+        let j = serde_json::json!({
+            "s": "text", "n": 1.5, "i": 3, "b": true, "z": null,
+            "m": {"z": null, "deep": {"z": null, "k": "v"}, "list": [null, {"z": null}]},
+        });
+        let serde_json::Value::Object(o) = j.clone() else {
+            unreachable!()
+        };
+        let borrowed: BTreeMap<String, Value> = json_entries_to_mutable(&o);
+        let taken: BTreeMap<String, Value> = json_entries_into_mutable(o.clone());
+        let (borrowed, taken) = (MutMap::value(borrowed), MutMap::value(taken));
+        assert_eq!(plain(&borrowed), j);
+        assert_eq!(plain(&taken), j);
+        let cleaned: BTreeMap<String, Value> = json_entries_to_mutable_without_nulls(&o);
+        assert_eq!(
+            plain(&MutMap::value(cleaned)),
+            serde_json::json!({
+                "s": "text", "n": 1.5, "i": 3, "b": true,
+                "m": {"deep": {"k": "v"}, "list": [null, {"z": null}]},
+            })
+        );
+        // Every map is one of ours, changeable in place.
+        let taken = MutMap::of(&taken).and_then(|m| m.get("m"));
+        assert!(taken.as_ref().and_then(MutMap::of).is_some());
+    }
 }
