@@ -244,6 +244,33 @@ mod tests {
     }
 
     #[test]
+    fn aliases_copy_a_subchart_and_a_version_out_of_range_names_none() {
+        let mut too_new = dep("db", "", &[], chart("db", json!({}), vec![]));
+        too_new.0.version = "2.x.x".into();
+        too_new.0.alias = "never".into();
+        let mut first = dep("db", "", &[], chart("db", json!({}), vec![]));
+        first.0.alias = "one".into();
+        let mut second = first.clone();
+        second.0.alias = "two".into();
+        let mut parent = chart("p", json!({}), vec![too_new, first, second]);
+        // Subcharts no dependency names are kept, ahead of the named ones.
+        let mut other = chart("other", json!({}), vec![]);
+        other.metadata.version = "9.0.0".into();
+        parent.dependencies.push(other);
+        process_dependencies(&mut parent, &Map::new());
+        // `db` is vendored three times above; each named copy is renamed by its alias.
+        assert_eq!(kept(&parent), ["other", "one", "two"]);
+        let names: Vec<String> = parent
+            .metadata
+            .dependencies
+            .iter()
+            .flatten()
+            .map(|d| d.name.clone())
+            .collect();
+        assert_eq!(names, ["never", "one", "two"]);
+    }
+
+    #[test]
     fn a_subchart_with_dependencies_reads_conditions_under_its_path() {
         // Conditions below the top are read under the subchart's path (`mid.leafOn`).
         let inner = chart(
