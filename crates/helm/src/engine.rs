@@ -205,25 +205,28 @@ fn render_with(
             )));
         }
     }
-    let validate = !opts.skip_schema_validation && has_schema(&chart);
-    let root_values = if user_values.is_empty() && chart.dependencies.is_empty() && !validate {
-        // Coalescing would only copy the defaults without their nulls: the templates'
-        // values are made from the defaults as they are, leaving the nulls out.
-        MutMap::new(crate::funcs::helm::json_entries_to_mutable_without_nulls(
-            &chart.values,
-        ))
-    } else {
-        let vals = serde_json::Value::Object(values::coalesce_values(&chart, user_values));
-        if validate {
-            crate::schema::validate_chart_values(&chart, &vals)?;
-        }
-        match vals {
-            serde_json::Value::Object(m) => {
-                MutMap::new(crate::funcs::helm::json_entries_into_mutable(m))
+    let validate = !opts.skip_schema_validation;
+    // Validation also checks that each subchart's values are a map, schema or not.
+    let nothing_to_validate = !validate || chart.schema.is_none();
+    let root_values =
+        if user_values.is_empty() && chart.dependencies.is_empty() && nothing_to_validate {
+            // Coalescing would only copy the defaults without their nulls: the templates'
+            // values are made from the defaults as they are, leaving the nulls out.
+            MutMap::new(crate::funcs::helm::json_entries_to_mutable_without_nulls(
+                &chart.values,
+            ))
+        } else {
+            let vals = serde_json::Value::Object(values::coalesce_values(&chart, user_values));
+            if validate {
+                crate::schema::validate_chart_values(&chart, &vals)?;
             }
-            _ => MutMap::default(),
-        }
-    };
+            match vals {
+                serde_json::Value::Object(m) => {
+                    MutMap::new(crate::funcs::helm::json_entries_into_mutable(m))
+                }
+                _ => MutMap::default(),
+            }
+        };
     let release = Value::map([
         ("Name", Value::from(opts.name.as_str())),
         ("Namespace", Value::from(opts.namespace.as_str())),
@@ -248,11 +251,6 @@ fn render_with(
         chart,
         user_values: user_values.clone(),
     })
-}
-
-/// Whether the chart or a subchart has a values.schema.json to validate against.
-fn has_schema(c: &Chart) -> bool {
-    c.schema.is_some() || c.dependencies.iter().any(has_schema)
 }
 
 /// Where a chart's `.Values` come from.
@@ -553,6 +551,30 @@ mod tests {
         let (printed, values) = seen(&chart(&with_schema), &Values::new());
         let want = floats(json(r#"{"a":1,"m":{"k":"v","l":[null,{"z":null}]}}"#));
         assert_eq!((printed, values), (want.clone(), want));
+    }
+
+    #[test]
+    fn a_subcharts_values_must_be_a_map_without_any_schema() {
+        let c = chart(&[
+            ("Chart.yaml", "apiVersion: v2\nname: p\nversion: 1.0.0\n"),
+            (
+                "charts/s/Chart.yaml",
+                "apiVersion: v2\nname: s\nversion: 1.0.0\n",
+            ),
+            ("charts/s/templates/s.yaml", "x"),
+        ]);
+        let err = render(
+            &c,
+            &user(serde_json::json!({"s": 5})),
+            &RenderOptions::default(),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(
+            err.contains("s:\ninvalid type for values: expected object (map), got int64"),
+            "{err}"
+        );
     }
 
     #[test]
