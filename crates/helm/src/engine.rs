@@ -343,6 +343,7 @@ fn execute(
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, HelmError> {
     crate::funcs::sprig::random::reseed(opts.seed);
+    crate::funcs::sprig::regex::forget_results();
     crate::funcs::sprig::date::set_now(opts.now);
     let keys = sort_templates(tpls.keys());
     let texts: Vec<(&String, &Renderable)> = keys.iter().map(|k| (*k, &tpls[*k])).collect();
