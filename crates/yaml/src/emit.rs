@@ -1195,10 +1195,21 @@ fn key_order<'k>(keys: impl Iterator<Item = &'k str>, v3: bool) -> Vec<usize> {
     idx
 }
 
+/// Slices up to this long are sorted by insertion, as Go's `sort.Sort` sorts them.
+const INSERTION_SORT_MAX: usize = 12;
+
 /// A merge sort driven by a "less" function: unlike `sort_by`, it cannot panic when the
 /// function is not a total order (Go's comparator need not be one).
 fn merge_sort<T: Copy>(v: &mut [T], less: &dyn Fn(&T, &T) -> bool) {
-    if v.len() <= 1 {
+    if v.len() <= INSERTION_SORT_MAX {
+        // What Go's sort.Sort does with so few (and no allocation: label maps are small).
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && less(&v[j], &v[j - 1]) {
+                v.swap(j, j - 1);
+                j -= 1;
+            }
+        }
         return;
     }
     let mid = v.len() / 2;
