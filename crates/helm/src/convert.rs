@@ -334,11 +334,22 @@ fn plain_text(s: &str) -> bool {
     let b = s.as_bytes();
     b.first()
         .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'_'))
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/'))
+        && b.iter().all(|c| PLAIN_BYTE[*c as usize])
         && kubeplay_yaml::resolve::resolve_plain(s, kubeplay_yaml::Schema::GoYamlV2)
             == kubeplay_yaml::Resolved::Str
 }
+
+/// The bytes [`plain_text`] accepts: ASCII letters, digits and `-_./`.
+static PLAIN_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/');
+        c += 1;
+    }
+    t
+};
 
 /// Longest key written by the block-map fast path (go-yaml v2 turns keys longer than 128
 /// bytes into `? key` entries, which only the emitter writes).
