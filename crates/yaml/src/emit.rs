@@ -1237,10 +1237,13 @@ fn is_digit(c: char) -> bool {
 }
 
 /// Go's `keyList.Less` over the runes of two keys (bytes for ASCII keys, chars otherwise).
-fn key_less<C: Copy + Into<char>>(a: &[C], b: &[C], v3: bool) -> bool {
+fn key_less<C: Copy + Into<char> + PartialEq>(a: &[C], b: &[C], v3: bool) -> bool {
     let at = |s: &[C], i: usize| -> char { s[i].into() };
-    let mut digits = false;
-    for i in 0..a.len().min(b.len()) {
+    // Keys share long prefixes (`app.kubernetes.io/...`): the common one is skipped by
+    // plain comparison; only whether its last rune is a digit matters after it.
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let mut digits = same > 0 && is_digit(at(a, same - 1));
+    for i in same..a.len().min(b.len()) {
         let (ac, bc) = (at(a, i), at(b, i));
         if ac == bc {
             digits = is_digit(ac);
