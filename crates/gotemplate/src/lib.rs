@@ -65,7 +65,7 @@ pub use exec::Context;
 pub use funcs::{ArgType, Func, FuncMap, HostFn};
 pub use limits::Limits;
 pub use parse::MAX_PARSE_DEPTH;
-pub use value::{ElemType, GoStr, List, Map, Object, Value};
+pub use value::{ElemType, GoStr, List, Map, Object, SortedMap, Value};
 
 /// Go's `missingkey` option: what a missing map key evaluates to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

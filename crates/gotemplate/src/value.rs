@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use crate::funcs::Func;
 
+mod sorted_map;
+pub use sorted_map::SortedMap;
+
 /// A Go value as a template sees it.
 ///
 /// Numbers keep their Go type because `%T`, `printf` and the comparison
@@ -181,27 +184,17 @@ pub struct List {
 /// Iteration is by sorted key, as Go's template `range` and `fmt` do.
 #[derive(Clone, Debug, Default)]
 pub struct Map {
-    pub entries: BTreeMap<String, Value>,
+    pub entries: SortedMap<Value>,
     pub elem: ElemType,
     /// A named map type such as Helm's `common.Values`, shown by `%T`.
     pub type_name: Option<Arc<str>>,
 }
 
-/// Maps up to this size are searched by equality, not by the tree's order.
-const SCAN_MAX: usize = 8;
-
 impl Map {
-    /// The value at `key`. A small map (Helm's top-level scope, `.Release`-like dicts) is
-    /// scanned comparing lengths first: the tree's ordered search calls `memcmp` for every
-    /// key it passes, and `.Values` is the last of the scope's seven keys.
+    /// The value at `key`.
+    #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        if self.entries.len() > SCAN_MAX {
-            return self.entries.get(key);
-        }
-        self.entries
-            .iter()
-            .find(|(k, _)| k.len() == key.len() && k.as_str() == key)
-            .map(|(_, v)| v)
+        self.entries.get(key)
     }
 }
 
@@ -464,12 +457,17 @@ impl From<Vec<Value>> for Value {
         Value::list(v)
     }
 }
-impl From<BTreeMap<String, Value>> for Value {
-    fn from(entries: BTreeMap<String, Value>) -> Self {
+impl From<SortedMap<Value>> for Value {
+    fn from(entries: SortedMap<Value>) -> Self {
         Value::Map(Arc::new(Map {
             entries,
             elem: ElemType::Any,
             type_name: None,
         }))
+    }
+}
+impl From<BTreeMap<String, Value>> for Value {
+    fn from(entries: BTreeMap<String, Value>) -> Self {
+        Value::from(SortedMap::from(entries))
     }
 }

@@ -1,10 +1,9 @@
 //! Conversions between the template engine's values and JSON, and Go's `encoding/json`
 //! output, which `toJson` prints and `toYaml` goes through (sigs.k8s.io/yaml).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use kubeplay_gotemplate::{ElemType, Map, Value};
+use kubeplay_gotemplate::{ElemType, Map, SortedMap, Value};
 use serde_json::Value as Json;
 
 /// JSON (as Helm holds values: `float64` numbers from YAML and JSON, `int64` from `--set`)
@@ -25,7 +24,7 @@ pub fn json_to_value(j: &Json) -> Value {
         Json::String(s) => Value::from(s.as_str()),
         Json::Array(a) => Value::list(a.iter().map(json_to_value).collect()),
         Json::Object(o) => {
-            let entries: BTreeMap<String, Value> = o
+            let entries: SortedMap<Value> = o
                 .iter()
                 .map(|(k, v)| (k.clone(), json_to_value(v)))
                 .collect();
@@ -36,7 +35,7 @@ pub fn json_to_value(j: &Json) -> Value {
 
 /// A map value of Helm's named `common.Values` type.
 pub fn values_map(j: &serde_json::Map<String, Json>) -> Value {
-    let entries: BTreeMap<String, Value> = j
+    let entries: SortedMap<Value> = j
         .iter()
         .map(|(k, v)| (k.clone(), json_to_value(v)))
         .collect();
@@ -453,30 +452,30 @@ fn plain_map_into(v: &Value, indent: usize, depth: usize, out: &mut String) -> O
 
 /// `fromYaml` of text that is exactly `key: value` lines of plain text (what
 /// [`plain_block_yaml`] writes for a flat map of strings) or `{}`, maybe between blank
-/// lines, as the string map the parser would give; `None` for anything else, left to the
-/// parser.
-pub fn plain_yaml_map(src: &str) -> Option<BTreeMap<String, String>> {
+/// lines, as the map of strings the parser would give; `None` for anything else, left to
+/// the parser.
+pub fn plain_yaml_map(src: &str) -> Option<SortedMap<Value>> {
     // Blank lines around a document change nothing (includes often start with one).
     let body = src.trim_matches('\n');
-    let mut out = BTreeMap::new();
     // What `toYaml` prints for an empty map, read back on every merge of empty values.
     if body == "{}" {
-        return Some(out);
+        return Some(SortedMap::new());
     }
     if body.is_empty() {
         return None;
     }
+    let mut lines = Vec::new();
     for line in body.split('\n') {
         let (k, v) = line.split_once(": ")?;
         if k.len() > MAX_PLAIN_KEY || !plain_text(k) || !plain_text(v) {
             return None;
         }
-        // A repeated key is an error for go-yaml: the parser reports it.
-        if out.insert(k.to_string(), v.to_string()).is_some() {
-            return None;
-        }
+        lines.push((k.to_string(), Value::from(v)));
     }
-    Some(out)
+    let n = lines.len();
+    let out: SortedMap<Value> = lines.into_iter().collect();
+    // A repeated key is an error for go-yaml: the parser reports it.
+    (out.len() == n).then_some(out)
 }
 
 /// `fromYamlArray` of text that is exactly `- value` lines of plain text (what
@@ -557,7 +556,7 @@ mod tests {
             Value::from("-x"),
             Value::list(vec![]),
             Value::map(Vec::<(String, Value)>::new()),
-            crate::funcs::MutMap::value(BTreeMap::new()),
+            crate::funcs::MutMap::value(SortedMap::new()),
         ];
         for v in cases {
             let slow = kubeplay_yaml::emit_json(
@@ -644,7 +643,7 @@ mod tests {
             Value::list(vec![Value::list(vec![s("a")])]),
             crate::funcs::helm::mutable(labels(&[
                 ("m", labels(&[("k", s("v"))])),
-                ("e", crate::funcs::MutMap::value(BTreeMap::new())),
+                ("e", crate::funcs::MutMap::value(SortedMap::new())),
             ])),
         ];
         let mut fast = 0;
@@ -710,8 +709,10 @@ mod tests {
             assert_eq!(y, slow, "{v:?}");
             let parsed = yaml_to_json(&y, "t").unwrap();
             if let Some(map) = plain_yaml_map(&y) {
-                let map: serde_json::Map<String, Json> =
-                    map.into_iter().map(|(k, v)| (k, Json::String(v))).collect();
+                let map: serde_json::Map<String, Json> = map
+                    .into_iter()
+                    .map(|(k, v)| (k, value_to_json(&v).unwrap()))
+                    .collect();
                 assert_eq!(Json::Object(map), parsed, "{y}");
             }
             if let Some(list) = plain_yaml_list(&y) {
@@ -757,7 +758,11 @@ mod tests {
             let Some(m) = plain_yaml_map(t) else { continue };
             fast += 1;
             let want = yaml_to_json(t, "").unwrap();
-            let got = Json::Object(m.into_iter().map(|(k, v)| (k, Json::String(v))).collect());
+            let got = Json::Object(
+                m.into_iter()
+                    .map(|(k, v)| (k, value_to_json(&v).unwrap()))
+                    .collect(),
+            );
             assert_eq!(got, want, "{t:?}");
         }
         assert_eq!(fast, 7);

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use kubeplay_gotemplate::{ErrorKind, Limits, MissingKey, ParsedText, Templates, Value};
+use kubeplay_gotemplate::{ErrorKind, Limits, MissingKey, ParsedText, SortedMap, Templates, Value};
 
 use crate::capabilities::Capabilities;
 use crate::chart::Chart;
@@ -362,12 +362,13 @@ fn execute(
         let at = match scopes.iter().position(|(v, _)| Arc::ptr_eq(v, &r.vals)) {
             Some(at) => at,
             None => {
-                scopes.push((&r.vals, MutMap::new((*r.vals).clone())));
+                let entries = r.vals.iter().map(|(k, v)| (k.clone(), v.clone()));
+                scopes.push((&r.vals, MutMap::new(entries.collect())));
                 scopes.len() - 1
             }
         };
         let scope = &scopes[at].1;
-        let template = MutMap::new(BTreeMap::from([
+        let template = MutMap::new(SortedMap::from([
             ("BasePath".to_string(), Value::from(r.base_path.as_str())),
             ("Name".to_string(), Value::from(name.as_str())),
         ]));

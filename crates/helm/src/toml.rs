@@ -138,7 +138,7 @@ pub fn from_toml(text: &str) -> Value {
                 "Error".to_string(),
                 Value::from(format!("toml: {}", e.message())),
             );
-            crate::funcs::MutMap::value(m)
+            crate::funcs::MutMap::value(m.into())
         }
     }
 }

@@ -183,7 +183,7 @@ fn index(item: &Rv, indexes: &[Rv]) -> Result<Rv, String> {
                         ))
                     }
                 };
-                match m.entries.get(&*key.to_str_lossy()) {
+                match m.entries.get(&key.to_str_lossy()) {
                     Some(v) => Rv::elem(v.clone(), m.elem),
                     None => Rv::elem(m.elem.zero(), m.elem),
                 }

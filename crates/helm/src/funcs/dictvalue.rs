@@ -13,10 +13,9 @@
 //! A big map that is read often (`.Values` of a chart with a long values file) gets a hash
 //! index for its lookups ([`KeyIndex`]), dropped whenever the map changes.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use kubeplay_gotemplate::{ElemType, Map, Object, Value};
+use kubeplay_gotemplate::{ElemType, Map, Object, SortedMap, Value};
 
 use super::keyindex::KeyIndex;
 
@@ -54,7 +53,7 @@ impl Shared {
     }
 }
 
-fn plain_map(entries: BTreeMap<String, Value>) -> Arc<Map> {
+fn plain_map(entries: SortedMap<Value>) -> Arc<Map> {
     Arc::new(Map {
         entries,
         elem: ElemType::Any,
@@ -63,7 +62,7 @@ fn plain_map(entries: BTreeMap<String, Value>) -> Arc<Map> {
 }
 
 impl MutMap {
-    pub fn new(entries: BTreeMap<String, Value>) -> MutMap {
+    pub fn new(entries: SortedMap<Value>) -> MutMap {
         MutMap {
             map: Arc::new(Mutex::new(Shared::new(plain_map(entries)))),
             values_type: false,
@@ -71,7 +70,7 @@ impl MutMap {
     }
 
     /// A new map value.
-    pub fn value(entries: BTreeMap<String, Value>) -> Value {
+    pub fn value(entries: SortedMap<Value>) -> Value {
         Value::object(MutMap::new(entries))
     }
 
@@ -114,9 +113,9 @@ impl MutMap {
     /// Changes the entries in place. The lock is not held while `change` runs, so a change
     /// that reaches this same map again (a map inside itself) sees it empty instead of
     /// waiting forever.
-    pub fn update<R>(&self, change: impl FnOnce(&mut BTreeMap<String, Value>) -> R) -> R {
+    pub fn update<R>(&self, change: impl FnOnce(&mut SortedMap<Value>) -> R) -> R {
         let mut current =
-            std::mem::replace(&mut *self.guard(), Shared::new(plain_map(BTreeMap::new()))).map;
+            std::mem::replace(&mut *self.guard(), Shared::new(plain_map(SortedMap::new()))).map;
         let r = change(&mut Arc::make_mut(&mut current).entries);
         *self.guard() = Shared::new(current);
         r

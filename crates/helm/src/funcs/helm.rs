@@ -1,9 +1,7 @@
 //! Helm's own functions: include, tpl, required, fail, lookup, the YAML/JSON/TOML
 //! converters and the duration helpers.
 
-use std::collections::BTreeMap;
-
-use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
+use kubeplay_gotemplate::{ArgType, Func, FuncError, SortedMap, Value};
 
 use super::dictvalue::MutMap;
 use crate::convert::{
@@ -172,7 +170,7 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     // `helm template` has no cluster: lookups find nothing.
     fs.push(Func::new("lookup", &[Str, Str, Str, Str], None, |_, _| {
-        Ok(MutMap::value(BTreeMap::new()))
+        Ok(MutMap::value(SortedMap::new()))
     }));
     fs.push(Func::new("getHostByName", &[Str], None, |_, _| {
         Ok(Value::from(""))
@@ -196,13 +194,11 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("fromYaml", &[Str], None, |_, a| {
         if let Some(m) = a[0].as_str().and_then(plain_yaml_map) {
-            return Ok(MutMap::value(
-                m.into_iter().map(|(k, v)| (k, Value::from(v))).collect(),
-            ));
+            return Ok(MutMap::value(m));
         }
         Ok(match yaml_to_json(&s(&a[0]), "") {
             Ok(serde_json::Value::Object(m)) => json_to_mutable(&serde_json::Value::Object(m)),
-            Ok(serde_json::Value::Null) => MutMap::value(BTreeMap::new()),
+            Ok(serde_json::Value::Null) => MutMap::value(SortedMap::new()),
             Ok(other) => error_map(format!(
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
                 json_kind(&other)
@@ -274,9 +270,7 @@ pub fn register(fs: &mut Vec<Func>) {
 }
 
 fn error_map(msg: String) -> Value {
-    let mut m = BTreeMap::new();
-    m.insert("Error".to_string(), Value::from(msg));
-    MutMap::value(m)
+    MutMap::value(SortedMap::from([("Error".to_string(), Value::from(msg))]))
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {

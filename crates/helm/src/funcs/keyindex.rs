@@ -125,10 +125,8 @@ fn word4(b: &[u8], at: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
-
     fn map(keys: &[String]) -> Map {
-        let entries: BTreeMap<String, Value> = keys
+        let entries = keys
             .iter()
             .enumerate()
             .map(|(i, k)| (k.clone(), Value::Int(i as i64)))

@@ -1,11 +1,9 @@
 //! Dictionary functions. `set`, `unset`, `merge` and `mergeOverwrite` change their first
 //! argument in place, as Go maps do (see [`crate::funcs::dictvalue`]).
 
-use std::collections::BTreeMap;
-
 use std::sync::Arc;
 
-use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Map, Value};
+use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Map, SortedMap, Value};
 
 use super::arg_str;
 use super::defaults::empty;
@@ -37,7 +35,7 @@ fn want_entries(v: &Value) -> Result<Arc<Map>, FuncError> {
 
 /// mergo's deep merge of `src` into `dst` (maps recurse; with `overwrite` non-empty source
 /// values win, otherwise they only fill empty or missing destination values).
-fn merge_into(dst: &mut BTreeMap<String, Value>, src: &BTreeMap<String, Value>, overwrite: bool) {
+fn merge_into(dst: &mut SortedMap<Value>, src: &SortedMap<Value>, overwrite: bool) {
     for (k, sv) in src {
         let dv = dst.get(k).cloned();
         match (dv.as_ref().map(data), data(sv)) {
@@ -64,14 +62,14 @@ fn merge_into(dst: &mut BTreeMap<String, Value>, src: &BTreeMap<String, Value>, 
 
 pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("dict", &[], Some(Any), |_, a| {
-        let mut m = BTreeMap::new();
-        let mut i = 0;
-        while i < a.len() {
-            let k = strval(&a[i]);
-            let v = a.get(i + 1).cloned().unwrap_or_else(|| Value::from(""));
-            m.insert(k, v);
-            i += 2;
-        }
+        // Collected, so sorted once; a key given twice keeps its last value, as in Go.
+        let m = a
+            .chunks(2)
+            .map(|kv| {
+                let v = kv.get(1).cloned().unwrap_or_else(|| Value::from(""));
+                (strval(&kv[0]), v)
+            })
+            .collect();
         Ok(MutMap::value(m))
     }));
     fs.push(Func::new("get", &[Any, Str], None, |_, a| {
@@ -124,13 +122,11 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("pick", &[Any], Some(Str), |_, a| {
         let m = want_entries(&a[0])?;
-        let mut out = BTreeMap::new();
-        for k in &a[1..] {
-            let k = arg_str(k);
-            if let Some(v) = m.entries.get(&k) {
-                out.insert(k, v.clone());
-            }
-        }
+        let out = a[1..]
+            .iter()
+            .map(arg_str)
+            .filter_map(|k| Some((k.clone(), m.entries.get(&k)?.clone())))
+            .collect();
         Ok(MutMap::value(out))
     }));
     fs.push(Func::new("omit", &[Any], Some(Str), |_, a| {

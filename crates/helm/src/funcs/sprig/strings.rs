@@ -1,8 +1,6 @@
 //! String functions: trimming, case, quoting, indentation, splitting, joining, wrapping.
 
-use std::collections::BTreeMap;
-
-use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Value};
+use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, SortedMap, Value};
 
 use super::conversion::strslice;
 use super::{arg_int, arg_str, panic_err};
@@ -492,7 +490,7 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("split", &[Str, Str], None, |_, a| {
         let (sep, orig) = (arg_str(&a[0]), arg_str(&a[1]));
-        let m: BTreeMap<String, Value> = go_split(&orig, &sep)
+        let m: SortedMap<Value> = go_split(&orig, &sep)
             .into_iter()
             .enumerate()
             .map(|(i, p)| (format!("_{i}"), Value::from(p)))
@@ -520,7 +518,7 @@ pub fn register(fs: &mut Vec<Func>) {
                 .map(String::from)
                 .collect()
         };
-        let m: BTreeMap<String, Value> = parts
+        let m: SortedMap<Value> = parts
             .into_iter()
             .enumerate()
             .map(|(i, p)| (format!("_{i}"), Value::from(p)))
@@ -552,7 +550,7 @@ pub fn register(fs: &mut Vec<Func>) {
 }
 
 /// A `map[string]string` value.
-fn string_map(m: BTreeMap<String, Value>) -> Value {
+fn string_map(m: SortedMap<Value>) -> Value {
     let _ = MutMap::default;
     Value::Map(std::sync::Arc::new(kubeplay_gotemplate::Map {
         entries: m,

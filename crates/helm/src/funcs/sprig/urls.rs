@@ -1,8 +1,6 @@
 //! `urlParse` and `urlJoin` (Go's net/url, for the common URL shapes).
 
-use std::collections::BTreeMap;
-
-use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
+use kubeplay_gotemplate::{ArgType, Func, FuncError, SortedMap, Value};
 
 use super::arg_str;
 use crate::funcs::dictvalue::{entries, MutMap};
@@ -50,19 +48,6 @@ pub fn register(fs: &mut Vec<Func>) {
             Some((u, h)) => (u.to_string(), h.to_string()),
             None => (String::new(), authority),
         };
-        let mut m = BTreeMap::new();
-        m.insert("scheme".to_string(), Value::from(scheme));
-        m.insert("host".to_string(), Value::from(host));
-        m.insert("hostname".to_string(), Value::from(String::new()));
-        m.insert("path".to_string(), Value::from(path));
-        m.insert("query".to_string(), Value::from(query));
-        m.insert("opaque".to_string(), Value::from(String::new()));
-        m.insert("fragment".to_string(), Value::from(fragment));
-        m.insert("userinfo".to_string(), Value::from(userinfo));
-        let host = match &m["host"] {
-            Value::String(h) => h.to_string(),
-            _ => String::new(),
-        };
         let hostname = if host.starts_with('[') {
             host.trim_start_matches('[')
                 .split(']')
@@ -72,8 +57,16 @@ pub fn register(fs: &mut Vec<Func>) {
         } else {
             host.split(':').next().unwrap_or("").to_string()
         };
-        m.insert("hostname".to_string(), Value::from(hostname));
-        Ok(MutMap::value(m))
+        Ok(MutMap::value(SortedMap::from([
+            ("scheme".to_string(), Value::from(scheme)),
+            ("host".to_string(), Value::from(host)),
+            ("hostname".to_string(), Value::from(hostname)),
+            ("path".to_string(), Value::from(path)),
+            ("query".to_string(), Value::from(query)),
+            ("opaque".to_string(), Value::from(String::new())),
+            ("fragment".to_string(), Value::from(fragment)),
+            ("userinfo".to_string(), Value::from(userinfo)),
+        ])))
     }));
     fs.push(Func::new("urlJoin", &[ArgType::Any], None, |_, a| {
         let d = entries(&a[0]).ok_or_else(|| {
