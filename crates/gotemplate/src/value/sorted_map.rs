@@ -4,14 +4,16 @@
 //! Template maps are small and read far more than they change: the scope has seven keys, a
 //! chart's values a few dozen per level. A flat vector is one allocation to build and drop
 //! (a `BTreeMap` allocates a node per eleven keys and searches each node with a `memcmp` per
-//! key it passes); a small map is scanned comparing lengths first, a bigger one binary
-//! searched.
+//! key it passes); a small map is scanned, a bigger one binary searched. Each entry keeps
+//! its key's first eight bytes as a number, so most comparisons are one integer compare,
+//! not a `memcmp` call.
 //!
 //! A change in the middle moves the entries after it, so a chart that grows a map key by key
 //! (`set` in a `range` over many thousands of keys, out of order) would cost quadratic time.
 //! No single change is allowed to move more than [`FLAT_MAX`] entries: a change that would
 //! turns the map into a `BTreeMap` first, for good.
 
+use std::cmp::Ordering;
 use std::collections::{btree_map, BTreeMap};
 use std::fmt;
 
@@ -31,7 +33,7 @@ pub struct SortedMap<V> {
 #[derive(Clone)]
 enum Repr<V> {
     /// Sorted by key, no key twice.
-    Flat(Vec<(String, V)>),
+    Flat(Vec<Slot<V>>),
     /// A map that was changed in the middle while big (see the module's comment).
     Tree(BTreeMap<String, V>),
 }
@@ -65,14 +67,14 @@ impl<V> SortedMap<V> {
     #[inline]
     pub fn get(&self, key: &str) -> Option<&V> {
         match &self.repr {
-            Repr::Flat(v) => find(v, key).map(|i| &v[i].1),
+            Repr::Flat(v) => find(v, key).map(|i| &v[i].value),
             Repr::Tree(t) => t.get(key),
         }
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
         match &mut self.repr {
-            Repr::Flat(v) => find(v, key).map(|i| &mut v[i].1),
+            Repr::Flat(v) => find(v, key).map(|i| &mut v[i].value),
             Repr::Tree(t) => t.get_mut(key),
         }
     }
@@ -87,17 +89,18 @@ impl<V> SortedMap<V> {
             Repr::Tree(t) => return t.insert(key, value),
             Repr::Flat(v) => v,
         };
+        let probe = Probe::new(&key);
         // Maps are often built in key order (from another map, a sorted list): append.
         if v.last()
-            .is_none_or(|(last, _)| last.as_str() < key.as_str())
+            .is_none_or(|last| probe.order(last) == Ordering::Less)
         {
-            v.push((key, value));
+            v.push(Slot::new(probe.head, key, value));
             return None;
         }
-        match search(v, &key) {
-            Ok(i) => Some(std::mem::replace(&mut v[i].1, value)),
+        match v.binary_search_by(|s| probe.order(s)) {
+            Ok(i) => Some(std::mem::replace(&mut v[i].value, value)),
             Err(i) if v.len() - i <= FLAT_MAX => {
-                v.insert(i, (key, value));
+                v.insert(i, Slot::new(probe.head, key, value));
                 None
             }
             Err(_) => self.tree().insert(key, value),
@@ -110,17 +113,18 @@ impl<V> SortedMap<V> {
             Repr::Tree(t) => return t.remove(key),
             Repr::Flat(v) => v,
         };
-        let i = search(v, key).ok()?;
+        let probe = Probe::new(key);
+        let i = v.binary_search_by(|s| probe.order(s)).ok()?;
         if v.len() - i > FLAT_MAX {
             return self.tree().remove(key);
         }
-        Some(v.remove(i).1)
+        Some(v.remove(i).value)
     }
 
     /// Keeps the entries for which `keep` is true.
     pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut V) -> bool) {
         match &mut self.repr {
-            Repr::Flat(v) => v.retain_mut(|(k, x)| keep(k, x)),
+            Repr::Flat(v) => v.retain_mut(|s| keep(&s.key, &mut s.value)),
             Repr::Tree(t) => t.retain(|k, x| keep(k, x)),
         }
     }
@@ -146,7 +150,8 @@ impl<V> SortedMap<V> {
     /// Turns a flat map into a tree (already sorted, so built in linear time).
     fn tree(&mut self) -> &mut BTreeMap<String, V> {
         if let Repr::Flat(v) = &mut self.repr {
-            self.repr = Repr::Tree(std::mem::take(v).into_iter().collect());
+            let entries = std::mem::take(v).into_iter().map(|s| (s.key, s.value));
+            self.repr = Repr::Tree(entries.collect());
         }
         match &mut self.repr {
             Repr::Tree(t) => t,
@@ -155,34 +160,136 @@ impl<V> SortedMap<V> {
     }
 }
 
-/// The index of `key`: a scan comparing lengths first in a small map, a binary search in a
-/// bigger one.
-#[inline]
-fn find<V>(v: &[(String, V)], key: &str) -> Option<usize> {
-    if v.len() <= SCAN_MAX {
-        v.iter()
-            .position(|(k, _)| k.len() == key.len() && k.as_bytes() == key.as_bytes())
-    } else {
-        search(v, key).ok()
+/// One entry of a flat map.
+#[derive(Clone)]
+struct Slot<V> {
+    /// [`head`] of the key.
+    head: u64,
+    key: String,
+    value: V,
+}
+
+impl<V> Slot<V> {
+    fn new(head: u64, key: String, value: V) -> Self {
+        Slot { head, key, value }
+    }
+
+    fn of(key: String, value: V) -> Self {
+        Slot::new(head(key.as_bytes()), key, value)
     }
 }
 
-fn search<V>(v: &[(String, V)], key: &str) -> Result<usize, usize> {
-    v.binary_search_by(|(k, _)| k.as_str().cmp(key))
+/// The first eight bytes of a key, big-endian, padded with zeros: two keys whose heads
+/// differ are in the order of their heads (a shorter key that is a prefix of the other is
+/// padded with zeros, the smallest byte). Keys under eight bytes are read by overlapping
+/// loads, not copied into a buffer.
+#[inline]
+fn head(k: &[u8]) -> u64 {
+    let n = k.len();
+    if n >= 8 {
+        u64::from_be_bytes(word(k, 0))
+    } else if n >= 4 {
+        let first = u64::from(u32::from_be_bytes(half(k, 0)));
+        let last = u64::from(u32::from_be_bytes(half(k, n - 4)));
+        first << 32 | last << (8 * (8 - n))
+    } else if n > 0 {
+        let byte = |i: usize| u64::from(k[i]) << (56 - 8 * i);
+        byte(0) | byte(n / 2) | byte(n - 1)
+    } else {
+        0
+    }
+}
+
+#[inline]
+fn word(b: &[u8], at: usize) -> [u8; 8] {
+    let mut w = [0; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    w
+}
+
+#[inline]
+fn half(b: &[u8], at: usize) -> [u8; 4] {
+    let mut w = [0; 4];
+    w.copy_from_slice(&b[at..at + 4]);
+    w
+}
+
+/// A key being looked up, with its head computed once.
+struct Probe<'a> {
+    head: u64,
+    key: &'a [u8],
+}
+
+impl<'a> Probe<'a> {
+    #[inline]
+    fn new(key: &'a str) -> Self {
+        Probe {
+            head: head(key.as_bytes()),
+            key: key.as_bytes(),
+        }
+    }
+
+    /// Whether `s` holds this key: heads and lengths first, then the bytes after the
+    /// eighth eight at a time (the last word overlapping the one before).
+    #[inline]
+    fn matches<V>(&self, s: &Slot<V>) -> bool {
+        let (a, b) = (s.key.as_bytes(), self.key);
+        if s.head != self.head || a.len() != b.len() {
+            return false;
+        }
+        let n = b.len();
+        if n <= 8 {
+            return true;
+        }
+        let mut at = 8;
+        while at + 8 < n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        word(a, n - 8) == word(b, n - 8)
+    }
+
+    /// The order of `s`'s key against this one.
+    #[inline]
+    fn order<V>(&self, s: &Slot<V>) -> Ordering {
+        match s.head.cmp(&self.head) {
+            Ordering::Equal if self.matches(s) => Ordering::Equal,
+            Ordering::Equal => s.key.as_bytes().cmp(self.key),
+            o => o,
+        }
+    }
+}
+
+/// Key order of two entries, as [`Probe::order`].
+fn slot_order<V>(a: &Slot<V>, b: &Slot<V>) -> Ordering {
+    a.head.cmp(&b.head).then_with(|| a.key.cmp(&b.key))
+}
+
+/// The index of `key`: a scan in a small map, a binary search in a bigger one.
+#[inline]
+fn find<V>(v: &[Slot<V>], key: &str) -> Option<usize> {
+    let probe = Probe::new(key);
+    if v.len() <= SCAN_MAX {
+        v.iter().position(|s| probe.matches(s))
+    } else {
+        v.binary_search_by(|s| probe.order(s)).ok()
+    }
 }
 
 impl<V> FromIterator<(String, V)> for SortedMap<V> {
     /// Sorts once; of a key given twice the last value stays, as when collecting into a
     /// `BTreeMap`.
     fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
-        let mut v: Vec<(String, V)> = iter.into_iter().collect();
-        if !v.is_sorted_by(|a, b| a.0 < b.0) {
+        let mut v: Vec<Slot<V>> = iter.into_iter().map(|(k, x)| Slot::of(k, x)).collect();
+        if !v.is_sorted_by(|a, b| slot_order(a, b) == Ordering::Less) {
             // Stable, so equal keys stay in input order and the dedup below keeps the last.
-            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.sort_by(slot_order);
             v.dedup_by(|later, kept| {
-                let same = later.0 == kept.0;
+                let same = later.key == kept.key;
                 if same {
-                    std::mem::swap(&mut later.1, &mut kept.1);
+                    std::mem::swap(&mut later.value, &mut kept.value);
                 }
                 same
             });
@@ -200,8 +307,8 @@ impl<V> Extend<(String, V)> for SortedMap<V> {
             Repr::Flat(v) => {
                 // Appended, then one sort that merges the two sorted runs, never an insert
                 // per entry.
-                v.extend(iter);
-                *self = std::mem::take(v).into_iter().collect();
+                let old = std::mem::take(v).into_iter().map(|s| (s.key, s.value));
+                *self = old.chain(iter).collect();
             }
         }
     }
@@ -211,7 +318,7 @@ impl<V> From<BTreeMap<String, V>> for SortedMap<V> {
     /// In linear time: a tree is already sorted.
     fn from(t: BTreeMap<String, V>) -> Self {
         SortedMap {
-            repr: Repr::Flat(t.into_iter().collect()),
+            repr: Repr::Flat(t.into_iter().map(|(k, x)| Slot::of(k, x)).collect()),
         }
     }
 }
@@ -232,7 +339,7 @@ impl<V: fmt::Debug> fmt::Debug for SortedMap<V> {
 pub struct Iter<'a, V>(IterRepr<'a, V>);
 
 enum IterRepr<'a, V> {
-    Flat(std::slice::Iter<'a, (String, V)>),
+    Flat(std::slice::Iter<'a, Slot<V>>),
     Tree(btree_map::Iter<'a, String, V>),
 }
 
@@ -242,7 +349,7 @@ impl<'a, V> Iterator for Iter<'a, V> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
-            IterRepr::Flat(i) => i.next().map(|(k, x)| (k, x)),
+            IterRepr::Flat(i) => i.next().map(|s| (&s.key, &s.value)),
             IterRepr::Tree(i) => i.next(),
         }
     }
@@ -258,7 +365,7 @@ impl<'a, V> Iterator for Iter<'a, V> {
 impl<V> DoubleEndedIterator for Iter<'_, V> {
     fn next_back(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
-            IterRepr::Flat(i) => i.next_back().map(|(k, x)| (k, x)),
+            IterRepr::Flat(i) => i.next_back().map(|s| (&s.key, &s.value)),
             IterRepr::Tree(i) => i.next_back(),
         }
     }
@@ -278,7 +385,7 @@ impl<'a, V> IntoIterator for &'a SortedMap<V> {
 pub struct IntoIter<V>(IntoIterRepr<V>);
 
 enum IntoIterRepr<V> {
-    Flat(std::vec::IntoIter<(String, V)>),
+    Flat(std::vec::IntoIter<Slot<V>>),
     Tree(btree_map::IntoIter<String, V>),
 }
 
@@ -287,7 +394,7 @@ impl<V> Iterator for IntoIter<V> {
 
     fn next(&mut self) -> Option<Self::Item> {
         match &mut self.0 {
-            IntoIterRepr::Flat(i) => i.next(),
+            IntoIterRepr::Flat(i) => i.next().map(|s| (s.key, s.value)),
             IntoIterRepr::Tree(i) => i.next(),
         }
     }
@@ -398,6 +505,51 @@ mod tests {
             for missing in ["", "a", "k", "k0x", "kz", "l", "k00"] {
                 assert_eq!(m.get(missing), None, "{missing:?} in {n}");
             }
+        }
+    }
+
+    /// Keys of every length around the head's eight bytes and the tail's words, sharing
+    /// prefixes, with zero bytes and non-ASCII.
+    fn awkward_keys() -> Vec<String> {
+        let mut ks = vec![String::new()];
+        for stem in ["a", "ab\0", "\0", "é", "zzzzzzzz"] {
+            for n in 0..=26 {
+                ks.push(stem.repeat(n + 1).chars().take(n + 1).collect());
+                let mut k: String = "k".repeat(n);
+                k.push_str(stem);
+                ks.push(k);
+            }
+        }
+        ks
+    }
+
+    #[test]
+    fn head_order_agrees_with_byte_order_for_every_pair() {
+        let ks = awkward_keys();
+        for a in &ks {
+            let probe = Probe::new(a);
+            for b in &ks {
+                let slot = Slot::of(b.clone(), ());
+                assert_eq!(
+                    probe.order(&slot),
+                    b.as_bytes().cmp(a.as_bytes()),
+                    "{b:?} vs {a:?}"
+                );
+                assert_eq!(probe.matches(&slot), a == b, "{b:?} vs {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn awkward_keys_are_found_in_scanned_and_searched_maps() {
+        let ks = awkward_keys();
+        for n in [SCAN_MAX, ks.len()] {
+            let m: SortedMap<&String> = ks[..n].iter().map(|k| (k.clone(), k)).collect();
+            for k in &ks[..n] {
+                assert_eq!(m.get(k), Some(&k), "{k:?}");
+            }
+            let sorted: Vec<&String> = m.keys().collect();
+            assert!(sorted.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()));
         }
     }
 
