@@ -6,7 +6,6 @@
 
 pub mod dictvalue;
 pub mod helm;
-mod keyindex;
 pub mod sprig;
 
 use kubeplay_gotemplate::{Func, Templates, Value};
