@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use kubeplay_gotemplate::{ArgType, Func, GoStr, Object, Value};
+use kubeplay_gotemplate::{ArgType, Func, GoStr, Object, SortedMap, Value};
 
 use crate::ignore::files_glob;
 
@@ -37,7 +37,7 @@ impl Files {
     }
 
     fn base_name_map(&self, f: impl Fn(&[u8]) -> String) -> Value {
-        let m: BTreeMap<String, Value> = self
+        let m: SortedMap<Value> = self
             .files
             .iter()
             .map(|(k, v)| {
@@ -121,7 +121,7 @@ impl Object for Files {
     }
 
     fn value(&self) -> Option<Value> {
-        let m: BTreeMap<String, Value> = self
+        let m: SortedMap<Value> = self
             .files
             .iter()
             .map(|(k, v)| (k.clone(), Value::String(GoStr::from_bytes(v.to_vec()))))

@@ -173,4 +173,20 @@ mod tests {
         assert_eq!(int(before.get("k1").cloned()), Some(1));
         assert_eq!(int(m.get("k1")), Some(-1));
     }
+
+    #[test]
+    fn a_change_that_reads_its_own_map_sees_it_empty() {
+        let m = big_map();
+        let seen = m.update(|e| {
+            e.insert("during".into(), Value::Int(1));
+            (m.get("k1").is_none(), m.snapshot().entries.len())
+        });
+        assert_eq!(seen, (true, 0));
+        assert_eq!(int(m.get("during")), Some(1));
+        assert_eq!(int(m.get("k1")), Some(1));
+        let empty = MutMap::default();
+        assert!(empty.get("k").is_none() && empty.snapshot().entries.is_empty());
+        empty.update(|e| e.insert("k".into(), Value::Int(2)));
+        assert_eq!(int(empty.get("k")), Some(2));
+    }
 }
