@@ -10,8 +10,8 @@
 //!
 //! A change in the middle moves the entries after it, so a chart that grows a map key by key
 //! (`set` in a `range` over many thousands of keys, out of order) would cost quadratic time.
-//! No single change is allowed to move more than [`FLAT_MAX`] entries: a change that would
-//! turns the map into a `BTreeMap` first, for good.
+//! No single change is allowed to move more than [`FLAT_MAX`] entries: one that would do so
+//! turns the map into a `BTreeMap` instead, for good.
 
 use std::cmp::Ordering;
 use std::collections::{btree_map, BTreeMap};
@@ -103,7 +103,12 @@ impl<V> SortedMap<V> {
                 v.insert(i, Slot::new(probe.head, key, value));
                 None
             }
-            Err(_) => self.tree().insert(key, value),
+            Err(_) => {
+                let mut t = tree(std::mem::take(v));
+                let old = t.insert(key, value);
+                self.repr = Repr::Tree(t);
+                old
+            }
         }
     }
 
@@ -116,7 +121,10 @@ impl<V> SortedMap<V> {
         let probe = Probe::new(key);
         let i = v.binary_search_by(|s| probe.order(s)).ok()?;
         if v.len() - i > FLAT_MAX {
-            return self.tree().remove(key);
+            let mut t = tree(std::mem::take(v));
+            let old = t.remove(key);
+            self.repr = Repr::Tree(t);
+            return old;
         }
         Some(v.remove(i).value)
     }
@@ -146,18 +154,11 @@ impl<V> SortedMap<V> {
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
         self.iter().map(|(_, x)| x)
     }
+}
 
-    /// Turns a flat map into a tree (already sorted, so built in linear time).
-    fn tree(&mut self) -> &mut BTreeMap<String, V> {
-        if let Repr::Flat(v) = &mut self.repr {
-            let entries = std::mem::take(v).into_iter().map(|s| (s.key, s.value));
-            self.repr = Repr::Tree(entries.collect());
-        }
-        match &mut self.repr {
-            Repr::Tree(t) => t,
-            Repr::Flat(_) => unreachable!("made a tree above"),
-        }
-    }
+/// A flat map's entries as a tree (already sorted, so built in linear time).
+fn tree<V>(v: Vec<Slot<V>>) -> BTreeMap<String, V> {
+    v.into_iter().map(|s| (s.key, s.value)).collect()
 }
 
 /// One entry of a flat map.
