@@ -366,12 +366,12 @@ mod tests {
         let serde_json::Value::Object(o) = j.clone() else {
             unreachable!()
         };
-        let borrowed: BTreeMap<String, Value> = json_entries_to_mutable(&o);
-        let taken: BTreeMap<String, Value> = json_entries_into_mutable(o.clone());
+        let borrowed: SortedMap<Value> = json_entries_to_mutable(&o);
+        let taken: SortedMap<Value> = json_entries_into_mutable(o.clone());
         let (borrowed, taken) = (MutMap::value(borrowed), MutMap::value(taken));
         assert_eq!(plain(&borrowed), j);
         assert_eq!(plain(&taken), j);
-        let cleaned: BTreeMap<String, Value> = json_entries_to_mutable_without_nulls(&o);
+        let cleaned: SortedMap<Value> = json_entries_to_mutable_without_nulls(&o);
         assert_eq!(
             plain(&MutMap::value(cleaned)),
             serde_json::json!({
