@@ -52,7 +52,7 @@ pub struct Ix {
 }
 
 impl Ix {
-    /// The elements of `array` from `start` on (the text's 4 GiB limit keeps
+    /// The elements of `array` from `start` on (the text's 1 GiB limit keeps
     /// every count within 32 bits).
     fn of<T>(array: &[T], start: usize) -> Ix {
         Ix {
@@ -233,7 +233,7 @@ fn move_list<T: Copy>(array: &mut Vec<T>, stack: &mut Vec<T>, mark: usize) -> Ix
     Ix::of(array, start)
 }
 
-/// Appends `x` to `array`, returning its index (32 bits: the text's 4 GiB limit bounds it).
+/// Appends `x` to `array`, returning its index (32 bits: the text's 1 GiB limit bounds it).
 fn push_at<T>(array: &mut Vec<T>, x: T) -> u32 {
     array.push(x);
     (array.len() - 1) as u32

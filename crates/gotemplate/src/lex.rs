@@ -59,45 +59,68 @@ impl ItemType {
 }
 
 /// A lexical item: its kind and where its text is in the source. Items are `Copy` and
-/// small enough to travel in two registers (the parser's lookahead copies them around on
-/// every token); the parser slices the text when it needs it ([`Item::val`]). An error
-/// item's message is kept by the lexer ([`Lexer::error_message`]). Its line is computed
-/// from the offset when an error needs it ([`Lexer::line_at`]).
+/// travel in two registers (the parser's lookahead copies them around on every token):
+/// the kind, and one word packing the text's offset and length with two flags (a struct of
+/// more fields is returned through memory). The parser slices the text when it needs it
+/// ([`Item::val`]). An error item's message is kept by the lexer
+/// ([`Lexer::error_message`]). Its line is computed from the offset when an error needs it
+/// ([`Lexer::line_at`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Item {
     pub typ: ItemType,
-    /// Whether spaces came before it inside the action. Go's lexer emits them as an item of
-    /// their own; a flag spares the parser a token (and its lookahead copies) for nearly
-    /// every other token of an action, and Go's parser only ever asks whether one was there.
-    pub space: bool,
-    /// Whether a quoted string has backslash escapes: the lexer sees them as it scans, and
-    /// the parser takes the body of one without as its value, unread.
-    pub escaped: bool,
-    /// Byte offset and length of its text (empty for an error item): 32 bits each, as
-    /// [`MAX_TEXT`] bounds the source.
-    at: u32,
-    len: u32,
+    /// Bits 0-31: byte offset; 32-61: length (empty for an error item; [`MAX_TEXT`] bounds
+    /// both); 62: [`Item::space`]; 63: [`Item::escaped`].
+    bits: u64,
 }
 
-/// The longest text the lexer takes, in bytes: positions are 32-bit.
-pub const MAX_TEXT: usize = u32::MAX as usize;
+/// The longest text the lexer takes, in bytes: an item's length has 30 bits.
+pub const MAX_TEXT: usize = (1 << 30) - 1;
+
+const SPACE_BIT: u64 = 1 << 62;
+const ESCAPED_BIT: u64 = 1 << 63;
+const LEN_MASK: u64 = (1 << 30) - 1;
 
 impl Item {
     /// A placeholder (the lookahead before the first token).
     pub const NONE: Item = Item {
         typ: ItemType::Eof,
-        space: false,
-        escaped: false,
-        at: 0,
-        len: 0,
+        bits: 0,
     };
 
+    /// An item of `len` bytes at `at` (both within [`MAX_TEXT`]).
+    fn new(typ: ItemType, at: usize, len: usize) -> Item {
+        Item {
+            typ,
+            bits: (at as u64 & 0xffff_ffff) | ((len as u64 & LEN_MASK) << 32),
+        }
+    }
+
+    /// Whether spaces came before it inside the action. Go's lexer emits them as an item of
+    /// their own; a flag spares the parser a token (and its lookahead copies) for nearly
+    /// every other token of an action, and Go's parser only ever asks whether one was there.
+    pub fn space(&self) -> bool {
+        self.bits & SPACE_BIT != 0
+    }
+
+    /// Whether a quoted string has backslash escapes: the lexer sees them as it scans, and
+    /// the parser takes the body of one without as its value, unread.
+    pub fn escaped(&self) -> bool {
+        self.bits & ESCAPED_BIT != 0
+    }
+
+    fn with_flag(mut self, bit: u64, on: bool) -> Item {
+        if on {
+            self.bits |= bit;
+        }
+        self
+    }
+
     pub fn pos(&self) -> usize {
-        self.at as usize
+        (self.bits & 0xffff_ffff) as usize
     }
 
     pub fn end(&self) -> usize {
-        self.pos() + self.len as usize
+        self.pos() + ((self.bits >> 32) & LEN_MASK) as usize
     }
 
     /// Its text in `src`, the source it was lexed from.
@@ -256,13 +279,7 @@ impl<'a> Lexer<'a> {
 
     fn item(&mut self, typ: ItemType) -> Item {
         // The parser refuses texts over MAX_TEXT, so offsets fit.
-        let it = Item {
-            typ,
-            space: false,
-            escaped: false,
-            at: self.start as u32,
-            len: (self.pos - self.start) as u32,
-        };
+        let it = Item::new(typ, self.start, self.pos - self.start);
         self.start = self.pos;
         it
     }
@@ -293,13 +310,7 @@ impl<'a> Lexer<'a> {
     fn error(&mut self, msg: String) -> Item {
         self.error = msg;
         self.state = State::Done;
-        Item {
-            typ: ItemType::Error,
-            space: false,
-            escaped: false,
-            at: self.start as u32,
-            len: 0,
-        }
+        Item::new(ItemType::Error, self.start, 0)
     }
 
     /// Whether the input is at the right delimiter, and whether it is trimmed.
@@ -359,7 +370,7 @@ impl<'a> Lexer<'a> {
                             self.pos += trim;
                             self.start = self.pos;
                             self.state = State::LeftDelim;
-                            if it.len > 0 {
+                            if it.end() > it.pos() {
                                 return it;
                             }
                         }
@@ -472,9 +483,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_inside_action(&mut self) -> Item {
         let space = self.skip_action_spaces();
-        let mut it = self.lex_action_token();
-        it.space = space;
-        it
+        self.lex_action_token().with_flag(SPACE_BIT, space)
     }
 
     /// Skips the spaces before the next token of an action, except the one of a trimmed
@@ -679,9 +688,7 @@ impl<'a> Lexer<'a> {
         let Some(escaped) = self.scan_quoted(b'"') else {
             return self.error("unterminated quoted string".into());
         };
-        let mut it = self.item(ItemType::String);
-        it.escaped = escaped;
-        it
+        self.item(ItemType::String).with_flag(ESCAPED_BIT, escaped)
     }
 
     fn lex_raw_quote(&mut self) -> Item {
