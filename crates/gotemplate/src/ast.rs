@@ -10,7 +10,7 @@
 use std::fmt::{self, Display, Write};
 use std::sync::Arc;
 
-use crate::Value;
+use crate::{FuncMap, Value};
 
 /// One parsed template (a file, or a `define`d block).
 #[derive(Debug)]
@@ -92,6 +92,9 @@ pub struct Code {
     strings: Vec<Value>,
     /// `template` and `block` names, unquoted.
     names: Vec<String>,
+    /// The function table the parse found its identifiers in (kept, so that a set
+    /// executing with this same table takes each function by its place, not by name).
+    funcs: Option<FuncMap>,
 }
 
 impl Code {
@@ -100,7 +103,7 @@ impl Code {
     /// a reallocation and a copy of each array several times per text. The guess is
     /// capped ([`RESERVE_MAX`]): a huge text mostly of plain text grows its arrays as
     /// needed instead of reserving several times its size.
-    pub fn new(parse_name: &str, text: Arc<str>) -> Code {
+    pub fn new(parse_name: &str, text: Arc<str>, funcs: Option<FuncMap>) -> Code {
         let n = text.len();
         let room = |bytes_per_element: usize| (n / bytes_per_element + 1).min(RESERVE_MAX);
         Code {
@@ -114,7 +117,17 @@ impl Code {
             numbers: Vec::with_capacity(room(256)),
             strings: Vec::with_capacity(room(64)),
             names: Vec::new(),
+            funcs,
         }
+    }
+
+    /// The function an identifier names, by its place, when `funcs` is the table the
+    /// parse found it in; `None` otherwise (the caller looks it up by name).
+    pub fn func<'c>(&'c self, funcs: &FuncMap, index: u32) -> Option<&'c Arc<crate::Func>> {
+        self.funcs
+            .as_ref()
+            .filter(|t| t.same_table(funcs))
+            .and_then(|t| t.at(index))
     }
 
     pub fn nodes(&self, ix: Ix) -> &[Node] {
@@ -339,9 +352,11 @@ pub enum Arg {
         node: u32,
         fields: Span,
     },
+    /// A function: `func` is its place in [`Code::funcs`], the table it was found in.
     Identifier {
         pos: usize,
         name: Span,
+        func: u32,
     },
     /// A parenthesized pipeline, [`Code::pipe`].
     Pipe {

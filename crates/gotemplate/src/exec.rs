@@ -638,9 +638,9 @@ impl<'a> State<'a, '_> {
                 return self.eval_field_chain(dot, dot, first, idents, args, final_);
             }
             Arg::Chain { .. } => return self.eval_chain(dot, first, args, final_),
-            Arg::Identifier { name, .. } => {
+            Arg::Identifier { name, func, .. } => {
                 let name = name.of(self.src());
-                return self.eval_function(dot, first, name, cmd, args, final_);
+                return self.eval_function(dot, first, name, *func, cmd, args, final_);
             }
             Arg::Pipe { pipe, .. } => {
                 self.not_a_function(args, &final_)?;
@@ -827,19 +827,29 @@ impl<'a> State<'a, '_> {
         }
     }
 
+    /// The function an identifier names: by the place the parse found it at when the set
+    /// runs with that same function table (a host that renders again with the same
+    /// functions), else by name. The set outlives this state: no reference count bump.
+    fn function(&self, name: &str, func: u32) -> Option<&'a std::sync::Arc<Func>> {
+        let set: &'a Templates = self.set;
+        let code: &'a Code = self.code();
+        code.func(&set.funcs, func)
+            .or_else(|| set.lookup_func(name))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn eval_function(
         &mut self,
         dot: &Rv,
         node: &'a Arg,
         name: &'a str,
+        func: u32,
         cmd: &'a Command,
         args: &'a [Arg],
         final_: Option<Rv>,
     ) -> R<Rv> {
         self.at(At::Arg(node));
-        // The set outlives this state: its functions need no reference count bump.
-        let set: &'a Templates = self.set;
-        let Some(f) = set.lookup_func(name) else {
+        let Some(f) = self.function(name, func) else {
             return self.errorf(format!(
                 "{} is not a defined function",
                 crate::strconv::quote(name)
@@ -1157,11 +1167,10 @@ impl<'a> State<'a, '_> {
                 let v = self.eval_pipeline(dot, self.code().pipe(*pipe))?;
                 return self.validate_type(v, typ);
             }
-            Arg::Identifier { name, .. } => {
+            Arg::Identifier { name, func, .. } => {
                 self.at(At::Arg(n));
                 let name = name.of(self.src());
-                let set: &'a Templates = self.set;
-                let Some(f) = set.lookup_func(name) else {
+                let Some(f) = self.function(name, *func) else {
                     return self.errorf(format!(
                         "{} is not a defined function",
                         crate::strconv::quote(name)

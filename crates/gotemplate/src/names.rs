@@ -121,6 +121,19 @@ impl<V> NameTable<V> {
         Some(&self.entries[e?].value)
     }
 
+    /// Where `name`'s entry is: entries never move, so the index stays valid for this table
+    /// (and its clones) while it lives.
+    pub(crate) fn index_of(&self, name: &str) -> Option<u32> {
+        let key = Key::of(name);
+        let (_, e) = self.find(&key, name)?;
+        e.map(|e| e as u32)
+    }
+
+    /// The value of the entry at `index` ([`NameTable::index_of`]).
+    pub(crate) fn at(&self, index: u32) -> Option<&V> {
+        self.entries.get(index as usize).map(|e| &e.value)
+    }
+
     pub(crate) fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
@@ -201,6 +214,10 @@ mod tests {
         assert_eq!(t.get("c"), None);
         t.insert("toYaml".into(), 1000);
         assert_eq!(t.get("toYaml"), Some(&1000));
+        let at = t.index_of("toYaml").and_then(|i| t.at(i));
+        assert_eq!(at, Some(&1000));
+        assert_eq!(t.index_of("nothing"), None);
+        assert_eq!(t.at(u32::MAX), None);
         assert_eq!(t.names().count(), names.len());
         assert_eq!(t.names().next(), Some(""));
     }

@@ -8,13 +8,14 @@ use crate::ast::*;
 use crate::error::Error;
 use crate::lex::{chain_parts, Item, ItemType as T, Lexer, MAX_TEXT};
 use crate::strconv;
+use crate::FuncMap;
 
 /// Parse nesting (parentheses and control blocks) is bounded so that a
 /// hostile template cannot overflow the Rust stack (Go grows its stacks;
 /// we cannot, notably on wasm with ~1 MiB).
 pub const MAX_PARSE_DEPTH: usize = 100;
 
-struct Parser<'a, 'f, F: Fn(&str) -> bool> {
+struct Parser<'a, 'f, F: Fn(&str) -> Option<u32>> {
     lex: Lexer<'a>,
     /// The text being parsed, which items' offsets point into.
     src: &'a str,
@@ -71,10 +72,11 @@ thread_local! {
 
 /// Parse `text` as template `name`. Returns the trees it defines: `name`
 /// itself (unless its body is empty) and every `define`/`block`.
-pub fn parse<F: Fn(&str) -> bool>(
+pub fn parse<F: Fn(&str) -> Option<u32>>(
     name: &str,
     shared: Arc<str>,
     has_func: &F,
+    funcs: Option<FuncMap>,
     max_stack: usize,
 ) -> Result<Vec<Tree>, Error> {
     let keep = shared.clone();
@@ -84,7 +86,7 @@ pub fn parse<F: Fn(&str) -> bool>(
     let mut p = Parser {
         lex: Lexer::new(text),
         src: text,
-        code: Code::new(name, shared),
+        code: Code::new(name, shared, funcs),
         token: [Item::NONE; 2],
         peek_count: 0,
         vars: vec!["$"],
@@ -163,7 +165,7 @@ impl Stop {
     }
 }
 
-impl<'a, 'f, F: Fn(&str) -> bool> Parser<'a, 'f, F> {
+impl<'a, 'f, F: Fn(&str) -> Option<u32>> Parser<'a, 'f, F> {
     fn next(&mut self) -> Item {
         if self.peek_count > 0 {
             self.peek_count -= 1;
@@ -676,10 +678,14 @@ impl<'a, 'f, F: Fn(&str) -> bool> Parser<'a, 'f, F> {
         let val = t.val(self.src);
         Ok(Some(match t.typ {
             T::Identifier => {
-                if !(self.has_func)(val) {
+                let Some(func) = (self.has_func)(val) else {
                     return self.errorf(format!("function {} not defined", strconv::quote(val)));
+                };
+                Arg::Identifier {
+                    pos,
+                    name: span,
+                    func,
                 }
-                Arg::Identifier { pos, name: span }
             }
             T::Dot => Arg::Dot { pos },
             T::Nil => Arg::Nil { pos },
@@ -936,10 +942,17 @@ mod tests {
     /// still on them, must not disturb the next.
     #[test]
     fn a_failed_parse_leaves_nothing_for_the_next() {
-        let has = |_: &str| true;
+        let has = |_: &str| Some(0);
         let bad = r#"{{if .a}}x{{range .l}}y{{.b | printf "%s" (.c"#;
-        assert!(parse("bad", bad.into(), &has, 1 << 20).is_err());
-        let trees = parse("good", "a{{.x | printf \"%s\" 1}}b".into(), &has, 1 << 20).unwrap();
+        assert!(parse("bad", bad.into(), &has, None, 1 << 20).is_err());
+        let trees = parse(
+            "good",
+            "a{{.x | printf \"%s\" 1}}b".into(),
+            &has,
+            None,
+            1 << 20,
+        )
+        .unwrap();
         let t = &trees[0];
         let shown = Shown(t.code.nodes(t.root), &t.code).to_string();
         assert_eq!(shown, "a{{.x | printf \"%s\" 1}}b");
@@ -950,9 +963,9 @@ mod tests {
     /// carriage returns.
     #[test]
     fn string_literals_read_with_and_without_escapes() {
-        let has = |_: &str| true;
+        let has = |_: &str| Some(0);
         let text = "{{f \"plain é\" \"a\\\"b\\n\" `raw\r\nx` `r`}}";
-        let trees = parse("t", text.into(), &has, 1 << 20).unwrap();
+        let trees = parse("t", text.into(), &has, None, 1 << 20).unwrap();
         let code = &trees[0].code;
         let Node::Action(pipe) = code.nodes(trees[0].root)[0] else {
             panic!("not an action")
@@ -973,9 +986,9 @@ mod tests {
     /// the general way. Expected messages from the Helm 4.2.3 library (Go's parser).
     #[test]
     fn bare_end_and_else_parse_as_their_items_do() {
-        let has = |f: &str| f != "elsewhere";
+        let has = |f: &str| (f != "elsewhere").then_some(0);
         let shown = |text: &str| -> Result<String, String> {
-            let trees = parse("t", text.into(), &has, 1 << 20).map_err(|e| e.to_string())?;
+            let trees = parse("t", text.into(), &has, None, 1 << 20).map_err(|e| e.to_string())?;
             Ok(Shown(trees[0].code.nodes(trees[0].root), &trees[0].code).to_string())
         };
         assert_eq!(

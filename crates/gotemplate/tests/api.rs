@@ -245,6 +245,33 @@ fn functions_shadow_builtins_and_must_exist_at_parse() {
     assert_eq!(t.execute("t", &Value::Nil).unwrap(), "42");
 }
 
+/// A parse remembers where its functions are in the set's table; a set with other
+/// functions of the same names (a table changed since, or another set given the parse)
+/// runs its own, found by name.
+#[test]
+fn a_kept_parse_calls_the_functions_of_the_set_that_runs_it() {
+    let named = |out: &'static str| Func::simple("f", move |_| Ok(Value::from(out)));
+    let mut first = Templates::new("t");
+    first.add_func(named("first"));
+    let parsed = first
+        .parse_text("t", "{{ f }}|{{ printf \"%s\" (f) }}")
+        .unwrap();
+    first.add_parsed(&parsed);
+    assert_eq!(first.execute("t", &Value::Nil).unwrap(), "first|first");
+
+    let mut second = Templates::new("t");
+    for i in 0..20 {
+        second.add_func(Func::simple(format!("g{i}"), |_| Ok(Value::Nil)));
+    }
+    second.add_func(named("second"));
+    second.add_parsed(&parsed);
+    assert_eq!(second.execute("t", &Value::Nil).unwrap(), "second|second");
+
+    // The first set's table is shared with the parse: changing it makes a new table.
+    first.add_func(named("changed"));
+    assert_eq!(first.execute("t", &Value::Nil).unwrap(), "changed|changed");
+}
+
 #[test]
 fn call_builtin_calls_function_values() {
     let add = Func::new("add", &[ArgType::Int, ArgType::Int], None, |_, a| {

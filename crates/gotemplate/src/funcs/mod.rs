@@ -167,6 +167,12 @@ pub struct FuncMap {
     map: Arc<NameTable<Arc<Func>>>,
 }
 
+impl fmt::Debug for FuncMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FuncMap({} functions)", self.map.names().count())
+    }
+}
+
 impl FuncMap {
     pub fn new() -> FuncMap {
         FuncMap::default()
@@ -179,5 +185,21 @@ impl FuncMap {
     }
     pub fn contains(&self, name: &str) -> bool {
         self.map.contains_key(name)
+    }
+
+    /// The function's place in this table, for [`FuncMap::at`].
+    pub(crate) fn index_of(&self, name: &str) -> Option<u32> {
+        self.map.index_of(name)
+    }
+
+    /// The function at `index` of this table. A place is only meaningful in the table that
+    /// gave it: [`FuncMap::same_table`] says whether two maps are that table (a map that
+    /// was changed after it was shared is a copy, not the same table).
+    pub(crate) fn at(&self, index: u32) -> Option<&Arc<Func>> {
+        self.map.at(index)
+    }
+
+    pub(crate) fn same_table(&self, other: &FuncMap) -> bool {
+        Arc::ptr_eq(&self.map, &other.map)
     }
 }
