@@ -35,38 +35,28 @@ pub fn json_to_mutable(j: &serde_json::Value) -> Value {
     }
 }
 
-/// A JSON object's entries through [`json_to_mutable`], into any map, handed over in key
-/// order. Template maps are kept sorted, and building one sorts what it is given with a
-/// string comparison (a call) per pair; here the keys are sorted by their first eight bytes
-/// as one integer, so the map's own sort only checks the order.
-pub fn json_entries_to_mutable<M: FromIterator<(String, Value)>>(
-    o: &serde_json::Map<String, serde_json::Value>,
-) -> M {
+/// A JSON object's entries through [`json_to_mutable`], as a template map's entries (which
+/// sort themselves, by their keys' first bytes as integers).
+pub fn json_entries_to_mutable(o: &serde_json::Map<String, serde_json::Value>) -> SortedMap<Value> {
     entries_to_mutable(o, false)
 }
 
 /// [`json_entries_to_mutable`] of the object with its null entries removed, in it and in
 /// every object reached through objects (what coalescing does to defaults nothing
 /// overrides), without copying the object first.
-pub fn json_entries_to_mutable_without_nulls<M: FromIterator<(String, Value)>>(
+pub fn json_entries_to_mutable_without_nulls(
     o: &serde_json::Map<String, serde_json::Value>,
-) -> M {
+) -> SortedMap<Value> {
     entries_to_mutable(o, true)
 }
 
-fn entries_to_mutable<M: FromIterator<(String, Value)>>(
+fn entries_to_mutable(
     o: &serde_json::Map<String, serde_json::Value>,
     without_nulls: bool,
-) -> M {
-    let mut keyed: Vec<(u64, &String, &serde_json::Value)> = o
-        .iter()
+) -> SortedMap<Value> {
+    o.iter()
         .filter(|(_, v)| !(without_nulls && v.is_null()))
-        .map(|(k, v)| (key_prefix(k), k, v))
-        .collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-    keyed
-        .into_iter()
-        .map(|(_, k, v)| {
+        .map(|(k, v)| {
             let v = match v {
                 serde_json::Value::Object(m) if without_nulls => {
                     MutMap::value(entries_to_mutable(m, true))
@@ -89,36 +79,12 @@ pub fn json_into_mutable(j: serde_json::Value) -> Value {
 }
 
 /// [`json_entries_to_mutable`] taking the entries.
-pub fn json_entries_into_mutable<M: FromIterator<(String, Value)>>(
+pub fn json_entries_into_mutable(
     o: serde_json::Map<String, serde_json::Value>,
-) -> M {
-    let mut entries: Vec<(String, serde_json::Value)> = o.into_iter().collect();
-    // The entries stay where they are while their indices are sorted.
-    let mut order: Vec<(u64, usize)> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (key_prefix(k), i))
-        .collect();
-    order.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| entries[a.1].0.cmp(&entries[b.1].0))
-    });
-    order
-        .into_iter()
-        .map(|(_, i)| {
-            let (k, v) = std::mem::take(&mut entries[i]);
-            (k, json_into_mutable(v))
-        })
+) -> SortedMap<Value> {
+    o.into_iter()
+        .map(|(k, v)| (k, json_into_mutable(v)))
         .collect()
-}
-
-/// The first eight bytes of `k`, zero-padded, big-endian: ordering these orders the keys
-/// (byte order, as Go compares strings) wherever they differ.
-fn key_prefix(k: &str) -> u64 {
-    let mut b = [0u8; 8];
-    let n = k.len().min(8);
-    b[..n].copy_from_slice(&k.as_bytes()[..n]);
-    u64::from_be_bytes(b)
 }
 
 use super::sprig::arg_str as s;
@@ -343,13 +309,13 @@ mod tests {
             .iter()
             .map(|k| (k.to_string(), serde_json::Value::Null))
             .collect();
-        let got: Vec<(String, Value)> = json_entries_to_mutable(&o);
+        let got = json_entries_to_mutable(&o);
         let mut want: Vec<&str> = keys.to_vec();
         want.sort();
-        let got: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+        let got: Vec<&str> = got.keys().map(String::as_str).collect();
         assert_eq!(got, want);
-        let taken: Vec<(String, Value)> = json_entries_into_mutable(o);
-        let taken: Vec<&str> = taken.iter().map(|(k, _)| k.as_str()).collect();
+        let taken = json_entries_into_mutable(o);
+        let taken: Vec<&str> = taken.keys().map(String::as_str).collect();
         assert_eq!(taken, want);
     }
 
@@ -366,12 +332,12 @@ mod tests {
         let serde_json::Value::Object(o) = j.clone() else {
             unreachable!()
         };
-        let borrowed: SortedMap<Value> = json_entries_to_mutable(&o);
-        let taken: SortedMap<Value> = json_entries_into_mutable(o.clone());
+        let borrowed = json_entries_to_mutable(&o);
+        let taken = json_entries_into_mutable(o.clone());
         let (borrowed, taken) = (MutMap::value(borrowed), MutMap::value(taken));
         assert_eq!(plain(&borrowed), j);
         assert_eq!(plain(&taken), j);
-        let cleaned: SortedMap<Value> = json_entries_to_mutable_without_nulls(&o);
+        let cleaned = json_entries_to_mutable_without_nulls(&o);
         assert_eq!(
             plain(&MutMap::value(cleaned)),
             serde_json::json!({
