@@ -94,7 +94,7 @@ pub struct Code {
     names: Vec<String>,
     /// The function table the parse found its identifiers in (kept, so that a set
     /// executing with this same table takes each function by its place, not by name).
-    funcs: Option<FuncMap>,
+    funcs: FuncMap,
 }
 
 impl Code {
@@ -103,7 +103,7 @@ impl Code {
     /// a reallocation and a copy of each array several times per text. The guess is
     /// capped ([`RESERVE_MAX`]): a huge text mostly of plain text grows its arrays as
     /// needed instead of reserving several times its size.
-    pub fn new(parse_name: &str, text: Arc<str>, funcs: Option<FuncMap>) -> Code {
+    pub fn new(parse_name: &str, text: Arc<str>, funcs: FuncMap) -> Code {
         let n = text.len();
         let room = |bytes_per_element: usize| (n / bytes_per_element + 1).min(RESERVE_MAX);
         Code {
@@ -124,10 +124,10 @@ impl Code {
     /// The function an identifier names, by its place, when `funcs` is the table the
     /// parse found it in; `None` otherwise (the caller looks it up by name).
     pub fn func<'c>(&'c self, funcs: &FuncMap, index: u32) -> Option<&'c Arc<crate::Func>> {
-        self.funcs
-            .as_ref()
-            .filter(|t| t.same_table(funcs))
-            .and_then(|t| t.at(index))
+        if !self.funcs.same_table(funcs) {
+            return None;
+        }
+        self.funcs.at(index)
     }
 
     pub fn nodes(&self, ix: Ix) -> &[Node] {

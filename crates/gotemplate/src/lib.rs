@@ -186,9 +186,7 @@ impl Templates {
     /// to a later set with the same functions and limits. The trees keep the
     /// text: a host that holds it as an `Arc<str>` shares it instead of a copy.
     pub fn parse_text(&self, name: &str, text: impl Into<Arc<str>>) -> Result<ParsedText, Error> {
-        let has = |f: &str| self.funcs.index_of(f);
-        let funcs = Some(self.funcs.clone());
-        let trees = parse::parse(name, text.into(), &has, funcs, self.limits.max_stack)?;
+        let trees = parse::parse(name, text.into(), &self.funcs, self.limits.max_stack)?;
         Ok(ParsedText {
             trees: trees.into_iter().map(Arc::new).collect(),
         })

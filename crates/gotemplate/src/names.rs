@@ -123,6 +123,7 @@ impl<V> NameTable<V> {
 
     /// Where `name`'s entry is: entries never move, so the index stays valid for this table
     /// (and its clones) while it lives.
+    #[inline]
     pub(crate) fn index_of(&self, name: &str) -> Option<u32> {
         let key = Key::of(name);
         let (_, e) = self.find(&key, name)?;

@@ -15,7 +15,7 @@ use crate::FuncMap;
 /// we cannot, notably on wasm with ~1 MiB).
 pub const MAX_PARSE_DEPTH: usize = 100;
 
-struct Parser<'a, 'f, F: Fn(&str) -> Option<u32>> {
+struct Parser<'a, 'f> {
     lex: Lexer<'a>,
     /// The text being parsed, which items' offsets point into.
     src: &'a str,
@@ -40,9 +40,8 @@ struct Parser<'a, 'f, F: Fn(&str) -> Option<u32>> {
     stack_base: usize,
     /// Native stack the parser may use ([`crate::Limits::max_stack`]).
     max_stack: usize,
-    /// Whether a function of this name exists: generic, not `dyn`, so the set's lookup
-    /// is inlined (an indirect call per identifier mispredicted often).
-    has_func: &'f F,
+    /// The set's functions: an identifier must name one, and keeps its place in them.
+    funcs: &'f FuncMap,
     /// Trees defined by this parse (`define`/`block`), names unique, with
     /// their bodies; a file defines few, so a vector searched by name serves.
     defined: Vec<(String, Ix)>,
@@ -72,11 +71,10 @@ thread_local! {
 
 /// Parse `text` as template `name`. Returns the trees it defines: `name`
 /// itself (unless its body is empty) and every `define`/`block`.
-pub fn parse<F: Fn(&str) -> Option<u32>>(
+pub fn parse(
     name: &str,
     shared: Arc<str>,
-    has_func: &F,
-    funcs: Option<FuncMap>,
+    funcs: &FuncMap,
     max_stack: usize,
 ) -> Result<Vec<Tree>, Error> {
     let keep = shared.clone();
@@ -86,7 +84,7 @@ pub fn parse<F: Fn(&str) -> Option<u32>>(
     let mut p = Parser {
         lex: Lexer::new(text),
         src: text,
-        code: Code::new(name, shared, funcs),
+        code: Code::new(name, shared, funcs.clone()),
         token: [Item::NONE; 2],
         peek_count: 0,
         vars: vec!["$"],
@@ -99,7 +97,7 @@ pub fn parse<F: Fn(&str) -> Option<u32>>(
         depth: 0,
         stack_base: crate::limits::stack_addr(),
         max_stack,
-        has_func,
+        funcs,
         defined: Vec::new(),
     };
     let root = p.parse_top();
@@ -165,7 +163,7 @@ impl Stop {
     }
 }
 
-impl<'a, 'f, F: Fn(&str) -> Option<u32>> Parser<'a, 'f, F> {
+impl<'a, 'f> Parser<'a, 'f> {
     fn next(&mut self) -> Item {
         if self.peek_count > 0 {
             self.peek_count -= 1;
@@ -678,7 +676,7 @@ impl<'a, 'f, F: Fn(&str) -> Option<u32>> Parser<'a, 'f, F> {
         let val = t.val(self.src);
         Ok(Some(match t.typ {
             T::Identifier => {
-                let Some(func) = (self.has_func)(val) else {
+                let Some(func) = self.funcs.index_of(val) else {
                     return self.errorf(format!("function {} not defined", strconv::quote(val)));
                 };
                 Arg::Identifier {
@@ -940,19 +938,19 @@ mod tests {
     /// path's, at the edges of `int` and `uint` too.
     /// The scratch stacks outlive a parse; one that failed half-way, lists
     /// still on them, must not disturb the next.
+    /// Go's builtins and a function `f`.
+    fn funcs() -> FuncMap {
+        let mut m = crate::funcs::builtins::builtins();
+        m.insert(crate::Func::simple("f", |_| Ok(crate::Value::Nil)));
+        m
+    }
+
     #[test]
     fn a_failed_parse_leaves_nothing_for_the_next() {
-        let has = |_: &str| Some(0);
+        let funcs = funcs();
         let bad = r#"{{if .a}}x{{range .l}}y{{.b | printf "%s" (.c"#;
-        assert!(parse("bad", bad.into(), &has, None, 1 << 20).is_err());
-        let trees = parse(
-            "good",
-            "a{{.x | printf \"%s\" 1}}b".into(),
-            &has,
-            None,
-            1 << 20,
-        )
-        .unwrap();
+        assert!(parse("bad", bad.into(), &funcs, 1 << 20).is_err());
+        let trees = parse("good", "a{{.x | printf \"%s\" 1}}b".into(), &funcs, 1 << 20).unwrap();
         let t = &trees[0];
         let shown = Shown(t.code.nodes(t.root), &t.code).to_string();
         assert_eq!(shown, "a{{.x | printf \"%s\" 1}}b");
@@ -963,9 +961,9 @@ mod tests {
     /// carriage returns.
     #[test]
     fn string_literals_read_with_and_without_escapes() {
-        let has = |_: &str| Some(0);
+        let funcs = funcs();
         let text = "{{f \"plain é\" \"a\\\"b\\n\" `raw\r\nx` `r`}}";
-        let trees = parse("t", text.into(), &has, None, 1 << 20).unwrap();
+        let trees = parse("t", text.into(), &funcs, 1 << 20).unwrap();
         let code = &trees[0].code;
         let Node::Action(pipe) = code.nodes(trees[0].root)[0] else {
             panic!("not an action")
@@ -986,36 +984,36 @@ mod tests {
     /// the general way. Expected messages from the Helm 4.2.3 library (Go's parser).
     #[test]
     fn bare_end_and_else_parse_as_their_items_do() {
-        let has = |f: &str| (f != "elsewhere").then_some(0);
+        let funcs = funcs();
         let shown = |text: &str| -> Result<String, String> {
-            let trees = parse("t", text.into(), &has, None, 1 << 20).map_err(|e| e.to_string())?;
+            let trees = parse("t", text.into(), &funcs, 1 << 20).map_err(|e| e.to_string())?;
             Ok(Shown(trees[0].code.nodes(trees[0].root), &trees[0].code).to_string())
         };
-        assert_eq!(
-            shown("a{{if 1}}b{{ else }}c{{end}}d").unwrap(),
-            "a{{if 1}}b{{else}}c{{end}}d"
-        );
-        assert_eq!(
-            shown("{{ if 1 }} a {{- end -}}   b").unwrap(),
-            "{{if 1}} a{{end}}b"
-        );
-        assert_eq!(
-            shown("{{ if 0 }}a{{ else -}}   b {{- end }}|").unwrap(),
-            "{{if 0}}a{{else}}b{{end}}|"
-        );
-        // The error names the line of the closing delimiter, the last item Go read.
-        assert_eq!(
-            shown("x\n{{ end\n}}").unwrap_err(),
-            "template: t:3: unexpected {{end}}"
-        );
-        assert_eq!(
-            shown("{{if 1}}{{end-}}").unwrap_err(),
-            "template: t:1: bad character U+002D '-'"
-        );
-        assert_eq!(
-            shown("{{ if 1 }}{{ elsewhere }}{{ end }}").unwrap_err(),
-            "template: t:1: function \"elsewhere\" not defined"
-        );
+        let cases = [
+            (
+                "a{{if 1}}b{{ else }}c{{end}}d",
+                Ok("a{{if 1}}b{{else}}c{{end}}d"),
+            ),
+            ("{{ if 1 }} a {{- end -}}   b", Ok("{{if 1}} a{{end}}b")),
+            (
+                "{{ if 0 }}a{{ else -}}   b {{- end }}|",
+                Ok("{{if 0}}a{{else}}b{{end}}|"),
+            ),
+            // The error names the line of the closing delimiter, the last item Go read.
+            ("x\n{{ end\n}}", Err("template: t:3: unexpected {{end}}")),
+            (
+                "{{if 1}}{{end-}}",
+                Err("template: t:1: bad character U+002D '-'"),
+            ),
+            (
+                "{{ if 1 }}{{ elsewhere }}{{ end }}",
+                Err("template: t:1: function \"elsewhere\" not defined"),
+            ),
+        ];
+        for (text, want) in cases {
+            let want = want.map(String::from).map_err(String::from);
+            assert_eq!(shown(text), want, "{text:?}");
+        }
     }
 
     /// Item lengths have 30 bits: a longer text is refused up front, never lexed wrong.

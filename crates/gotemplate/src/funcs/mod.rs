@@ -188,6 +188,7 @@ impl FuncMap {
     }
 
     /// The function's place in this table, for [`FuncMap::at`].
+    #[inline]
     pub(crate) fn index_of(&self, name: &str) -> Option<u32> {
         self.map.index_of(name)
     }
