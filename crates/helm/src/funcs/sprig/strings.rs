@@ -4,7 +4,7 @@ use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, SortedMap, Value};
 
 use super::conversion::strslice;
 use super::{arg_int, arg_str, panic_err};
-use crate::funcs::{dictvalue::MutMap, strval};
+use crate::funcs::strval;
 
 use ArgType::{Any, Int, String as Str};
 
@@ -551,7 +551,6 @@ pub fn register(fs: &mut Vec<Func>) {
 
 /// A `map[string]string` value.
 fn string_map(m: SortedMap<Value>) -> Value {
-    let _ = MutMap::default;
     Value::Map(std::sync::Arc::new(kubeplay_gotemplate::Map {
         entries: m,
         elem: ElemType::String,
