@@ -21,7 +21,8 @@ and kube-state-metrics.
 
 A dev-time oracle only, never a dependency; from the repository root:
     python3 -m venv /tmp/helmvenv && /tmp/helmvenv/bin/pip install helm-python-sdk
-    cargo build --release -p kubeplay-helm --example render_loop -p kubeplay-cli
+    cargo build --release -p kubeplay-helm --example render_loop
+    cargo build --release -p kubeplay-cli
     /tmp/helmvenv/bin/python crates/helm/benches/compare_helm.py [ROUNDS]
 """
 import os
