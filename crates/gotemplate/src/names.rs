@@ -116,9 +116,7 @@ impl<V> NameTable<V> {
     }
 
     pub(crate) fn get(&self, name: &str) -> Option<&V> {
-        let key = Key::of(name);
-        let (_, e) = self.find(&key, name)?;
-        Some(&self.entries[e?].value)
+        self.at(self.index_of(name)?)
     }
 
     /// Where `name`'s entry is: entries never move, so the index stays valid for this table

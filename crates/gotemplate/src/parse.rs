@@ -934,10 +934,6 @@ mod tests {
         .unwrap()
     }
 
-    /// Decimal literals take a short path; its results must be the general
-    /// path's, at the edges of `int` and `uint` too.
-    /// The scratch stacks outlive a parse; one that failed half-way, lists
-    /// still on them, must not disturb the next.
     /// Go's builtins and a function `f`.
     fn funcs() -> FuncMap {
         let mut m = crate::funcs::builtins::builtins();
@@ -945,6 +941,8 @@ mod tests {
         m
     }
 
+    /// The scratch stacks outlive a parse; one that failed half-way, lists
+    /// still on them, must not disturb the next.
     #[test]
     fn a_failed_parse_leaves_nothing_for_the_next() {
         let funcs = funcs();
@@ -1027,6 +1025,8 @@ mod tests {
         );
     }
 
+    /// Decimal literals take a short path; its results must be the general
+    /// path's, at the edges of `int` and `uint` too.
     #[test]
     fn plain_decimals_read_as_the_general_path_does() {
         for (text, int, uint, float) in [

@@ -23,24 +23,21 @@ pub fn json_to_value(j: &Json) -> Value {
         }
         Json::String(s) => Value::from(s.as_str()),
         Json::Array(a) => Value::list(a.iter().map(json_to_value).collect()),
-        Json::Object(o) => {
-            let entries: SortedMap<Value> = o
-                .iter()
-                .map(|(k, v)| (k.clone(), json_to_value(v)))
-                .collect();
-            Value::from(entries)
-        }
+        Json::Object(o) => Value::from(json_entries(o)),
     }
+}
+
+/// A JSON object's entries through [`json_to_value`].
+fn json_entries(o: &serde_json::Map<String, Json>) -> SortedMap<Value> {
+    o.iter()
+        .map(|(k, v)| (k.clone(), json_to_value(v)))
+        .collect()
 }
 
 /// A map value of Helm's named `common.Values` type.
 pub fn values_map(j: &serde_json::Map<String, Json>) -> Value {
-    let entries: SortedMap<Value> = j
-        .iter()
-        .map(|(k, v)| (k.clone(), json_to_value(v)))
-        .collect();
     Value::Map(Arc::new(Map {
-        entries,
+        entries: json_entries(j),
         elem: ElemType::Any,
         type_name: Some(Arc::from("common.Values")),
     }))

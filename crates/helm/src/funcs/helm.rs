@@ -163,7 +163,7 @@ pub fn register(fs: &mut Vec<Func>) {
             return Ok(MutMap::value(m));
         }
         Ok(match yaml_to_json(&s(&a[0]), "") {
-            Ok(serde_json::Value::Object(m)) => json_to_mutable(&serde_json::Value::Object(m)),
+            Ok(serde_json::Value::Object(m)) => MutMap::value(json_entries_into_mutable(m)),
             Ok(serde_json::Value::Null) => MutMap::value(SortedMap::new()),
             Ok(other) => error_map(format!(
                 "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
@@ -202,7 +202,7 @@ pub fn register(fs: &mut Vec<Func>) {
     }));
     fs.push(Func::new("fromJson", &[Str], None, |_, a| {
         Ok(match parse_json(&s(&a[0])) {
-            Ok(serde_json::Value::Object(m)) => json_to_mutable(&serde_json::Value::Object(m)),
+            Ok(serde_json::Value::Object(m)) => MutMap::value(json_entries_into_mutable(m)),
             Ok(other) => error_map(format!(
                 "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
                 json_kind(&other)

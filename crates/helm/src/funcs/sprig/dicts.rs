@@ -125,7 +125,10 @@ pub fn register(fs: &mut Vec<Func>) {
         let out = a[1..]
             .iter()
             .map(arg_str)
-            .filter_map(|k| Some((k.clone(), m.entries.get(&k)?.clone())))
+            .filter_map(|k| {
+                let v = m.entries.get(&k)?.clone();
+                Some((k, v))
+            })
             .collect();
         Ok(MutMap::value(out))
     }));
