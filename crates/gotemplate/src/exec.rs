@@ -719,8 +719,9 @@ impl<'a> State<'a, '_> {
             return self.errorf("internal error: not a variable".into());
         };
         let path = path.of(self.src());
-        let (name, fields) = match path.split_once('.') {
-            Some((name, fields)) => (name, Some(fields)),
+        // Names are short (`$`, `$root`): a byte loop finds the dot for less than a searcher.
+        let (name, fields) = match path.bytes().position(|c| c == b'.') {
+            Some(i) => (&path[..i], Some(&path[i + 1..])),
             None => (path, None),
         };
         let value = self.var_value(name)?;

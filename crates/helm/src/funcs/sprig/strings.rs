@@ -37,13 +37,17 @@ fn indent(newline: bool, width: i64, v: &Value) -> Result<String, FuncError> {
         Some(p) => p.into(),
         None => " ".repeat(width).into(),
     };
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
+    // Lines are short: a byte loop finds their ends for less than `split`'s searcher.
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            out.push_str(&pad);
+            out.push_str(&text[start..=i]);
+            start = i + 1;
         }
-        out.push_str(&pad);
-        out.push_str(line);
     }
+    out.push_str(&pad);
+    out.push_str(&text[start..]);
     Ok(out)
 }
 
