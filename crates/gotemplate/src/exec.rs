@@ -1225,13 +1225,10 @@ impl<'a> State<'a, '_> {
             (ArgType::Float64, _, _) => {
                 self.errorf(format!("expected float; found {}", self.show(n)))
             }
-            (ArgType::List, _, _) => self.errorf(format!(
-                "can't handle {} for arg of type []interface {{}}",
-                self.show(n)
-            )),
-            (ArgType::Map, _, _) => self.errorf(format!(
-                "can't handle {} for arg of type map[string]interface {{}}",
-                self.show(n)
+            (ArgType::List | ArgType::Map | ArgType::Object(_), _, _) => self.errorf(format!(
+                "can't handle {} for arg of type {}",
+                self.show(n),
+                t.go_name()
             )),
         }
     }

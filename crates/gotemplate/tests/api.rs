@@ -217,6 +217,49 @@ fn host_objects_fields_and_methods() {
     );
 }
 
+/// A parameter of a host struct type takes only that object: Go's messages for a
+/// constant, nil and a value of another type (Sprig's `genSignedCert` and its
+/// `sprig.certificate`, checked with the Helm 4.2.3 library), each at the argument.
+#[test]
+fn object_parameters_take_only_their_type() {
+    let mut t = Templates::new("t");
+    t.add_func(Func::new(
+        "fail",
+        &[ArgType::Object("*chartutil.Capabilities")],
+        None,
+        |_, a| match &a[0] {
+            Value::Object(o) => Ok(o.field("KubeVersion").unwrap_or(Value::Nil)),
+            other => Err(format!("not an object: {other:?}").into()),
+        },
+    ));
+    let data = Value::map([("Capabilities", Value::object(Caps)), ("n", Value::Int(1))]);
+    let run = |src: &str| -> Result<String, String> {
+        let mut t = t.clone();
+        t.parse("t", src).map_err(|e| e.to_string())?;
+        t.execute("t", &data).map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        run("{{ (fail .Capabilities).Version }}").unwrap(),
+        "v1.30.0"
+    );
+    for (src, want) in [
+        (
+            "{{ fail \"x\" }}",
+            "t:1:8: executing \"t\" at <\"x\">: can't handle \"x\" for arg of type *chartutil.Capabilities",
+        ),
+        (
+            "{{ fail nil }}",
+            "t:1:8: executing \"t\" at <nil>: cannot assign nil to *chartutil.Capabilities",
+        ),
+        (
+            "{{ fail .n }}",
+            "t:1:8: executing \"t\" at <.n>: wrong type for value; expected *chartutil.Capabilities; got int",
+        ),
+    ] {
+        assert_eq!(run(src).unwrap_err(), format!("template: {want}"), "{src}");
+    }
+}
+
 #[test]
 fn function_errors_are_structured() {
     let mut t = Templates::new("t");

@@ -29,6 +29,9 @@ pub enum ArgType {
     List,
     /// `map[string]interface {}` (nil allowed).
     Map,
+    /// A host struct type, by the name its [`crate::Object::type_name`] gives (Sprig's
+    /// `sprig.certificate`): only such an object is accepted, never nil or a constant.
+    Object(&'static str),
 }
 
 impl ArgType {
@@ -43,6 +46,7 @@ impl ArgType {
             ArgType::Float64 => "float64",
             ArgType::List => "[]interface {}",
             ArgType::Map => "map[string]interface {}",
+            ArgType::Object(name) => name,
         }
     }
 
@@ -64,6 +68,7 @@ impl ArgType {
             | (ArgType::Float64, Value::Float(_)) => true,
             (ArgType::List, Value::List(l)) => l.elem == ElemType::Any,
             (ArgType::Map, Value::Map(m)) => m.elem == ElemType::Any,
+            (ArgType::Object(name), Value::Object(o)) => o.type_name() == name,
             _ => false,
         }
     }

@@ -9,9 +9,15 @@
 //! unoptimised build), which a chart calling `genCA` on every keystroke in the page cannot
 //! afford, and a playground's keys must not be trusted anyway. Never use these keys outside
 //! kubeplay.
+//!
+//! Errors are Sprig's, word for word, except two limits: a key given to a `...WithKey` form
+//! or to `buildCustomCert` must be RSA (PKCS#1 or PKCS#8; Sprig also signs with EC and DSA
+//! keys), and a given certificate must be PEM but is not parsed as X.509. The details of a
+//! malformed key's DER come from the `rsa` crate, not Go's `encoding/asn1`.
 
 use kubeplay_gotemplate::{ArgType, Func, FuncError, Object, Value};
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use rsa::pkcs8::DecodePrivateKey;
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use sha1::Digest;
 
@@ -20,6 +26,9 @@ use super::encoding::{b64_decode, b64_std};
 use super::random::Rng;
 use super::{arg_int, arg_str};
 use crate::funcs::{list_items, strval};
+
+/// The Go type of Sprig's `certificate` struct, as errors name it.
+const CERTIFICATE_TYPE: &str = "sprig.certificate";
 
 /// Sprig's `certificate` struct.
 #[derive(Clone)]
@@ -30,7 +39,7 @@ pub struct Certificate {
 
 impl Object for Certificate {
     fn type_name(&self) -> String {
-        "sprig.certificate".into()
+        CERTIFICATE_TYPE.into()
     }
     fn field(&self, name: &str) -> Option<Value> {
         Some(match name {
@@ -130,13 +139,21 @@ fn pem(label: &str, der: &[u8]) -> String {
     out
 }
 
-fn pem_body(text: &str) -> Option<Vec<u8>> {
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect::<Vec<_>>()
-        .join("");
-    b64_decode(&body).ok()
+/// Go's `pem.Decode`, first block: its type and bytes; `None` where Go finds no block (no
+/// `-----BEGIN TYPE-----` line starting a line, no `-----END TYPE-----` after it, a body that
+/// is not base64).
+fn pem_decode(text: &str) -> Option<(&str, Vec<u8>)> {
+    const BEGIN: &str = "-----BEGIN ";
+    let start = if text.starts_with(BEGIN) {
+        0
+    } else {
+        text.find("\n-----BEGIN ")? + 1
+    };
+    let (label, rest) = text[start + BEGIN.len()..].split_once('\n')?;
+    let typ = label.trim_end_matches('\r').strip_suffix("-----")?;
+    let body = &rest[..rest.find(&format!("-----END {typ}-----"))?];
+    let body: String = body.split_whitespace().collect();
+    Some((typ, b64_decode(&body).ok()?))
 }
 
 struct Template<'a> {
@@ -265,65 +282,159 @@ fn key_pem(key: &RsaPrivateKey) -> Result<String, FuncError> {
     Ok(pem("RSA PRIVATE KEY", d.as_bytes()))
 }
 
-fn parse_key(text: &str) -> Result<RsaPrivateKey, FuncError> {
-    let der = pem_body(text).ok_or_else(|| FuncError::new("error decoding PEM key"))?;
-    RsaPrivateKey::from_pkcs1_der(&der)
-        .map_err(|e| FuncError::new(format!("error parsing private key: {e}")))
+/// Sprig's `parsePrivateKeyPEM` and its messages, for the RSA keys kubeplay signs with.
+fn parse_key(text: &str) -> Result<RsaPrivateKey, String> {
+    let (typ, der) = pem_decode(text).ok_or("no PEM data in input")?;
+    match typ {
+        "PRIVATE KEY" => {
+            RsaPrivateKey::from_pkcs8_der(&der).map_err(|e| format!("decoding PEM as PKCS#8: {e}"))
+        }
+        "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(&der)
+            .map_err(|e| format!("parsing RSA private key from PEM: {e}")),
+        // Sprig signs with these too; the certificates built here are RSA-signed only.
+        "EC PRIVATE KEY" | "DSA PRIVATE KEY" => Err(format!(
+            "{typ}: only RSA keys are supported here (Sprig also signs with EC and DSA keys)"
+        )),
+        t if t.ends_with(" PRIVATE KEY") => Err(format!("invalid private key type {t}")),
+        t => Err(format!("no private key data in PEM block of type {t}")),
+    }
 }
 
-/// The CA's common name and key, from a `certificate` value.
+/// The signing CA's common name and key, read as Sprig reads them (the parameter's type
+/// already made `v` a certificate).
 fn ca_parts(v: &Value) -> Result<(String, RsaPrivateKey), FuncError> {
-    let Value::Object(o) = v else {
-        return Err(FuncError::new(format!(
-            "wrong type for value; expected sprig.certificate; got {}",
-            v.type_name()
-        )));
+    let field = |name| match v {
+        Value::Object(o) => o.field(name).map(|f| strval(&f)).unwrap_or_default(),
+        _ => String::new(),
     };
-    let cert = o.field("Cert").map(|c| strval(&c)).unwrap_or_default();
-    let key = o.field("Key").map(|c| strval(&c)).unwrap_or_default();
-    let key = parse_key(&key)?;
-    let cn = common_name(&cert).unwrap_or_default();
-    Ok((cn, key))
+    let cert = field("Cert");
+    if pem_decode(&cert).is_none() {
+        return Err(FuncError::new("unable to decode certificate"));
+    }
+    let key = parse_key(&field("Key"))
+        .map_err(|e| FuncError::new(format!("error parsing private key: {e}")))?;
+    Ok((common_name(&cert).unwrap_or_default(), key))
 }
 
-/// Finds the first CN in a certificate PEM (the issuer's subject is what we need).
+/// The subject's common name: the last CN of the certificate (the issuer's comes first).
 fn common_name(cert_pem: &str) -> Option<String> {
-    let der = pem_body(cert_pem)?;
+    common_names(cert_pem).pop()
+}
+
+/// Every common name in a certificate PEM, in order: the issuer's, then the subject's.
+fn common_names(cert_pem: &str) -> Vec<String> {
+    let Some((_, der)) = pem_decode(cert_pem) else {
+        return Vec::new();
+    };
     let cn_oid = [0x06, 0x03, 0x55, 0x04, 0x03];
-    // Subject comes after issuer; take the last CN in the TBS.
-    let mut last = None;
+    let mut names = Vec::new();
     let mut i = 0;
     while i + cn_oid.len() + 2 <= der.len() {
         if der[i..i + cn_oid.len()] == cn_oid {
             let len = der[i + cn_oid.len() + 1] as usize;
             let start = i + cn_oid.len() + 2;
             if start + len <= der.len() {
-                last = Some(String::from_utf8_lossy(&der[start..start + len]).into_owned());
+                names.push(String::from_utf8_lossy(&der[start..start + len]).into_owned());
             }
         }
         i += 1;
     }
-    last
+    names
 }
 
-fn strings(v: &Value) -> Vec<String> {
+/// A `[]interface {}` argument's strings (nil is none); `not_string` words the error for an
+/// element that is not one.
+fn string_items(v: &Value, not_string: &str) -> Result<Vec<String>, FuncError> {
     list_items(v)
         .unwrap_or_default()
         .iter()
-        .map(strval)
+        .map(|item| match item {
+            Value::String(s) => Ok(s.to_str_lossy().into_owned()),
+            other => Err(FuncError::new(format!(
+                "{not_string}: {} is not a string",
+                strval(other)
+            ))),
+        })
         .collect()
 }
 
+/// Sprig's `getNetIPs`.
 fn ip_list(v: &Value) -> Result<Vec<Vec<u8>>, FuncError> {
-    strings(v)
+    string_items(v, "error parsing ip")?
         .iter()
         .map(|s| parse_ip(s).ok_or_else(|| FuncError::new(format!("error parsing ip: {s}"))))
         .collect()
 }
 
+/// Where a `gen*` function's arguments are; the common name is always the first.
+#[derive(Clone, Copy)]
+struct CertArgs {
+    /// Whether IP addresses and DNS names follow the common name: they do for every
+    /// certificate but a CA's.
+    sans: bool,
+    days: usize,
+    /// The argument holding the signing CA; none for a self-signed certificate.
+    ca: Option<usize>,
+    /// The argument holding the key as PEM; none to generate a 2048-bit key.
+    key: Option<usize>,
+}
+
+impl CertArgs {
+    /// `genCA CN DAYS`.
+    const CA: CertArgs = CertArgs {
+        sans: false,
+        days: 1,
+        ca: None,
+        key: None,
+    };
+    /// `genSelfSignedCert CN IPS DNS DAYS`.
+    const LEAF: CertArgs = CertArgs {
+        sans: true,
+        days: 3,
+        ca: None,
+        key: None,
+    };
+}
+
+/// A certificate and its key, as Sprig's generators return them. Arguments are read, and the
+/// random source drawn from, in Sprig's order: the key, the CA, the names, then the
+/// certificate.
+fn generate_cert(rng: &Rng, a: &[Value], layout: CertArgs) -> Result<Value, FuncError> {
+    let cn = arg_str(&a[0]);
+    let key = match layout.key {
+        Some(i) => parse_key(&arg_str(&a[i]))
+            .map_err(|e| FuncError::new(format!("parsing private key: {e}")))?,
+        None => new_key(rng, 2048)?,
+    };
+    let ca = layout.ca.map(|i| ca_parts(&a[i])).transpose()?;
+    let (ips, dns) = if layout.sans {
+        let ips = ip_list(&a[1])?;
+        (
+            ips,
+            string_items(&a[2], "error processing alternate dns name")?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let t = Template {
+        cn: &cn,
+        ips,
+        dns,
+        days: arg_int(&a[layout.days]),
+        is_ca: !layout.sans,
+    };
+    let issuer = ca.as_ref().map(|(cn, key)| (cn.as_str(), key));
+    let cert = build_cert(rng, &t, &key.to_public_key(), issuer, &key)?;
+    Ok(Value::object(Certificate {
+        cert,
+        key: key_pem(&key)?,
+    }))
+}
+
 pub fn register(fs: &mut Vec<Func>) {
     let rng = &Rng::CERTS;
-    use ArgType::{Any, Int, String as Str};
+    use ArgType::{Int, List, String as Str};
+    const CERT: ArgType = ArgType::Object(CERTIFICATE_TYPE);
     let r = *rng;
     fs.push(Func::new("genPrivateKey", &[Str], None, move |_, a| {
         Ok(Value::from(match arg_str(&a[0]).as_str() {
@@ -331,135 +442,50 @@ pub fn register(fs: &mut Vec<Func>) {
             other => format!("Unknown type {other}"),
         }))
     }));
-    let r = *rng;
-    fs.push(Func::new("genCA", &[Str, Int], None, move |_, a| {
-        let cn = arg_str(&a[0]);
-        let key = new_key(&r, 2048)?;
-        let t = Template {
-            cn: &cn,
-            ips: vec![],
-            dns: vec![],
-            days: arg_int(&a[1]),
-            is_ca: true,
-        };
-        let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
-        Ok(Value::object(Certificate {
-            cert,
-            key: key_pem(&key)?,
-        }))
-    }));
-    let r = *rng;
-    fs.push(Func::new(
-        "genCAWithKey",
-        &[Str, Int, Str],
-        None,
-        move |_, a| {
-            let cn = arg_str(&a[0]);
-            let key = parse_key(&arg_str(&a[2]))?;
-            let t = Template {
-                cn: &cn,
-                ips: vec![],
-                dns: vec![],
-                days: arg_int(&a[1]),
-                is_ca: true,
-            };
-            let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
-            Ok(Value::object(Certificate {
-                cert,
-                key: key_pem(&key)?,
-            }))
-        },
-    ));
-    let r = *rng;
-    fs.push(Func::new(
-        "genSelfSignedCert",
-        &[Str, Any, Any, Int],
-        None,
-        move |_, a| {
-            let cn = arg_str(&a[0]);
-            let key = new_key(&r, 2048)?;
-            let t = Template {
-                cn: &cn,
-                ips: ip_list(&a[1])?,
-                dns: strings(&a[2]),
-                days: arg_int(&a[3]),
-                is_ca: false,
-            };
-            let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
-            Ok(Value::object(Certificate {
-                cert,
-                key: key_pem(&key)?,
-            }))
-        },
-    ));
-    let r = *rng;
-    fs.push(Func::new(
-        "genSelfSignedCertWithKey",
-        &[Str, Any, Any, Int, Str],
-        None,
-        move |_, a| {
-            let cn = arg_str(&a[0]);
-            let key = parse_key(&arg_str(&a[4]))?;
-            let t = Template {
-                cn: &cn,
-                ips: ip_list(&a[1])?,
-                dns: strings(&a[2]),
-                days: arg_int(&a[3]),
-                is_ca: false,
-            };
-            let cert = build_cert(&r, &t, &key.to_public_key(), None, &key)?;
-            Ok(Value::object(Certificate {
-                cert,
-                key: key_pem(&key)?,
-            }))
-        },
-    ));
-    let r = *rng;
-    fs.push(Func::new(
-        "genSignedCert",
-        &[Str, Any, Any, Int, Any],
-        None,
-        move |_, a| {
-            let cn = arg_str(&a[0]);
-            let (ca_cn, ca_key) = ca_parts(&a[4])?;
-            let key = new_key(&r, 2048)?;
-            let t = Template {
-                cn: &cn,
-                ips: ip_list(&a[1])?,
-                dns: strings(&a[2]),
-                days: arg_int(&a[3]),
-                is_ca: false,
-            };
-            let cert = build_cert(&r, &t, &key.to_public_key(), Some((&ca_cn, &ca_key)), &key)?;
-            Ok(Value::object(Certificate {
-                cert,
-                key: key_pem(&key)?,
-            }))
-        },
-    ));
-    let r = *rng;
-    fs.push(Func::new(
-        "genSignedCertWithKey",
-        &[Str, Any, Any, Int, Any, Str],
-        None,
-        move |_, a| {
-            let cn = arg_str(&a[0]);
-            let (ca_cn, ca_key) = ca_parts(&a[4])?;
-            let key = parse_key(&arg_str(&a[5]))?;
-            let t = Template {
-                cn: &cn,
-                ips: ip_list(&a[1])?,
-                dns: strings(&a[2]),
-                days: arg_int(&a[3]),
-                is_ca: false,
-            };
-            let cert = build_cert(&r, &t, &key.to_public_key(), Some((&ca_cn, &ca_key)), &key)?;
-            Ok(Value::object(Certificate {
-                cert,
-                key: key_pem(&key)?,
-            }))
-        },
-    ));
+    // Sprig's generators differ only in where their arguments are.
+    let generators: [(&str, &'static [ArgType], CertArgs); 6] = [
+        ("genCA", &[Str, Int], CertArgs::CA),
+        (
+            "genCAWithKey",
+            &[Str, Int, Str],
+            CertArgs {
+                key: Some(2),
+                ..CertArgs::CA
+            },
+        ),
+        ("genSelfSignedCert", &[Str, List, List, Int], CertArgs::LEAF),
+        (
+            "genSelfSignedCertWithKey",
+            &[Str, List, List, Int, Str],
+            CertArgs {
+                key: Some(4),
+                ..CertArgs::LEAF
+            },
+        ),
+        (
+            "genSignedCert",
+            &[Str, List, List, Int, CERT],
+            CertArgs {
+                ca: Some(4),
+                ..CertArgs::LEAF
+            },
+        ),
+        (
+            "genSignedCertWithKey",
+            &[Str, List, List, Int, CERT, Str],
+            CertArgs {
+                ca: Some(4),
+                key: Some(5),
+                ..CertArgs::LEAF
+            },
+        ),
+    ];
+    for (name, params, layout) in generators {
+        let r = *rng;
+        fs.push(Func::new(name, params, None, move |_, a| {
+            generate_cert(&r, a, layout)
+        }));
+    }
     fs.push(Func::new("buildCustomCert", &[Str, Str], None, |_, a| {
         let cert = b64_decode(&arg_str(&a[0]))
             .map_err(|_| FuncError::new("unable to decode base64 certificate"))?;
@@ -467,10 +493,193 @@ pub fn register(fs: &mut Vec<Func>) {
             .map_err(|_| FuncError::new("unable to decode base64 private key"))?;
         let cert = String::from_utf8_lossy(&cert).into_owned();
         let key = String::from_utf8_lossy(&key).into_owned();
-        if !cert.contains("-----BEGIN") {
-            return Err(FuncError::new("error decoding certificate: no PEM data"));
+        // Sprig also parses the certificate as X.509; here any PEM block passes.
+        if pem_decode(&cert).is_none() {
+            return Err(FuncError::new("unable to decode certificate"));
         }
-        parse_key(&key)?;
+        parse_key(&key).map_err(|e| FuncError::new(format!("error parsing private key: {e}")))?;
         Ok(Value::object(Certificate { cert, key }))
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A generator's certificate and key PEMs.
+    fn generate(layout: CertArgs, args: &[Value]) -> Result<(String, String), String> {
+        let v = generate_cert(&Rng::CERTS, args, layout).map_err(|e| e.msg)?;
+        let Value::Object(o) = v else {
+            return Err(format!("not a certificate: {v:?}"));
+        };
+        let field = |n| o.field(n).map(|f| strval(&f)).unwrap_or_default();
+        Ok((field("Cert"), field("Key")))
+    }
+
+    fn list(items: &[&str]) -> Value {
+        Value::list(items.iter().map(|s| Value::from(*s)).collect())
+    }
+
+    /// Each layout reads its own arguments: a CA and a self-signed certificate issue
+    /// themselves, a signed one names its CA as issuer, and a given key is the one returned.
+    #[test]
+    fn each_generator_reads_its_arguments() {
+        let (ca_cert, ca_key) =
+            generate(CertArgs::CA, &[Value::from("ca"), Value::Int(30)]).unwrap();
+        assert!(
+            ca_cert.starts_with("-----BEGIN CERTIFICATE-----\n"),
+            "{ca_cert}"
+        );
+        assert!(
+            ca_key.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"),
+            "{ca_key}"
+        );
+        assert_eq!(common_names(&ca_cert), ["ca", "ca"]);
+        let ca = Value::object(Certificate {
+            cert: ca_cert,
+            key: ca_key.clone(),
+        });
+        let with_key = |i| CertArgs {
+            key: Some(i),
+            ..CertArgs::LEAF
+        };
+        let signed = |key| CertArgs {
+            ca: Some(4),
+            key,
+            ..CertArgs::LEAF
+        };
+        let sans = [
+            Value::from("web"),
+            list(&["10.0.0.1"]),
+            list(&["web.local"]),
+            Value::Int(7),
+        ];
+        let leaf = |extra: &[Value]| [&sans[..], extra].concat();
+        let cases = [
+            (CertArgs::LEAF, leaf(&[]), ["web", "web"], false),
+            (
+                with_key(4),
+                leaf(&[Value::from(ca_key.as_str())]),
+                ["web", "web"],
+                true,
+            ),
+            (
+                signed(None),
+                leaf(std::slice::from_ref(&ca)),
+                ["ca", "web"],
+                false,
+            ),
+            (
+                signed(Some(5)),
+                leaf(&[ca.clone(), Value::from(ca_key.as_str())]),
+                ["ca", "web"],
+                true,
+            ),
+        ];
+        for (layout, args, issuer_subject, given_key) in cases {
+            let (cert, key) = generate(layout, &args).unwrap();
+            assert_eq!(common_names(&cert), issuer_subject);
+            assert_eq!(key == ca_key, given_key, "{issuer_subject:?}");
+        }
+        let (ca2, key2) = generate(
+            CertArgs {
+                key: Some(2),
+                ..CertArgs::CA
+            },
+            &[
+                Value::from("root"),
+                Value::Int(1),
+                Value::from(ca_key.as_str()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            (common_names(&ca2), key2),
+            (vec!["root".into(), "root".into()], ca_key)
+        );
+    }
+
+    /// Bad arguments give Sprig's messages, checked with the Helm 4.2.3 library, in
+    /// Sprig's order: the key, the CA, the IPs, then the DNS names.
+    #[test]
+    fn bad_arguments_give_sprigs_errors() {
+        let (ca_cert, ca_key) =
+            generate(CertArgs::CA, &[Value::from("ca"), Value::Int(1)]).unwrap();
+        let ca = |cert: &str, key: &str| {
+            Value::object(Certificate {
+                cert: cert.into(),
+                key: key.into(),
+            })
+        };
+        let signed_with_key = CertArgs {
+            ca: Some(4),
+            key: Some(5),
+            ..CertArgs::LEAF
+        };
+        let args = |ips: Value, dns: Value, ca: Value, key: &str| {
+            vec![
+                Value::from("web"),
+                ips,
+                dns,
+                Value::Int(1),
+                ca,
+                Value::from(key),
+            ]
+        };
+        let good_ca = ca(&ca_cert, &ca_key);
+        let no_pem = "-----BEGIN RSA PRIVATE KEY-----\n!!!!\n-----END RSA PRIVATE KEY-----\n";
+        let cases = [
+            (
+                args(list(&["x"]), Value::Nil, ca("x", "y"), "nope"),
+                "parsing private key: no PEM data in input",
+            ),
+            (
+                args(list(&["x"]), Value::Nil, ca("x", "y"), no_pem),
+                "parsing private key: no PEM data in input",
+            ),
+            (
+                args(list(&["x"]), Value::Nil, ca("x", "y"), &ca_key),
+                "unable to decode certificate",
+            ),
+            (
+                args(
+                    list(&["x"]),
+                    Value::Nil,
+                    ca(&ca_cert, "-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n"),
+                    &ca_key,
+                ),
+                "error parsing private key: no private key data in PEM block of type FOO",
+            ),
+            (
+                args(list(&["1.2.3"]), list(&[]), good_ca.clone(), &ca_key),
+                "error parsing ip: 1.2.3",
+            ),
+            (
+                args(
+                    Value::list(vec![Value::Int(1)]),
+                    Value::Nil,
+                    good_ca.clone(),
+                    &ca_key,
+                ),
+                "error parsing ip: 1 is not a string",
+            ),
+            (
+                args(
+                    Value::Nil,
+                    Value::list(vec![Value::Int(2)]),
+                    good_ca,
+                    &ca_key,
+                ),
+                "error processing alternate dns name: 2 is not a string",
+            ),
+        ];
+        for (a, want) in cases {
+            assert_eq!(generate(signed_with_key, &a).unwrap_err(), want);
+        }
+        let other_type = "-----BEGIN FOO PRIVATE KEY-----\nAAAA\n-----END FOO PRIVATE KEY-----\n";
+        assert_eq!(
+            parse_key(other_type).unwrap_err(),
+            "invalid private key type FOO PRIVATE KEY"
+        );
+    }
 }
