@@ -3,8 +3,9 @@
 //! built here and signed with SHA-256 (PKCS#1 v1.5), with serial numbers from the render's
 //! seeded stream.
 //!
-//! Keys are RSA like Sprig's, but taken from a fixed pool of pre-generated keys
-//! (`key_pool.rs`) chosen by the seeded stream, not generated per call:
+//! Keys are of Sprig's types (RSA, and DSA, ECDSA and Ed25519 from `genPrivateKey`), but
+//! taken from a fixed pool of pre-generated keys (`key_pool.rs`) chosen by the seeded
+//! stream, not generated per call:
 //! finding 1024-bit primes takes seconds of bignum arithmetic per key (tens of seconds in an
 //! unoptimised build), which a chart calling `genCA` on every keystroke in the page cannot
 //! afford, and a playground's keys must not be trusted anyway. Never use these keys outside
@@ -262,16 +263,33 @@ fn build_cert(
     Ok(pem("CERTIFICATE", &cert))
 }
 
-/// A key of `bits` bits from the pool, chosen by the seeded stream.
+/// The DER of a key from `pool`, chosen by the seeded stream.
+fn pooled_key(rng: &Rng, pool: &[&str]) -> Result<Vec<u8>, FuncError> {
+    let pick = pool[(rng.next_u64() % pool.len() as u64) as usize];
+    b64_decode(pick).map_err(FuncError::new)
+}
+
+/// Sprig's `genPrivateKey`: a key of type `typ`, as PEM in the encoding Sprig's
+/// `pemBlockForKey` gives that type; an unknown type is text, not an error.
+fn private_key_pem(rng: &Rng, typ: &str) -> Result<String, FuncError> {
+    use super::key_pool::{KEYS_DSA, KEYS_ECDSA, KEYS_ED25519};
+    Ok(match typ {
+        "" | "rsa" => key_pem(&new_key(rng, 4096)?)?,
+        "dsa" => pem("DSA PRIVATE KEY", &pooled_key(rng, KEYS_DSA)?),
+        "ecdsa" => pem("EC PRIVATE KEY", &pooled_key(rng, KEYS_ECDSA)?),
+        "ed25519" => pem("PRIVATE KEY", &pooled_key(rng, KEYS_ED25519)?),
+        other => format!("Unknown type {other}"),
+    })
+}
+
+/// An RSA key of `bits` bits from the pool.
 fn new_key(rng: &Rng, bits: usize) -> Result<RsaPrivateKey, FuncError> {
     let pool = if bits > 2048 {
         super::key_pool::KEYS_4096
     } else {
         super::key_pool::KEYS_2048
     };
-    let pick = pool[(rng.next_u64() % pool.len() as u64) as usize];
-    let der = b64_decode(pick).map_err(FuncError::new)?;
-    RsaPrivateKey::from_pkcs1_der(&der)
+    RsaPrivateKey::from_pkcs1_der(&pooled_key(rng, pool)?)
         .map_err(|e| FuncError::new(format!("error generating RSA private key: {e}")))
 }
 
@@ -286,18 +304,33 @@ fn key_pem(key: &RsaPrivateKey) -> Result<String, FuncError> {
 fn parse_key(text: &str) -> Result<RsaPrivateKey, String> {
     let (typ, der) = pem_decode(text).ok_or("no PEM data in input")?;
     match typ {
-        "PRIVATE KEY" => {
-            RsaPrivateKey::from_pkcs8_der(&der).map_err(|e| format!("decoding PEM as PKCS#8: {e}"))
-        }
+        "PRIVATE KEY" => match rsa::pkcs8::PrivateKeyInfo::try_from(der.as_slice()) {
+            Ok(info) if info.algorithm.oid != rsa::pkcs1::ALGORITHM_OID => {
+                let oid = info.algorithm.oid.to_string();
+                let name = match oid.as_str() {
+                    "1.3.101.112" => "Ed25519",
+                    "1.2.840.10045.2.1" => "ECDSA",
+                    "1.2.840.10040.4.1" => "DSA",
+                    _ => "other",
+                };
+                Err(not_rsa(&format!("PKCS#8 {name} key ({oid})")))
+            }
+            _ => RsaPrivateKey::from_pkcs8_der(&der)
+                .map_err(|e| format!("decoding PEM as PKCS#8: {e}")),
+        },
         "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(&der)
             .map_err(|e| format!("parsing RSA private key from PEM: {e}")),
-        // Sprig signs with these too; the certificates built here are RSA-signed only.
-        "EC PRIVATE KEY" | "DSA PRIVATE KEY" => Err(format!(
-            "{typ}: only RSA keys are supported here (Sprig also signs with EC and DSA keys)"
-        )),
+        "EC PRIVATE KEY" | "DSA PRIVATE KEY" => Err(not_rsa(typ)),
         t if t.ends_with(" PRIVATE KEY") => Err(format!("invalid private key type {t}")),
         t => Err(format!("no private key data in PEM block of type {t}")),
     }
+}
+
+/// Why a key Sprig would sign with is refused: the certificates built here are RSA-signed.
+fn not_rsa(what: &str) -> String {
+    format!(
+        "{what}: only RSA keys can sign here (Sprig also signs with ECDSA, Ed25519 and DSA keys)"
+    )
 }
 
 /// The signing CA's common name and key, read as Sprig reads them (the parameter's type
@@ -437,10 +470,7 @@ pub fn register(fs: &mut Vec<Func>) {
     const CERT: ArgType = ArgType::Object(CERTIFICATE_TYPE);
     let r = *rng;
     fs.push(Func::new("genPrivateKey", &[Str], None, move |_, a| {
-        Ok(Value::from(match arg_str(&a[0]).as_str() {
-            "rsa" => key_pem(&new_key(&r, 4096)?)?,
-            other => format!("Unknown type {other}"),
-        }))
+        private_key_pem(&r, &arg_str(&a[0])).map(Value::from)
     }));
     // Sprig's generators differ only in where their arguments are.
     let generators: [(&str, &'static [ArgType], CertArgs); 6] = [
@@ -681,5 +711,41 @@ mod tests {
             parse_key(other_type).unwrap_err(),
             "invalid private key type FOO PRIVATE KEY"
         );
+    }
+
+    /// `genPrivateKey` gives each of Sprig's types in Sprig's encoding (the PEM lengths of a
+    /// P-256 and an Ed25519 key are fixed: the Helm 4.2.3 library's), and keys other than
+    /// RSA are refused for signing with a message that says why.
+    #[test]
+    fn private_keys_of_every_type() {
+        let key = |typ| private_key_pem(&Rng::CERTS, typ).unwrap();
+        for (typ, block) in [
+            ("", "RSA PRIVATE KEY"),
+            ("rsa", "RSA PRIVATE KEY"),
+            ("dsa", "DSA PRIVATE KEY"),
+            ("ecdsa", "EC PRIVATE KEY"),
+            ("ed25519", "PRIVATE KEY"),
+        ] {
+            let pem = key(typ);
+            assert_eq!(
+                pem_decode(&pem).map(|(t, _)| t.to_string()),
+                Some(block.into()),
+                "{typ}"
+            );
+        }
+        assert_eq!((key("ecdsa").len(), key("ed25519").len()), (227, 119));
+        assert_eq!(key("x"), "Unknown type x");
+        let refused = |typ| parse_key(&key(typ)).unwrap_err();
+        assert_eq!(
+            refused("ecdsa"),
+            "EC PRIVATE KEY: only RSA keys can sign here (Sprig also signs with ECDSA, Ed25519 \
+             and DSA keys)"
+        );
+        assert_eq!(refused("dsa"), not_rsa("DSA PRIVATE KEY"));
+        assert_eq!(
+            refused("ed25519"),
+            not_rsa("PKCS#8 Ed25519 key (1.3.101.112)")
+        );
+        assert!(parse_key(&key("rsa")).is_ok());
     }
 }
