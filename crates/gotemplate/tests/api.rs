@@ -217,43 +217,66 @@ fn host_objects_fields_and_methods() {
     );
 }
 
-/// A parameter of a host struct type takes only that object: Go's messages for a
-/// constant, nil and a value of another type (Sprig's `genSignedCert` and its
-/// `sprig.certificate`, checked with the Helm 4.2.3 library), each at the argument.
+/// A host object whose type is its name.
+struct Named(&'static str);
+
+impl Object for Named {
+    fn type_name(&self) -> String {
+        self.0.into()
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+}
+
+/// A parameter of a host type takes only that object: Go's messages for a constant, nil (not
+/// for a pointer type, which takes it) and a value of another type, each at the argument
+/// (Sprig's `genSignedCert` and its `sprig.certificate`, semver's `Compare` and its
+/// `*semver.Version`, checked with the Helm 4.2.3 library).
 #[test]
 fn object_parameters_take_only_their_type() {
     let mut t = Templates::new("t");
-    t.add_func(Func::new(
-        "fail",
-        &[ArgType::Object("*chartutil.Capabilities")],
-        None,
-        |_, a| match &a[0] {
-            Value::Object(o) => Ok(o.field("KubeVersion").unwrap_or(Value::Nil)),
-            other => Err(format!("not an object: {other:?}").into()),
-        },
-    ));
-    let data = Value::map([("Capabilities", Value::object(Caps)), ("n", Value::Int(1))]);
+    for (name, typ) in [
+        ("sign", "sprig.certificate"),
+        ("compare", "*semver.Version"),
+    ] {
+        t.add_func(Func::new(name, &[ArgType::Object(typ)], None, |_, a| {
+            Ok(match &a[0] {
+                Value::Object(o) => Value::from(o.type_name()),
+                other => Value::from(format!("{other:?}")),
+            })
+        }));
+    }
+    let data = Value::map([
+        ("cert", Value::object(Named("sprig.certificate"))),
+        ("version", Value::object(Named("*semver.Version"))),
+        ("n", Value::Int(1)),
+    ]);
     let run = |src: &str| -> Result<String, String> {
         let mut t = t.clone();
         t.parse("t", src).map_err(|e| e.to_string())?;
         t.execute("t", &data).map_err(|e| e.to_string())
     };
     assert_eq!(
-        run("{{ (fail .Capabilities).Version }}").unwrap(),
-        "v1.30.0"
+        run("{{ sign .cert }} {{ compare .version }} {{ compare nil }}").unwrap(),
+        "sprig.certificate *semver.Version Nil"
     );
     for (src, want) in [
         (
-            "{{ fail \"x\" }}",
-            "t:1:8: executing \"t\" at <\"x\">: can't handle \"x\" for arg of type *chartutil.Capabilities",
+            "{{ sign \"x\" }}",
+            "t:1:8: executing \"t\" at <\"x\">: can't handle \"x\" for arg of type sprig.certificate",
         ),
         (
-            "{{ fail nil }}",
-            "t:1:8: executing \"t\" at <nil>: cannot assign nil to *chartutil.Capabilities",
+            "{{ sign nil }}",
+            "t:1:8: executing \"t\" at <nil>: cannot assign nil to sprig.certificate",
         ),
         (
-            "{{ fail .n }}",
-            "t:1:8: executing \"t\" at <.n>: wrong type for value; expected *chartutil.Capabilities; got int",
+            "{{ sign .n }}",
+            "t:1:8: executing \"t\" at <.n>: wrong type for value; expected sprig.certificate; got int",
+        ),
+        (
+            "{{ compare .cert }}",
+            "t:1:11: executing \"t\" at <.cert>: wrong type for value; expected *semver.Version; got sprig.certificate",
         ),
     ] {
         assert_eq!(run(src).unwrap_err(), format!("template: {want}"), "{src}");

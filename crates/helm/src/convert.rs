@@ -165,6 +165,8 @@ fn marshal<M: Marshaled>(v: &Value, depth: usize) -> Result<M, String> {
                 M::null()
             } else if let Some(inner) = o.value() {
                 marshal(&inner, depth + 1)?
+            } else if let Some(text) = marshaled_text(o.as_ref()) {
+                M::string(text)
             } else {
                 let mut out = Vec::new();
                 for (json_name, field) in object_fields(&o.type_name()) {
@@ -177,6 +179,22 @@ fn marshal<M: Marshaled>(v: &Value, depth: usize) -> Result<M, String> {
         }
         _ => return Err(format!("json: unsupported type: {}", v.type_name())),
     })
+}
+
+/// The string a host type with a Go `MarshalJSON` method marshals to.
+fn marshaled_text(o: &dyn kubeplay_gotemplate::Object) -> Option<String> {
+    match o.type_name().as_str() {
+        // Masterminds/semver marshals `v.String()`, what printing the version shows.
+        "*semver.Version" => Some(o.format()),
+        // RFC 3339 with the nanoseconds that are not zero.
+        "time.Time" => {
+            let t = o
+                .as_any()?
+                .downcast_ref::<crate::funcs::sprig::date::Time>()?;
+            Some(t.format("2006-01-02T15:04:05.999999999Z07:00"))
+        }
+        _ => None,
+    }
 }
 
 /// JSON names and Go field names of the host structs Helm exposes, in declaration order.
@@ -192,6 +210,8 @@ fn object_fields(type_name: &str) -> &'static [(&'static str, &'static str)] {
             ("Major", "Major"),
             ("Minor", "Minor"),
         ],
+        // Sprig's `certificate` has no JSON tags: the fields go by their Go names.
+        "sprig.certificate" => &[("Cert", "Cert"), ("Key", "Key")],
         "version.BuildInfo" => &[
             ("version", "Version"),
             ("go_version", "GoVersion"),

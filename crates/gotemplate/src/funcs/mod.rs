@@ -29,8 +29,9 @@ pub enum ArgType {
     List,
     /// `map[string]interface {}` (nil allowed).
     Map,
-    /// A host struct type, by the name its [`crate::Object::type_name`] gives (Sprig's
-    /// `sprig.certificate`): only such an object is accepted, never nil or a constant.
+    /// A host type, by the name its [`crate::Object::type_name`] gives (Sprig's
+    /// `sprig.certificate`, semver's `*semver.Version`): only such an object is accepted,
+    /// never a constant; nil too when the type is a pointer (`*` first).
     Object(&'static str),
 }
 
@@ -52,7 +53,11 @@ impl ArgType {
 
     /// Whether Go could assign untyped nil to this type.
     pub(crate) fn can_be_nil(self) -> bool {
-        matches!(self, ArgType::Any | ArgType::List | ArgType::Map)
+        match self {
+            ArgType::Any | ArgType::List | ArgType::Map => true,
+            ArgType::Object(name) => name.starts_with('*'),
+            _ => false,
+        }
     }
 
     /// Whether a (non-interface) value of this dynamic type is assignable.

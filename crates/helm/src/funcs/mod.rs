@@ -29,6 +29,14 @@ pub fn base_set() -> Templates {
     .clone()
 }
 
+/// `src` executed with every function and no data: for the functions' own tests.
+#[cfg(test)]
+pub(crate) fn execute_text(src: &str) -> Result<String, String> {
+    let mut t = base_set();
+    t.parse("t", src).map_err(|e| e.to_string())?;
+    t.execute("t", &Value::Nil).map_err(|e| e.to_string())
+}
+
 /// Sprig's `strval`: strings as they are, everything else through `fmt.Sprint`.
 pub fn strval(v: &Value) -> String {
     match v {

@@ -748,4 +748,13 @@ mod tests {
         );
         assert!(parse_key(&key("rsa")).is_ok());
     }
+
+    /// A certificate marshals as Sprig's struct: its fields by their Go names.
+    #[test]
+    fn certificates_marshal_their_fields() {
+        let out = crate::funcs::execute_text(
+            r#"{{ genCA "x" 1 | toJson | fromJson | keys | sortAlpha | toJson }}"#,
+        );
+        assert_eq!(out.unwrap(), r#"["Cert","Key"]"#);
+    }
 }

@@ -6,7 +6,6 @@ use kubeplay_gotemplate::{ArgType, Func, FuncError, Object, Value};
 
 use super::arg_str;
 use super::duration::{format_duration, parse_duration};
-use crate::funcs::strval;
 
 /// The default instant `now` returns: 2025-01-01T00:00:00Z.
 pub const DEFAULT_NOW_UNIX: i64 = 1_735_689_600;
@@ -30,6 +29,14 @@ pub fn now_unix() -> i64 {
 pub struct Time {
     pub secs: i64,
     pub nanos: u32,
+}
+
+impl Time {
+    /// Go's zero `time.Time`: January 1, year 1, 00:00:00 UTC.
+    const ZERO: Time = Time {
+        secs: -62_135_596_800,
+        nanos: 0,
+    };
 }
 
 const MONTHS: [&str; 12] = [
@@ -67,6 +74,16 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// How many days month `m` (1 to 12) of year `y` has.
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -172,14 +189,29 @@ impl Time {
 
     /// Parses `value` with a Go layout (numeric fields, month names, zones as UTC offsets).
     pub fn parse(layout: &str, value: &str) -> Result<Time, String> {
-        let err = || {
+        // Go names the layout element that failed and what was left of the value there.
+        let fail = |rest: &str, element: &str| {
+            let q = kubeplay_gotemplate::strconv::quote;
             format!(
                 "parsing time {} as {}: cannot parse {} as {}",
-                kubeplay_gotemplate::strconv::quote(value),
-                kubeplay_gotemplate::strconv::quote(layout),
-                kubeplay_gotemplate::strconv::quote(value),
-                kubeplay_gotemplate::strconv::quote(layout)
+                q(value),
+                q(layout),
+                q(rest),
+                q(element)
             )
+        };
+        // The element being read and the value where it starts, for `err`.
+        let element = std::cell::Cell::new(("", value));
+        let err = || {
+            let (name, at) = element.get();
+            fail(at, name)
+        };
+        let in_range = |n: u32, min: u32, max: u32, what: &str| {
+            if (min..=max).contains(&n) {
+                return Ok(());
+            }
+            let value = kubeplay_gotemplate::strconv::quote(value);
+            Err(format!("parsing time {value}: {what} out of range"))
         };
         let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut nanos, mut off) =
             (1i64, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32, 0i64);
@@ -204,6 +236,7 @@ impl Time {
                 ($t:expr, $body:block) => {
                     if l.starts_with($t) {
                         l = &l[$t.len()..];
+                        element.set(($t, v));
                         $body
                         continue;
                     }
@@ -245,6 +278,7 @@ impl Time {
             for z in ["Z07:00", "-07:00", "Z0700", "-0700"] {
                 if l.starts_with(z) {
                     l = &l[z.len()..];
+                    element.set((z, v));
                     if z.starts_with('Z') && v.starts_with('Z') {
                         v = &v[1..];
                     } else {
@@ -266,6 +300,7 @@ impl Time {
             }
             tok!("01", {
                 mo = num(&mut v, 2, true).ok_or_else(err)? as u32;
+                in_range(mo, 1, 12, "month")?;
             });
             tok!("02", {
                 d = num(&mut v, 2, true).ok_or_else(err)? as u32;
@@ -282,15 +317,19 @@ impl Time {
             });
             tok!("15", {
                 h = num(&mut v, 2, false).ok_or_else(err)? as u32;
+                in_range(h, 0, 23, "hour")?;
             });
             tok!("03", {
                 h = num(&mut v, 2, true).ok_or_else(err)? as u32;
+                in_range(h, 0, 12, "hour")?;
             });
             tok!("04", {
                 mi = num(&mut v, 2, true).ok_or_else(err)? as u32;
+                in_range(mi, 0, 59, "minute")?;
             });
             tok!("05", {
                 s = num(&mut v, 2, true).ok_or_else(err)? as u32;
+                in_range(s, 0, 59, "second")?;
                 if let Some(rest) = v.strip_prefix('.') {
                     if !l.starts_with('.') {
                         let n = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
@@ -306,18 +345,22 @@ impl Time {
             });
             tok!("1", {
                 mo = num(&mut v, 2, false).ok_or_else(err)? as u32;
+                in_range(mo, 1, 12, "month")?;
             });
             tok!("2", {
                 d = num(&mut v, 2, false).ok_or_else(err)? as u32;
             });
             tok!("3", {
                 h = num(&mut v, 2, false).ok_or_else(err)? as u32;
+                in_range(h, 0, 12, "hour")?;
             });
             tok!("4", {
                 mi = num(&mut v, 2, false).ok_or_else(err)? as u32;
+                in_range(mi, 0, 59, "minute")?;
             });
             tok!("5", {
                 s = num(&mut v, 2, false).ok_or_else(err)? as u32;
+                in_range(s, 0, 59, "second")?;
             });
             if (l.starts_with(".0") || l.starts_with(".9")) && v.starts_with('.') {
                 let n = l[1..]
@@ -334,7 +377,7 @@ impl Time {
             }
             let c = l.chars().next().unwrap_or(' ');
             if !v.starts_with(c) {
-                return Err(err());
+                return Err(fail(v, literal_prefix(l)));
             }
             l = &l[c.len_utf8()..];
             v = &v[c.len_utf8()..];
@@ -353,20 +396,40 @@ impl Time {
                 h = 0;
             }
         }
-        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 59 {
-            return Err(format!(
-                "parsing time {}: month out of range",
-                kubeplay_gotemplate::strconv::quote(value)
-            ));
-        }
+        // Go checks each field as it reads it, and the day against its month at the end.
+        in_range(d, 1, days_in_month(y, mo), "day")?;
         let secs = days_from_civil(y, mo, d) * 86_400 + (h * 3600 + mi * 60 + s) as i64 - off;
         Ok(Time { secs, nanos })
     }
 }
 
+/// The layout elements [`Time::parse`] reads (Go's std chunks that it supports).
+const LAYOUT_ELEMENTS: [&str; 24] = [
+    "2006", "January", "Jan", "Monday", "Mon", "MST", "Z07:00", "-07:00", "Z0700", "-0700", "01",
+    "02", "_2", "06", "15", "03", "04", "05", "PM", "1", "2", "3", "4", "5",
+];
+
+/// The literal text at the start of `layout`, up to its next element: what Go's errors name
+/// when the value does not match it.
+fn literal_prefix(layout: &str) -> &str {
+    let next = layout.char_indices().skip(1).find(|(i, _)| {
+        let rest = &layout[*i..];
+        LAYOUT_ELEMENTS.iter().any(|e| rest.starts_with(e))
+            || rest.starts_with(".0")
+            || rest.starts_with(".9")
+    });
+    &layout[..next.map_or(layout.len(), |(i, _)| i)]
+}
+
+/// The Go type of [`Time`], as errors name it.
+const TIME_TYPE: &str = "time.Time";
+
 impl Object for Time {
     fn type_name(&self) -> String {
-        "time.Time".into()
+        TIME_TYPE.into()
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
     fn field(&self, _: &str) -> Option<Value> {
         None
@@ -396,13 +459,12 @@ impl Object for Time {
     }
 }
 
+/// The time Sprig's `interface {}` date arguments stand for: a `time.Time`, or seconds since
+/// the epoch as an `int` or `int64`; anything else is none (Sprig then takes the current time).
 fn to_time(v: &Value) -> Option<Time> {
     match v {
-        Value::Object(o) if o.type_name() == "time.Time" => {
-            Time::parse("2006-01-02 15:04:05.999999999 -0700 MST", &o.format()).ok()
-        }
+        Value::Object(o) => o.as_any()?.downcast_ref::<Time>().copied(),
         Value::Int(i) | Value::Int64(i) => Some(Time { secs: *i, nanos: 0 }),
-        Value::Float(_) | Value::Uint64(_) => None,
         _ => None,
     }
 }
@@ -417,6 +479,8 @@ fn date_fmt(layout: &str, v: &Value) -> String {
 
 pub fn register(fs: &mut Vec<Func>) {
     use ArgType::{Any, String as Str};
+    // Sprig's `dateModify` and `unixEpoch` take a `time.Time`: Go checks the argument.
+    const TIME: ArgType = ArgType::Object(TIME_TYPE);
     fs.push(Func::new("now", &[], None, |_, _| {
         Ok(Value::object(Time {
             secs: now_unix(),
@@ -437,17 +501,13 @@ pub fn register(fs: &mut Vec<Func>) {
     fs.push(Func::new("htmlDateInZone", &[Any, Str], None, |_, a| {
         Ok(Value::from(date_fmt("2006-01-02", &a[0])))
     }));
-    fs.push(Func::new("unixEpoch", &[Any], None, |_, a| {
-        let t = to_time(&a[0])
-            .ok_or_else(|| FuncError::new("wrong type for value; expected time.Time"))?;
+    fs.push(Func::new("unixEpoch", &[TIME], None, |_, a| {
+        let t = to_time(&a[0]).unwrap_or(Time::ZERO);
         Ok(Value::from(t.secs.to_string()))
     }));
     fs.push(Func::new("toDate", &[Str, Str], None, |_, a| {
         Ok(Value::object(
-            Time::parse(&arg_str(&a[0]), &arg_str(&a[1])).unwrap_or(Time {
-                secs: -62_135_596_800,
-                nanos: 0,
-            }),
+            Time::parse(&arg_str(&a[0]), &arg_str(&a[1])).unwrap_or(Time::ZERO),
         ))
     }));
     fs.push(Func::new("mustToDate", &[Str, Str], None, |_, a| {
@@ -461,9 +521,8 @@ pub fn register(fs: &mut Vec<Func>) {
         ("mustDateModify", true),
         ("must_date_modify", true),
     ] {
-        fs.push(Func::new(n, &[Str, Any], None, move |_, a| {
-            let t = to_time(&a[1])
-                .ok_or_else(|| FuncError::new("wrong type for value; expected time.Time"))?;
+        fs.push(Func::new(n, &[Str, TIME], None, move |_, a| {
+            let t = to_time(&a[1]).unwrap_or(Time::ZERO);
             match parse_duration(&arg_str(&a[0])) {
                 Ok(d) => {
                     let total = t.secs as i128 * 1_000_000_000 + t.nanos as i128 + d as i128;
@@ -487,7 +546,12 @@ pub fn register(fs: &mut Vec<Func>) {
         )))
     }));
     fs.push(Func::new("duration", &[Any], None, |_, a| {
-        let n = super::conversion::parse_int_base0(&strval(&a[0])).unwrap_or(0);
+        // Sprig reads a string (base 10) or an int64; anything else, an int included, is 0.
+        let n = match &a[0] {
+            Value::String(s) => s.to_str_lossy().parse::<i64>().unwrap_or(0),
+            Value::Int64(n) => *n,
+            _ => 0,
+        };
         Ok(Value::from(format_duration(
             n.saturating_mul(1_000_000_000),
         )))
@@ -550,5 +614,89 @@ mod tests {
         assert_eq!(t.go_string(), "2025-01-01 01:02:03.5 +0000 UTC");
         let p = Time::parse("2006-01-02", "2024-02-29").unwrap();
         assert_eq!(p.format("Jan 2, 2006"), "Feb 29, 2024");
+    }
+
+    /// Parse errors name what Go's do: the layout element that failed and what was left of
+    /// the value there, or the first field out of range (messages from the Helm 4.2.3
+    /// library's `mustToDate`).
+    #[test]
+    fn parse_errors_are_gos() {
+        let err = |layout, value| Time::parse(layout, value).unwrap_err();
+        let cases = [
+            (
+                "2006-01-02",
+                "bad",
+                r#" as "2006-01-02": cannot parse "bad" as "2006""#,
+            ),
+            (
+                "2006-01-02",
+                "2024/01/02",
+                r#" as "2006-01-02": cannot parse "/01/02" as "-""#,
+            ),
+            (
+                "2006-01-02T15:04:05Z07:00",
+                "2024-01-02T10:00:00+0100",
+                r#" as "2006-01-02T15:04:05Z07:00": cannot parse "+0100" as "Z07:00""#,
+            ),
+            (
+                "Jan 2 2006",
+                "Foo 2 2024",
+                r#" as "Jan 2 2006": cannot parse "Foo 2 2024" as "Jan""#,
+            ),
+            (
+                "02/01/2006 15:04",
+                "31/12/2024 25:00",
+                ": hour out of range",
+            ),
+            ("2006-01-02", "2024-13-01", ": month out of range"),
+            ("2006-01-02", "2023-02-29", ": day out of range"),
+            (
+                "2006-01-02 15:04:05",
+                "2024-01-02 10:00:61",
+                ": second out of range",
+            ),
+        ];
+        for (layout, value, tail) in cases {
+            let head = format!(
+                "parsing time {}",
+                kubeplay_gotemplate::strconv::quote(value)
+            );
+            assert_eq!(
+                err(layout, value),
+                format!("{head}{tail}"),
+                "{layout} {value}"
+            );
+        }
+        assert!(Time::parse("2006-01-02", "2024-02-29").is_ok());
+    }
+
+    /// Sprig's `duration` reads a string (base 10) or an `int64`; an `int` is 0 seconds.
+    #[test]
+    fn duration_reads_what_sprig_reads() {
+        let run = |src: &str| crate::funcs::execute_text(src).unwrap();
+        assert_eq!(
+            run(
+                r#"{{ duration 3661 }} {{ duration "3661" }} {{ duration "0x10" }} {{ duration 1.5 }}"#
+            ),
+            "0s 1h1m1s 0s 0s"
+        );
+        assert_eq!(
+            run(
+                r#"{{ dateModify "-1.5h" (toDate "2006-01-02" "2024-01-01") | date "2006-01-02 15:04" }} {{ unixEpoch (toDate "2006-01-02" "2024-01-01") }}"#
+            ),
+            "2023-12-31 22:30 1704067200"
+        );
+    }
+
+    /// `toJson` and `toYaml` marshal a time as RFC 3339, as Go's `MarshalJSON` does.
+    #[test]
+    fn times_marshal_as_rfc3339() {
+        let out = crate::funcs::execute_text(
+            r#"{{ $t := toDate "2006-01-02" "2024-01-01" }}{{ toJson $t }} {{ toYaml $t }} {{ dateModify "1.5s" $t | toJson }}"#,
+        );
+        assert_eq!(
+            out.unwrap(),
+            r#""2024-01-01T00:00:00Z" "2024-01-01T00:00:00Z" "2024-01-01T00:00:01.5Z""#
+        );
     }
 }
