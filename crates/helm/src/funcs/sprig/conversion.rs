@@ -92,10 +92,23 @@ pub fn to_float64(v: &Value) -> f64 {
         Value::Byte(b) => b as f64,
         Value::Float(f) => f,
         Value::Bool(b) => b as i64 as f64,
-        Value::String(s) => {
-            kubeplay_gotemplate::strconv::parse_float(&s.to_str_lossy()).unwrap_or(0.0)
-        }
+        Value::String(s) => parse_float(&s.to_str_lossy()).unwrap_or(0.0),
         _ => 0.0,
+    }
+}
+
+/// Go's `strconv.ParseFloat` as `cast` uses it: a literal's syntax, and also infinities and
+/// NaN by name in any case (`+Inf`, `infinity`, `nan`).
+fn parse_float(s: &str) -> Option<f64> {
+    let (sign, body) = match s.as_bytes().first() {
+        Some(b'+') => (1.0, &s[1..]),
+        Some(b'-') => (-1.0, &s[1..]),
+        _ => (1.0, s),
+    };
+    match body.to_ascii_lowercase().as_str() {
+        "inf" | "infinity" => Some(sign * f64::INFINITY),
+        "nan" if body.len() == s.len() => Some(f64::NAN),
+        _ => kubeplay_gotemplate::strconv::parse_float(s),
     }
 }
 

@@ -9,12 +9,15 @@ use crate::funcs::{data, deep_equal, kind_of};
 
 use ArgType::{Any, Int};
 
+/// What Go says when Sprig asks `reflect.TypeOf(nil).Kind()`.
+fn nil_kind() -> FuncError {
+    FuncError::new("runtime error: invalid memory address or nil pointer dereference")
+}
+
 fn items(name: &str, v: &Value) -> Result<Vec<Value>, FuncError> {
     match data(v) {
         Value::List(l) => Ok(l.items.clone()),
-        Value::Nil => Err(FuncError::new(
-            "runtime error: invalid memory address or nil pointer dereference",
-        )),
+        Value::Nil => Err(nil_kind()),
         other => Err(FuncError::new(format!(
             "Cannot {name} on type {}",
             kind_of(&other)
@@ -154,6 +157,7 @@ pub fn register(fs: &mut Vec<Func>) {
         fs.push(Func::new(n, &[Any], Some(Any), |_, a| {
             let (v, elem) = match data(&a[0]) {
                 Value::List(l) => (l.items.clone(), l.elem),
+                Value::Nil => return Err(nil_kind()),
                 other => {
                     return Err(FuncError::new(format!(
                         "list should be type of slice or array but {}",
@@ -186,6 +190,7 @@ pub fn register(fs: &mut Vec<Func>) {
         for l in a {
             match data(l) {
                 Value::List(l) => out.extend(l.items.iter().cloned()),
+                Value::Nil => return Err(nil_kind()),
                 other => {
                     return Err(FuncError::new(format!(
                         "Cannot concat type {} as list",
@@ -303,5 +308,26 @@ mod tests {
         assert_eq!(call("has", &[s("pod"), list.clone()]), "false");
         assert_eq!(call("has", &[s("2"), list.clone()]), "false");
         assert_eq!(call("has", &[Value::Int(2), list]), "true");
+    }
+
+    /// Sprig asks a nil argument for its kind and Go fails on the nil type, for every list
+    /// function (messages from the Helm 4.2.3 library).
+    #[test]
+    fn nil_lists_fail_as_in_go() {
+        for f in [
+            "first",
+            "rest",
+            "reverse",
+            "uniq",
+            "compact",
+            "slice",
+            "concat (list 1)",
+        ] {
+            let e = crate::funcs::execute_text(&format!("{{{{ {f} nil }}}}")).unwrap_err();
+            assert!(
+                e.ends_with("runtime error: invalid memory address or nil pointer dereference"),
+                "{f}: {e}"
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 use kubeplay_gotemplate::{ArgType, ElemType, Func, FuncError, Value};
 
 use super::conversion::{to_float64, to_int64};
+use super::decimal::{Decimal, DecimalError};
 use super::{arg_int, panic_err};
 
 use ArgType::{Any, Int};
@@ -39,19 +40,28 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncErro
     }
     Ok(v)
 }
-
-fn decimal_op(fs: &mut Vec<Func>, name: &str, first_fixed: bool, op: fn(f64, f64) -> f64) {
+/// Sprig's `addf`, `subf`, `mulf`, `divf`: the arguments folded with `op` in decimal
+/// ([`Decimal`]), the result read back as a float; `first_fixed` when the fold starts from the
+/// first argument (else from 0).
+fn decimal_op(
+    fs: &mut Vec<Func>,
+    name: &str,
+    first_fixed: bool,
+    op: fn(Decimal, Decimal) -> Result<Decimal, DecimalError>,
+) {
     let params: &[ArgType] = if first_fixed { &[Any] } else { &[] };
     fs.push(Func::new(name, params, Some(Any), move |_, a| {
-        let (mut acc, rest) = if first_fixed {
+        let (first, rest) = if first_fixed {
             (to_float64(&a[0]), &a[1..])
         } else {
             (0.0, a)
         };
+        let mut acc = Decimal::from_f64(first).map_err(panic_err)?;
         for x in rest {
-            acc = op(acc, to_float64(x));
+            acc =
+                op(acc, Decimal::from_f64(to_float64(x)).map_err(panic_err)?).map_err(panic_err)?;
         }
-        Ok(Value::Float(acc))
+        Ok(Value::Float(acc.to_f64()))
     }));
 }
 
@@ -133,10 +143,10 @@ pub fn register(fs: &mut Vec<Func>) {
             Ok(Value::Float(r / pow))
         },
     ));
-    decimal_op(fs, "addf", false, |x, y| x + y);
-    decimal_op(fs, "subf", true, |x, y| x - y);
-    decimal_op(fs, "divf", true, |x, y| x / y);
-    decimal_op(fs, "mulf", true, |x, y| x * y);
+    decimal_op(fs, "addf", false, |x, y| Ok(x.add(y)));
+    decimal_op(fs, "subf", true, |x, y| Ok(x.add(y.neg())));
+    decimal_op(fs, "divf", true, Decimal::div);
+    decimal_op(fs, "mulf", true, |x, y| Ok(x.mul(y)));
     fs.push(Func::new("add1f", &[Any], None, |_, a| {
         Ok(Value::Float(to_float64(&a[0]) + 1.0))
     }));

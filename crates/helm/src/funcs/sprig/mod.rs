@@ -5,6 +5,7 @@ pub mod certs;
 pub mod conversion;
 pub mod crypto;
 pub mod date;
+mod decimal;
 pub mod defaults;
 pub mod dicts;
 pub mod duration;
