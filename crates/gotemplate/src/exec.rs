@@ -797,7 +797,7 @@ impl<'a> State<'a, '_> {
                             "{field} has arguments but cannot be invoked as function"
                         ));
                     }
-                    let iface = v.is_nil();
+                    let iface = v.is_nil() || o.fields_are_interfaces();
                     return Ok(Rv { v, iface });
                 }
                 if let Some(Value::Map(m)) = o.value() {

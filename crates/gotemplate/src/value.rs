@@ -234,6 +234,12 @@ pub trait Object: Send + Sync {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
+    /// Whether [`Object::field`] gives `interface {}` values, as the elements of a map type
+    /// are (Helm's `Values`): Go's errors about such a value name that type, not the
+    /// value's own (`can't evaluate field x in type interface {}`).
+    fn fields_are_interfaces(&self) -> bool {
+        false
+    }
 }
 
 impl Value {

@@ -120,6 +120,9 @@ impl Object for MutMap {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         Some(self)
     }
+    fn fields_are_interfaces(&self) -> bool {
+        true
+    }
 }
 
 /// The entries of any map-like value, as they are now.
@@ -188,5 +191,16 @@ mod tests {
         assert!(empty.get("k").is_none() && empty.snapshot().entries.is_empty());
         empty.update(|e| e.insert("k".into(), Value::Int(2)));
         assert_eq!(int(empty.get("k")), Some(2));
+    }
+
+    /// A value read out of a dict is an `interface {}`, as Go's errors name it (message from
+    /// the Helm 4.2.3 library; `.Values` maps are these dicts too).
+    #[test]
+    fn fields_read_from_a_dict_are_interfaces() {
+        let e = crate::funcs::execute_text(r#"{{ $m := dict "k" "v" }}{{ $m.k.z }}"#).unwrap_err();
+        assert!(
+            e.ends_with("can't evaluate field z in type interface {}"),
+            "{e}"
+        );
     }
 }
