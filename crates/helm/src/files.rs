@@ -100,18 +100,14 @@ impl Object for Files {
                     kubeplay_gotemplate::ElemType::String,
                 ))
             }),
+            // Helm gives "" only for a nil set, which `.Files` and `Glob` never are: an
+            // empty set is an empty map, `{}`.
             "AsConfig" => Func::new("AsConfig", &[], None, move |_, _| {
-                if me.files.is_empty() {
-                    return Ok(Value::from(""));
-                }
                 Ok(Value::from(to_yaml_string(&me.base_name_map(|d| {
                     String::from_utf8_lossy(d).into_owned()
                 }))))
             }),
             "AsSecrets" => Func::new("AsSecrets", &[], None, move |_, _| {
-                if me.files.is_empty() {
-                    return Ok(Value::from(""));
-                }
                 Ok(Value::from(to_yaml_string(
                     &me.base_name_map(crate::funcs::sprig::encoding::b64_std),
                 )))
