@@ -18,6 +18,7 @@ pub mod paths;
 pub mod random;
 pub mod reflection;
 pub mod regex;
+mod regex_syntax;
 pub mod semver;
 pub mod strings;
 pub mod urls;

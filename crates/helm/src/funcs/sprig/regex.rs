@@ -86,7 +86,11 @@ fn remembered(
 }
 
 fn compile_uncached(pat: &str) -> Result<regex_lite::Regex, String> {
-    regex_lite::Regex::new(pat).map_err(|e| {
+    // Go's parser decides what is an error and how it reads; regex-lite's own errors remain
+    // for what it cannot do (Unicode classes).
+    let lite = super::regex_syntax::translate(pat)
+        .map_err(|e| format!("error parsing regexp: {}: `{}`", e.code, e.expr))?;
+    regex_lite::Regex::new(&lite).map_err(|e| {
         format!(
             "error parsing regexp: {}: `{pat}`",
             go_error_code(&e.to_string())
@@ -297,7 +301,7 @@ mod tests {
             ),
             (
                 "*a",
-                "error parsing regexp: missing argument to repetition operator: `*a`",
+                "error parsing regexp: missing argument to repetition operator: `*`",
             ),
         ] {
             assert_eq!(compile_uncached(pat).err().as_deref(), Some(want), "{pat}");
