@@ -6,7 +6,7 @@ use kubeplay_gotemplate::{ArgType, ElemType, Func, Value};
 use super::arg_str;
 use crate::funcs::{data, strval};
 
-/// Go's `strconv.ParseInt(s, 0, 64)`: base prefixes, underscores with a prefix.
+/// Go's `strconv.ParseInt(s, 0, 64)`: base prefixes, and underscores between digits.
 pub fn parse_int_base0(s: &str) -> Option<i64> {
     let (neg, body) = match s.strip_prefix('-') {
         Some(r) => (true, r),
@@ -27,20 +27,12 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
         } else {
             (10, body, false)
         };
-    let digits: String = if prefixed {
-        if digits.starts_with('_') && radix != 8 {
-            // "0x_1" is fine in Go, handled by the underscore rule below
-        }
-        if digits.contains("__") || digits.ends_with('_') {
-            return None;
-        }
-        digits.replace('_', "")
-    } else {
-        if digits.contains('_') {
-            return None;
-        }
-        digits.to_string()
-    };
+    // Underscores separate digits (a prefix counts as one): never doubled or last, and
+    // first only right after a prefix.
+    if digits.contains("__") || digits.ends_with('_') || (!prefixed && digits.starts_with('_')) {
+        return None;
+    }
+    let digits = digits.replace('_', "");
     if digits.is_empty() {
         return None;
     }
@@ -172,5 +164,19 @@ mod tests {
         assert_eq!(to_int64(&Value::from("12.5")), 0);
         assert_eq!(to_int64(&Value::Float(3.9)), 3);
         assert_eq!(to_float64(&Value::from("2.5")), 2.5);
+    }
+
+    /// `int` reads strings as Go's `ParseInt(s, 0, 0)`: underscores between digits, with or
+    /// without a base prefix (values from the Helm 4.2.3 library; 0 is cast's error value).
+    #[test]
+    fn underscores_separate_digits() {
+        let int = |s: &str| to_int64(&Value::from(s));
+        let got: Vec<i64> = [
+            "1_000", "_1", "1__0", "1_", "0_7", "0x_1f", "-1_0", "1_0.0", "0_x1",
+        ]
+        .iter()
+        .map(|s| int(s))
+        .collect();
+        assert_eq!(got, [1000, 0, 0, 0, 7, 31, -10, 10, 0]);
     }
 }

@@ -16,9 +16,13 @@ fn indent(newline: bool, width: i64, v: &Value) -> Result<String, FuncError> {
         Some(t) => std::borrow::Cow::Borrowed(t),
         None => std::borrow::Cow::Owned(arg_str(v)),
     };
+    if width < 0 {
+        // Sprig pads with strings.Repeat, which panics.
+        return Err(super::panic_err("strings: negative Repeat count"));
+    }
     let lines = text.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
     let size = lines
-        .saturating_mul(width.max(0) as u64)
+        .saturating_mul(width as u64)
         .saturating_add(text.len() as u64 + 1);
     if size > super::MAX_BUILT_STRING {
         return Err(super::panic_err(format!(
@@ -26,7 +30,7 @@ fn indent(newline: bool, width: i64, v: &Value) -> Result<String, FuncError> {
             super::MAX_BUILT_STRING
         )));
     }
-    let width = width.max(0) as usize;
+    let width = width as usize;
     let mut out = String::with_capacity(size as usize);
     if newline {
         out.push('\n');
@@ -610,7 +614,10 @@ mod tests {
         assert_eq!(ok(false, 2, &s("a\n\nb\n")), "  a\n  \n  b\n  ");
         assert_eq!(ok(true, 1, &s("a")), "\n a");
         assert_eq!(ok(true, 0, &s("")), "\n");
-        assert_eq!(ok(false, -3, &s("x\ny")), "x\ny");
+        assert_eq!(
+            indent(false, -3, &s("x\ny")).unwrap_err().msg,
+            "strings: negative Repeat count"
+        );
         assert_eq!(ok(false, 70, &s("a")), format!("{}a", " ".repeat(70)));
         let bytes = Value::String(kubeplay_gotemplate::GoStr::from_bytes(vec![b'a', 0xff]));
         assert_eq!(ok(false, 1, &bytes), " a\u{fffd}");
