@@ -184,8 +184,9 @@ fn marshal<M: Marshaled>(v: &Value, depth: usize) -> Result<M, String> {
 /// The string a host type with a Go `MarshalJSON` method marshals to.
 fn marshaled_text(o: &dyn kubeplay_gotemplate::Object) -> Option<String> {
     match o.type_name().as_str() {
-        // Masterminds/semver marshals `v.String()`, what printing the version shows.
-        "*semver.Version" => Some(o.format()),
+        // Masterminds/semver marshals `v.String()`, what printing the version shows (a
+        // pointer or the value its `Inc...` methods return).
+        "*semver.Version" | "semver.Version" => Some(o.format()),
         // RFC 3339 with the nanoseconds that are not zero.
         "time.Time" => {
             let t = o

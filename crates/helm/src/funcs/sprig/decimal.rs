@@ -43,6 +43,15 @@ impl Decimal {
         })
     }
 
+    /// A result computed in floats where the mantissas do not fit: the float the exact result
+    /// rounds to; an overflow stays one (10^400 reads back as infinity).
+    fn rounded(f: f64) -> Decimal {
+        Decimal::from_f64(f).unwrap_or(Decimal {
+            mant: if f < 0.0 { -1 } else { 1 },
+            exp: 400,
+        })
+    }
+
     /// The nearest float (shopspring's `Float64`).
     pub fn to_f64(self) -> f64 {
         format!("{}e{}", self.mant, self.exp)
@@ -63,7 +72,7 @@ impl Decimal {
         let exp = self.exp.min(o.exp);
         match (self.scaled(exp), o.scaled(exp)) {
             (Some(a), Some(b)) if a.checked_add(b).is_some() => Decimal { mant: a + b, exp },
-            _ => Decimal::from_f64(self.to_f64() + o.to_f64()).unwrap_or(self),
+            _ => Decimal::rounded(self.to_f64() + o.to_f64()),
         }
     }
 
@@ -81,7 +90,7 @@ impl Decimal {
                 mant,
                 exp: self.exp + o.exp,
             },
-            None => Decimal::from_f64(self.to_f64() * o.to_f64()).unwrap_or(self),
+            None => Decimal::rounded(self.to_f64() * o.to_f64()),
         }
     }
 
@@ -108,7 +117,7 @@ impl Decimal {
             )
         };
         let (Some(num), Some(den)) = (num, den) else {
-            return Decimal::from_f64(self.to_f64() / o.to_f64()).or(Ok(self));
+            return Ok(Decimal::rounded(self.to_f64() / o.to_f64()));
         };
         let (q, r) = (num / den, num % den);
         // Half away from zero: |2r| >= |den| moves the quotient one further from zero.
@@ -153,6 +162,11 @@ mod tests {
         );
         assert_eq!(dec(1e300).mul(dec(1e10)).to_f64(), f64::INFINITY);
         assert_eq!(dec(1e-300).add(dec(1.0)).to_f64(), 1.0);
+        assert_eq!(dec(1e300).div(dec(1e-300)).unwrap().to_f64(), f64::INFINITY);
+        assert_eq!(
+            dec(-1e300).div(dec(1e-300)).unwrap().to_f64(),
+            f64::NEG_INFINITY
+        );
         assert_eq!(dec(2.0).div(dec(0.0)).unwrap_err(), "decimal division by 0");
         assert_eq!(
             Decimal::from_f64(f64::INFINITY).unwrap_err(),

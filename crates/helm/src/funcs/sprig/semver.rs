@@ -250,5 +250,9 @@ mod tests {
             execute_text("{{ semver \"1.2.3-beta.1+b5\" | toJson }} {{ semver \"v1.2\" | toYaml }} {{ list (semver \"1.0.0\") | toJson }}").unwrap(),
             "\"1.2.3-beta.1+b5\" 1.2.0 [\"1.0.0\"]"
         );
+        assert_eq!(
+            execute_text("{{ (semver \"1.2.3\").IncPatch | toJson }}").unwrap(),
+            "\"1.2.4\""
+        );
     }
 }
