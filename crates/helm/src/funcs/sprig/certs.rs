@@ -341,24 +341,18 @@ fn ca_parts(v: &Value) -> Result<(String, RsaPrivateKey), FuncError> {
         _ => String::new(),
     };
     let cert = field("Cert");
-    if pem_decode(&cert).is_none() {
+    let Some((_, cert_der)) = pem_decode(&cert) else {
         return Err(FuncError::new("unable to decode certificate"));
-    }
+    };
     let key = parse_key(&field("Key"))
         .map_err(|e| FuncError::new(format!("error parsing private key: {e}")))?;
-    Ok((common_name(&cert).unwrap_or_default(), key))
+    // The subject's common name: the last CN (the issuer's comes first).
+    let cn = common_names(&cert_der).pop().unwrap_or_default();
+    Ok((cn, key))
 }
 
-/// The subject's common name: the last CN of the certificate (the issuer's comes first).
-fn common_name(cert_pem: &str) -> Option<String> {
-    common_names(cert_pem).pop()
-}
-
-/// Every common name in a certificate PEM, in order: the issuer's, then the subject's.
-fn common_names(cert_pem: &str) -> Vec<String> {
-    let Some((_, der)) = pem_decode(cert_pem) else {
-        return Vec::new();
-    };
+/// Every common name in a certificate's DER, in order: the issuer's, then the subject's.
+fn common_names(der: &[u8]) -> Vec<String> {
     let cn_oid = [0x06, 0x03, 0x55, 0x04, 0x03];
     let mut names = Vec::new();
     let mut i = 0;
@@ -546,6 +540,11 @@ mod tests {
         Ok((field("Cert"), field("Key")))
     }
 
+    /// The common names of a certificate PEM.
+    fn cns(cert: &str) -> Vec<String> {
+        pem_decode(cert).map_or_else(Vec::new, |(_, der)| common_names(&der))
+    }
+
     fn list(items: &[&str]) -> Value {
         Value::list(items.iter().map(|s| Value::from(*s)).collect())
     }
@@ -564,7 +563,7 @@ mod tests {
             ca_key.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"),
             "{ca_key}"
         );
-        assert_eq!(common_names(&ca_cert), ["ca", "ca"]);
+        assert_eq!(cns(&ca_cert), ["ca", "ca"]);
         let ca = Value::object(Certificate {
             cert: ca_cert,
             key: ca_key.clone(),
@@ -608,7 +607,7 @@ mod tests {
         ];
         for (layout, args, issuer_subject, given_key) in cases {
             let (cert, key) = generate(layout, &args).unwrap();
-            assert_eq!(common_names(&cert), issuer_subject);
+            assert_eq!(cns(&cert), issuer_subject);
             assert_eq!(key == ca_key, given_key, "{issuer_subject:?}");
         }
         let (ca2, key2) = generate(
@@ -624,7 +623,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (common_names(&ca2), key2),
+            (cns(&ca2), key2),
             (vec!["root".into(), "root".into()], ca_key)
         );
     }

@@ -5,19 +5,15 @@ use kubeplay_gotemplate::{ArgType, Func, FuncError, Value};
 
 use super::conversion::to_int64;
 use super::defaults::empty;
+use super::nil_dereference;
 use crate::funcs::{data, deep_equal, kind_of};
 
 use ArgType::{Any, Int};
 
-/// What Go says when Sprig asks `reflect.TypeOf(nil).Kind()`.
-fn nil_kind() -> FuncError {
-    FuncError::new("runtime error: invalid memory address or nil pointer dereference")
-}
-
 fn items(name: &str, v: &Value) -> Result<Vec<Value>, FuncError> {
     match data(v) {
         Value::List(l) => Ok(l.items.clone()),
-        Value::Nil => Err(nil_kind()),
+        Value::Nil => Err(nil_dereference()),
         other => Err(FuncError::new(format!(
             "Cannot {name} on type {}",
             kind_of(&other)
@@ -157,7 +153,7 @@ pub fn register(fs: &mut Vec<Func>) {
         fs.push(Func::new(n, &[Any], Some(Any), |_, a| {
             let (v, elem) = match data(&a[0]) {
                 Value::List(l) => (l.items.clone(), l.elem),
-                Value::Nil => return Err(nil_kind()),
+                Value::Nil => return Err(nil_dereference()),
                 other => {
                     return Err(FuncError::new(format!(
                         "list should be type of slice or array but {}",
@@ -190,7 +186,7 @@ pub fn register(fs: &mut Vec<Func>) {
         for l in a {
             match data(l) {
                 Value::List(l) => out.extend(l.items.iter().cloned()),
-                Value::Nil => return Err(nil_kind()),
+                Value::Nil => return Err(nil_dereference()),
                 other => {
                     return Err(FuncError::new(format!(
                         "Cannot concat type {} as list",

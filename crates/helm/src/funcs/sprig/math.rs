@@ -40,6 +40,7 @@ pub fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncErro
     }
     Ok(v)
 }
+
 /// Sprig's `addf`, `subf`, `mulf`, `divf`: the arguments folded with `op` in decimal
 /// ([`Decimal`]), the result read back as a float; `first_fixed` when the fold starts from the
 /// first argument (else from 0).

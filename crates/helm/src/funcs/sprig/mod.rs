@@ -75,3 +75,9 @@ pub(crate) const MAX_BUILT_STRING: u64 = 64 << 20;
 pub(crate) fn panic_err(msg: impl Into<String>) -> FuncError {
     FuncError::new(msg.into())
 }
+
+/// Go's panic on a nil pointer or type (Sprig asking `reflect.TypeOf(nil).Kind()`, a method
+/// called with a nil `*semver.Version`).
+pub(crate) fn nil_dereference() -> FuncError {
+    panic_err("runtime error: invalid memory address or nil pointer dereference")
+}

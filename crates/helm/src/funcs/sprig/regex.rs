@@ -87,47 +87,25 @@ fn remembered(
 
 fn compile_uncached(pat: &str) -> Result<regex_lite::Regex, String> {
     // Go's parser decides what is an error and how it reads; regex-lite's own errors remain
-    // for what it cannot do (Unicode classes).
+    // only for what it cannot do (Unicode classes).
     let lite = super::regex_syntax::translate(pat)
         .map_err(|e| format!("error parsing regexp: {}: `{}`", e.code, e.expr))?;
     regex_lite::Regex::new(&lite).map_err(|e| {
         format!(
             "error parsing regexp: {}: `{pat}`",
-            go_error_code(&e.to_string())
+            unsupported(&e.to_string())
         )
     })
 }
 
-/// Go's wording for a pattern error (regexp/syntax's ErrorCode texts), from regex-lite's.
-fn go_error_code(lite: &str) -> String {
-    const CODES: [(&str, &str); 9] = [
-        ("without closing ')'", "missing closing )"),
-        ("without matching '('", "unexpected )"),
-        ("no closing bracket", "missing closing ]"),
-        ("unrecognized escape", "invalid escape sequence"),
-        (
-            "invalid range in character class",
-            "invalid character class range",
-        ),
-        (
-            "must be applied to a sub-expression",
-            "missing argument to repetition operator",
-        ),
-        ("counted repetition", "invalid repeat count"),
-        ("capture group name", "invalid named capture"),
-        (
-            "end of pattern before it finished",
-            "trailing backslash at end of expression",
-        ),
-    ];
+/// The error of a pattern Go accepts ([`super::regex_syntax`] has found Go's errors) but
+/// regex-lite cannot compile.
+fn unsupported(lite: &str) -> String {
     if lite.contains("Unicode character classes") {
         // Go has them; regex-lite (chosen for the page's size) does not: say so plainly.
         return "Unicode classes such as \\pL are not supported in kubeplay".into();
     }
-    CODES
-        .iter()
-        .find(|(needle, _)| lite.contains(needle))
-        .map_or_else(|| lite.to_string(), |(_, go)| go.to_string())
+    lite.to_string()
 }
 
 /// Go's `Regexp.Expand` template syntax (`$1`, `${name}`) in the regex crate's syntax.

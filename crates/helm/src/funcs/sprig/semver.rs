@@ -39,12 +39,13 @@ impl SemverObject {
 
 impl Object for SemverObject {
     fn type_name(&self) -> String {
-        let name = VERSION_TYPE.trim_start_matches('*');
-        if self.pointer {
-            VERSION_TYPE.into()
+        // The value type is the pointer's name without its `*`.
+        let name = if self.pointer {
+            VERSION_TYPE
         } else {
-            name.into()
-        }
+            &VERSION_TYPE[1..]
+        };
+        name.into()
     }
     fn field(&self, _: &str) -> Option<Value> {
         None
@@ -141,9 +142,7 @@ fn comparison(name: &str, v: Arc<Version>) -> Func {
             if name_owned == "Equal" {
                 return Ok(Value::Bool(false));
             }
-            return Err(FuncError::new(
-                "runtime error: invalid memory address or nil pointer dereference",
-            ));
+            return Err(super::nil_dereference());
         };
         let ord = v.compare(&other.version);
         Ok(match name_owned.as_str() {
